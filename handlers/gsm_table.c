@@ -5,7 +5,8 @@
  */
 #include "handlers/gsm_table.h"
 
-/* clang-format off: one row per line, as generated */
+/* One row per line, as generated; clang-format would only realign the comments. */
+/* clang-format off */
 const unsigned char gsm_septets_low[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 1, 0, 0, /* U+0000 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* U+0010 */
