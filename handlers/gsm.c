@@ -137,9 +137,15 @@ static int measure(const unsigned char *s, int strict, struct gsm_info *out)
     size_t chars = 0;
     int gsm7 = 1;
 
+    /*
+     * Most replies are GSM-7, so only the GSM-7 packing runs until a character outside it turns
+     * up. The prefix before it is all GSM-7, hence all one UTF-16 unit a character, and its UCS-2
+     * packing is plain arithmetic.
+     */
     while (*s) {
         uint32_t cp;
         int n = *s < 0x80 ? (cp = *s, 1) : utf8_decode(s, &cp);
+        unsigned w;
 
         if (n < 0) {
             if (strict)
@@ -148,15 +154,22 @@ static int measure(const unsigned char *s, int strict, struct gsm_info *out)
             n = -n;
         }
         s += n;
+        if (gsm7) {
+            w = septets_of(cp);
+            if (w != 0) {
+                chars++;
+                pack_add(&g, w, GSM_PART_SEPTETS);
+                continue;
+            }
+            gsm7 = 0;
+            if (chars > 0) {
+                u.total = chars;
+                u.parts = (int)((chars + GSM_PART_UNITS - 1) / GSM_PART_UNITS);
+                u.fill = chars - (size_t)(u.parts - 1) * GSM_PART_UNITS;
+            }
+        }
         chars++;
         pack_add(&u, utf16_units(cp), GSM_PART_UNITS);
-        if (gsm7) {
-            unsigned w = septets_of(cp);
-            if (w == 0)
-                gsm7 = 0;
-            else
-                pack_add(&g, w, GSM_PART_SEPTETS);
-        }
     }
     out->chars = chars;
     if (gsm7) {
