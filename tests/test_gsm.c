@@ -249,6 +249,84 @@ static void test_split_surrogate_pair(void **state)
     free(s);
 }
 
+/* A GSM-7 prefix then the first non-GSM character: the UCS-2 count must restart right. */
+static void test_ucs2_after_gsm7_prefix(void **state)
+{
+    size_t starts[4];
+    char *s;
+
+    (void)state;
+    s = repeat("", "a", 132, GRIN); /* 67 + 65 + 2 */
+    expect_measure(s, GSM_CODING_UCS2, 134, 133, 2);
+    free(s);
+    s = repeat("", "a", 133, GRIN); /* 67 + 66, and the pair does not fit in one unit */
+    expect_measure(s, GSM_CODING_UCS2, 135, 134, 3);
+    assert_int_equal(gsm_split(s, starts, 4), 3);
+    assert_int_equal(starts[1], 67);
+    assert_int_equal(starts[2], 133);
+    free(s);
+}
+
+/*
+ * Property check on mixed text: every part gsm_split() makes fits a concatenated part on its
+ * own, the next character would not have fit in it, and measure and split agree on the count.
+ */
+static void test_split_parts_are_full(void **state)
+{
+    static const char *const pieces[] = {"a", " ", EURO, "^", DE, GRIN, "\xc3\xa9"};
+    static const unsigned char mix[][7] = {
+        {1, 1, 1, 1, 0, 0, 1}, /* GSM-7 with escapes */
+        {1, 1, 0, 0, 1, 1, 1}, /* UCS-2 with emoji */
+    };
+    uint32_t seed = 12345;
+
+    (void)state;
+    for (int round = 0; round < 200; round++) {
+        const unsigned char *allow = mix[round % 2];
+        char text[4096], piece[4096]; /* 649 characters of at most 4 bytes */
+        size_t len = 0, starts[32];
+        size_t nchars = 50 + (size_t)(round * 7 % 600);
+        struct gsm_info info;
+        int n;
+
+        for (size_t i = 0; i < nchars; i++) {
+            const char *pc;
+            do {
+                seed = seed * 1103515245u + 12345u;
+                pc = pieces[(seed >> 16) % 7];
+            } while (!allow[(seed >> 16) % 7]);
+            memcpy(text + len, pc, strlen(pc));
+            len += strlen(pc);
+        }
+        text[len] = '\0';
+        assert_int_equal(gsm_measure(text, &info), 0);
+        n = gsm_split(text, starts, 32);
+        assert_int_equal(n, info.parts);
+        if (n == 1)
+            continue;
+        for (int i = 0; i < n; i++) {
+            size_t end = i + 1 < n ? starts[i + 1] : len;
+            size_t cap = info.coding == GSM_CODING_GSM7 ? 153 : 67;
+            struct gsm_info pi;
+
+            memcpy(piece, text + starts[i], end - starts[i]);
+            piece[end - starts[i]] = '\0';
+            assert_int_equal(gsm_measure(piece, &pi), 0);
+            assert_true(pi.units <= cap);
+            if (i + 1 < n) {
+                /* Take one more character: it must overflow the part. */
+                size_t more = end + 1;
+                while ((text[more] & 0xC0) == 0x80)
+                    more++;
+                memcpy(piece, text + starts[i], more - starts[i]);
+                piece[more - starts[i]] = '\0';
+                assert_int_equal(gsm_measure(piece, &pi), 0);
+                assert_true(pi.units > cap);
+            }
+        }
+    }
+}
+
 static void expect_prepare(const char *in, int translit, const char *want)
 {
     char out[512];
@@ -506,7 +584,9 @@ int main(void)
         cmocka_unit_test(test_every_csv_row),
         cmocka_unit_test(test_gsm7_boundaries),
         cmocka_unit_test(test_ucs2_boundaries),
+        cmocka_unit_test(test_ucs2_after_gsm7_prefix),
         cmocka_unit_test(test_split_escape_straddle),
+        cmocka_unit_test(test_split_parts_are_full),
         cmocka_unit_test(test_split_surrogate_pair),
         cmocka_unit_test(test_prepare_invalid_and_controls),
         cmocka_unit_test(test_prepare_translit),
