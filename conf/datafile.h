@@ -1,0 +1,86 @@
+/*
+ * datafile.h: pure parsers for the public data files remitline ships and imports.
+ *
+ * No database here: each reader streams one file and hands every record to a callback, which
+ * stores it or checks it. Call conf_detect_format() to learn what a file is (or
+ * conf_format_parse() on a name the operator gave), then the matching reader with a
+ * struct conf_errs from conf_errs_init(). Every problem in the file is added to errs as
+ * "file:line: problem" and reading goes on with the next row; only an unopenable file or a
+ * missing column stops a reader (it returns -1). Readers return the number of records delivered.
+ * Numbers are read with the C locale's decimal point: do not call setlocale(LC_NUMERIC, ...).
+ */
+#ifndef RL_CONF_DATAFILE_H
+#define RL_CONF_DATAFILE_H
+
+#include "conf/errs.h"
+
+enum conf_format {
+    CONF_FORMAT_UNKNOWN = 0,
+    CONF_FORMAT_CONTENT,
+    CONF_FORMAT_RPW_CORRIDORS,
+    CONF_FORMAT_ECB,
+    CONF_FORMAT_RPW
+};
+
+/*
+ * Says what path is, from its name and first line: a libconfig content file (name ends in
+ * ".conf"; not opened), World Bank RPW corridor averages (header has "Sending Countries Code" and
+ * "Series Code"), ECB reference rates (first column "Date", then three-letter currency codes),
+ * World Bank RPW firm-level data (header starts "id,period,source_code", any case). Anything
+ * else, or a file that cannot be read, is CONF_FORMAT_UNKNOWN.
+ */
+enum conf_format conf_detect_format(const char *path);
+
+/* "content", "rpw-corridors", "ecb", "rpw", "unknown"; static strings. */
+const char *conf_format_name(enum conf_format f);
+
+/* The inverse of conf_format_name(): 0 and *out set, or -1 for an unknown name ("unknown"
+ * itself is not a format one can ask for). */
+int conf_format_parse(const char *name, enum conf_format *out);
+
+#define RPW_MAX_QUARTERS 64
+
+struct rpw_quarter {
+    char period[8]; /* "2020Q3" */
+    double pct;     /* average total cost, % of USD 200; float noise kept, may be negative */
+};
+
+struct rpw_corridor {
+    char src_iso3[4], dst_iso3[4];
+    const char *src_name, *dst_name; /* borrowed, valid during the callback */
+    int nq;                          /* quarters with a value, oldest first */
+    struct rpw_quarter q[RPW_MAX_QUARTERS];
+    long line;
+};
+
+/*
+ * Streams World Bank RPW corridor averages (DataBank export of series ATCR.CORR): one callback
+ * per corridor row with at least one value; rows holding only ".." are skipped silently. cb
+ * returns 0 to go on, -1 to stop, and then this returns -1. Required columns are the sending and
+ * receiving country names and codes and "Series Code", plus at least one quarter column
+ * ("2011Q1 [YR2011Q1]"); a missing one is fatal. A row with a bad ISO3 code, a series other than
+ * ATCR.CORR, a number that does not parse or lies outside -100..100 is reported and skipped whole.
+ * Negative values are accepted: the World Bank publishes a few (promotions, FX gains).
+ * Returns the number of corridors delivered, or -1.
+ */
+int conf_rpw_corridors_read(const char *path, int (*cb)(void *arg, const struct rpw_corridor *c),
+                            void *arg, struct conf_errs *errs);
+
+struct ecb_rate {
+    char date[11];    /* ISO "2026-04-13" in both layouts */
+    char currency[4]; /* "USD" */
+    double rate;      /* units of currency per 1 EUR, > 0 */
+    long line;
+};
+
+/*
+ * Streams an ECB euro reference-rate CSV, daily layout ("13 April 2026") or history layout (ISO
+ * dates, "N/A"): one callback per date and currency that has a value; "N/A" and empty cells have
+ * none. cb returns 0 to go on, -1 to stop, and then this returns -1. A "Date" column is required.
+ * A row with a bad date is reported and skipped; a rate that is not a positive finite number is
+ * reported and only that cell skipped. Returns the number of rates delivered, or -1.
+ */
+int conf_ecb_read(const char *path, int (*cb)(void *arg, const struct ecb_rate *r), void *arg,
+                  struct conf_errs *errs);
+
+#endif
