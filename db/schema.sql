@@ -137,3 +137,12 @@ CREATE TABLE guide (
                   DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX guide_country ON guide(country, topic, lang);
+
+-- Other words for a guidance topic ("frais", "costo" for cost), folded.
+CREATE TABLE guide_alias (
+    topic   TEXT NOT NULL,
+    folded  TEXT NOT NULL,
+    file_id INTEGER NOT NULL REFERENCES content_file(id) ON DELETE CASCADE
+                DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (folded, topic)
+);

@@ -1,0 +1,66 @@
+/*
+ * handler.h: the query path. Text in, reply text out, over the content in the database.
+ *
+ * Handlers are pure: no modem, no clock but the one passed in, no output but the reply. The same
+ * call answers `remitline ask`, an SMS from the modem and (later) a USSD screen.
+ *
+ *   1. handler_open(db, opts) loads the words, country names and reply templates of every
+ *      language from the database into memory (the lexicon), so answering costs no SQL parsing.
+ *   2. handler_answer(h, query, reply) as often as needed, from one thread per context.
+ *   3. handler_close(h). After a content import, close and open again to see the new content.
+ *
+ * The keywords themselves are rows of a static table in handlers/router.c (name, function,
+ * arguments it needs, the template that asks for missing ones); the words people type for each
+ * keyword are content, per language. Adding a keyword is adding a row and its templates.
+ */
+#ifndef RL_HANDLER_H
+#define RL_HANDLER_H
+
+#include <time.h>
+
+#include "db/db.h"
+#include "handlers/gsm.h"
+
+/* A reply is at most a few SMS parts; 4 x 67 UCS-2 characters of up to 4 UTF-8 bytes fit. */
+#define HANDLER_REPLY_MAX 1200
+
+typedef struct handler_ctx handler_ctx;
+
+struct handler_opts {
+    const char *default_lang; /* "en" when NULL */
+    int max_parts;            /* SMS parts a reply may use; 3 when 0 */
+};
+
+struct handler_query {
+    const char *text; /* as received, any bytes */
+    const char *from; /* sender's number, or NULL */
+    const char *lang; /* the sender's saved language, or NULL */
+    time_t now;
+};
+
+struct handler_reply {
+    char text[HANDLER_REPLY_MAX]; /* ready to send: cleaned, fitted to max_parts */
+    char lang[8];                 /* the language it was written in */
+    const char *intent;           /* static: "fee", "rate", "guide", "help" */
+    int understood;               /* 0 when the help text answered something unclear */
+    struct gsm_info info;         /* coding, units and parts of text */
+};
+
+/* Returns NULL on failure (logged): no memory, or a database error. */
+handler_ctx *handler_open(db *d, const struct handler_opts *opts);
+void handler_close(handler_ctx *h);
+
+/* Number of languages with content; 0 means nothing has been imported yet. */
+int handler_languages(const handler_ctx *h);
+
+/* Answers one query. Always fills reply with something fit to send; returns 0, or -1 if the
+ * database failed (the reply then says the service has a problem). */
+int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler_reply *reply);
+
+/* What content files may name: word kinds and template names, checked at import. */
+int handler_word_kind_known(const char *kind);
+const char *handler_word_kinds(void);
+int handler_template_known(const char *name);
+const char *handler_template_names(void);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * internal.h: what the keyword handlers share inside handlers/. Not for other modules.
+ *
+ * A handler gets the parsed query and a compactness level (0 = full wording, higher = shorter:
+ * codes for names, fewer providers) and writes its reply in the reply language. The router
+ * tries levels from 0 until the reply fits one SMS, and otherwise cuts it to max_parts.
+ */
+#ifndef RL_HANDLERS_INTERNAL_H
+#define RL_HANDLERS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "handlers/handler.h"
+#include "handlers/lexicon.h"
+#include "handlers/parse.h"
+
+#define HANDLER_LEVELS 3
+
+struct handler_ctx {
+    db *d;
+    lexicon *lx;
+    char default_lang[8];
+    int max_parts;
+};
+
+/* What a handler sees of one query. */
+struct hq {
+    handler_ctx *h;
+    const struct handler_query *q;
+    const struct parse_result *p;
+    const char *lang; /* reply language */
+    char decimal;     /* '.' or ',' */
+    int level;        /* 0..HANDLER_LEVELS-1 */
+};
+
+/* Returns 0, or -1 on a database error. */
+typedef int (*handler_fn)(const struct hq *x, char *out, size_t outsz);
+
+int handler_fee(const struct hq *x, char *out, size_t outsz);
+int handler_rate(const struct hq *x, char *out, size_t outsz);
+int handler_guide(const struct hq *x, char *out, size_t outsz);
+int handler_help(const struct hq *x, char *out, size_t outsz);
+
+/* A placeholder value for a template. */
+struct kv {
+    const char *key;
+    const char *val;
+};
+
+/*
+ * Renders template name of the reply language (English if missing) with {key} placeholders;
+ * unknown placeholders become empty, runs of spaces fold to one. Returns the length.
+ */
+size_t tpl_render(const struct hq *x, const char *name, const struct kv *kv, int nkv, char *out,
+                  size_t outsz);
+
+/* Number formats for replies. Each returns out. */
+const char *fmt_money(const struct hq *x, const char *ccy, double v, char *out, size_t outsz);
+const char *fmt_pct(const struct hq *x, double v, char *out, size_t outsz);
+const char *fmt_rate(const struct hq *x, double v, char *out, size_t outsz);
+/* "2026-04-13" -> "13Apr26"; a period such as "2020Q3" is kept. */
+const char *fmt_date(const char *iso, char *out, size_t outsz);
+/* The name of a country in the reply language, or its ISO3 code at compact levels. */
+const char *fmt_country(const struct hq *x, const char *iso2, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,344 @@
+#include "handlers/lexicon.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+
+/* Bounds that no sane content reaches; they keep a bad file from exhausting memory. */
+#define LEX_MAX_ENTRIES 200000
+#define LEX_MAX_POOL    (16u << 20)
+
+struct lex_template {
+    char lang[4];
+    char name[24];
+    const char *text; /* in the pool */
+};
+
+struct lexicon {
+    struct lex_entry *e;
+    size_t n, cap;
+    char *pool; /* every string, NUL-terminated, back to back */
+    size_t pool_len, pool_cap;
+    struct lex_country *countries;
+    size_t ncountries, countries_cap;
+    struct lex_lang *langs;
+    size_t nlangs, langs_cap;
+    struct lex_template *tpl;
+    size_t ntpl, tpl_cap;
+    int max_words;
+    int failed;
+};
+
+/* Grows an array to hold one more element of size sz; returns 0 or -1. */
+static int grow(void *arrp, size_t *cap, size_t n, size_t sz, size_t limit)
+{
+    void **arr = arrp;
+    size_t ncap;
+    void *p;
+
+    if (n < *cap)
+        return 0;
+    if (n >= limit)
+        return -1;
+    ncap = *cap ? *cap * 2 : 64;
+    if (ncap > limit)
+        ncap = limit;
+    p = realloc(*arr, ncap * sz);
+    if (p == NULL)
+        return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+/* Copies s into the pool; returns its offset, or (size_t)-1. Offsets survive pool growth. */
+static size_t pool_add(lexicon *lx, const char *s)
+{
+    size_t len = strlen(s) + 1, off;
+
+    while (lx->pool_len + len > lx->pool_cap) {
+        size_t ncap = lx->pool_cap ? lx->pool_cap * 2 : 65536;
+        char *p;
+        if (ncap > LEX_MAX_POOL)
+            return (size_t)-1;
+        p = realloc(lx->pool, ncap);
+        if (p == NULL)
+            return (size_t)-1;
+        lx->pool = p;
+        lx->pool_cap = ncap;
+    }
+    off = lx->pool_len;
+    memcpy(lx->pool + off, s, len);
+    lx->pool_len += len;
+    return off;
+}
+
+/* While loading, entry->folded holds a pool offset cast to a pointer; fixed up at the end. */
+static int add_entry(lexicon *lx, const char *folded, int type, const char *kind, const char *lang,
+                     const char *code)
+{
+    struct lex_entry *x;
+    size_t off;
+    int words = 1;
+    const char *p;
+
+    if (folded == NULL || folded[0] == '\0')
+        return 0;
+    if (grow(&lx->e, &lx->cap, lx->n, sizeof(*lx->e), LEX_MAX_ENTRIES) < 0 ||
+        (off = pool_add(lx, folded)) == (size_t)-1) {
+        lx->failed = 1;
+        return 1;
+    }
+    for (p = folded; *p; p++)
+        words += (*p == ' ');
+    if (words > LEX_MAX_WORDS)
+        return 0; /* a phrase this long is never typed; keep it out of the search */
+    if (words > lx->max_words)
+        lx->max_words = words;
+    x = &lx->e[lx->n++];
+    memset(x, 0, sizeof(*x));
+    x->folded = (const char *)(uintptr_t)off;
+    x->type = (unsigned char)type;
+    snprintf(x->kind, sizeof(x->kind), "%s", kind ? kind : "");
+    snprintf(x->lang, sizeof(x->lang), "%s", lang ? lang : "");
+    snprintf(x->code, sizeof(x->code), "%s", code ? code : "");
+    return 0;
+}
+
+static int on_word(void *arg, const char *lang, const char *kind, const char *folded)
+{
+    return add_entry(arg, folded, LEX_WORD, kind, lang, NULL);
+}
+
+static int on_name(void *arg, const char *iso2, const char *lang, const char *folded)
+{
+    return add_entry(arg, folded, LEX_COUNTRY, NULL, lang, iso2);
+}
+
+static int on_country(void *arg, const char *iso2, const char *iso3, const char *currency,
+                      const char *dial)
+{
+    lexicon *lx = arg;
+    struct lex_country *c;
+    char low[8];
+    size_t i;
+
+    if (grow(&lx->countries, &lx->countries_cap, lx->ncountries, sizeof(*c), 1000) < 0) {
+        lx->failed = 1;
+        return 1;
+    }
+    c = &lx->countries[lx->ncountries++];
+    memset(c, 0, sizeof(*c));
+    snprintf(c->iso2, sizeof(c->iso2), "%s", iso2);
+    snprintf(c->iso3, sizeof(c->iso3), "%s", iso3);
+    snprintf(c->currency, sizeof(c->currency), "%s", currency);
+    snprintf(c->dial, sizeof(c->dial), "%s", dial ? dial : "");
+    /* Codes are matched like names: "us", "usa" and "php" (the currency). */
+    for (i = 0; i < 2 && iso2[i]; i++)
+        low[i] = (char)(iso2[i] | 0x20);
+    low[i] = '\0';
+    add_entry(lx, low, LEX_COUNTRY, "iso2", NULL, iso2);
+    for (i = 0; i < 3 && iso3[i]; i++)
+        low[i] = (char)(iso3[i] | 0x20);
+    low[i] = '\0';
+    add_entry(lx, low, LEX_COUNTRY, "iso3", NULL, iso2);
+    for (i = 0; i < 3 && currency[i]; i++)
+        low[i] = (char)(currency[i] | 0x20);
+    low[i] = '\0';
+    add_entry(lx, low, LEX_CURRENCY, NULL, NULL, currency);
+    return lx->failed;
+}
+
+static int on_lang(void *arg, const char *code, const char *name, const char *decimal, int translit)
+{
+    lexicon *lx = arg;
+    struct lex_lang *l;
+
+    (void)name;
+    if (grow(&lx->langs, &lx->langs_cap, lx->nlangs, sizeof(*l), 200) < 0) {
+        lx->failed = 1;
+        return 1;
+    }
+    l = &lx->langs[lx->nlangs++];
+    snprintf(l->code, sizeof(l->code), "%s", code);
+    l->decimal = decimal[0] ? decimal[0] : '.';
+    l->translit = translit;
+    return 0;
+}
+
+static int on_template(void *arg, const char *lang, const char *name, const char *text)
+{
+    lexicon *lx = arg;
+    struct lex_template *t;
+    size_t off;
+
+    if (grow(&lx->tpl, &lx->tpl_cap, lx->ntpl, sizeof(*t), 10000) < 0 ||
+        (off = pool_add(lx, text)) == (size_t)-1) {
+        lx->failed = 1;
+        return 1;
+    }
+    t = &lx->tpl[lx->ntpl++];
+    snprintf(t->lang, sizeof(t->lang), "%s", lang);
+    snprintf(t->name, sizeof(t->name), "%s", name);
+    t->text = (const char *)(uintptr_t)off;
+    return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const struct lex_entry *x = a, *y = b;
+    return strcmp(x->folded, y->folded);
+}
+
+/* The currencies ISO 4217 lists that no country in the table uses as its own. */
+static const char *const extra_currencies[] = {"EUR", "XOF", "XAF", "USD"};
+
+lexicon *lex_load(db *d)
+{
+    lexicon *lx = calloc(1, sizeof(*lx));
+    size_t i;
+
+    if (lx == NULL)
+        return NULL;
+    if (db_countries_each(d, on_country, lx) < 0 || db_country_names_each(d, on_name, lx) < 0 ||
+        db_words_each(d, on_word, lx) < 0 || db_langs_each(d, on_lang, lx) < 0 ||
+        db_templates_each(d, on_template, lx) < 0)
+        goto fail;
+    for (i = 0; i < sizeof(extra_currencies) / sizeof(extra_currencies[0]); i++) {
+        char low[4] = {(char)(extra_currencies[i][0] | 0x20), (char)(extra_currencies[i][1] | 0x20),
+                       (char)(extra_currencies[i][2] | 0x20), '\0'};
+        add_entry(lx, low, LEX_CURRENCY, NULL, NULL, extra_currencies[i]);
+    }
+    if (lx->failed) {
+        log_warnx("lexicon: content too large or out of memory");
+        goto fail;
+    }
+    for (i = 0; i < lx->n; i++)
+        lx->e[i].folded = lx->pool + (uintptr_t)lx->e[i].folded;
+    for (i = 0; i < lx->ntpl; i++)
+        lx->tpl[i].text = lx->pool + (uintptr_t)lx->tpl[i].text;
+    qsort(lx->e, lx->n, sizeof(*lx->e), cmp_entry);
+    return lx;
+fail:
+    lex_free(lx);
+    return NULL;
+}
+
+void lex_free(lexicon *lx)
+{
+    if (lx == NULL)
+        return;
+    free(lx->e);
+    free(lx->pool);
+    free(lx->countries);
+    free(lx->langs);
+    free(lx->tpl);
+    free(lx);
+}
+
+size_t lex_find(const lexicon *lx, const char *folded, const struct lex_entry **first)
+{
+    size_t lo = 0, hi = lx->n, end;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(lx->e[mid].folded, folded) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (end = lo; end < lx->n && strcmp(lx->e[end].folded, folded) == 0; end++)
+        ;
+    *first = lo < lx->n ? &lx->e[lo] : NULL;
+    return end - lo;
+}
+
+int lex_max_words(const lexicon *lx)
+{
+    return lx->max_words;
+}
+
+const struct lex_country *lex_country(const lexicon *lx, const char *iso2)
+{
+    size_t i;
+
+    for (i = 0; i < lx->ncountries; i++)
+        if (strcmp(lx->countries[i].iso2, iso2) == 0)
+            return &lx->countries[i];
+    return NULL;
+}
+
+const struct lex_country *lex_country_by_number(const lexicon *lx, const char *number)
+{
+    const struct lex_country *best = NULL;
+    size_t i, best_len = 0;
+
+    if (number == NULL)
+        return NULL;
+    if (number[0] == '+')
+        number++;
+    else if (number[0] == '0' && number[1] == '0')
+        number += 2;
+    else
+        return NULL; /* a national number says nothing about the country */
+    for (i = 0; i < lx->ncountries; i++) {
+        size_t n = strlen(lx->countries[i].dial);
+        if (n > best_len && strncmp(number, lx->countries[i].dial, n) == 0) {
+            best = &lx->countries[i];
+            best_len = n;
+        }
+    }
+    return best;
+}
+
+int lex_is_currency(const lexicon *lx, const char *code)
+{
+    char low[4];
+    const struct lex_entry *e;
+    size_t n, i;
+
+    if (strlen(code) != 3)
+        return 0;
+    for (i = 0; i < 3; i++)
+        low[i] = (char)(code[i] | 0x20);
+    low[3] = '\0';
+    n = lex_find(lx, low, &e);
+    for (i = 0; i < n; i++)
+        if (e[i].type == LEX_CURRENCY)
+            return 1;
+    return 0;
+}
+
+const struct lex_lang *lex_lang(const lexicon *lx, const char *code)
+{
+    size_t i;
+
+    for (i = 0; code != NULL && i < lx->nlangs; i++)
+        if (strcmp(lx->langs[i].code, code) == 0)
+            return &lx->langs[i];
+    return NULL;
+}
+
+int lex_nlangs(const lexicon *lx)
+{
+    return (int)lx->nlangs;
+}
+
+const char *lex_template(const lexicon *lx, const char *lang, const char *name)
+{
+    const char *fallback = NULL;
+    size_t i;
+
+    for (i = 0; i < lx->ntpl; i++) {
+        if (strcmp(lx->tpl[i].name, name) != 0)
+            continue;
+        if (lang != NULL && strcmp(lx->tpl[i].lang, lang) == 0)
+            return lx->tpl[i].text;
+        if (strcmp(lx->tpl[i].lang, "en") == 0)
+            fallback = lx->tpl[i].text;
+    }
+    return fallback;
+}

@@ -1,0 +1,59 @@
+/*
+ * lexicon.h: every word the parser knows, in memory. Built once from the database by
+ * lex_load(); read-only afterwards, so it may be shared by any number of readers.
+ *
+ * Entries are folded phrases (see text.h) of one to LEX_MAX_WORDS words, each tagged with what it
+ * means: a keyword or other word of a kind in a language, a country, or a currency code.
+ * lex_find() returns the entries for one phrase; the parser tries the longest phrase first.
+ * Also here: the countries (codes, currency, calling code), the languages and the templates.
+ */
+#ifndef RL_LEXICON_H
+#define RL_LEXICON_H
+
+#include <stddef.h>
+
+#include "db/db.h"
+
+#define LEX_MAX_WORDS 5
+
+enum lex_type { LEX_WORD = 0, LEX_COUNTRY = 1, LEX_CURRENCY = 2 };
+
+struct lex_entry {
+    const char *folded; /* points into the lexicon's string pool */
+    unsigned char type;
+    char kind[12]; /* LEX_WORD: fee, rate, from, filler, ... */
+    char lang[4];  /* "" when the entry belongs to no language (codes, aliases) */
+    char code[4];  /* LEX_COUNTRY: ISO2; LEX_CURRENCY: ISO 4217 */
+};
+
+struct lex_country {
+    char iso2[3], iso3[4], currency[4], dial[5];
+};
+
+struct lex_lang {
+    char code[4];
+    char decimal;
+    int translit;
+};
+
+typedef struct lexicon lexicon;
+
+lexicon *lex_load(db *d);
+void lex_free(lexicon *lx);
+
+/* Entries whose phrase is exactly folded: sets *first and returns how many (0 if none). */
+size_t lex_find(const lexicon *lx, const char *folded, const struct lex_entry **first);
+int lex_max_words(const lexicon *lx);
+
+const struct lex_country *lex_country(const lexicon *lx, const char *iso2);
+/* The country whose calling code starts the E.164 number (longest match), or NULL. */
+const struct lex_country *lex_country_by_number(const lexicon *lx, const char *number);
+int lex_is_currency(const lexicon *lx, const char *code);
+
+const struct lex_lang *lex_lang(const lexicon *lx, const char *code);
+int lex_nlangs(const lexicon *lx);
+
+/* Template text for (lang, name), falling back to English; NULL if neither exists. */
+const char *lex_template(const lexicon *lx, const char *lang, const char *name);
+
+#endif

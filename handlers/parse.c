@@ -1,0 +1,515 @@
+#include "handlers/parse.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers/text.h"
+
+/* A query longer than this is cut: nobody asks a question in more words, and the cap keeps the
+ * cost of a 2,000-character message bounded. */
+#define MAX_TOKENS 48
+#define MAX_RAW    64
+
+struct tok {
+    char folded[32];
+    int is_amount;
+    double amount;
+    char ccy[4];
+};
+
+struct scan {
+    struct tok t[MAX_TOKENS];
+    int n;
+};
+
+/* Separators between raw tokens; '.' and ',' are handled by position, the rest always split. */
+static int is_sep(unsigned char c)
+{
+    return isspace(c) || (c < 0x80 && strchr(";:!?()[]{}\"*/<>=+&|#@~^\\_-", c) != NULL && c);
+}
+
+/* Currency signs people put next to amounts. '$' alone is taken as US dollars. */
+static const struct {
+    const char *sign;
+    const char *code;
+} signs[] = {
+    {"US$", "USD"},          {"$", "USD"},
+    {"\xE2\x82\xAC", "EUR"}, {"\xC2\xA3", "GBP"},
+    {"\xE2\x82\xB1", "PHP"}, {"\xE2\x82\xB9", "INR"},
+    {"\xC2\xA5", "JPY"},
+};
+
+static const char *strip_sign(const char *s, size_t len, size_t *signlen, int at_end)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+        size_t n = strlen(signs[i].sign);
+        if (n > len)
+            continue;
+        if (!at_end && strncmp(s, signs[i].sign, n) == 0) {
+            *signlen = n;
+            return signs[i].code;
+        }
+        if (at_end && strncmp(s + len - n, signs[i].sign, n) == 0) {
+            *signlen = n;
+            return signs[i].code;
+        }
+    }
+    return NULL;
+}
+
+/* Reads digits with separators; returns the number of bytes used (0 if no digit). */
+static size_t read_number(const char *s, size_t len, double *out)
+{
+    char digits[40];
+    size_t i = 0, nd = 0, ndots = 0, ncommas = 0, last_sep = 0, after_last = 0;
+    char last = 0;
+    int saw_digit = 0;
+
+    while (i < len && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ',')) {
+        if (isdigit((unsigned char)s[i])) {
+            saw_digit = 1;
+            after_last++;
+        } else {
+            if (!saw_digit || i + 1 >= len || !isdigit((unsigned char)s[i + 1]))
+                break;
+            if (s[i] == '.')
+                ndots++;
+            else
+                ncommas++;
+            last = s[i];
+            last_sep = i;
+            after_last = 0;
+        }
+        i++;
+    }
+    if (!saw_digit)
+        return 0;
+    /* Decide which separator is the decimal point: with both, the last one; with one kind seen
+     * once and followed by exactly three digits, it groups thousands ("1.500", "1,500"). */
+    for (size_t k = 0; k < i && nd + 1 < sizeof(digits); k++) {
+        char c = s[k];
+        if (isdigit((unsigned char)c)) {
+            digits[nd++] = c;
+        } else if (ndots && ncommas) {
+            if (k == last_sep)
+                digits[nd++] = '.';
+        } else if ((c == '.' ? ndots : ncommas) == 1 && after_last != 3 && k == last_sep) {
+            digits[nd++] = '.';
+        }
+    }
+    (void)last;
+    digits[nd] = '\0';
+    {
+        char *end;
+        double v = strtod(digits, &end);
+        if (*end != '\0' || !isfinite(v))
+            return 0;
+        *out = v;
+    }
+    return i;
+}
+
+static int code_is_currency(const lexicon *lx, const char *s, size_t len, char ccy[4])
+{
+    char code[4];
+    size_t i;
+
+    if (len != 3)
+        return 0;
+    for (i = 0; i < 3; i++) {
+        if (!isalpha((unsigned char)s[i]))
+            return 0;
+        code[i] = (char)toupper((unsigned char)s[i]);
+    }
+    code[3] = '\0';
+    if (!lex_is_currency(lx, code))
+        return 0;
+    memcpy(ccy, code, 4);
+    return 1;
+}
+
+int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[4])
+{
+    size_t len = strlen(token), signlen = 0, used;
+    const char *p = token, *code;
+    double v = 0;
+
+    ccy[0] = '\0';
+    if ((code = strip_sign(p, len, &signlen, 0)) != NULL) {
+        memcpy(ccy, code, 4);
+        p += signlen;
+        len -= signlen;
+    } else if (len > 3 && isdigit((unsigned char)p[3]) && code_is_currency(lx, p, 3, ccy)) {
+        p += 3; /* "usd200" */
+        len -= 3;
+    }
+    used = read_number(p, len, &v);
+    if (used == 0)
+        return 0;
+    p += used;
+    len -= used;
+    if (len > 0 && (*p == 'k' || *p == 'K') && (len == 1 || !isalpha((unsigned char)p[1]))) {
+        v *= 1000;
+        p++;
+        len--;
+    }
+    if (len > 0) {
+        if (ccy[0] == '\0' && (code = strip_sign(p, len, &signlen, 1)) != NULL && signlen == len) {
+            memcpy(ccy, code, 4);
+        } else if (ccy[0] == '\0' && code_is_currency(lx, p, len, ccy)) {
+            ; /* "200usd" */
+        } else {
+            return 0;
+        }
+    }
+    *amount = v;
+    return 1;
+}
+
+/* Splits text into tokens: amounts as they are, other words folded (one token per word). */
+static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
+{
+    const char *p = text;
+
+    sc->n = 0;
+    while (*p && sc->n < MAX_TOKENS) {
+        char raw[MAX_RAW], folded[128];
+        size_t len = 0;
+        char *w, *save = NULL;
+
+        while (*p && is_sep((unsigned char)*p))
+            p++;
+        while (*p && !is_sep((unsigned char)*p)) {
+            if ((*p == '.' || *p == ',') &&
+                !(len > 0 && isalnum((unsigned char)raw[len - 1]) && isalnum((unsigned char)p[1]) &&
+                  (*p == '.' || isdigit((unsigned char)p[1]))))
+                break;
+            if (len + 1 < sizeof(raw))
+                raw[len++] = *p;
+            p++;
+        }
+        if (*p == '.' || *p == ',')
+            p++;
+        raw[len] = '\0';
+        if (len == 0)
+            continue;
+        if (parse_amount(lx, raw, &sc->t[sc->n].amount, sc->t[sc->n].ccy)) {
+            sc->t[sc->n].is_amount = 1;
+            sc->t[sc->n].folded[0] = '\0';
+            sc->n++;
+            continue;
+        }
+        text_fold(raw, len, folded, sizeof(folded));
+        for (w = strtok_r(folded, " ", &save); w && sc->n < MAX_TOKENS;
+             w = strtok_r(NULL, " ", &save)) {
+            memset(&sc->t[sc->n], 0, sizeof(sc->t[0]));
+            snprintf(sc->t[sc->n].folded, sizeof(sc->t[0].folded), "%s", w);
+            sc->n++;
+        }
+    }
+}
+
+static int is_keyword_kind(const char *kind)
+{
+    return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0;
+}
+
+struct votes {
+    char lang[8][4];
+    int score[8];
+    int n;
+};
+
+static void vote(struct votes *v, const char *lang, int weight)
+{
+    int i;
+
+    if (lang[0] == '\0')
+        return;
+    for (i = 0; i < v->n; i++)
+        if (strcmp(v->lang[i], lang) == 0)
+            break;
+    if (i == v->n) {
+        if (v->n == 8)
+            return;
+        snprintf(v->lang[v->n++], 4, "%s", lang);
+        v->score[i] = 0;
+    }
+    v->score[i] += weight;
+}
+
+static void add_country(struct parse_result *r, const char *iso2, int role)
+{
+    int i;
+
+    for (i = 0; i < r->ncountries; i++)
+        if (strcmp(r->country[i], iso2) == 0)
+            return; /* named twice: "philippines ph" */
+    if (r->ncountries == PARSE_MAX_COUNTRIES)
+        return;
+    snprintf(r->country[r->ncountries], 3, "%s", iso2);
+    r->role[r->ncountries++] = role;
+}
+
+static void add_money(struct parse_result *r, const char *code)
+{
+    if (code == NULL || code[0] == '\0')
+        return;
+    if (r->nmoney > 0 && strcmp(r->money[r->nmoney - 1], code) == 0)
+        return;
+    if (r->nmoney < PARSE_MAX_CURRENCIES)
+        snprintf(r->money[r->nmoney++], 4, "%s", code);
+}
+
+static void add_currency(struct parse_result *r, const char *code)
+{
+    int i;
+
+    for (i = 0; i < r->ncurrencies; i++)
+        if (strcmp(r->currency[i], code) == 0)
+            return;
+    if (r->ncurrencies < PARSE_MAX_CURRENCIES)
+        snprintf(r->currency[r->ncurrencies++], 4, "%s", code);
+}
+
+/* Whether a token names a currency, by code or through its country: "usd", "mex". */
+static int token_currency(const lexicon *lx, const struct tok *t, char ccy[4])
+{
+    const struct lex_entry *e;
+    size_t ne, j;
+
+    if (t->is_amount)
+        return 0;
+    ne = lex_find(lx, t->folded, &e);
+    for (j = 0; j < ne; j++) {
+        if (e[j].type == LEX_CURRENCY) {
+            memcpy(ccy, e[j].code, 4);
+            return 1;
+        }
+    }
+    for (j = 0; j < ne; j++) {
+        const struct lex_country *c = e[j].type == LEX_COUNTRY ? lex_country(lx, e[j].code) : NULL;
+        if (c != NULL) {
+            memcpy(ccy, c->currency, 4);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether a token is a country and no currency code ("mex" is a country, "php" a currency). */
+static int lex_is_country_token(const lexicon *lx, const struct tok *t)
+{
+    const struct lex_entry *e;
+    size_t ne = lex_find(lx, t->folded, &e), j;
+    int country = 0;
+
+    for (j = 0; j < ne; j++) {
+        if (e[j].type == LEX_CURRENCY)
+            return 0;
+        if (e[j].type == LEX_COUNTRY)
+            country = 1;
+    }
+    return country;
+}
+
+/* A token that is both a two-letter country code and a word ("de", "to", "sa", "au"). */
+struct amb {
+    int is;           /* taken as a word in this pass */
+    char langs[4][4]; /* languages in which it is a word */
+    int nlangs;
+};
+
+/* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
+static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
+                      struct parse_result *r, struct amb *amb)
+{
+    struct votes v;
+    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, tie = 0;
+    int maxw = lex_max_words(lx);
+
+    memset(r, 0, sizeof(*r));
+    memset(&v, 0, sizeof(v));
+    r->tokens = sc->n;
+    while (i < sc->n) {
+        const struct lex_entry *e = NULL;
+        size_t ne = 0, j;
+        int len, word = -1, country = -1, currency = -1, code2 = 0;
+
+        if (sc->t[i].is_amount) {
+            if (!r->has_amount) {
+                r->has_amount = 1;
+                r->amount = sc->t[i].amount;
+                memcpy(r->amount_ccy, sc->t[i].ccy, 4);
+            }
+            i++;
+            continue;
+        }
+        /* Longest phrase first, never across an amount. */
+        for (len = maxw; len >= 1; len--) {
+            char phrase[160];
+            size_t pl = 0;
+            int ok = 1;
+
+            if (i + len > sc->n)
+                continue;
+            for (k = 0; k < len; k++) {
+                int w;
+                if (sc->t[i + k].is_amount) {
+                    ok = 0;
+                    break;
+                }
+                w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
+                             sc->t[i + k].folded);
+                if (w < 0 || (size_t)w >= sizeof(phrase) - pl) {
+                    ok = 0;
+                    break;
+                }
+                pl += (size_t)w;
+            }
+            if (ok && (ne = lex_find(lx, phrase, &e)) > 0)
+                break;
+        }
+        if (ne == 0) {
+            if (r->nrest < PARSE_MAX_REST)
+                snprintf(r->rest[r->nrest++], 32, "%s", sc->t[i].folded);
+            i++;
+            continue;
+        }
+        for (j = 0; j < ne; j++) {
+            if (e[j].type == LEX_WORD && (word < 0 || is_keyword_kind(e[j].kind)))
+                word = (int)j;
+            else if (e[j].type == LEX_COUNTRY && country < 0)
+                country = (int)j;
+            else if (e[j].type == LEX_CURRENCY && currency < 0)
+                currency = (int)j;
+            if (e[j].type == LEX_COUNTRY && strcmp(e[j].kind, "iso2") == 0)
+                code2 = 1;
+        }
+        /* A bare two-letter code that is also a word ("to", "de", "sa") is a word unless the
+         * caller flips it; a real country name always beats a word. */
+        if (word >= 0 && country >= 0) {
+            if (flip[i] || !code2 || len > 1) {
+                word = -1;
+            } else {
+                ambiguous++;
+                amb[i].is = 1;
+                for (j = 0; j < ne && amb[i].nlangs < 4; j++)
+                    if (e[j].type == LEX_WORD)
+                        snprintf(amb[i].langs[amb[i].nlangs++], 4, "%s", e[j].lang);
+                country = -1;
+            }
+        }
+
+        if (word >= 0) {
+            const char *kind = e[word].kind;
+            for (j = 0; j < ne; j++)
+                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0)
+                    vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
+            if (is_keyword_kind(kind)) {
+                if (r->intent[0] == '\0')
+                    snprintf(r->intent, sizeof(r->intent), "%s", kind);
+                else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
+                    snprintf(r->rest[r->nrest++], 32, "%s", e[word].folded);
+            } else if (strcmp(kind, "from") == 0) {
+                pending_role = ROLE_FROM;
+            } else if (strcmp(kind, "to") == 0) {
+                pending_role = ROLE_TO;
+            }
+        } else if (country >= 0) {
+            for (j = 0; j < ne; j++)
+                if (e[j].type == LEX_COUNTRY)
+                    vote(&v, e[j].lang, 1);
+            add_country(r, e[country].code, pending_role);
+            pending_role = ROLE_NONE;
+            {
+                const struct lex_country *c = lex_country(lx, e[country].code);
+                add_money(r, c ? c->currency : NULL);
+            }
+            /* "usa" is a country here, and its currency may matter to RATE: keep it too. */
+            if (currency >= 0)
+                add_currency(r, e[currency].code);
+        } else if (currency >= 0) {
+            add_currency(r, e[currency].code);
+            add_money(r, e[currency].code);
+        }
+        i += len;
+    }
+    /* An amount without a sign takes the currency written next to it: before it ("USD 200")
+     * unless that is the second of a pair ("RATE USD PHP 200" converts 200 USD), else after it
+     * ("200 usd"). */
+    for (i = 0; i < sc->n && r->has_amount && r->amount_ccy[0] == '\0'; i++) {
+        char c1[4], c2[4];
+        if (!sc->t[i].is_amount)
+            continue;
+        if (i >= 1 && token_currency(lx, &sc->t[i - 1], c1) &&
+            (i < 2 || !token_currency(lx, &sc->t[i - 2], c2)))
+            memcpy(r->amount_ccy, c1, 4);
+        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], c1) &&
+                 !lex_is_country_token(lx, &sc->t[i + 1]))
+            memcpy(r->amount_ccy, c1, 4);
+        break;
+    }
+    for (k = 0; k < v.n; k++) {
+        if (best < 0 || v.score[k] > v.score[best]) {
+            best = k;
+            tie = 0;
+        } else if (v.score[k] == v.score[best]) {
+            tie = 1;
+        }
+    }
+    if (best >= 0 && !tie)
+        snprintf(r->lang, sizeof(r->lang), "%s", v.lang[best]);
+    return ambiguous;
+}
+
+/* Whether an ambiguous token should be read as a country after all: when it is no word of the
+ * query's language ("au" in an English query, "de" after FEE). A word of the query's own language
+ * stays a word: "costo de mexico" is never Germany. */
+static int should_flip(const struct amb *a, const struct parse_result *r)
+{
+    int k;
+
+    if (r->lang[0] == '\0')
+        return 0;
+    for (k = 0; k < a->nlangs; k++)
+        if (strcmp(a->langs[k], r->lang) == 0)
+            return 0;
+    return 1;
+}
+
+int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
+{
+    static const unsigned char none[MAX_TOKENS];
+    unsigned char flip[MAX_TOKENS];
+    struct amb amb[MAX_TOKENS];
+    struct scan sc;
+    int i, nflip = 0;
+
+    scan_text(lx, text ? text : "", &sc);
+    memset(amb, 0, sizeof(amb));
+    if (parse_pass(lx, &sc, none, out, amb) == 0)
+        return 0;
+    memset(flip, 0, sizeof(flip));
+    for (i = 0; i < sc.n; i++)
+        if (amb[i].is && should_flip(&amb[i], out)) {
+            flip[i] = 1;
+            nflip++;
+        }
+    if (nflip > 0) {
+        struct parse_result alt;
+        memset(amb, 0, sizeof(amb));
+        parse_pass(lx, &sc, flip, &alt, amb);
+        if (alt.intent[0] == '\0')
+            memcpy(alt.intent, out->intent, sizeof(alt.intent));
+        if (alt.lang[0] == '\0')
+            memcpy(alt.lang, out->lang, sizeof(alt.lang));
+        *out = alt;
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * parse.h: from what a person typed to what they asked. Pure: text and lexicon in, slots out.
+ *
+ * parse_query() splits the text into tokens (amounts keep their separators and currency signs:
+ * "$200", "200usd", "1.500,00"), folds each, and matches the longest phrases against the
+ * lexicon: keywords, direction words (from/to), filler words, countries and currency codes.
+ * Two-letter country codes that are also common words ("to", "de", "it", "sa") are taken as
+ * words first, and as countries only when the query lacks a country otherwise.
+ */
+#ifndef RL_PARSE_H
+#define RL_PARSE_H
+
+#include "handlers/lexicon.h"
+
+#define PARSE_MAX_COUNTRIES  4
+#define PARSE_MAX_CURRENCIES 4
+#define PARSE_MAX_REST       8
+
+enum parse_role { ROLE_NONE = 0, ROLE_FROM = 1, ROLE_TO = 2 };
+
+struct parse_result {
+    char intent[12]; /* kind of the first keyword found, "" if none */
+    char lang[4];    /* the language the words were written in, "" if unclear */
+    int ncountries;
+    char country[PARSE_MAX_COUNTRIES][3]; /* ISO2, in the order typed */
+    int role[PARSE_MAX_COUNTRIES];        /* enum parse_role */
+    int ncurrencies;
+    char currency[PARSE_MAX_CURRENCIES][4]; /* ISO 4217, in the order typed */
+    int nmoney;
+    char money[PARSE_MAX_CURRENCIES][4]; /* currencies and countries' currencies, as typed */
+    int has_amount;
+    double amount;
+    char amount_ccy[4]; /* "" when the amount came without a currency */
+    int nrest;
+    char rest[PARSE_MAX_REST][32]; /* folded words that matched nothing, for topics */
+    int tokens;                    /* tokens seen */
+};
+
+/* Fills out; returns 0. Never fails: text that means nothing gives an empty intent. */
+int parse_query(const lexicon *lx, const char *text, struct parse_result *out);
+
+/*
+ * Reads an amount token: digits with '.' or ',' as thousands or decimal separators, an optional
+ * k (thousands), and a currency sign or code before or after ("$200", "200usd", "EUR50",
+ * "1.500,00"). Returns 1 with *amount and ccy ("" if none), 0 if the token is not an amount.
+ */
+int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[4]);
+
+#endif

@@ -1,0 +1,42 @@
+/* RATE: the exchange rate between two currencies, published or derived through a common base. */
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers/internal.h"
+
+int handler_rate(const struct hq *x, char *out, size_t outsz)
+{
+    const struct parse_result *p = x->p;
+    const char *base = p->money[0], *quote = p->money[1];
+    char rate_s[48], date[16], conv[96] = "", derived[48] = "";
+    struct db_rate r;
+    int rc;
+
+    rc = db_rate_get(x->h->d, base, quote, &r);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        struct kv kv[] = {{"base", base}, {"quote", quote}};
+        tpl_render(x, "rate_none", kv, 2, out, outsz);
+        return 0;
+    }
+    fmt_rate(x, r.rate, rate_s, sizeof(rate_s));
+    if (p->has_amount && p->amount > 0) {
+        char a[48], b[48];
+        const char *ccy = p->amount_ccy[0] ? p->amount_ccy : base;
+        double v = strcmp(ccy, quote) == 0 ? p->amount / r.rate : p->amount * r.rate;
+        const char *other = strcmp(ccy, quote) == 0 ? base : quote;
+        snprintf(conv, sizeof(conv), ", %s=%s", fmt_money(x, ccy, p->amount, a, sizeof(a)),
+                 fmt_money(x, other, v, b, sizeof(b)));
+    }
+    if (r.derived)
+        tpl_render(x, "rate_derived", NULL, 0, derived, sizeof(derived));
+    {
+        struct kv kv[] = {{"base", base},      {"quote", quote},
+                          {"rate", rate_s},    {"conv", conv},
+                          {"src", r.source},   {"date", fmt_date(r.as_of, date, sizeof(date))},
+                          {"derived", derived}};
+        tpl_render(x, "rate", kv, 7, out, outsz);
+    }
+    return 0;
+}

@@ -1,0 +1,325 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "handlers/internal.h"
+
+/*
+ * The keywords. A row names the word kind that selects it (the words themselves are content,
+ * per language), the function, what it needs from the query, and the template that asks for
+ * what is missing. The dispatcher checks the needs, so a handler never sees a query it cannot
+ * answer. The last row is the default: anything not understood gets the help text.
+ */
+enum need { NEED_NONE = 0, NEED_PLACE = 1, NEED_TWO_CURRENCIES = 2 };
+
+static const struct keyword {
+    const char *kind;
+    handler_fn fn;
+    enum need need;
+    const char *ask_template;
+} keywords[] = {
+    {"fee", handler_fee, NEED_PLACE, "fee_need"},
+    {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need"},
+    {"guide", handler_guide, NEED_NONE, NULL},
+    {"help", handler_help, NEED_NONE, NULL},
+};
+#define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
+
+/* Word kinds content may define beyond the keywords: direction and filler words. */
+static const char *const other_kinds[] = {"from", "to", "filler"};
+
+static const char *const template_names[] = {
+    "help",      "fee_need",      "fee_avg",     "fee_providers", "fee_item",     "fee_opaque",
+    "fee_none",  "fee_rate_hint", "fee_arrive",  "rate",          "rate_derived", "rate_need",
+    "rate_none", "guide_topics",  "guide_entry", "guide_none",    "guide_need",   "error",
+};
+#define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
+
+int handler_word_kind_known(const char *kind)
+{
+    size_t i;
+
+    for (i = 0; i < NKEYWORDS; i++)
+        if (strcmp(keywords[i].kind, kind) == 0)
+            return 1;
+    for (i = 0; i < sizeof(other_kinds) / sizeof(other_kinds[0]); i++)
+        if (strcmp(other_kinds[i], kind) == 0)
+            return 1;
+    return 0;
+}
+
+const char *handler_word_kinds(void)
+{
+    return "fee, rate, guide, help, from, to, filler";
+}
+
+int handler_template_known(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < NTEMPLATES; i++)
+        if (strcmp(template_names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+const char *handler_template_names(void)
+{
+    return "help, fee_need, fee_avg, fee_providers, fee_item, fee_opaque, fee_none, fee_rate_hint, "
+           "fee_arrive, "
+           "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
+           "guide_need, error";
+}
+
+handler_ctx *handler_open(db *d, const struct handler_opts *opts)
+{
+    handler_ctx *h = calloc(1, sizeof(*h));
+
+    if (h == NULL) {
+        log_warn("handlers: allocating context");
+        return NULL;
+    }
+    h->d = d;
+    h->lx = lex_load(d);
+    if (h->lx == NULL) {
+        free(h);
+        return NULL;
+    }
+    snprintf(h->default_lang, sizeof(h->default_lang), "%s",
+             opts && opts->default_lang ? opts->default_lang : "en");
+    h->max_parts = opts && opts->max_parts > 0 ? opts->max_parts : 3;
+    return h;
+}
+
+void handler_close(handler_ctx *h)
+{
+    if (h == NULL)
+        return;
+    lex_free(h->lx);
+    free(h);
+}
+
+int handler_languages(const handler_ctx *h)
+{
+    return lex_nlangs(h->lx);
+}
+
+/* ---- Templates and number formats ---- */
+
+size_t tpl_render(const struct hq *x, const char *name, const struct kv *kv, int nkv, char *out,
+                  size_t outsz)
+{
+    const char *t = lex_template(x->h->lx, x->lang, name);
+    size_t o = 0;
+
+    if (outsz == 0)
+        return 0;
+    if (t == NULL)
+        t = "";
+    while (*t && o + 1 < outsz) {
+        const char *val = NULL, *close;
+        int i;
+
+        if (*t != '{' || (close = strchr(t, '}')) == NULL) {
+            /* Fold runs of spaces left by empty placeholders. */
+            if (!(*t == ' ' && (o == 0 || out[o - 1] == ' ')))
+                out[o++] = *t;
+            t++;
+            continue;
+        }
+        for (i = 0; i < nkv; i++)
+            if (strlen(kv[i].key) == (size_t)(close - t - 1) &&
+                strncmp(kv[i].key, t + 1, (size_t)(close - t - 1)) == 0)
+                val = kv[i].val;
+        for (; val && *val && o + 1 < outsz; val++)
+            if (!(*val == ' ' && (o == 0 || out[o - 1] == ' ')))
+                out[o++] = *val;
+        t = close + 1;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    /* A space left before punctuation by an empty placeholder: "cost ." -> "cost." */
+    {
+        size_t r, w = 0;
+        for (r = 0; r < o; r++) {
+            if (out[r] == ' ' && r + 1 < o && strchr(".,;:)", out[r + 1]) != NULL)
+                continue;
+            out[w++] = out[r];
+        }
+        out[w] = '\0';
+        o = w;
+    }
+    return o;
+}
+
+/* Writes v with the language's decimal separator. */
+static const char *fmt_num(const struct hq *x, double v, int decimals, char *out, size_t outsz)
+{
+    char *dot;
+
+    snprintf(out, outsz, "%.*f", decimals, v);
+    if (x->decimal == ',' && (dot = strchr(out, '.')) != NULL)
+        *dot = ',';
+    return out;
+}
+
+const char *fmt_money(const struct hq *x, const char *ccy, double v, char *out, size_t outsz)
+{
+    char num[48];
+
+    fmt_num(x, v, fabs(v) >= 100 ? 0 : 2, num, sizeof(num));
+    snprintf(out, outsz, "%s%s", ccy, num);
+    return out;
+}
+
+const char *fmt_pct(const struct hq *x, double v, char *out, size_t outsz)
+{
+    char num[48];
+
+    fmt_num(x, v, 1, num, sizeof(num));
+    snprintf(out, outsz, "%s%%", num);
+    return out;
+}
+
+const char *fmt_rate(const struct hq *x, double v, char *out, size_t outsz)
+{
+    int decimals;
+
+    if (v >= 1000)
+        decimals = 0;
+    else if (v >= 100)
+        decimals = 2;
+    else if (v >= 0.1)
+        decimals = 4;
+    else
+        decimals = 6;
+    return fmt_num(x, v, decimals, out, outsz);
+}
+
+const char *fmt_date(const char *iso, char *out, size_t outsz)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int m;
+
+    if (iso == NULL || strlen(iso) != 10 || iso[4] != '-') {
+        snprintf(out, outsz, "%s", iso ? iso : "");
+        return out;
+    }
+    m = (iso[5] - '0') * 10 + (iso[6] - '0');
+    if (m < 1 || m > 12) {
+        snprintf(out, outsz, "%s", iso);
+        return out;
+    }
+    snprintf(out, outsz, "%c%c%.3s%c%c", iso[8], iso[9], months + (m - 1) * 3, iso[2], iso[3]);
+    return out;
+}
+
+const char *fmt_country(const struct hq *x, const char *iso2, char *out, size_t outsz)
+{
+    const struct lex_country *c = lex_country(x->h->lx, iso2);
+
+    if (x->level > 0 && c != NULL) {
+        snprintf(out, outsz, "%s", c->iso3);
+        return out;
+    }
+    db_country_name(x->h->d, iso2, x->lang, out, outsz);
+    return out;
+}
+
+/* ---- Dispatch ---- */
+
+int handler_help(const struct hq *x, char *out, size_t outsz)
+{
+    tpl_render(x, "help", NULL, 0, out, outsz);
+    return 0;
+}
+
+static const char *pick_lang(handler_ctx *h, const struct handler_query *q,
+                             const struct parse_result *p)
+{
+    if (p->lang[0] && lex_lang(h->lx, p->lang))
+        return p->lang;
+    if (q->lang && lex_lang(h->lx, q->lang))
+        return q->lang;
+    return h->default_lang;
+}
+
+/* Cleans and measures a candidate reply; returns its part count. */
+static int finish(const struct hq *x, const char *raw, struct handler_reply *r)
+{
+    const struct lex_lang *l = lex_lang(x->h->lx, x->lang);
+
+    if (gsm_prepare(raw, l ? l->translit : 1, r->text, sizeof(r->text)) < 0)
+        gsm_fit(r->text, x->h->max_parts);
+    gsm_measure(r->text, &r->info);
+    return r->info.parts;
+}
+
+int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler_reply *r)
+{
+    struct parse_result p;
+    const struct keyword *kw = NULL;
+    struct hq x;
+    char raw[HANDLER_REPLY_MAX];
+    size_t i;
+    int rc = 0;
+
+    memset(r, 0, sizeof(*r));
+    parse_query(h->lx, q->text, &p);
+    for (i = 0; i < NKEYWORDS; i++)
+        if (strcmp(keywords[i].kind, p.intent) == 0)
+            kw = &keywords[i];
+    /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
+    if (kw == &keywords[0] && p.ncountries == 0 && p.nmoney >= 2)
+        kw = &keywords[1];
+    /* No keyword: two places mean a fee question, two currencies a rate question. */
+    if (kw == NULL && p.ncountries >= 2)
+        kw = &keywords[0];
+    else if (kw == NULL && p.nmoney >= 2)
+        kw = &keywords[1];
+    r->understood = (kw != NULL);
+    if (kw == NULL)
+        kw = &keywords[NKEYWORDS - 1];
+
+    memset(&x, 0, sizeof(x));
+    x.h = h;
+    x.q = q;
+    x.p = &p;
+    x.lang = pick_lang(h, q, &p);
+    {
+        const struct lex_lang *l = lex_lang(h->lx, x.lang);
+        x.decimal = l ? l->decimal : '.';
+    }
+    snprintf(r->lang, sizeof(r->lang), "%s", x.lang);
+    r->intent = kw->kind;
+
+    if ((kw->need == NEED_PLACE && p.ncountries == 0) ||
+        (kw->need == NEED_TWO_CURRENCIES && p.nmoney < 2)) {
+        tpl_render(&x, kw->ask_template, NULL, 0, raw, sizeof(raw));
+        finish(&x, raw, r);
+        return 0;
+    }
+    /* Shorter wording until it fits one SMS; else the fullest wording, cut to max_parts. */
+    for (x.level = 0; x.level < HANDLER_LEVELS; x.level++) {
+        if (kw->fn(&x, raw, sizeof(raw)) < 0) {
+            rc = -1;
+            break;
+        }
+        if (finish(&x, raw, r) <= 1)
+            return 0;
+    }
+    x.level = 0;
+    if (rc < 0)
+        tpl_render(&x, "error", NULL, 0, raw, sizeof(raw));
+    else if (kw->fn(&x, raw, sizeof(raw)) < 0)
+        rc = -1;
+    finish(&x, raw, r);
+    if (r->info.parts > h->max_parts) {
+        gsm_fit(r->text, h->max_parts);
+        gsm_measure(r->text, &r->info);
+    }
+    return rc;
+}

@@ -1,0 +1,126 @@
+#include "handlers/text.h"
+
+#include <string.h>
+
+/* ASCII spelling of U+00C0..U+017F (Latin-1 letters and Latin Extended-A), from Unicode's
+ * canonical decompositions with the marks dropped; "" marks a non-letter (x, division). */
+static const char *const fold_latin[0x180 - 0xC0] = {
+    "a", "a", "a",  "a",  "a", "a", "ae", "c",  "e",  "e", "e", "e", "i",  "i",  "i", "i", "d", "n",
+    "o", "o", "o",  "o",  "o", "",  "o",  "u",  "u",  "u", "u", "y", "th", "ss", "a", "a", "a", "a",
+    "a", "a", "ae", "c",  "e", "e", "e",  "e",  "i",  "i", "i", "i", "d",  "n",  "o", "o", "o", "o",
+    "o", "",  "o",  "u",  "u", "u", "u",  "y",  "th", "y", "a", "a", "a",  "a",  "a", "a", "c", "c",
+    "c", "c", "c",  "c",  "c", "c", "d",  "d",  "d",  "d", "e", "e", "e",  "e",  "e", "e", "e", "e",
+    "e", "e", "g",  "g",  "g", "g", "g",  "g",  "g",  "g", "h", "h", "h",  "h",  "i", "i", "i", "i",
+    "i", "i", "i",  "i",  "i", "i", "ij", "ij", "j",  "j", "k", "k", "k",  "l",  "l", "l", "l", "l",
+    "l", "l", "l",  "l",  "l", "n", "n",  "n",  "n",  "n", "n", "n", "n",  "n",  "o", "o", "o", "o",
+    "o", "o", "oe", "oe", "r", "r", "r",  "r",  "r",  "r", "s", "s", "s",  "s",  "s", "s", "s", "s",
+    "t", "t", "t",  "t",  "t", "t", "u",  "u",  "u",  "u", "u", "u", "u",  "u",  "u", "u", "u", "u",
+    "w", "w", "y",  "y",  "y", "z", "z",  "z",  "z",  "z", "z", "s",
+};
+
+long text_utf8_next(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    long cp;
+    int n, i;
+
+    if (s[0] < 0x80) {
+        *p += 1;
+        return s[0];
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 1;
+        cp = s[0] & 0x1F;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 2;
+        cp = s[0] & 0x0F;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 3;
+        cp = s[0] & 0x07;
+    } else {
+        *p += 1;
+        return -1;
+    }
+    for (i = 1; i <= n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *p += 1;
+            return -1;
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8. */
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *p += 1;
+        return -1;
+    }
+    *p += n + 1;
+    return cp;
+}
+
+size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
+{
+    const char *p = in, *end, *start;
+    size_t o = 0, word_start = 0;
+    int pending_space = 0;
+
+    if (outsz == 0)
+        return 0;
+    end = in + (inlen == (size_t)-1 ? strlen(in) : inlen);
+    while (p < end && *p != '\0') {
+        const char *piece = NULL;
+        size_t plen = 0;
+        char one[1];
+        long cp;
+
+        start = p;
+        cp = text_utf8_next(&p);
+        if (p > end)
+            break;
+        if (cp < 0)
+            continue;
+        if (cp == '\'' || cp == '.' || cp == 0x2019 || cp == 0x2018 || cp == 0xB4 || cp == '`')
+            continue;
+        if (cp < 0x80) {
+            if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+                one[0] = (char)cp;
+            } else if (cp >= 'A' && cp <= 'Z') {
+                one[0] = (char)(cp - 'A' + 'a');
+            } else {
+                pending_space = (o > 0);
+                continue;
+            }
+            piece = one;
+            plen = 1;
+        } else if (cp >= 0xC0 && cp < 0x180) {
+            piece = fold_latin[cp - 0xC0];
+            plen = strlen(piece);
+            if (plen == 0) {
+                pending_space = (o > 0);
+                continue;
+            }
+        } else if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000) {
+            /* No-break space, general punctuation (dashes, quotes), ideographic space. */
+            pending_space = (o > 0);
+            continue;
+        } else {
+            piece = start;
+            plen = (size_t)(p - start);
+        }
+        if (pending_space) {
+            if (o + 1 >= outsz)
+                break;
+            out[o++] = ' ';
+            word_start = o;
+            pending_space = 0;
+        }
+        if (o + plen >= outsz) {
+            o = word_start > 0 ? word_start - 1 : 0; /* cut at the last whole word */
+            break;
+        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+    }
+    out[o] = '\0';
+    return o;
+}

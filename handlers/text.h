@@ -1,0 +1,27 @@
+/*
+ * text.h: folding text for matching. What people type and what content files say are both
+ * folded the same way before they are compared, so "Sénégal", "SENEGAL" and "senegal" meet.
+ *
+ * Folding: lower case; Latin letters with accents lose them (e -acute -> e, sharp s -> ss);
+ * apostrophes and dots vanish ("U.S.A." -> "usa", "d'Ivoire" -> "divoire"); any other ASCII
+ * punctuation or white space separates words, and words are joined by one space. Code points
+ * beyond Latin Extended-A are kept as they are; invalid UTF-8 bytes are dropped.
+ */
+#ifndef RL_TEXT_H
+#define RL_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Folds the first inlen bytes of in (or all of it if inlen is (size_t)-1) into out,
+ * NUL-terminated. Returns the folded length; output that would not fit is cut at a word.
+ */
+size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz);
+
+/*
+ * Decodes one UTF-8 code point at *p (advancing *p past it, at least one byte). Returns the code
+ * point, or -1 for an invalid or overlong sequence (then *p advances one byte).
+ */
+long text_utf8_next(const char **p);
+
+#endif

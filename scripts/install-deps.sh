@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages remitline needs, and only those that are missing.
+# Used by `make run` and `make test`; safe to run again at any time.
+set -eu
+
+# Build and test: compiler, CMake, the four libraries and the test framework.
+PACKAGES="build-essential cmake pkg-config libgammu-dev libsqlite3-dev libconfig-dev libcmocka-dev"
+# Tools the end-to-end tests use: sqlite3 to look inside the database.
+PACKAGES="$PACKAGES sqlite3"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "remitline: installing missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "remitline: run as root, or install them yourself: apt-get install$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
