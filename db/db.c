@@ -112,7 +112,10 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RATE_DIRECT] = "SELECT r.rate, r.as_of, s.short FROM rate r JOIN source s ON s.id = "
                       "r.source_id WHERE r.base = ?1 AND r.quote = ?2 ORDER BY r.as_of DESC "
                       "LIMIT 1",
-    [S_RATE_BASES] = "SELECT DISTINCT base FROM rate ORDER BY base = 'EUR' DESC, base LIMIT 8",
+    /* The distinct bases by skipping through the index, not scanning every rate. */
+    [S_RATE_BASES] = "WITH RECURSIVE b(x) AS (SELECT min(base) FROM rate UNION ALL "
+                     "SELECT (SELECT min(base) FROM rate WHERE base > x) FROM b WHERE x IS NOT "
+                     "NULL) SELECT x FROM b WHERE x IS NOT NULL ORDER BY x = 'EUR' DESC, x LIMIT 8",
     [S_GUIDE_TOPICS] = "SELECT DISTINCT topic FROM guide WHERE country = ?1 OR country IS NULL "
                        "ORDER BY country IS NULL, topic",
     [S_GUIDE_GET] = "SELECT g.topic, g.lang, g.text, g.checked, s.short FROM guide g JOIN source "
@@ -817,28 +820,28 @@ static int rate_leg(db *d, const char *base, const char *quote, struct db_rate *
     return rc;
 }
 
-int db_rate_get(db *d, const char *base, const char *quote, struct db_rate *out)
+/* The freshest path base->quote of at most 2^depth published legs, through the currencies
+ * others are published against (EUR for the ECB, USD for dollar pegs). 1, 0 or -1. */
+static int rate_path(db *d, const char *base, const char *quote, int depth, char (*pivots)[4],
+                     int npivots, struct db_rate *out)
 {
-    char pivots[8][4];
-    sqlite3_stmt *s;
-    int rc, n = 0, i, found = 0;
+    int rc, i, found = 0;
 
-    if ((rc = rate_leg(d, base, quote, out)) != 0) {
-        if (rc > 0 && strcmp(out->as_of, "9999-12-31") == 0)
-            out->as_of[0] = '\0';
+    if ((rc = rate_leg(d, base, quote, out)) != 0 || depth == 0)
         return rc;
-    }
-    /* Through a currency others are published against (EUR for the ECB): A->P->B. */
-    if ((s = db_stmt(d, S_RATE_BASES)) == NULL)
-        return -1;
-    while (n < 8 && sqlite3_step(s) == SQLITE_ROW)
-        col_copy(s, 0, pivots[n++], 4);
-    sqlite3_reset(s);
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < npivots; i++) {
         struct db_rate a, b;
         const char *older;
 
-        if (rate_leg(d, base, pivots[i], &a) <= 0 || rate_leg(d, pivots[i], quote, &b) <= 0)
+        if (strcmp(pivots[i], base) == 0 || strcmp(pivots[i], quote) == 0)
+            continue;
+        if ((rc = rate_path(d, base, pivots[i], depth - 1, pivots, npivots, &a)) < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if ((rc = rate_path(d, pivots[i], quote, depth - 1, pivots, npivots, &b)) < 0)
+            return -1;
+        if (rc == 0)
             continue;
         older = strcmp(a.as_of, b.as_of) < 0 ? a.as_of : b.as_of;
         if (found && strcmp(older, out->as_of) <= 0)
@@ -848,13 +851,30 @@ int db_rate_get(db *d, const char *base, const char *quote, struct db_rate *out)
         snprintf(out->as_of, sizeof(out->as_of), "%s", older);
         if (a.source[0] == '\0' || strcmp(a.source, b.source) == 0)
             snprintf(out->source, sizeof(out->source), "%s", b.source);
-        else if (b.source[0] == '\0')
-            snprintf(out->source, sizeof(out->source), "%s", a.source);
+        else if (b.source[0] == '\0' || strstr(b.source, a.source) != NULL)
+            snprintf(out->source, sizeof(out->source), "%s", a.source[0] ? b.source : a.source);
         else
             snprintf(out->source, sizeof(out->source), "%.19s+%.19s", a.source, b.source);
         out->derived = 1;
     }
     return found;
+}
+
+int db_rate_get(db *d, const char *base, const char *quote, struct db_rate *out)
+{
+    char pivots[8][4];
+    sqlite3_stmt *s;
+    int rc, n = 0;
+
+    if ((s = db_stmt(d, S_RATE_BASES)) == NULL)
+        return -1;
+    while (n < 8 && sqlite3_step(s) == SQLITE_ROW)
+        col_copy(s, 0, pivots[n++], 4);
+    sqlite3_reset(s);
+    rc = rate_path(d, base, quote, 2, pivots, n, out);
+    if (rc > 0 && strcmp(out->as_of, "9999-12-31") == 0)
+        out->as_of[0] = '\0'; /* base == quote */
+    return rc;
 }
 
 int db_guide_topics(db *d, const char *country, char *out, size_t outsz)

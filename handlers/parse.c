@@ -252,7 +252,7 @@ static void add_country(struct parse_result *r, const char *iso2, int role)
             return; /* named twice: "philippines ph" */
     if (r->ncountries == PARSE_MAX_COUNTRIES)
         return;
-    snprintf(r->country[r->ncountries], 3, "%s", iso2);
+    snprintf(r->country[r->ncountries], 3, "%.2s", iso2);
     r->role[r->ncountries++] = role;
 }
 

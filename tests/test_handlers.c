@@ -1,0 +1,238 @@
+/* The query path end to end in-process: text in, reply out, on the synthetic world. */
+#include "testutil.h"
+
+#include "handlers/handler.h"
+
+struct fixture {
+    db *d;
+    handler_ctx *h;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct handler_opts o = {"en", 3};
+
+    f->d = test_world_db();
+    f->h = handler_open(f->d, &o);
+    assert_non_null(f->h);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    handler_close(f->h);
+    db_close(f->d);
+    free(f);
+    return 0;
+}
+
+static struct handler_reply ask_from(void **state, const char *text, const char *from,
+                                     const char *lang)
+{
+    struct fixture *f = *state;
+    struct handler_query q = {text, from, lang, 0};
+    struct handler_reply r;
+
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    /* Whatever was asked, the reply is sendable: non-empty, valid, within the part budget. */
+    assert_true(strlen(r.text) > 0);
+    assert_true(r.info.parts >= 1 && r.info.parts <= 3);
+    return r;
+}
+
+static struct handler_reply ask(void **state, const char *text)
+{
+    return ask_from(state, text, NULL, NULL);
+}
+
+static void assert_has(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle) == NULL)
+        fail_msg("expected \"%s\" in \"%s\"", needle, hay);
+}
+
+static void test_fee_cheapest_providers_first(void **state)
+{
+    struct handler_reply r = ask(state, "FEE USA PHL");
+
+    assert_string_equal(r.intent, "fee");
+    assert_int_equal(r.info.parts, 1);
+    /* Alpha 2.0% before Gamma 2.5% before Beta 7.0%; Delta's margin is hidden, so never first. */
+    assert_has(r.text, "1)Alpha Remit 2.0%");
+    assert_has(r.text, "2)Gamma Mobile 2.5%");
+    assert_has(r.text, "3)Beta Bank 7.0%");
+    assert_null(strstr(r.text, "Delta"));
+    /* What arrives: 200 USD less 2% at 66/1.10 = 60 PHP per USD -> 11760 PHP. */
+    assert_has(r.text, "PHP11760");
+    assert_has(r.text, "TEST 2026-10-01");
+    assert_has(r.text, "TFX 20Nov26");
+}
+
+static void test_fee_average_when_no_providers(void **state)
+{
+    struct handler_reply r = ask(state, "fee usa mexico 300");
+
+    assert_has(r.text, "United States>Mexico USD300: avg cost 4.5% (USD13.50)");
+    /* 300 * 0.955 * 22/1.10 = 5730 MXN; the older of the two rate dates is given. */
+    assert_has(r.text, "MXN5730");
+    assert_has(r.text, "TEST 2026Q2, TFX 19Nov26");
+}
+
+static void test_fee_known_corridor_without_data(void **state)
+{
+    struct handler_reply r = ask(state, "FEE USA CUBA");
+
+    assert_has(r.text, "No cost data for United States>Cuba yet.");
+    assert_has(r.text, "RATE USD CUP");
+}
+
+static void test_fee_missing_places(void **state)
+{
+    struct handler_reply r = ask(state, "FEE");
+    assert_has(r.text, "Which countries?");
+    r = ask(state, "FEE FROM USA");
+    assert_has(r.text, "Which countries?");
+    /* One country: the origin comes from the sender's number. */
+    r = ask_from(state, "FEE PHILIPPINES", "+14155550100", NULL);
+    assert_has(r.text, "United States>Philippines");
+    r = ask_from(state, "FEE PHILIPPINES", "0917555", NULL);
+    assert_has(r.text, "Which countries?");
+}
+
+static void test_fee_in_french_uses_decimal_comma(void **state)
+{
+    struct handler_reply r = ask(state, "FRAIS ETATS-UNIS MEXICO");
+
+    /* Mexico has no French name in the fixture: the English one is used. */
+    assert_string_equal(r.lang, "fr");
+    assert_has(r.text, "Etats-Unis>Mexico USD200: cout moyen 4,5% (USD9,00), env. MXN3820 recus");
+}
+
+static void test_rate_direct_derived_and_amount(void **state)
+{
+    struct handler_reply r = ask(state, "RATE EUR PHP");
+    assert_has(r.text, "1 EUR = 66.0000 PHP (TFX 20Nov26)");
+    assert_null(strstr(r.text, "derived"));
+
+    r = ask(state, "RATE USD PHP 200");
+    assert_has(r.text, "1 USD = 60.0000 PHP, USD200=PHP12000 (TFX 20Nov26, derived)");
+
+    /* SAR is published against USD, PHP against EUR: two legs, still derived. */
+    r = ask(state, "RATE SAR PHP");
+    assert_has(r.text, "1 SAR = 16.0000 PHP");
+    assert_has(r.text, "derived");
+
+    r = ask(state, "RATE PHP CUP");
+    assert_has(r.text, "No exchange rate for PHP/CUP");
+
+    r = ask(state, "RATE USD");
+    assert_has(r.text, "Which currencies?");
+}
+
+static void test_guide(void **state)
+{
+    struct handler_reply r = ask(state, "GUIDE PHL");
+    assert_has(r.text, "GUIDE Philippines: recruit cost");
+
+    r = ask(state, "GUIDE PHL RECRUIT");
+    assert_has(r.text, "Check that the agency holds a licence. (TG 15Oct26)");
+
+    r = ask_from(state, "GABAY PILIPINAS AGENCY", NULL, NULL);
+    assert_string_equal(r.lang, "tl");
+    assert_has(r.text, "Tiyaking lisensyado ang ahensya.");
+
+    /* The general topic by its French alias, in French (o-circumflex folded for GSM-7). */
+    r = ask(state, "GUIDE SENEGAL FRAIS");
+    assert_has(r.text, "Comparez le cout total.");
+    /* No Tagalog text: the English one. */
+    r = ask_from(state, "GUIDE SENEGAL COST", NULL, "tl");
+    assert_has(r.text, "Compare the total cost");
+
+    r = ask(state, "GUIDE");
+    assert_has(r.text, "Send GUIDE and a country");
+}
+
+static void test_help_and_not_understood(void **state)
+{
+    struct handler_reply r = ask(state, "HELP");
+    assert_int_equal(r.understood, 1);
+    assert_has(r.text, "FEE USA MEX 200");
+
+    r = ask(state, "hello is anyone there");
+    assert_int_equal(r.understood, 0);
+    assert_has(r.text, "FEE USA MEX 200");
+
+    r = ask(state, "AYUDA");
+    assert_string_equal(r.lang, "es");
+    assert_has(r.text, "COSTO");
+}
+
+static void test_language_preference_when_unclear(void **state)
+{
+    /* Codes alone say nothing about the language: the saved preference decides. */
+    struct handler_reply r = ask_from(state, "USA MEX", NULL, "es");
+    assert_string_equal(r.lang, "es");
+    assert_string_equal(r.intent, "fee");
+}
+
+static void test_bad_input(void **state)
+{
+    static const char *const inputs[] = {
+        "",
+        "   \t  ",
+        "\x01\x02\x03\x1b[31m",
+        "\xff\xfe\xfd\xc3\x28",
+        "\xf0\x9f\x98\x80\xf0\x9f\x92\xb8\xf0\x9f\x8c\x8e",
+        "FEE '; DROP TABLE quotes;--",
+        "RATE \"); DELETE FROM rate; --",
+        "FEE %s%s%s%n %x",
+        "GUIDE {topics} {text}",
+    };
+    char big[2001];
+    size_t i;
+
+    for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+        ask(state, inputs[i]);
+    memset(big, 'A', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    ask(state, big);
+    for (i = 0; i + 8 < sizeof(big); i += 8)
+        memcpy(big + i, "FEE USA ", 8);
+    ask(state, big);
+    /* The SQL was data: the quotes are all still there. */
+    {
+        struct fixture *f = *state;
+        struct db_counts c;
+        assert_int_equal(db_counts_get(f->d, &c), 0);
+        assert_int_equal(c.quotes, 5);
+        assert_int_equal(c.rates, 5);
+    }
+}
+
+static void test_templates_placeholders_are_data(void **state)
+{
+    /* A user typing a placeholder name does not get it filled. */
+    struct handler_reply r = ask(state, "{from} {to}");
+    assert_null(strstr(r.text, "United"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fee_cheapest_providers_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_average_when_no_providers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_known_corridor_without_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_missing_places, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_in_french_uses_decimal_comma, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_direct_derived_and_amount, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guide, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_help_and_not_understood, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_language_preference_when_unclear, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_templates_placeholders_are_data, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

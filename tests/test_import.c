@@ -1,0 +1,249 @@
+/* Content import: validation with file:line errors, all-or-nothing, idempotence. */
+#include "testutil.h"
+
+static long count_quotes(db *d)
+{
+    struct db_counts c;
+    assert_int_equal(db_counts_get(d, &c), 0);
+    return c.quotes;
+}
+
+static int import_paths(db *d, const char *const *paths, int n, struct conf_errs *errs,
+                        struct import_stats *st)
+{
+    conf_errs_init(errs);
+    return conf_import(d, paths, n, CONF_FORMAT_UNKNOWN, 0, errs, st);
+}
+
+static void test_world_imports(void **state)
+{
+    struct db_counts c;
+    db *d = test_world_db();
+
+    (void)state;
+    assert_int_equal(db_counts_get(d, &c), 0);
+    assert_int_equal(c.langs, 5);
+    assert_int_equal(c.countries, 9);
+    assert_int_equal(c.quotes, 5);
+    assert_int_equal(c.rates, 5);
+    assert_int_equal(c.guides, 4);
+    db_close(d);
+}
+
+static void test_reimport_changes_nothing(void **state)
+{
+    static const char *const paths[] = {TEST_WORLD};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+    long before = count_quotes(d);
+
+    (void)state;
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    assert_int_equal(st.files, 1);
+    assert_int_equal(st.unchanged, 1);
+    assert_int_equal(st.rows, 0);
+    assert_int_equal(count_quotes(d), before);
+    conf_errs_free(&errs);
+    db_close(d);
+}
+
+static void test_changed_file_replaces_its_rows(void **state)
+{
+    char path[256];
+    const char *paths[1] = {path};
+    struct conf_errs errs;
+    struct import_stats st;
+    struct db_quote q[4];
+    db *d = test_world_db();
+
+    (void)state;
+    test_write_file(path, sizeof(path), "survey.conf",
+                    "quotes = ( { from = \"USA\"; to = \"MEX\"; provider = \"alpha\"; amount = 200;"
+                    " currency = \"USD\"; fee = 6.0; fx_margin = 1.0; period = \"2026-11-01\";"
+                    " source = \"test-survey\"; } );\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(db_quotes_cheapest(d, "US", "MX", q, 4), 1);
+    assert_true(q[0].total_pct > 3.99 && q[0].total_pct < 4.01);
+    /* The operator changes the fee and imports again: the old quote is gone, the new one live. */
+    test_write_file(path, sizeof(path), "survey.conf",
+                    "quotes = ( { from = \"USA\"; to = \"MEX\"; provider = \"alpha\"; amount = 200;"
+                    " currency = \"USD\"; fee = 2.0; fx_margin = 1.0; period = \"2026-11-02\";"
+                    " source = \"test-survey\"; } );\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(db_quotes_cheapest(d, "US", "MX", q, 4), 1);
+    assert_true(q[0].total_pct > 1.99 && q[0].total_pct < 2.01);
+    assert_string_equal(q[0].period, "2026-11-02");
+    unlink(path);
+    db_close(d);
+}
+
+static void test_unknown_key_is_an_error_with_line(void **state)
+{
+    static const char *const paths[] = {RL_FIXTURES "/broken/unknown-key.conf"};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+    long before = count_quotes(d);
+
+    (void)state;
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "/broken/unknown-key.conf:3: quote: unknown key 'fees'"));
+    assert_int_equal(count_quotes(d), before);
+    conf_errs_free(&errs);
+    db_close(d);
+}
+
+static void test_every_problem_reported_nothing_changed(void **state)
+{
+    static const char *const paths[] = {RL_FIXTURES "/broken/bad-values.conf"};
+    struct conf_errs errs;
+    struct import_stats st;
+    struct db_rate r;
+    db *d = test_world_db();
+
+    (void)state;
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_int_equal(errs.count, 5);
+    assert_true(test_errs_have(&errs, "bad-values.conf:2: rate: base and quote must be two"));
+    assert_true(test_errs_have(&errs, "bad-values.conf:3: rate: rate must be more than 0"));
+    assert_true(test_errs_have(&errs, "bad-values.conf:4: rate: as_of must be a date"));
+    assert_true(test_errs_have(&errs, "bad-values.conf:5: rate: unknown source 'nobody'"));
+    assert_true(test_errs_have(&errs, "bad-values.conf:8: quote: unknown country 'ATLANTIS'"));
+    /* The rates of the world file are untouched. */
+    assert_int_equal(db_rate_get(d, "EUR", "PHP", &r), 1);
+    assert_true(r.rate > 65.9 && r.rate < 66.1);
+    conf_errs_free(&errs);
+    db_close(d);
+}
+
+static void test_syntax_error_names_line(void **state)
+{
+    static const char *const paths[] = {RL_FIXTURES "/broken/syntax.conf"};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+
+    (void)state;
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_int_equal(errs.count, 1);
+    assert_true(test_errs_have(&errs, "/broken/syntax.conf:2: syntax error"));
+    conf_errs_free(&errs);
+    db_close(d);
+}
+
+static void test_one_bad_file_rolls_back_the_good_ones(void **state)
+{
+    char good[256];
+    const char *paths[2] = {good, RL_FIXTURES "/broken/unknown-key.conf"};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+    long before = count_quotes(d);
+
+    (void)state;
+    test_write_file(good, sizeof(good), "good.conf",
+                    "quotes = ( { from = \"FRA\"; to = \"SEN\"; amount = 100; currency = \"EUR\";"
+                    " total = 3.0; period = \"2026Q3\"; source = \"test-survey\"; } );\n");
+    assert_int_equal(import_paths(d, paths, 2, &errs, &st), -1);
+    assert_int_equal(count_quotes(d), before);
+    conf_errs_free(&errs);
+    unlink(good);
+    db_close(d);
+}
+
+static void test_removing_a_referenced_country_is_refused(void **state)
+{
+    char countries[256], refs[256];
+    const char *paths[2] = {countries, refs};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = db_open(":memory:");
+    long before;
+
+    (void)state;
+    test_write_file(countries, sizeof(countries), "countries.conf",
+                    "sources = ( { key = \"s\"; short = \"S\"; name = \"S\"; } );\n"
+                    "countries = ( { iso2 = \"FR\"; iso3 = \"FRA\"; currency = \"EUR\"; "
+                    "names = { en = [\"France\"]; }; }, { iso2 = \"SN\"; iso3 = \"SEN\"; "
+                    "currency = \"XOF\"; names = { en = [\"Senegal\"]; }; } );\n");
+    test_write_file(refs, sizeof(refs), "refs.conf",
+                    "quotes = ( { from = \"FRA\"; to = \"SEN\"; amount = 100; currency = \"EUR\";"
+                    " total = 3.0; period = \"2026Q3\"; source = \"s\"; } );\n");
+    assert_int_equal(import_paths(d, paths, 2, &errs, &st), 0);
+    conf_errs_free(&errs);
+    before = count_quotes(d);
+    assert_int_equal(before, 1);
+    /* The operator deletes Senegal from the countries file, which refs.conf still needs. */
+    test_write_file(countries, sizeof(countries), "countries.conf",
+                    "sources = ( { key = \"s\"; short = \"S\"; name = \"S\"; } );\n"
+                    "countries = ( { iso2 = \"FR\"; iso3 = \"FRA\"; currency = \"EUR\"; "
+                    "names = { en = [\"France\"]; }; } );\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "no longer define"));
+    conf_errs_free(&errs);
+    assert_int_equal(count_quotes(d), 1);
+    unlink(countries);
+    unlink(refs);
+    db_close(d);
+}
+
+static void test_public_data_files(void **state)
+{
+    static const char *const paths[] = {RL_CONTENT};
+    struct conf_errs errs;
+    struct import_stats st;
+    struct db_quote q;
+    struct db_rate r;
+    db *d = db_open(":memory:");
+
+    (void)state;
+    /* The shipped content: every country of the World Bank file is known. */
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(db_corridor_average(d, "US", "MX", &q), 1);
+    assert_string_equal(q.period, "2020Q3");
+    assert_string_equal(q.source, "WB");
+    assert_true(q.total_pct > 4.18 && q.total_pct < 4.19);
+    assert_int_equal(db_rate_get(d, "EUR", "USD", &r), 1);
+    assert_string_equal(r.as_of, "2026-04-13");
+    assert_true(r.rate > 1.1683 && r.rate < 1.1685);
+    assert_int_equal(r.derived, 0);
+    assert_int_equal(db_rate_get(d, "USD", "PHP", &r), 1);
+    assert_int_equal(r.derived, 1);
+    assert_true(r.rate > 60.21 && r.rate < 60.22); /* 70.356 / 1.1684 */
+    db_close(d);
+}
+
+static void test_forced_format_mismatch(void **state)
+{
+    static const char *const paths[] = {RL_FIXTURES "/broken/ecb-bad-number.csv"};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+
+    (void)state;
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "ecb-bad-number.csv:2:"));
+    conf_errs_free(&errs);
+    db_close(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_world_imports),
+        cmocka_unit_test(test_reimport_changes_nothing),
+        cmocka_unit_test(test_changed_file_replaces_its_rows),
+        cmocka_unit_test(test_unknown_key_is_an_error_with_line),
+        cmocka_unit_test(test_every_problem_reported_nothing_changed),
+        cmocka_unit_test(test_syntax_error_names_line),
+        cmocka_unit_test(test_one_bad_file_rolls_back_the_good_ones),
+        cmocka_unit_test(test_removing_a_referenced_country_is_refused),
+        cmocka_unit_test(test_public_data_files),
+        cmocka_unit_test(test_forced_format_mismatch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
