@@ -10,14 +10,16 @@
 
 enum ctype { C_PATH, C_STRING, C_INT, C_LEVEL };
 
-/* The schema: one row a setting. */
-static const struct setting {
+/* The schema: one row a setting; offsets into struct conf or struct conf_modem. */
+struct setting {
     const char *name;
     enum ctype type;
     size_t offset, size;
     long min, max;
     const char *help;
-} settings[] = {
+};
+
+static const struct setting settings[] = {
     {"database", C_PATH, offsetof(struct conf, database), PATH_MAX, 0, 0,
      "path of the SQLite database"},
     {"content", C_PATH, offsetof(struct conf, content), PATH_MAX, 0, 0,
@@ -28,8 +30,34 @@ static const struct setting {
      "SMS parts one reply may use"},
     {"log_level", C_LEVEL, offsetof(struct conf, log_level), sizeof(int), 0, 2,
      "warning, info or debug"},
+    {"poll_interval_ms", C_INT, offsetof(struct conf, poll_ms), sizeof(int), 50, 60000,
+     "milliseconds between two looks for new SMS on each modem"},
+    {"multipart_timeout", C_INT, offsetof(struct conf, multipart_timeout), sizeof(int), 10,
+     86400, "seconds to wait for the missing parts of a long SMS"},
+    {"max_attempts", C_INT, offsetof(struct conf, max_attempts), sizeof(int), 1, 100,
+     "sends of one message before it is set aside as failed"},
+    {"max_backoff", C_INT, offsetof(struct conf, max_backoff), sizeof(int), 1, 86400,
+     "the longest wait in seconds between two attempts"},
 };
-#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static const struct setting modem_settings[] = {
+    {"name", C_STRING, offsetof(struct conf_modem, name), 32, 1, 31, "the modem's name"},
+    {"device", C_PATH, offsetof(struct conf_modem, device), PATH_MAX, 0, 0,
+     "the modem's device, or the dummy phone's directory"},
+    {"connection", C_STRING, offsetof(struct conf_modem, connection), 32, 1, 31,
+     "Gammu connection: at, at115200, none (dummy) ..."},
+    {"model", C_STRING, offsetof(struct conf_modem, model), 32, 0, 31,
+     "Gammu model: empty for auto, dummy ..."},
+    {"gammurc", C_PATH, offsetof(struct conf_modem, gammurc), PATH_MAX, 0, 0,
+     "a gammurc file to take device, connection and model from"},
+    {"section", C_INT, offsetof(struct conf_modem, section), sizeof(int), 0, 99,
+     "the gammurc section: 0 for [gammu], N for [gammuN]"},
+    {"send_rate", C_INT, offsetof(struct conf_modem, send_rate), sizeof(int), 0, 6000,
+     "messages a minute this modem may send; 0 for no limit"},
+    {"pin", C_STRING, offsetof(struct conf_modem, pin), 16, 4, 8, "the SIM's PIN"},
+};
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static int is_dir(const char *p)
 {
@@ -60,6 +88,16 @@ void conf_default_content(char *out, size_t outsz)
     snprintf(out, outsz, "%s", RL_SOURCE_CONTENT_DIR);
 }
 
+/* The embedded default: Gammu's dummy phone in ./var/phone, no send limit. */
+static void modem_dummy(struct conf_modem *m)
+{
+    memset(m, 0, sizeof(*m));
+    snprintf(m->name, sizeof(m->name), "dummy");
+    snprintf(m->device, sizeof(m->device), "var/phone");
+    snprintf(m->connection, sizeof(m->connection), "none");
+    snprintf(m->model, sizeof(m->model), "dummy");
+}
+
 void conf_defaults(struct conf *c)
 {
     memset(c, 0, sizeof(*c));
@@ -68,6 +106,12 @@ void conf_defaults(struct conf *c)
     snprintf(c->default_lang, sizeof(c->default_lang), "en");
     c->max_parts = 3;
     c->log_level = 1;
+    c->poll_ms = 1000;
+    c->multipart_timeout = 600;
+    c->max_attempts = 5;
+    c->max_backoff = 600;
+    modem_dummy(&c->modems[0]);
+    c->nmodems = 1;
 }
 
 /* A relative path in a config file is relative to that file's directory. */
@@ -82,9 +126,9 @@ static void resolve(const char *file, const char *value, char *out, size_t outsz
 }
 
 static int apply(const struct setting *s, const config_setting_t *m, const char *file,
-                 struct conf *c, struct conf_errs *errs)
+                 char *base, struct conf_errs *errs)
 {
-    char *field = (char *)c + s->offset;
+    char *field = base + s->offset;
     long line = (long)config_setting_source_line(m);
     const char *v;
     long long n;
@@ -93,8 +137,8 @@ static int apply(const struct setting *s, const config_setting_t *m, const char 
     case C_PATH:
     case C_STRING:
         if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-            conf_errs_add(errs, file, line, "'%s' must be a string in double quotes (%s)", s->name,
-                          s->help);
+            conf_errs_add(errs, file, line, "'%s' must be a string in double quotes (%s)",
+                          s->name, s->help);
             return -1;
         }
         v = config_setting_get_string(m);
@@ -103,7 +147,7 @@ static int apply(const struct setting *s, const config_setting_t *m, const char 
                           s->min, s->max, s->help);
             return -1;
         }
-        if (v[0] == '\0') {
+        if (s->type == C_PATH && v[0] == '\0') {
             conf_errs_add(errs, file, line, "'%s' cannot be empty (%s)", s->name, s->help);
             return -1;
         }
@@ -144,12 +188,88 @@ static int apply(const struct setting *s, const config_setting_t *m, const char 
     return -1;
 }
 
+/* Applies every member of group g through table; unknown keys are errors. */
+static void apply_group(const config_setting_t *g, const struct setting *table, size_t n,
+                        const char *what, const char *file, char *base, struct conf_errs *errs)
+{
+    char known[512];
+    size_t k, len = 0;
+    int i;
+
+    for (k = 0; k < n && len < sizeof(known); k++)
+        len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", k ? ", " : "",
+                                table[k].name);
+    for (i = 0; i < config_setting_length(g); i++) {
+        const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(m);
+        if (name == NULL)
+            continue;
+        for (k = 0; k < n; k++)
+            if (strcmp(table[k].name, name) == 0)
+                break;
+        if (k == n) {
+            if (strcmp(what, "setting") == 0 && strcmp(name, "modems") == 0)
+                continue;
+            conf_errs_add(errs, file, (long)config_setting_source_line(m),
+                          "unknown %s '%s' (known: %s)", what, name, known);
+            continue;
+        }
+        apply(&table[k], m, file, base, errs);
+    }
+}
+
+static void load_modems(const config_setting_t *list, struct conf *c, struct conf_errs *errs)
+{
+    int i, j;
+
+    if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+        conf_errs_add(errs, c->file, (long)config_setting_source_line(list),
+                      "'modems' must be a list: modems = ( { name = \"sim1\"; ... } );");
+        return;
+    }
+    c->nmodems = 0;
+    for (i = 0; i < config_setting_length(list); i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        long line = (long)config_setting_source_line(g);
+        struct conf_modem *m;
+
+        if (c->nmodems == CONF_MAX_MODEMS) {
+            conf_errs_add(errs, c->file, line, "at most %d modems", CONF_MAX_MODEMS);
+            return;
+        }
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+            conf_errs_add(errs, c->file, line, "each modem must be a group { ... }");
+            continue;
+        }
+        m = &c->modems[c->nmodems];
+        memset(m, 0, sizeof(*m));
+        snprintf(m->connection, sizeof(m->connection), "at");
+        m->send_rate = 10; /* a real SIM: stay well under what operators flag as spam */
+        apply_group(g, modem_settings, NELEMS(modem_settings), "modem setting", c->file,
+                    (char *)m, errs);
+        if (m->name[0] == '\0')
+            snprintf(m->name, sizeof(m->name), "modem%d", c->nmodems + 1);
+        if (m->device[0] == '\0' && m->gammurc[0] == '\0')
+            conf_errs_add(errs, c->file, line,
+                          "modem %s: give 'device' (and 'connection'), or a 'gammurc' file",
+                          m->name);
+        if (strcmp(m->model, "dummy") == 0 && config_setting_get_member(g, "send_rate") == NULL)
+            m->send_rate = 0;
+        for (j = 0; j < c->nmodems; j++)
+            if (strcmp(c->modems[j].name, m->name) == 0)
+                conf_errs_add(errs, c->file, line, "two modems are named '%s'", m->name);
+        c->nmodems++;
+    }
+    if (c->nmodems == 0)
+        conf_errs_add(errs, c->file, (long)config_setting_source_line(list),
+                      "'modems' is empty: name at least one, or leave it out for the dummy phone");
+}
+
 int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
 {
     config_t cfg;
-    config_setting_t *root;
-    int i, before = errs->count;
-    size_t k;
+    const config_setting_t *modems;
+    int before = errs->count;
 
     conf_defaults(c);
     if (path == NULL)
@@ -165,21 +285,12 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
         config_destroy(&cfg);
         return -1;
     }
-    root = config_root_setting(&cfg);
-    for (i = 0; i < config_setting_length(root); i++) {
-        const config_setting_t *m = config_setting_get_elem(root, (unsigned)i);
-        for (k = 0; k < NSETTINGS; k++)
-            if (strcmp(settings[k].name, config_setting_name(m)) == 0)
-                break;
-        if (k == NSETTINGS) {
-            conf_errs_add(errs, c->file, (long)config_setting_source_line(m),
-                          "unknown setting '%s' (known: database, content, default_language, "
-                          "max_parts, log_level)",
-                          config_setting_name(m));
-            continue;
-        }
-        apply(&settings[k], m, c->file, c, errs);
-    }
+    apply_group(config_root_setting(&cfg), settings, NELEMS(settings), "setting", c->file,
+                (char *)c, errs);
+    if ((modems = config_lookup(&cfg, "modems")) != NULL)
+        load_modems(modems, c, errs);
+    else
+        resolve(c->file, "var/phone", c->modems[0].device, sizeof(c->modems[0].device));
     config_destroy(&cfg);
     return errs->count > before ? -1 : 0;
 }
@@ -187,9 +298,24 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
 void conf_print(const struct conf *c, FILE *fp)
 {
     static const char *const levels[] = {"warning", "info", "debug"};
+    int i;
 
-    fprintf(fp, "database = \"%s\";\ncontent = \"%s\";\ndefault_language = \"%s\";\n", c->database,
-            c->content, c->default_lang);
+    fprintf(fp, "database = \"%s\";\ncontent = \"%s\";\ndefault_language = \"%s\";\n",
+            c->database, c->content, c->default_lang);
     fprintf(fp, "max_parts = %d;\nlog_level = \"%s\";\n", c->max_parts,
             levels[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1]);
+    fprintf(fp, "poll_interval_ms = %d;\nmultipart_timeout = %d;\nmax_attempts = %d;\n",
+            c->poll_ms, c->multipart_timeout, c->max_attempts);
+    fprintf(fp, "max_backoff = %d;\nmodems = (\n", c->max_backoff);
+    for (i = 0; i < c->nmodems; i++) {
+        const struct conf_modem *m = &c->modems[i];
+        fprintf(fp, "  { name = \"%s\"; ", m->name);
+        if (m->gammurc[0])
+            fprintf(fp, "gammurc = \"%s\"; section = %d; ", m->gammurc, m->section);
+        else
+            fprintf(fp, "device = \"%s\"; connection = \"%s\"; model = \"%s\"; ", m->device,
+                    m->connection, m->model);
+        fprintf(fp, "send_rate = %d; }%s\n", m->send_rate, i + 1 < c->nmodems ? "," : "");
+    }
+    fprintf(fp, ");\n");
 }

@@ -1,11 +1,12 @@
 /*
  * config.h: remitline.conf, the operator's settings, read with libconfig.
  *
- * conf_defaults() fills the built-in defaults (the database at ./var/remitline.db, the shipped
- * content wherever this binary was built or installed); conf_load() reads a file over them. Every
- * setting is a row of the schema table in config.c (path, type, bounds, default, field), and a
- * key the table does not know is an error, so a typo never passes silently. Relative paths in a
- * file are taken from the file's own directory, so the file works from any directory.
+ * conf_defaults() fills the built-in defaults (the database at ./var/remitline.db, Gammu's dummy
+ * phone at ./var/phone, the shipped content wherever this binary was built or installed);
+ * conf_load() reads a file over them. Every setting is a row of a schema table in config.c
+ * (name, type, bounds, field), one table for the top level and one for each modem, and a key
+ * the tables do not know is an error, so a typo never passes silently. Relative paths in a file
+ * are taken from the file's own directory, so the file works from any directory.
  */
 #ifndef RL_CONF_CONFIG_H
 #define RL_CONF_CONFIG_H
@@ -15,6 +16,20 @@
 
 #include "conf/errs.h"
 
+#define CONF_MAX_MODEMS 8
+
+/* One GSM modem (or Gammu's dummy phone), driven through libGammu. */
+struct conf_modem {
+    char name[32];           /* in logs and `remitline status` */
+    char device[PATH_MAX];   /* /dev/serial/by-id/..., or the dummy phone's directory */
+    char connection[32];     /* at, at115200, none (dummy) ... as Gammu names them */
+    char model[32];          /* "" (auto), dummy ... */
+    char gammurc[PATH_MAX];  /* or take device/connection/model from this gammurc ... */
+    int section;             /* ... its [gammu] section (0) or [gammuN] */
+    int send_rate;           /* messages a minute; 0 = no limit */
+    char pin[16];            /* entered if the SIM asks for it */
+};
+
 struct conf {
     char file[PATH_MAX];     /* the file read, "" for built-in defaults */
     char database[PATH_MAX]; /* SQLite database */
@@ -22,6 +37,12 @@ struct conf {
     char default_lang[8];    /* replies when the language is unclear */
     int max_parts;           /* SMS parts a reply may use */
     int log_level;           /* 0 warnings, 1 info, 2 debug */
+    int poll_ms;             /* how often each modem is polled for new SMS */
+    int multipart_timeout;   /* seconds to wait for the rest of a concatenated SMS */
+    int max_attempts;        /* sends of one message before it is set aside as failed */
+    int max_backoff;         /* seconds, the longest wait between two attempts */
+    struct conf_modem modems[CONF_MAX_MODEMS];
+    int nmodems;
 };
 
 void conf_defaults(struct conf *c);

@@ -6,11 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "db/internal.h"
 #include "gateway/log.h"
 
 /*
- * Every statement this module runs, by number. They are prepared on first use and kept for the
- * life of the handle, so the hot path (answering a query) never parses SQL.
+ * Every statement this file runs. They are prepared on first use and kept for the life of the
+ * handle (see dbi_stmt), so the hot path (answering a query) never parses SQL.
  */
 enum stmt_id {
     S_BEGIN,
@@ -130,12 +131,7 @@ static const char *const stmt_sql[S__COUNT] = {
                  "(SELECT count(*) FROM content_file)",
 };
 
-struct db {
-    sqlite3 *conn;
-    sqlite3_stmt *stmt[S__COUNT];
-};
-
-static int db_exec(db *d, const char *sql)
+int dbi_exec(db *d, const char *sql)
 {
     char *err = NULL;
 
@@ -147,26 +143,40 @@ static int db_exec(db *d, const char *sql)
     return 0;
 }
 
-/* Returns the statement reset and unbound, preparing it the first time. */
-static sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
+sqlite3_stmt *dbi_stmt(db *d, const char *sql)
 {
-    sqlite3_stmt *s = d->stmt[id];
+    sqlite3_stmt *s = NULL;
+    int i;
 
-    if (s == NULL) {
-        if (sqlite3_prepare_v3(d->conn, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
-            SQLITE_OK) {
-            log_warnx("database: preparing statement %d: %s", (int)id, sqlite3_errmsg(d->conn));
-            return NULL;
+    for (i = 0; i < d->ncache; i++) {
+        if (d->cache[i].sql == sql) {
+            s = d->cache[i].stmt;
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
         }
-        d->stmt[id] = s;
     }
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    if (d->ncache == DBI_MAX_CACHED) {
+        log_warnx("database: statement cache full; raise DBI_MAX_CACHED");
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(d->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+        log_warnx("database: preparing \"%.60s...\": %s", sql, sqlite3_errmsg(d->conn));
+        return NULL;
+    }
+    d->cache[d->ncache].sql = sql;
+    d->cache[d->ncache].stmt = s;
+    d->ncache++;
     return s;
 }
 
-/* Steps a statement that returns no row (or whose rows are ignored). */
-static int db_step_done(db *d, sqlite3_stmt *s)
+/* This file's statements by number. */
+static sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
+{
+    return dbi_stmt(d, stmt_sql[id]);
+}
+
+int dbi_step_done(db *d, sqlite3_stmt *s)
 {
     int rc;
 
@@ -180,7 +190,7 @@ static int db_step_done(db *d, sqlite3_stmt *s)
     return 0;
 }
 
-static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+void dbi_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v != NULL && v[0] != '\0')
         sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -188,17 +198,37 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-static void col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz)
+void dbi_col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz)
 {
     const unsigned char *v = sqlite3_column_text(s, i);
 
     snprintf(out, outsz, "%s", v ? (const char *)v : "");
 }
 
+int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
+{
+    int rc;
+
+    if (db_begin(d) < 0)
+        return -1;
+    rc = fn(d, arg);
+    if (rc < 0) {
+        db_rollback(d);
+        return rc;
+    }
+    if (db_commit(d) < 0) {
+        db_rollback(d);
+        return -1;
+    }
+    return rc;
+}
+
+
 static int db_migrate(db *d)
 {
     sqlite3_stmt *s = NULL;
     int version = -1;
+    char sql[64];
 
     if (sqlite3_prepare_v2(d->conn, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
         goto out;
@@ -210,23 +240,25 @@ out:
         log_warnx("database: reading schema version: %s", sqlite3_errmsg(d->conn));
         return -1;
     }
-    if (version > DB_SCHEMA_VERSION) {
+    if (version > db_nmigrations) {
         log_warnx("database: schema version %d is newer than this remitline (%d); upgrade "
                   "remitline or use another database",
-                  version, DB_SCHEMA_VERSION);
+                  version, db_nmigrations);
         return -1;
     }
-    if (version == 0) {
-        if (db_exec(d, "BEGIN") < 0)
+    /* Each step in its own transaction: a crash leaves the database at a whole version. */
+    for (; version < db_nmigrations; version++) {
+        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
+        if (dbi_exec(d, "BEGIN IMMEDIATE") < 0)
             return -1;
-        if (db_exec(d, db_schema_sql) < 0 || db_exec(d, "PRAGMA user_version = 1") < 0) {
-            db_exec(d, "ROLLBACK");
+        if (dbi_exec(d, db_migrations[version]) < 0 || dbi_exec(d, sql) < 0) {
+            dbi_exec(d, "ROLLBACK");
+            log_warnx("database: migration to version %d failed", version + 1);
             return -1;
         }
-        if (db_exec(d, "COMMIT") < 0)
+        if (dbi_exec(d, "COMMIT") < 0)
             return -1;
     }
-    /* Later versions: if (version < 2) { ... PRAGMA user_version = 2 } in one transaction. */
     return 0;
 }
 
@@ -246,11 +278,11 @@ db *db_open(const char *path)
     }
     sqlite3_busy_timeout(d->conn, 5000);
     sqlite3_extended_result_codes(d->conn, 1);
-    if (db_exec(d, "PRAGMA foreign_keys = ON") < 0)
+    if (dbi_exec(d, "PRAGMA foreign_keys = ON") < 0)
         goto fail;
     /* WAL lets `remitline ask`/`log` read while the daemon writes; an in-memory db ignores it. */
-    if (strcmp(path, ":memory:") != 0 && (db_exec(d, "PRAGMA journal_mode = WAL") < 0 ||
-                                          db_exec(d, "PRAGMA synchronous = FULL") < 0))
+    if (strcmp(path, ":memory:") != 0 && (dbi_exec(d, "PRAGMA journal_mode = WAL") < 0 ||
+                                          dbi_exec(d, "PRAGMA synchronous = FULL") < 0))
         goto fail;
     if (db_migrate(d) < 0) {
         log_warnx("database %s: could not bring the schema up to date", path);
@@ -268,8 +300,8 @@ void db_close(db *d)
 
     if (d == NULL)
         return;
-    for (i = 0; i < S__COUNT; i++)
-        sqlite3_finalize(d->stmt[i]);
+    for (i = 0; i < d->ncache; i++)
+        sqlite3_finalize(d->cache[i].stmt);
     sqlite3_close(d->conn);
     free(d);
 }
@@ -278,7 +310,7 @@ static int db_simple(db *d, enum stmt_id id)
 {
     sqlite3_stmt *s = db_stmt(d, id);
 
-    return s ? db_step_done(d, s) : -1;
+    return s ? dbi_step_done(d, s) : -1;
 }
 
 int db_begin(db *d)
@@ -334,7 +366,7 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
         if ((s = db_stmt(d, S_FILE_DELETE)) == NULL)
             return -1;
         sqlite3_bind_int64(s, 1, old);
-        if (db_step_done(d, s) < 0)
+        if (dbi_step_done(d, s) < 0)
             return -1;
     }
     if ((s = db_stmt(d, S_FILE_INSERT)) == NULL)
@@ -342,7 +374,7 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
     sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, format, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, digest, -1, SQLITE_STATIC);
-    if (db_step_done(d, s) < 0)
+    if (dbi_step_done(d, s) < 0)
         return -1;
     *file_id = sqlite3_last_insert_rowid(d->conn);
     return 0;
@@ -356,7 +388,7 @@ int db_file_set_rows(db *d, int64_t file_id, long rows)
         return -1;
     sqlite3_bind_int64(s, 1, file_id);
     sqlite3_bind_int64(s, 2, rows);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_sources_gc(db *d)
@@ -389,8 +421,8 @@ int db_source_put(db *d, int64_t file_id, const struct db_source *src, int64_t *
     sqlite3_bind_text(s, 1, src->key, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, src->short_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, src->name, -1, SQLITE_STATIC);
-    bind_text_or_null(s, 4, src->url);
-    bind_text_or_null(s, 5, src->licence);
+    dbi_bind_text(s, 4, src->url);
+    dbi_bind_text(s, 5, src->licence);
     sqlite3_bind_int64(s, 6, file_id);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && id != NULL)
@@ -400,7 +432,7 @@ int db_source_put(db *d, int64_t file_id, const struct db_source *src, int64_t *
         sqlite3_reset(s);
         return -1;
     }
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 /* Runs a single-row lookup bound to one text value and returns column 0 as an integer. */
@@ -441,7 +473,7 @@ int db_lang_put(db *d, int64_t file_id, const char *code, const char *name, cons
     sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, decimal, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, translit);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_word_put(db *d, int64_t file_id, const char *lang, const char *kind, const char *folded)
@@ -454,7 +486,7 @@ int db_word_put(db *d, int64_t file_id, const char *lang, const char *kind, cons
     sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, folded, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_template_put(db *d, int64_t file_id, const char *lang, const char *name, const char *text)
@@ -467,7 +499,7 @@ int db_template_put(db *d, int64_t file_id, const char *lang, const char *name, 
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, const char *currency,
@@ -480,9 +512,9 @@ int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, c
     sqlite3_bind_text(s, 1, iso2, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, iso3, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, currency, -1, SQLITE_STATIC);
-    bind_text_or_null(s, 4, dial);
+    dbi_bind_text(s, 4, dial);
     sqlite3_bind_int64(s, 5, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_country_name_put(db *d, int64_t file_id, const char *iso2, const char *lang,
@@ -493,12 +525,12 @@ int db_country_name_put(db *d, int64_t file_id, const char *iso2, const char *la
     if (s == NULL)
         return -1;
     sqlite3_bind_text(s, 1, iso2, -1, SQLITE_STATIC);
-    bind_text_or_null(s, 2, lang);
+    dbi_bind_text(s, 2, lang);
     sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, folded, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, primary);
     sqlite3_bind_int64(s, 6, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_country_code(db *d, const char *code, char iso2_out[3])
@@ -511,7 +543,7 @@ int db_country_code(db *d, const char *code, char iso2_out[3])
     sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
-        col_copy(s, 0, iso2_out, 3);
+        dbi_col_copy(s, 0, iso2_out, 3);
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -527,7 +559,7 @@ int db_provider_put(db *d, int64_t file_id, const char *key, const char *name, c
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, file_id);
-    if (db_step_done(d, s) < 0)
+    if (dbi_step_done(d, s) < 0)
         return -1;
     if (id != NULL)
         *id = sqlite3_last_insert_rowid(d->conn);
@@ -551,13 +583,13 @@ int db_quote_put(db *d, int64_t file_id, const struct db_quote_in *q)
     if (q->has_margin)
         sqlite3_bind_double(s, 7, q->fx_margin);
     sqlite3_bind_double(s, 8, q->total_pct);
-    bind_text_or_null(s, 9, q->speed);
-    bind_text_or_null(s, 10, q->method);
+    dbi_bind_text(s, 9, q->speed);
+    dbi_bind_text(s, 10, q->method);
     sqlite3_bind_text(s, 11, q->period, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 12, q->live);
     sqlite3_bind_int64(s, 13, q->source_id);
     sqlite3_bind_int64(s, 14, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_rate_put(db *d, int64_t file_id, const char *base, const char *quote, double rate,
@@ -573,7 +605,7 @@ int db_rate_put(db *d, int64_t file_id, const char *base, const char *quote, dou
     sqlite3_bind_text(s, 4, as_of, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, source_id);
     sqlite3_bind_int64(s, 6, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_guide_put(db *d, int64_t file_id, const struct db_guide_in *g)
@@ -582,14 +614,14 @@ int db_guide_put(db *d, int64_t file_id, const struct db_guide_in *g)
 
     if (s == NULL)
         return -1;
-    bind_text_or_null(s, 1, g->country);
+    dbi_bind_text(s, 1, g->country);
     sqlite3_bind_text(s, 2, g->topic, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, g->lang, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, g->text, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 5, g->checked, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 6, g->source_id);
     sqlite3_bind_int64(s, 7, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 int db_guide_alias_put(db *d, int64_t file_id, const char *topic, const char *folded)
@@ -601,7 +633,7 @@ int db_guide_alias_put(db *d, int64_t file_id, const char *topic, const char *fo
     sqlite3_bind_text(s, 1, topic, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, folded, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 3, file_id);
-    return db_step_done(d, s);
+    return dbi_step_done(d, s);
 }
 
 /* Runs a row-visiting statement; visit() receives the statement positioned on each row. */
@@ -703,7 +735,7 @@ int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t
     sqlite3_bind_text(s, 2, lang ? lang : "en", -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
-        col_copy(s, 0, out, outsz);
+        dbi_col_copy(s, 0, out, outsz);
     else
         snprintf(out, outsz, "%s", iso2);
     sqlite3_reset(s);
@@ -713,19 +745,19 @@ int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t
 static void quote_from_row(sqlite3_stmt *s, struct db_quote *q)
 {
     memset(q, 0, sizeof(*q));
-    col_copy(s, 0, q->provider, sizeof(q->provider));
-    col_copy(s, 1, q->ptype, sizeof(q->ptype));
+    dbi_col_copy(s, 0, q->provider, sizeof(q->provider));
+    dbi_col_copy(s, 1, q->ptype, sizeof(q->ptype));
     q->amount = sqlite3_column_double(s, 2);
-    col_copy(s, 3, q->ccy, sizeof(q->ccy));
+    dbi_col_copy(s, 3, q->ccy, sizeof(q->ccy));
     q->has_fee = sqlite3_column_type(s, 4) != SQLITE_NULL;
     q->fee = sqlite3_column_double(s, 4);
     q->has_margin = sqlite3_column_type(s, 5) != SQLITE_NULL;
     q->fx_margin = sqlite3_column_double(s, 5);
     q->total_pct = sqlite3_column_double(s, 6);
-    col_copy(s, 7, q->speed, sizeof(q->speed));
-    col_copy(s, 8, q->method, sizeof(q->method));
-    col_copy(s, 9, q->period, sizeof(q->period));
-    col_copy(s, 10, q->source, sizeof(q->source));
+    dbi_col_copy(s, 7, q->speed, sizeof(q->speed));
+    dbi_col_copy(s, 8, q->method, sizeof(q->method));
+    dbi_col_copy(s, 9, q->period, sizeof(q->period));
+    dbi_col_copy(s, 10, q->source, sizeof(q->source));
 }
 
 int db_quotes_cheapest(db *d, const char *src, const char *dst, struct db_quote *out, int max)
@@ -791,8 +823,8 @@ static int rate_direct(db *d, const char *base, const char *quote, struct db_rat
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         out->rate = sqlite3_column_double(s, 0);
-        col_copy(s, 1, out->as_of, sizeof(out->as_of));
-        col_copy(s, 2, out->source, sizeof(out->source));
+        dbi_col_copy(s, 1, out->as_of, sizeof(out->as_of));
+        dbi_col_copy(s, 2, out->source, sizeof(out->source));
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -869,7 +901,7 @@ int db_rate_get(db *d, const char *base, const char *quote, struct db_rate *out)
     if ((s = db_stmt(d, S_RATE_BASES)) == NULL)
         return -1;
     while (n < 8 && sqlite3_step(s) == SQLITE_ROW)
-        col_copy(s, 0, pivots[n++], 4);
+        dbi_col_copy(s, 0, pivots[n++], 4);
     sqlite3_reset(s);
     rc = rate_path(d, base, quote, 2, pivots, n, out);
     if (rc > 0 && strcmp(out->as_of, "9999-12-31") == 0)
@@ -887,7 +919,7 @@ int db_guide_topics(db *d, const char *country, char *out, size_t outsz)
         out[0] = '\0';
     if (s == NULL)
         return -1;
-    bind_text_or_null(s, 1, country);
+    dbi_bind_text(s, 1, country);
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *t = COL(0);
         int w = snprintf(out + len, outsz - len, "%s%s", n ? " " : "", t);
@@ -910,16 +942,16 @@ int db_guide_get(db *d, const char *country, const char *topic, const char *lang
 
     if (s == NULL)
         return -1;
-    bind_text_or_null(s, 1, country);
+    dbi_bind_text(s, 1, country);
     sqlite3_bind_text(s, 2, topic, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, lang ? lang : "en", -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        col_copy(s, 0, out->topic, sizeof(out->topic));
-        col_copy(s, 1, out->lang, sizeof(out->lang));
-        col_copy(s, 2, out->text, sizeof(out->text));
-        col_copy(s, 3, out->checked, sizeof(out->checked));
-        col_copy(s, 4, out->source, sizeof(out->source));
+        dbi_col_copy(s, 0, out->topic, sizeof(out->topic));
+        dbi_col_copy(s, 1, out->lang, sizeof(out->lang));
+        dbi_col_copy(s, 2, out->text, sizeof(out->text));
+        dbi_col_copy(s, 3, out->checked, sizeof(out->checked));
+        dbi_col_copy(s, 4, out->source, sizeof(out->source));
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -937,7 +969,7 @@ int db_guide_topic_find(db *d, const char *folded, char *topic_out, size_t outsz
     sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
-        col_copy(s, 0, topic_out, outsz);
+        dbi_col_copy(s, 0, topic_out, outsz);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;

@@ -22,10 +22,9 @@
 
 typedef struct db db;
 
-extern const char db_schema_sql[]; /* db/schema.sql, compiled in by CMake */
-
-/* The schema version this build writes. */
-#define DB_SCHEMA_VERSION 1
+/* db/migrations/NNN-*.sql, compiled in by CMake: migration i brings user_version to i + 1. */
+extern const char *const db_migrations[];
+extern const int db_nmigrations;
 
 db *db_open(const char *path);
 void db_close(db *d);

@@ -1,5 +1,5 @@
--- remitline schema, version 1. Applied by db_open() when PRAGMA user_version is 0; later
--- versions add migrations in db/db.c, never edit this one in place once released.
+-- remitline schema version 1: the content store. Applied by db_open() to a new database;
+-- later versions are new files in db/migrations/; never edit one once released.
 --
 -- Content tables are derived from files: every row names the content_file it came from, and
 -- re-importing a file replaces exactly the rows that file owns. Nothing here is typed by hand.

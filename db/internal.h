@@ -1,0 +1,35 @@
+/*
+ * internal.h: what the files of db/ share (SQLite's btreeInt.h, in small). Not for other modules.
+ */
+#ifndef RL_DB_INTERNAL_H
+#define RL_DB_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "db/db.h"
+
+#define DBI_MAX_CACHED 96
+
+struct db {
+    sqlite3 *conn;
+    /* Statements prepared once and kept, found by the address of their SQL text. */
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[DBI_MAX_CACHED];
+    int ncache;
+};
+
+/* The statement for sql (a string with static storage), reset and unbound; NULL (logged). */
+sqlite3_stmt *dbi_stmt(db *d, const char *sql);
+/* Steps a statement to its end, ignoring rows; 0 or -1 (logged). */
+int dbi_step_done(db *d, sqlite3_stmt *s);
+/* Runs SQL text with no parameters; 0 or -1 (logged). */
+int dbi_exec(db *d, const char *sql);
+void dbi_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL or "" binds NULL */
+void dbi_col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz);
+/* Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back if it returns < 0. Returns fn's. */
+int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,571 @@
+#include "db/queue.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/internal.h"
+#include "gateway/log.h"
+
+static const char sql_in_insert[] =
+    "INSERT INTO inbox(modem, sender, smsc_time, received_at, text, coding, concat_ref, parts, "
+    "complete, dedup) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "ON CONFLICT(dedup) DO NOTHING";
+static const char sql_part_insert[] =
+    "INSERT INTO inbox_part(modem, sender, concat_ref, parts, part, smsc_time, received_at, text, "
+    "coding, dedup) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "ON CONFLICT(dedup) DO NOTHING";
+/* The parts of one set waiting to be assembled, in order. A set is (sender, ref, parts). */
+static const char sql_part_set[] =
+    "SELECT part, text, coding, smsc_time, modem, received_at FROM inbox_part "
+    "WHERE sender = ?1 AND concat_ref = ?2 AND parts = ?3 AND assembled = 0 ORDER BY part, id";
+static const char sql_part_count[] =
+    "SELECT count(DISTINCT part) FROM inbox_part WHERE sender = ?1 AND concat_ref = ?2 "
+    "AND parts = ?3 AND assembled = 0";
+static const char sql_part_assembled[] =
+    "UPDATE inbox_part SET assembled = 1 WHERE sender = ?1 AND concat_ref = ?2 AND parts = ?3 "
+    "AND assembled = 0";
+/* A part of a set assembled in the last hour arrives late: it joins nothing and is dropped,
+ * so one question never gets two answers. (References repeat: the hour bounds the match.) */
+static const char sql_part_late[] =
+    "UPDATE inbox_part SET assembled = 1 WHERE id = ?4 AND EXISTS (SELECT 1 FROM inbox_part "
+    "WHERE sender = ?1 AND concat_ref = ?2 AND parts = ?3 AND assembled = 1 "
+    "AND received_at >= ?5 - 3600)";
+static const char sql_part_expired[] =
+    "SELECT DISTINCT sender, concat_ref, parts FROM inbox_part WHERE assembled = 0 "
+    "AND received_at < ?1 LIMIT 64";
+static const char sql_in_next[] =
+    "SELECT id, modem, sender, text, parts, complete, received_at FROM inbox "
+    "WHERE state = 'received' ORDER BY id LIMIT 1";
+static const char sql_in_answered[] =
+    "UPDATE inbox SET state = ?2, lang = ?3, intent = ?4, answered_at = ?5 WHERE id = ?1 "
+    "AND state = 'received'";
+static const char sql_out_insert[] =
+    "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, next_attempt_at, "
+    "concat_ref, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "(SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7)";
+static const char sql_out_claim[] =
+    "UPDATE outbox SET state = 'sending', modem = ?1 WHERE id = (SELECT id FROM outbox "
+    "WHERE state = 'queued' AND next_attempt_at <= ?2 ORDER BY priority, next_attempt_at, id "
+    "LIMIT 1) RETURNING id, recipient, text, coding, parts, parts_sent, concat_ref, attempts, "
+    "priority, coalesce(inbox_id, 0), "
+    "coalesce((SELECT received_at FROM inbox WHERE inbox.id = outbox.inbox_id), 0)";
+static const char sql_out_part_sent[] = "UPDATE outbox SET parts_sent = ?2 WHERE id = ?1";
+static const char sql_out_sent[] = "UPDATE outbox SET state = 'sent', sent_at = ?2, "
+                                   "attempts = attempts + 1, last_error = NULL WHERE id = ?1";
+static const char sql_out_retry[] =
+    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, "
+    "state = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE 'queued' END, "
+    "next_attempt_at = ?3 + min(?5, 1 << min(attempts + 1, 30)) WHERE id = ?1 "
+    "RETURNING state";
+static const char sql_out_recover[] =
+    "UPDATE outbox SET state = 'queued' WHERE state = 'sending'";
+static const char sql_out_depth[] =
+    "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')";
+static const char sql_modem_put[] =
+    "INSERT INTO modem_status(name, state, signal, network, detail, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET state = excluded.state, "
+    "signal = excluded.signal, network = excluded.network, detail = excluded.detail, "
+    "updated_at = excluded.updated_at";
+static const char sql_modem_reports[] =
+    "SELECT m.name, m.state, coalesce(m.signal, -1), coalesce(m.network, ''), "
+    "coalesce(m.detail, ''), m.updated_at, "
+    "(SELECT count(*) FROM outbox o WHERE o.modem = m.name AND o.state = 'sent' "
+    " AND o.sent_at >= ?1), "
+    "(SELECT count(*) FROM outbox o WHERE o.modem = m.name AND o.state = 'failed' "
+    " AND o.next_attempt_at >= ?1), "
+    "(SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')) "
+    "FROM modem_status m ORDER BY m.name";
+static const char sql_log[] =
+    "SELECT * FROM ("
+    " SELECT 'in', id, received_at, sender, state, text, coding, parts, coalesce(lang, ''), "
+    " coalesce(intent, ''), 0, '', modem FROM inbox "
+    " UNION ALL SELECT 'out', id, coalesce(sent_at, created_at), recipient, state, text, coding, "
+    " parts, '', '', attempts, coalesce(last_error, ''), coalesce(modem, '') FROM outbox"
+    ") ORDER BY 3 DESC, 2 DESC LIMIT ?1";
+static const char sql_reply_for[] =
+    "SELECT 'out', o.id, coalesce(o.sent_at, o.created_at), o.recipient, o.state, o.text, "
+    "o.coding, o.parts, coalesce(i.lang, ''), coalesce(i.intent, ''), o.attempts, "
+    "coalesce(o.last_error, ''), coalesce(o.modem, '') FROM outbox o JOIN inbox i ON "
+    "i.id = o.inbox_id WHERE i.sender = ?1 AND i.received_at >= ?2 ORDER BY i.id DESC LIMIT 1";
+
+/* FNV-1a 64 of the text, so the dedup key stays short whatever the message. */
+static unsigned long long text_hash(const char *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void dedup_key(const struct db_in_sms *m, const char *text, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%s|%lld|%d|%d|%d|%016llx", m->sender, (long long)m->smsc_time,
+             m->concat_ref, m->parts, m->part, text_hash(text));
+}
+
+static int in_insert(db *d, const struct db_in_sms *m, const char *text, const char *dedup,
+                     int complete)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_insert);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, m->modem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, m->sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, m->smsc_time);
+    sqlite3_bind_int64(s, 4, m->received_at);
+    sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, m->coding, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 7, m->concat_ref);
+    sqlite3_bind_int(s, 8, m->parts);
+    sqlite3_bind_int(s, 9, complete);
+    sqlite3_bind_text(s, 10, dedup, -1, SQLITE_STATIC);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn) > 0;
+}
+
+/*
+ * Joins the waiting parts of a set into one inbox message, in part order; a missing part is
+ * simply absent (complete = 0). Marks the parts assembled. Returns 1, or -1.
+ */
+static int assemble(db *d, const char *sender, int ref, int parts, int complete)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_part_set);
+    struct db_in_sms m;
+    char text[DB_TEXT_MAX], coding[8] = "gsm7", modem[32] = "", dedup[160];
+    size_t len = 0;
+    int last = 0, rc;
+
+    if (s == NULL)
+        return -1;
+    memset(&m, 0, sizeof(m));
+    text[0] = '\0';
+    sqlite3_bind_text(s, 1, sender, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, ref);
+    sqlite3_bind_int(s, 3, parts);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int part = sqlite3_column_int(s, 0);
+        const char *t = (const char *)sqlite3_column_text(s, 1);
+        if (part == last)
+            continue; /* the same part twice, differently timed: keep the first */
+        last = part;
+        if (strcmp((const char *)sqlite3_column_text(s, 2), "gsm7") != 0)
+            dbi_col_copy(s, 2, coding, sizeof(coding));
+        if (m.smsc_time == 0 || sqlite3_column_int64(s, 3) < m.smsc_time)
+            m.smsc_time = sqlite3_column_int64(s, 3);
+        if (sqlite3_column_int64(s, 5) > m.received_at)
+            m.received_at = sqlite3_column_int64(s, 5);
+        if (modem[0] == '\0')
+            dbi_col_copy(s, 4, modem, sizeof(modem));
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", t ? t : "");
+        if (len >= sizeof(text))
+            len = sizeof(text) - 1;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        log_warnx("database: assembling a concatenated SMS: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    m.modem = modem;
+    m.sender = sender;
+    m.coding = coding;
+    m.concat_ref = ref;
+    m.parts = parts;
+    m.part = 0;
+    dedup_key(&m, text, dedup, sizeof(dedup));
+    if (in_insert(d, &m, text, dedup, complete) < 0)
+        return -1;
+    if ((s = dbi_stmt(d, sql_part_assembled)) == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, sender, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, ref);
+    sqlite3_bind_int(s, 3, parts);
+    return dbi_step_done(d, s) < 0 ? -1 : 1;
+}
+
+static int store_tx(db *d, void *arg)
+{
+    const struct db_in_sms *m = arg;
+    char dedup[160];
+    sqlite3_stmt *s;
+    int have = 0, rc;
+
+    dedup_key(m, m->text, dedup, sizeof(dedup));
+    if (m->parts <= 1 || m->concat_ref < 0)
+        return in_insert(d, m, m->text, dedup, 1);
+    if ((s = dbi_stmt(d, sql_part_insert)) == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, m->modem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, m->sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, m->concat_ref);
+    sqlite3_bind_int(s, 4, m->parts);
+    sqlite3_bind_int(s, 5, m->part);
+    sqlite3_bind_int64(s, 6, m->smsc_time);
+    sqlite3_bind_int64(s, 7, m->received_at);
+    sqlite3_bind_text(s, 8, m->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, m->coding, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, dedup, -1, SQLITE_STATIC);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    if (sqlite3_changes(d->conn) == 0)
+        return 0; /* read before: already stored, maybe already assembled */
+    if ((s = dbi_stmt(d, sql_part_late)) == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, m->sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, m->concat_ref);
+    sqlite3_bind_int(s, 3, m->parts);
+    sqlite3_bind_int64(s, 4, sqlite3_last_insert_rowid(d->conn));
+    sqlite3_bind_int64(s, 5, m->received_at);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    if (sqlite3_changes(d->conn) > 0)
+        return 0;
+    if ((s = dbi_stmt(d, sql_part_count)) == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, m->sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, m->concat_ref);
+    sqlite3_bind_int(s, 3, m->parts);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        have = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return -1;
+    if (have >= m->parts && assemble(d, m->sender, m->concat_ref, m->parts, 1) < 0)
+        return -1;
+    return 1;
+}
+
+int db_inbox_store(db *d, const struct db_in_sms *m)
+{
+    return dbi_in_tx(d, store_tx, (void *)m);
+}
+
+struct expire_arg {
+    int64_t cutoff;
+    int n;
+};
+
+static int expire_tx(db *d, void *arg)
+{
+    struct expire_arg *x = arg;
+    sqlite3_stmt *s = dbi_stmt(d, sql_part_expired);
+    char sender[64][DB_NUMBER_MAX];
+    int ref[64], parts[64], n = 0, i;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, x->cutoff);
+    while (n < 64 && sqlite3_step(s) == SQLITE_ROW) {
+        dbi_col_copy(s, 0, sender[n], sizeof(sender[n]));
+        ref[n] = sqlite3_column_int(s, 1);
+        parts[n] = sqlite3_column_int(s, 2);
+        n++;
+    }
+    sqlite3_reset(s);
+    for (i = 0; i < n; i++)
+        if (assemble(d, sender[i], ref[i], parts[i], 0) < 0)
+            return -1;
+    x->n = n;
+    return n;
+}
+
+int db_inbox_expire(db *d, int64_t cutoff, int64_t now)
+{
+    struct expire_arg x = {cutoff, 0};
+
+    (void)now;
+    return dbi_in_tx(d, expire_tx, &x);
+}
+
+int db_inbox_next(db *d, struct db_inbox_row *out)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_next);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        dbi_col_copy(s, 1, out->modem, sizeof(out->modem));
+        dbi_col_copy(s, 2, out->sender, sizeof(out->sender));
+        dbi_col_copy(s, 3, out->text, sizeof(out->text));
+        out->parts = sqlite3_column_int(s, 4);
+        out->complete = sqlite3_column_int(s, 5);
+        out->received_at = sqlite3_column_int64(s, 6);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64_t now,
+                      int64_t *out_id)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_out_insert);
+
+    if (s == NULL)
+        return -1;
+    if (inbox_id > 0)
+        sqlite3_bind_int64(s, 1, inbox_id);
+    sqlite3_bind_text(s, 2, m->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, m->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, m->coding, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, m->parts);
+    sqlite3_bind_int(s, 6, m->priority);
+    sqlite3_bind_int64(s, 7, now);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    if (out_id != NULL)
+        *out_id = sqlite3_last_insert_rowid(d->conn);
+    return 0;
+}
+
+struct answer_arg {
+    int64_t inbox_id, now, *out_id;
+    const char *lang, *intent;
+    const struct db_out_sms *reply;
+};
+
+static int answer_tx(db *d, void *arg)
+{
+    struct answer_arg *a = arg;
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_answered);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, a->inbox_id);
+    sqlite3_bind_text(s, 2, a->reply ? "answered" : "ignored", -1, SQLITE_STATIC);
+    dbi_bind_text(s, 3, a->lang);
+    dbi_bind_text(s, 4, a->intent);
+    sqlite3_bind_int64(s, 5, a->now);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    if (sqlite3_changes(d->conn) == 0)
+        return 0; /* answered already (another thread, or before a crash): queue nothing */
+    if (a->reply != NULL && out_insert(d, a->inbox_id, a->reply, a->now, a->out_id) < 0)
+        return -1;
+    return 1;
+}
+
+int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
+                    const struct db_out_sms *reply, int64_t now, int64_t *out_id)
+{
+    struct answer_arg a = {inbox_id, now, out_id, lang, intent, reply};
+    int64_t dummy;
+
+    if (a.out_id == NULL)
+        a.out_id = &dummy;
+    return dbi_in_tx(d, answer_tx, &a) < 0 ? -1 : 0;
+}
+
+int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id)
+{
+    return out_insert(d, 0, m, now, out_id);
+}
+
+int db_outbox_claim(db *d, const char *modem, int64_t now, struct db_outbox_row *out)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_out_claim);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    out->id = 0;
+    sqlite3_bind_text(s, 1, modem, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        dbi_col_copy(s, 1, out->recipient, sizeof(out->recipient));
+        dbi_col_copy(s, 2, out->text, sizeof(out->text));
+        dbi_col_copy(s, 3, out->coding, sizeof(out->coding));
+        out->parts = sqlite3_column_int(s, 4);
+        out->parts_sent = (unsigned)sqlite3_column_int64(s, 5);
+        out->concat_ref = sqlite3_column_int(s, 6);
+        out->attempts = sqlite3_column_int(s, 7);
+        out->priority = sqlite3_column_int(s, 8);
+        out->inbox_id = sqlite3_column_int64(s, 9);
+        out->received_at = sqlite3_column_int64(s, 10);
+    }
+    /* Step to the end so the UPDATE completes (RETURNING yields before it is done). */
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        log_warnx("database: claiming a message: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    return out->id > 0;
+}
+
+int db_outbox_part_sent(db *d, int64_t id, unsigned parts_sent)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_out_part_sent);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, parts_sent);
+    return dbi_step_done(d, s);
+}
+
+int db_outbox_done(db *d, int64_t id, const char *error, int64_t now, int max_attempts,
+                   int max_backoff)
+{
+    sqlite3_stmt *s;
+    int rc, failed = 0;
+
+    if (error == NULL) {
+        if ((s = dbi_stmt(d, sql_out_sent)) == NULL)
+            return -1;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, now);
+        return dbi_step_done(d, s);
+    }
+    if ((s = dbi_stmt(d, sql_out_retry)) == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, error, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, now);
+    sqlite3_bind_int(s, 4, max_attempts);
+    sqlite3_bind_int(s, 5, max_backoff);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        failed = strcmp((const char *)sqlite3_column_text(s, 0), "failed") == 0;
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    return failed;
+}
+
+int db_outbox_recover(db *d)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_out_recover);
+
+    if (s == NULL || dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn);
+}
+
+int db_outbox_depth(db *d)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_out_depth);
+    int n = -1;
+
+    if (s == NULL)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return n;
+}
+
+int db_modem_status_put(db *d, const struct db_modem_status *m)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_modem_put);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, m->state, -1, SQLITE_STATIC);
+    if (m->signal >= 0)
+        sqlite3_bind_int(s, 3, m->signal);
+    dbi_bind_text(s, 4, m->network);
+    dbi_bind_text(s, 5, m->detail);
+    sqlite3_bind_int64(s, 6, m->updated_at);
+    return dbi_step_done(d, s);
+}
+
+int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_modem_reports);
+    struct db_modem_report r;
+    int rc, n = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, day_start);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof(r));
+        dbi_col_copy(s, 0, r.name, sizeof(r.name));
+        dbi_col_copy(s, 1, r.state, sizeof(r.state));
+        r.signal = sqlite3_column_int(s, 2);
+        dbi_col_copy(s, 3, r.network, sizeof(r.network));
+        dbi_col_copy(s, 4, r.detail, sizeof(r.detail));
+        r.updated_at = sqlite3_column_int64(s, 5);
+        r.sent_today = sqlite3_column_int64(s, 6);
+        r.failed_today = sqlite3_column_int64(s, 7);
+        r.queued = sqlite3_column_int64(s, 8);
+        n++;
+        if (cb(arg, &r) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    return n;
+}
+
+static void log_row(sqlite3_stmt *s, struct db_log_row *r)
+{
+    memset(r, 0, sizeof(*r));
+    dbi_col_copy(s, 0, r->dir, sizeof(r->dir));
+    r->id = sqlite3_column_int64(s, 1);
+    r->at = sqlite3_column_int64(s, 2);
+    dbi_col_copy(s, 3, r->number, sizeof(r->number));
+    dbi_col_copy(s, 4, r->state, sizeof(r->state));
+    dbi_col_copy(s, 5, r->text, sizeof(r->text));
+    dbi_col_copy(s, 6, r->coding, sizeof(r->coding));
+    r->parts = sqlite3_column_int(s, 7);
+    dbi_col_copy(s, 8, r->lang, sizeof(r->lang));
+    dbi_col_copy(s, 9, r->intent, sizeof(r->intent));
+    r->attempts = sqlite3_column_int(s, 10);
+    dbi_col_copy(s, 11, r->error, sizeof(r->error));
+    dbi_col_copy(s, 12, r->modem, sizeof(r->modem));
+}
+
+int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_log);
+    struct db_log_row r;
+    int rc, n = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int(s, 1, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        log_row(s, &r);
+        n++;
+        if (cb(arg, &r) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    return n;
+}
+
+int db_reply_for(db *d, const char *sender, int64_t since, struct db_log_row *out)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_reply_for);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, since);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        log_row(s, out);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return -1;
+    return rc == SQLITE_ROW;
+}

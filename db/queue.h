@@ -1,0 +1,150 @@
+/*
+ * queue.h: the durable message queue. The database is the queue: an SMS is committed to the
+ * inbox before the modem deletes it, its reply is queued in the same transaction that marks it
+ * answered, and every part a modem got through is recorded before the next is tried. A power cut
+ * at any instant loses nothing, and a crash repeats nothing a user would notice.
+ *
+ * The life of a message, in calls:
+ *   1. db_inbox_store()      a transport read an SMS or one part of a concatenated SMS; a part
+ *                            that completes its set assembles the message in the same commit;
+ *   2. db_inbox_expire()     from the periodic tick: sets still incomplete after the timeout are
+ *                            assembled as they are;
+ *   3. db_inbox_next()       the oldest message waiting for an answer;
+ *      db_inbox_answer()     queue its reply and mark it answered, in one transaction;
+ *   4. db_outbox_claim()     a modem takes the next message it may send (replies first);
+ *      db_outbox_part_sent() after each part the modem accepted;
+ *      db_outbox_done()      sent, or failed: retried with backoff, set aside after N tries;
+ *   5. db_outbox_recover()   at start-up, messages a crash left half-sent go back to the queue.
+ * Returns follow db.h: 0, -1 (logged), or a count; lookups return 1 found, 0 none.
+ */
+#ifndef RL_DB_QUEUE_H
+#define RL_DB_QUEUE_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+
+#define DB_TEXT_MAX 2048   /* an assembled inbound message; longer ones are cut */
+#define DB_NUMBER_MAX 32
+
+/* One SMS as a transport read it. For a single SMS concat_ref is -1 and parts 1. */
+struct db_in_sms {
+    const char *modem;
+    const char *sender;
+    const char *text;   /* UTF-8 */
+    const char *coding; /* "gsm7", "ucs2", "8bit" */
+    int64_t smsc_time;
+    int64_t received_at;
+    int concat_ref, parts, part;
+};
+
+/*
+ * Stores one SMS or part. Returns 1 if it was new, 0 if it had been stored before (the same
+ * sender, SMSC time, reference, part and text: a re-read after a crash), -1 on error. Either way
+ * the transport may now delete it from the phone.
+ */
+int db_inbox_store(db *d, const struct db_in_sms *m);
+
+/* Assembles sets with parts older than cutoff, marking them incomplete. Returns how many. */
+int db_inbox_expire(db *d, int64_t cutoff, int64_t now);
+
+struct db_inbox_row {
+    int64_t id;
+    char modem[32];
+    char sender[DB_NUMBER_MAX];
+    char text[DB_TEXT_MAX];
+    int parts, complete;
+    int64_t received_at;
+};
+/* The oldest message waiting for an answer: 1 and *out, 0 if none, -1. */
+int db_inbox_next(db *d, struct db_inbox_row *out);
+
+struct db_out_sms {
+    const char *recipient;
+    const char *text;
+    const char *coding; /* "gsm7" or "ucs2" */
+    int parts;
+    int priority; /* DB_PRIORITY_REPLY or DB_PRIORITY_BROADCAST */
+};
+#define DB_PRIORITY_REPLY 0
+#define DB_PRIORITY_BROADCAST 10
+
+/*
+ * In one transaction: queue reply (NULL: nothing to send) and mark the inbound message answered
+ * (or ignored when reply is NULL) with its language and intent. *out_id gets the outbox id.
+ */
+int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
+                    const struct db_out_sms *reply, int64_t now, int64_t *out_id);
+
+/* Queues a message that answers nothing (a broadcast, a notice). */
+int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id);
+
+struct db_outbox_row {
+    int64_t id;
+    char recipient[DB_NUMBER_MAX];
+    char text[DB_TEXT_MAX];
+    char coding[8];
+    int parts;
+    unsigned parts_sent; /* bit i: part i+1 went through */
+    int concat_ref;      /* 0..255, ours, kept for every retry */
+    int attempts;
+    int priority;
+    int64_t inbox_id;    /* 0 when it answers nothing */
+    int64_t received_at; /* of the message it answers, for latency */
+};
+/* Takes the next queued message due at now for modem: 1 and *out, 0 if none, -1. */
+int db_outbox_claim(db *d, const char *modem, int64_t now, struct db_outbox_row *out);
+int db_outbox_part_sent(db *d, int64_t id, unsigned parts_sent);
+/*
+ * Ends a send attempt. error NULL: sent. Else the attempt failed: the message goes back to the
+ * queue after a backoff of 2^attempts seconds (at most max_backoff), or is set aside as failed
+ * once it has been tried max_attempts times. Returns 1 if it was set aside, else 0 (or -1).
+ */
+int db_outbox_done(db *d, int64_t id, const char *error, int64_t now, int max_attempts,
+                   int max_backoff);
+/* Puts messages a crash left in state sending back in the queue. Returns how many. */
+int db_outbox_recover(db *d);
+
+/* Queue depth: messages queued or being sent. */
+int db_outbox_depth(db *d);
+
+struct db_modem_status {
+    const char *name, *state, *network, *detail;
+    int signal; /* -1 unknown */
+    int64_t updated_at;
+};
+int db_modem_status_put(db *d, const struct db_modem_status *s);
+
+struct db_modem_report {
+    char name[32], state[16], network[64], detail[160];
+    int signal;
+    int64_t updated_at;
+    long sent_today, failed_today, queued;
+};
+typedef int (*db_modem_report_cb)(void *arg, const struct db_modem_report *r);
+/* Every modem that reported, with its sent and failed counts since day_start. */
+int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg);
+
+struct db_log_row {
+    char dir[4];   /* "in" or "out" */
+    int64_t id;
+    int64_t at;
+    char number[DB_NUMBER_MAX];
+    char state[12];
+    char text[DB_TEXT_MAX];
+    char coding[8];
+    int parts;
+    char lang[8], intent[12];
+    int attempts;
+    char error[160];
+    char modem[32];
+};
+typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
+/* The newest limit messages in and out, newest first. */
+int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
+
+/* The reply to the newest message from sender received at or after since: 1 and *out (state
+ * tells whether it went out), 0 if none yet, -1. Used by `remitline phone`. */
+int db_reply_for(db *d, const char *sender, int64_t since, struct db_log_row *out);
+
+#endif

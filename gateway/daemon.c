@@ -1,0 +1,495 @@
+#include "gateway/daemon.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "conf/import.h"
+#include "db/queue.h"
+#include "gateway/log.h"
+#include "gateway/transport.h"
+#include "handlers/handler.h"
+
+/* State shared by the main thread and the modem threads. */
+struct daemon {
+    struct conf conf;    /* guarded by lock: replaced on SIGHUP */
+    pthread_mutex_t lock;
+    atomic_int stop;       /* set once, on SIGTERM/SIGINT */
+    atomic_int generation; /* bumped after each successful re-import */
+};
+
+/* What a modem thread reads of the configuration, copied under the lock each round. */
+struct settings {
+    char database[PATH_MAX];
+    char default_lang[8];
+    int max_parts, poll_ms, max_attempts, max_backoff;
+};
+
+struct modem {
+    struct daemon *dm;
+    struct conf_modem mc; /* a copy: the modem list is fixed until restart */
+    pthread_t tid;
+    struct transport *t;
+    db *d;
+    handler_ctx *h;
+    int generation;
+    char state[16];    /* last state logged: connecting, connected, down */
+    char detail[160];  /* last problem logged */
+    double tokens;     /* send-rate bucket */
+    double last_refill;
+    time_t last_report;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void snapshot(struct daemon *dm, struct settings *s)
+{
+    pthread_mutex_lock(&dm->lock);
+    snprintf(s->database, sizeof(s->database), "%s", dm->conf.database);
+    snprintf(s->default_lang, sizeof(s->default_lang), "%s", dm->conf.default_lang);
+    s->max_parts = dm->conf.max_parts;
+    s->poll_ms = dm->conf.poll_ms;
+    s->max_attempts = dm->conf.max_attempts;
+    s->max_backoff = dm->conf.max_backoff;
+    pthread_mutex_unlock(&dm->lock);
+}
+
+/* Sleeps ms, waking early when the daemon is told to stop. */
+static void nap(struct daemon *dm, int ms)
+{
+    while (ms > 0 && !atomic_load(&dm->stop)) {
+        int step = ms < 100 ? ms : 100;
+        struct timespec ts = {0, (long)step * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= step;
+    }
+}
+
+/* Logs a modem's state when it changes, not once per loop, and records it for `status`. */
+static void modem_state(struct modem *m, const char *state, const char *detail)
+{
+    struct gw_link_info info = {-1, ""};
+    struct db_modem_status st;
+    time_t now = time(NULL);
+    int changed = strcmp(m->state, state) != 0 || strcmp(m->detail, detail ? detail : "") != 0;
+
+    if (changed) {
+        if (strcmp(state, "down") == 0)
+            log_warnx("modem-state modem=%s state=%s problem=\"%s\"", m->mc.name, state,
+                      detail ? detail : "");
+        else
+            log_info("modem-state modem=%s state=%s", m->mc.name, state);
+        snprintf(m->state, sizeof(m->state), "%s", state);
+        snprintf(m->detail, sizeof(m->detail), "%s", detail ? detail : "");
+    }
+    if (!changed && now - m->last_report < 60)
+        return;
+    m->last_report = now;
+    if (strcmp(state, "connected") == 0)
+        m->t->ops->info(m->t, &info);
+    if (m->d == NULL)
+        return;
+    st.name = m->mc.name;
+    st.state = state;
+    st.signal = info.signal;
+    st.network = info.network;
+    st.detail = m->detail;
+    st.updated_at = now;
+    db_modem_status_put(m->d, &st);
+}
+
+static int store_cb(void *arg, const struct gw_in_sms *in)
+{
+    struct modem *m = arg;
+    struct db_in_sms s;
+    char num[40];
+    int rc;
+
+    s.modem = m->mc.name;
+    s.sender = in->sender;
+    s.text = in->text;
+    s.coding = in->coding;
+    s.smsc_time = in->smsc_time;
+    s.received_at = time(NULL);
+    s.concat_ref = in->concat_ref;
+    s.parts = in->parts;
+    s.part = in->part;
+    rc = db_inbox_store(m->d, &s);
+    if (rc < 0) {
+        log_warnx("sms-in modem=%s from=%s result=not-stored (kept on the phone, retrying)",
+                  m->mc.name, log_number(in->sender, num, sizeof(num)));
+        return -1;
+    }
+    log_debug("sms-in modem=%s from=%s part=%d/%d result=%s", m->mc.name,
+              log_number(in->sender, num, sizeof(num)), in->part, in->parts,
+              rc ? "stored" : "duplicate");
+    return 0;
+}
+
+/* (Re)loads the handler context when the content changed, so answers use the new content. */
+static int handlers_ready(struct modem *m, const struct settings *s)
+{
+    int gen = atomic_load(&m->dm->generation);
+    struct handler_opts o;
+
+    if (m->h != NULL && gen == m->generation)
+        return 0;
+    handler_close(m->h);
+    o.default_lang = s->default_lang;
+    o.max_parts = s->max_parts;
+    m->h = handler_open(m->d, &o);
+    m->generation = gen;
+    return m->h ? 0 : -1;
+}
+
+/* Answers every stored message that waits for an answer. Returns how many. */
+static int answer_pending(struct modem *m, const struct settings *s)
+{
+    struct db_inbox_row *row = malloc(sizeof(*row));
+    struct handler_reply *reply = malloc(sizeof(*reply));
+    int n = 0;
+
+    if (row == NULL || reply == NULL)
+        goto out;
+    if (handlers_ready(m, s) < 0)
+        goto out;
+    while (!atomic_load(&m->dm->stop) && db_inbox_next(m->d, row) == 1) {
+        struct handler_query q = {row->text, row->sender, NULL, time(NULL)};
+        struct db_out_sms out;
+        int64_t out_id = 0;
+        char num[40];
+
+        handler_answer(m->h, &q, reply);
+        out.recipient = row->sender;
+        out.text = reply->text;
+        out.coding = reply->info.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
+        out.parts = reply->info.parts;
+        out.priority = DB_PRIORITY_REPLY;
+        if (db_inbox_answer(m->d, row->id, reply->lang, reply->intent, &out, time(NULL),
+                            &out_id) < 0)
+            break;
+        log_info("sms-in id=%lld from=%s kw=%s lang=%s result=%s parts=%d reply=%lld segs=%d",
+                 (long long)row->id, log_number(row->sender, num, sizeof(num)), reply->intent,
+                 reply->lang, reply->understood ? "answered" : "help", row->parts,
+                 (long long)out_id, reply->info.parts);
+        n++;
+    }
+out:
+    free(row);
+    free(reply);
+    return n;
+}
+
+/* Whether the send rate lets one more message go now. */
+static int rate_allows(struct modem *m)
+{
+    double now = now_s(), cap;
+
+    if (m->mc.send_rate <= 0)
+        return 1;
+    cap = m->mc.send_rate / 6.0 > 1 ? m->mc.send_rate / 6.0 : 1; /* at most 10 s worth */
+    m->tokens += (now - m->last_refill) * m->mc.send_rate / 60.0;
+    m->last_refill = now;
+    if (m->tokens > cap)
+        m->tokens = cap;
+    if (m->tokens < 1)
+        return 0;
+    m->tokens -= 1;
+    return 1;
+}
+
+/* Sends the parts of o that have not gone yet. 0 all sent, -1 failed, GW_DEVICE_ERROR. */
+static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_t whysz)
+{
+    size_t starts[16];
+    int n = gsm_split(o->text, starts, 16), i;
+
+    if (n < 1) {
+        snprintf(why, whysz, "the message cannot be split into SMS parts");
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        struct gw_out_part p;
+        char part[DB_TEXT_MAX];
+        size_t end = i + 1 < n ? starts[i + 1] : strlen(o->text);
+        int rc;
+
+        if (o->parts_sent & (1u << i))
+            continue; /* went out in an earlier attempt */
+        snprintf(part, sizeof(part), "%.*s", (int)(end - starts[i]), o->text + starts[i]);
+        p.recipient = o->recipient;
+        p.text = part;
+        p.ucs2 = strcmp(o->coding, "ucs2") == 0;
+        p.concat_ref = o->concat_ref;
+        p.part = i + 1;
+        p.parts = n;
+        if ((rc = m->t->ops->send(m->t, &p, why, whysz)) != 0)
+            return rc;
+        o->parts_sent |= 1u << i;
+        if (n > 1 && db_outbox_part_sent(m->d, o->id, o->parts_sent) < 0) {
+            snprintf(why, whysz, "database error recording part %d", i + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Sends queued messages while the rate allows. Returns how many, or GW_DEVICE_ERROR. */
+static int send_pending(struct modem *m, const struct settings *s)
+{
+    struct db_outbox_row *o = malloc(sizeof(*o));
+    int n = 0, rc = 0;
+
+    if (o == NULL)
+        return 0;
+    while (!atomic_load(&m->dm->stop) && rate_allows(m)) {
+        char why[200] = "", num[40];
+        time_t now = time(NULL);
+        int aside;
+
+        if (db_outbox_claim(m->d, m->mc.name, now, o) != 1) {
+            if (m->mc.send_rate > 0)
+                m->tokens += 1; /* nothing to send: the token was not used */
+            break;
+        }
+        rc = send_parts(m, o, why, sizeof(why));
+        if (rc == 0) {
+            db_outbox_done(m->d, o->id, NULL, time(NULL), s->max_attempts, s->max_backoff);
+            log_info("sms-out id=%lld to=%s modem=%s result=sent segs=%d attempts=%d "
+                     "latency_s=%lld",
+                     (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
+                     o->parts, o->attempts + 1,
+                     o->received_at ? (long long)(time(NULL) - o->received_at) : 0LL);
+            n++;
+            continue;
+        }
+        aside = db_outbox_done(m->d, o->id, why, time(NULL), s->max_attempts, s->max_backoff);
+        log_warnx("sms-out id=%lld to=%s modem=%s result=%s attempts=%d problem=\"%s\"",
+                  (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
+                  aside == 1 ? "failed" : "retry", o->attempts + 1, why);
+        if (rc == GW_DEVICE_ERROR)
+            break;
+    }
+    free(o);
+    return rc == GW_DEVICE_ERROR ? GW_DEVICE_ERROR : n;
+}
+
+static void *modem_main(void *arg)
+{
+    struct modem *m = arg;
+    struct settings s;
+    int backoff = 1;
+
+    snapshot(m->dm, &s);
+    while (!atomic_load(&m->dm->stop) && (m->d = db_open(s.database)) == NULL)
+        nap(m->dm, 5000);
+    m->last_refill = now_s();
+    m->tokens = 1;
+    while (!atomic_load(&m->dm->stop)) {
+        char why[200] = "";
+        int busy = 0, rc;
+
+        snapshot(m->dm, &s);
+        if (strcmp(m->state, "connected") != 0) {
+            if (strcmp(m->state, "down") != 0)
+                modem_state(m, "connecting", NULL);
+            if (m->t->ops->open(m->t, why, sizeof(why)) < 0) {
+                modem_state(m, "down", why);
+                nap(m->dm, backoff * 1000);
+                backoff = backoff < 32 ? backoff * 2 : 60;
+                continue;
+            }
+            backoff = 1;
+            modem_state(m, "connected", NULL);
+        }
+        rc = m->t->ops->receive(m->t, store_cb, m);
+        if (rc == GW_DEVICE_ERROR) {
+            m->t->ops->close(m->t);
+            modem_state(m, "down", "the link to the modem was lost while reading");
+            continue;
+        }
+        busy += rc > 0;
+        busy += answer_pending(m, &s) > 0;
+        rc = send_pending(m, &s);
+        if (rc == GW_DEVICE_ERROR) {
+            m->t->ops->close(m->t);
+            modem_state(m, "down", "the link to the modem was lost while sending");
+            continue;
+        }
+        busy += rc > 0;
+        modem_state(m, "connected", NULL); /* refreshes status once a minute */
+        if (!busy)
+            m->t->ops->wait(m->t, s.poll_ms);
+    }
+    m->t->ops->close(m->t);
+    if (m->d != NULL) {
+        struct db_modem_status st = {m->mc.name, "stopped", NULL, NULL, -1, time(NULL)};
+        db_modem_status_put(m->d, &st);
+    }
+    log_info("modem-state modem=%s state=stopped", m->mc.name);
+    handler_close(m->h);
+    db_close(m->d);
+    return NULL;
+}
+
+/* SIGHUP: read the configuration again and re-import the content, all or nothing. */
+static void reload(struct daemon *dm, const char *conf_path, db *d)
+{
+    struct conf_errs errs;
+    struct import_stats st;
+    struct conf fresh;
+    const char *paths[1];
+
+    conf_errs_init(&errs);
+    log_info("reload signal=HUP");
+    if (conf_load(conf_path, &fresh, &errs) < 0) {
+        conf_errs_print(&errs, stderr);
+        log_warnx("reload result=failed problem=\"configuration has errors; the old one stays\"");
+        conf_errs_free(&errs);
+        return;
+    }
+    if (fresh.nmodems != dm->conf.nmodems ||
+        memcmp(fresh.modems, dm->conf.modems, sizeof(fresh.modems)) != 0)
+        log_warnx("reload: the modem list changed; restart remitline to apply that part");
+    paths[0] = fresh.content;
+    if (conf_import(d, paths, 1, CONF_FORMAT_UNKNOWN, 0, &errs, &st) < 0) {
+        conf_errs_print(&errs, stderr);
+        log_warnx("reload result=failed problem=\"content has errors; the old content stays\"");
+        conf_errs_free(&errs);
+        return;
+    }
+    pthread_mutex_lock(&dm->lock);
+    memcpy(fresh.modems, dm->conf.modems, sizeof(fresh.modems));
+    fresh.nmodems = dm->conf.nmodems;
+    dm->conf = fresh;
+    pthread_mutex_unlock(&dm->lock);
+    log_init((enum log_level)fresh.log_level);
+    atomic_fetch_add(&dm->generation, 1);
+    log_info("reload result=ok files=%d unchanged=%d rows=%ld", st.files, st.unchanged, st.rows);
+    conf_errs_free(&errs);
+}
+
+/* First use: a database with no content gets the shipped content. */
+static int ensure_content(const struct conf *c, db *d)
+{
+    struct db_counts counts;
+    struct conf_errs errs;
+    struct import_stats st;
+    const char *paths[1] = {c->content};
+    int rc = 0;
+
+    if (db_counts_get(d, &counts) < 0)
+        return -1;
+    if (counts.langs > 0)
+        return 0;
+    log_info("import reason=first-run content=%s", c->content);
+    conf_errs_init(&errs);
+    if (conf_import(d, paths, 1, CONF_FORMAT_UNKNOWN, 0, &errs, &st) < 0) {
+        conf_errs_print(&errs, stderr);
+        rc = -1;
+    }
+    conf_errs_free(&errs);
+    return rc;
+}
+
+static void make_parent(const char *path)
+{
+    char dir[PATH_MAX], *slash;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+        *slash = '\0';
+        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+            log_warn("creating %s", dir);
+    }
+}
+
+int gw_run(const struct conf *c, const char *conf_path)
+{
+    struct daemon *dm = calloc(1, sizeof(*dm));
+    struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
+    sigset_t set;
+    db *d = NULL;
+    int i, started = 0, rc = 1, recovered;
+    time_t last_tick = 0;
+
+    if (dm == NULL || modems == NULL)
+        fatal("allocating the daemon");
+    dm->conf = *c;
+    pthread_mutex_init(&dm->lock, NULL);
+    /* Signals are taken synchronously by the main thread; no handler, no flag. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    make_parent(c->database);
+    if ((d = db_open(c->database)) == NULL)
+        fatalx("cannot open the database %s", c->database);
+    if (ensure_content(c, d) < 0)
+        fatalx("the shipped content did not import; fix it and start again");
+    if ((recovered = db_outbox_recover(d)) > 0)
+        log_warnx("recover messages=%d (half-sent before a crash; they go out again)",
+                  recovered);
+    log_info("start version=%s modems=%d database=%s", RL_VERSION, c->nmodems, c->database);
+    for (i = 0; i < c->nmodems; i++) {
+        struct modem *m = &modems[i];
+        m->dm = dm;
+        m->mc = c->modems[i];
+        if ((m->t = gw_transport_new("gammu", &m->mc)) == NULL) {
+            log_warnx("modem %s: cannot create its transport", m->mc.name);
+            goto stop;
+        }
+        if (pthread_create(&m->tid, NULL, modem_main, m) != 0) {
+            log_warn("modem %s: starting its thread", m->mc.name);
+            goto stop;
+        }
+        started++;
+    }
+    rc = 0;
+    while (!atomic_load(&dm->stop)) {
+        struct timespec one = {1, 0};
+        siginfo_t si;
+        int sig = sigtimedwait(&set, &si, &one);
+        time_t now = time(NULL);
+
+        if (sig == SIGTERM || sig == SIGINT) {
+            log_info("stop signal=%s", sig == SIGTERM ? "TERM" : "INT");
+            atomic_store(&dm->stop, 1);
+        } else if (sig == SIGHUP) {
+            reload(dm, conf_path, d);
+        }
+        if (now != last_tick) {
+            int n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
+            if (n > 0)
+                log_warnx("sms-in incomplete=%d (long SMS with parts missing after %d s, "
+                          "answered as they are)",
+                          n, dm->conf.multipart_timeout);
+            last_tick = now;
+        }
+    }
+stop:
+    atomic_store(&dm->stop, 1);
+    for (i = 0; i < started; i++)
+        pthread_join(modems[i].tid, NULL);
+    for (i = 0; i < c->nmodems; i++)
+        gw_transport_free(modems[i].t);
+    db_close(d);
+    pthread_mutex_destroy(&dm->lock);
+    free(modems);
+    free(dm);
+    log_info("stopped");
+    return rc;
+}

@@ -1,0 +1,94 @@
+/*
+ * transport.h: how the gateway talks to a phone network. Every backend (a GSM modem through
+ * libGammu, later Kannel over HTTP, a fake for tests) implements struct transport_ops and is
+ * found by name; the daemon never knows which one it drives.
+ *
+ * Order of calls, all from the one thread that owns the transport:
+ *   1. gw_transport_new(name, modem config) -> t
+ *   2. ops->open(t, why): connect; on failure why says, in an operator's words, what is wrong.
+ *   3. loop: ops->receive(t, cb, arg) hands each waiting SMS to cb, which must commit it before
+ *      returning 0; only then is the SMS deleted from the phone. ops->send(t, part) sends one
+ *      part of an outgoing message. ops->wait(t, ms) sleeps until an SMS may be waiting.
+ *      A return of GW_DEVICE_ERROR means the link is gone: close, back off, open again.
+ *   4. ops->close(t), then gw_transport_free(t) (NULL is fine).
+ */
+#ifndef RL_GW_TRANSPORT_H
+#define RL_GW_TRANSPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "conf/config.h"
+
+#define GW_DEVICE_ERROR (-2) /* the link is gone: reconnect */
+
+/* One SMS (or one part of a concatenated SMS) as it came from the network. */
+struct gw_in_sms {
+    char sender[32];
+    char text[1024]; /* UTF-8; one part is at most 160 characters */
+    const char *coding; /* "gsm7", "ucs2", "8bit" */
+    time_t smsc_time;
+    int concat_ref; /* -1 for a single SMS */
+    int parts, part;
+};
+
+/* Called for each SMS read: return 0 once it is safely stored (the transport may delete it),
+ * -1 to keep it on the phone and stop this pass. */
+typedef int (*gw_in_cb)(void *arg, const struct gw_in_sms *m);
+
+/* One part of an outgoing message, ready for the network. */
+struct gw_out_part {
+    const char *recipient;
+    const char *text; /* UTF-8, this part only */
+    int ucs2;         /* 1: send as UCS-2, else GSM-7 */
+    int concat_ref;   /* 0..255, the message's own */
+    int part, parts;  /* 1-based; parts == 1 means no UDH */
+};
+
+struct gw_link_info {
+    int signal;        /* percent, -1 unknown */
+    char network[64];  /* operator name or code, "" unknown */
+};
+
+struct transport;
+
+struct transport_ops {
+    const char *name;
+    int (*init)(struct transport *t);  /* allocate t->priv; 0 or -1 */
+    void (*fini)(struct transport *t); /* close if open, free t->priv */
+    int (*open)(struct transport *t, char *why, size_t whysz);
+    void (*close)(struct transport *t);
+    /* Returns the number of SMS handed to cb, or -1 (cb failed), or GW_DEVICE_ERROR. */
+    int (*receive)(struct transport *t, gw_in_cb cb, void *arg);
+    /* 0 sent, -1 this part failed (why says why; retry later), or GW_DEVICE_ERROR. */
+    int (*send)(struct transport *t, const struct gw_out_part *p, char *why, size_t whysz);
+    /* 0 and *out, or -1 when the link cannot tell. */
+    int (*info)(struct transport *t, struct gw_link_info *out);
+    /* Sleeps up to ms, returning early (1) when the network announced an SMS. */
+    int (*wait)(struct transport *t, int ms);
+};
+
+struct transport {
+    const struct transport_ops *ops;
+    const struct conf_modem *conf; /* borrowed, outlives the transport */
+    void *priv;                    /* the backend's own state */
+};
+
+/* Creates a transport of the named backend ("gammu"; tests add "fake"); NULL if unknown or out
+ * of memory. */
+struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf);
+void gw_transport_free(struct transport *t);
+
+extern const struct transport_ops gw_gammu_ops;
+
+/*
+ * Test builds (RL_FAULTS) read REMITLINE_FAULTS, a comma-separated list of faults to inject:
+ *   send-fail:NUMBER      every send to NUMBER fails
+ *   send-fail:NUMBER:K    the first K sends to NUMBER in this process fail
+ *   modem-fail:NAME       every send on modem NAME fails with a device error
+ * Returns 0 when the send may go ahead, -1 for a failed part, GW_DEVICE_ERROR for a dead modem.
+ * Always 0 in other builds.
+ */
+int gw_fault_send(const char *modem, const char *recipient);
+
+#endif
