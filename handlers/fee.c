@@ -92,7 +92,7 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
         size_t len = 0;
         int best = -1;
         for (i = 0; i < n; i++) {
-            char num[8], item[128], fee[48] = "";
+            char num[12], item[128], fee[48] = "";
             struct kv kv[4];
             if (q[i].has_fee)
                 fmt_money(x, q[i].ccy, q[i].fee, fee, sizeof(fee));
