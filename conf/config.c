@@ -32,8 +32,8 @@ static const struct setting settings[] = {
      "warning, info or debug"},
     {"poll_interval_ms", C_INT, offsetof(struct conf, poll_ms), sizeof(int), 50, 60000,
      "milliseconds between two looks for new SMS on each modem"},
-    {"multipart_timeout", C_INT, offsetof(struct conf, multipart_timeout), sizeof(int), 10,
-     86400, "seconds to wait for the missing parts of a long SMS"},
+    {"multipart_timeout", C_INT, offsetof(struct conf, multipart_timeout), sizeof(int), 1, 86400,
+     "seconds to wait for the missing parts of a long SMS"},
     {"max_attempts", C_INT, offsetof(struct conf, max_attempts), sizeof(int), 1, 100,
      "sends of one message before it is set aside as failed"},
     {"max_backoff", C_INT, offsetof(struct conf, max_backoff), sizeof(int), 1, 86400,
@@ -125,8 +125,8 @@ static void resolve(const char *file, const char *value, char *out, size_t outsz
         snprintf(out, outsz, "%.*s/%s", (int)(slash - file), file, value);
 }
 
-static int apply(const struct setting *s, const config_setting_t *m, const char *file,
-                 char *base, struct conf_errs *errs)
+static int apply(const struct setting *s, const config_setting_t *m, const char *file, char *base,
+                 struct conf_errs *errs)
 {
     char *field = base + s->offset;
     long line = (long)config_setting_source_line(m);
@@ -137,8 +137,8 @@ static int apply(const struct setting *s, const config_setting_t *m, const char 
     case C_PATH:
     case C_STRING:
         if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-            conf_errs_add(errs, file, line, "'%s' must be a string in double quotes (%s)",
-                          s->name, s->help);
+            conf_errs_add(errs, file, line, "'%s' must be a string in double quotes (%s)", s->name,
+                          s->help);
             return -1;
         }
         v = config_setting_get_string(m);
@@ -245,8 +245,8 @@ static void load_modems(const config_setting_t *list, struct conf *c, struct con
         memset(m, 0, sizeof(*m));
         snprintf(m->connection, sizeof(m->connection), "at");
         m->send_rate = 10; /* a real SIM: stay well under what operators flag as spam */
-        apply_group(g, modem_settings, NELEMS(modem_settings), "modem setting", c->file,
-                    (char *)m, errs);
+        apply_group(g, modem_settings, NELEMS(modem_settings), "modem setting", c->file, (char *)m,
+                    errs);
         if (m->name[0] == '\0')
             snprintf(m->name, sizeof(m->name), "modem%d", c->nmodems + 1);
         if (m->device[0] == '\0' && m->gammurc[0] == '\0')
@@ -278,6 +278,8 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
         conf_errs_add(errs, path, 0, "cannot open the configuration file");
         return -1;
     }
+    /* Defaults that are paths follow the file too: var/ beside remitline.conf. */
+    resolve(c->file, "var/remitline.db", c->database, sizeof(c->database));
     config_init(&cfg);
     if (config_read_file(&cfg, c->file) != CONFIG_TRUE) {
         conf_errs_add(errs, config_error_file(&cfg) ? config_error_file(&cfg) : c->file,
@@ -300,12 +302,12 @@ void conf_print(const struct conf *c, FILE *fp)
     static const char *const levels[] = {"warning", "info", "debug"};
     int i;
 
-    fprintf(fp, "database = \"%s\";\ncontent = \"%s\";\ndefault_language = \"%s\";\n",
-            c->database, c->content, c->default_lang);
+    fprintf(fp, "database = \"%s\";\ncontent = \"%s\";\ndefault_language = \"%s\";\n", c->database,
+            c->content, c->default_lang);
     fprintf(fp, "max_parts = %d;\nlog_level = \"%s\";\n", c->max_parts,
             levels[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1]);
-    fprintf(fp, "poll_interval_ms = %d;\nmultipart_timeout = %d;\nmax_attempts = %d;\n",
-            c->poll_ms, c->multipart_timeout, c->max_attempts);
+    fprintf(fp, "poll_interval_ms = %d;\nmultipart_timeout = %d;\nmax_attempts = %d;\n", c->poll_ms,
+            c->multipart_timeout, c->max_attempts);
     fprintf(fp, "max_backoff = %d;\nmodems = (\n", c->max_backoff);
     for (i = 0; i < c->nmodems; i++) {
         const struct conf_modem *m = &c->modems[i];

@@ -20,14 +20,14 @@
 
 /* One GSM modem (or Gammu's dummy phone), driven through libGammu. */
 struct conf_modem {
-    char name[32];           /* in logs and `remitline status` */
-    char device[PATH_MAX];   /* /dev/serial/by-id/..., or the dummy phone's directory */
-    char connection[32];     /* at, at115200, none (dummy) ... as Gammu names them */
-    char model[32];          /* "" (auto), dummy ... */
-    char gammurc[PATH_MAX];  /* or take device/connection/model from this gammurc ... */
-    int section;             /* ... its [gammu] section (0) or [gammuN] */
-    int send_rate;           /* messages a minute; 0 = no limit */
-    char pin[16];            /* entered if the SIM asks for it */
+    char name[32];          /* in logs and `remitline status` */
+    char device[PATH_MAX];  /* /dev/serial/by-id/..., or the dummy phone's directory */
+    char connection[32];    /* at, at115200, none (dummy) ... as Gammu names them */
+    char model[32];         /* "" (auto), dummy ... */
+    char gammurc[PATH_MAX]; /* or take device/connection/model from this gammurc ... */
+    int section;            /* ... its [gammu] section (0) or [gammuN] */
+    int send_rate;          /* messages a minute; 0 = no limit */
+    char pin[16];           /* entered if the SIM asks for it */
 };
 
 struct conf {

@@ -223,7 +223,6 @@ int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
     return rc;
 }
 
-
 static int db_migrate(db *d)
 {
     sqlite3_stmt *s = NULL;

@@ -43,8 +43,8 @@ const char *db_errmsg(db *d);
  * same digest, sets *unchanged = 1 and changes nothing; otherwise deletes every row the file
  * owned, records the new digest, and sets *file_id.
  */
-int db_file_claim(db *d, const char *path, const char *format, const char *digest,
-                  int64_t *file_id, int *unchanged);
+int db_file_claim(db *d, const char *path, const char *format, const char *digest, int64_t *file_id,
+                  int *unchanged);
 /* Records how many rows the file gave, after its rows are in. */
 int db_file_set_rows(db *d, int64_t file_id, long rows);
 /* Drops sources that no row refers to any more. */
@@ -63,10 +63,9 @@ int db_source_find(db *d, const char *key, int64_t *id);
 int db_lang_put(db *d, int64_t file_id, const char *code, const char *name, const char *decimal,
                 int translit);
 int db_word_put(db *d, int64_t file_id, const char *lang, const char *kind, const char *folded);
-int db_template_put(db *d, int64_t file_id, const char *lang, const char *name,
-                    const char *text);
-int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3,
-                   const char *currency, const char *dial);
+int db_template_put(db *d, int64_t file_id, const char *lang, const char *name, const char *text);
+int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, const char *currency,
+                   const char *dial);
 /* lang NULL: a language-neutral alias. */
 int db_country_name_put(db *d, int64_t file_id, const char *iso2, const char *lang,
                         const char *name, const char *folded, int primary);

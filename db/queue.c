@@ -57,8 +57,9 @@ static const char sql_out_retry[] =
     "state = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE 'queued' END, "
     "next_attempt_at = ?3 + min(?5, 1 << min(attempts + 1, 30)) WHERE id = ?1 "
     "RETURNING state";
-static const char sql_out_recover[] =
-    "UPDATE outbox SET state = 'queued' WHERE state = 'sending'";
+static const char sql_out_release[] =
+    "UPDATE outbox SET state = 'queued', modem = NULL WHERE id = ?1 AND state = 'sending'";
+static const char sql_out_recover[] = "UPDATE outbox SET state = 'queued' WHERE state = 'sending'";
 static const char sql_out_depth[] =
     "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')";
 static const char sql_modem_put[] =
@@ -362,7 +363,7 @@ int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *inten
 
     if (a.out_id == NULL)
         a.out_id = &dummy;
-    return dbi_in_tx(d, answer_tx, &a) < 0 ? -1 : 0;
+    return dbi_in_tx(d, answer_tx, &a);
 }
 
 int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id)
@@ -447,6 +448,16 @@ int db_outbox_done(db *d, int64_t id, const char *error, int64_t now, int max_at
         return -1;
     }
     return failed;
+}
+
+int db_outbox_release(db *d, int64_t id)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_out_release);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    return dbi_step_done(d, s);
 }
 
 int db_outbox_recover(db *d)

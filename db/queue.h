@@ -24,7 +24,7 @@
 
 #include "db/db.h"
 
-#define DB_TEXT_MAX 2048   /* an assembled inbound message; longer ones are cut */
+#define DB_TEXT_MAX   2048 /* an assembled inbound message; longer ones are cut */
 #define DB_NUMBER_MAX 32
 
 /* One SMS as a transport read it. For a single SMS concat_ref is -1 and parts 1. */
@@ -66,12 +66,14 @@ struct db_out_sms {
     int parts;
     int priority; /* DB_PRIORITY_REPLY or DB_PRIORITY_BROADCAST */
 };
-#define DB_PRIORITY_REPLY 0
+#define DB_PRIORITY_REPLY     0
 #define DB_PRIORITY_BROADCAST 10
 
 /*
  * In one transaction: queue reply (NULL: nothing to send) and mark the inbound message answered
  * (or ignored when reply is NULL) with its language and intent. *out_id gets the outbox id.
+ * Returns 1, or 0 when the message had been answered already (by another modem's thread, which
+ * got there first: nothing is queued twice), or -1.
  */
 int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
                     const struct db_out_sms *reply, int64_t now, int64_t *out_id);
@@ -102,6 +104,9 @@ int db_outbox_part_sent(db *d, int64_t id, unsigned parts_sent);
  */
 int db_outbox_done(db *d, int64_t id, const char *error, int64_t now, int max_attempts,
                    int max_backoff);
+/* Gives a claimed message back untouched (the modem, not the message, failed): another modem
+ * may take it at once, and the attempt does not count. */
+int db_outbox_release(db *d, int64_t id);
 /* Puts messages a crash left in state sending back in the queue. Returns how many. */
 int db_outbox_recover(db *d);
 
@@ -126,7 +131,7 @@ typedef int (*db_modem_report_cb)(void *arg, const struct db_modem_report *r);
 int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg);
 
 struct db_log_row {
-    char dir[4];   /* "in" or "out" */
+    char dir[4]; /* "in" or "out" */
     int64_t id;
     int64_t at;
     char number[DB_NUMBER_MAX];

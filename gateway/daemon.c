@@ -18,7 +18,7 @@
 
 /* State shared by the main thread and the modem threads. */
 struct daemon {
-    struct conf conf;    /* guarded by lock: replaced on SIGHUP */
+    struct conf conf; /* guarded by lock: replaced on SIGHUP */
     pthread_mutex_t lock;
     atomic_int stop;       /* set once, on SIGTERM/SIGINT */
     atomic_int generation; /* bumped after each successful re-import */
@@ -39,9 +39,9 @@ struct modem {
     db *d;
     handler_ctx *h;
     int generation;
-    char state[16];    /* last state logged: connecting, connected, down */
-    char detail[160];  /* last problem logged */
-    double tokens;     /* send-rate bucket */
+    char state[16];   /* last state logged: connecting, connected, down */
+    char detail[160]; /* last problem logged */
+    double tokens;    /* send-rate bucket */
     double last_refill;
     time_t last_report;
 };
@@ -158,7 +158,7 @@ static int answer_pending(struct modem *m, const struct settings *s)
 {
     struct db_inbox_row *row = malloc(sizeof(*row));
     struct handler_reply *reply = malloc(sizeof(*reply));
-    int n = 0;
+    int n = 0, rc;
 
     if (row == NULL || reply == NULL)
         goto out;
@@ -176,9 +176,11 @@ static int answer_pending(struct modem *m, const struct settings *s)
         out.coding = reply->info.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
         out.parts = reply->info.parts;
         out.priority = DB_PRIORITY_REPLY;
-        if (db_inbox_answer(m->d, row->id, reply->lang, reply->intent, &out, time(NULL),
-                            &out_id) < 0)
+        rc = db_inbox_answer(m->d, row->id, reply->lang, reply->intent, &out, time(NULL), &out_id);
+        if (rc < 0)
             break;
+        if (rc == 0)
+            continue; /* another modem's thread answered it first */
         log_info("sms-in id=%lld from=%s kw=%s lang=%s result=%s parts=%d reply=%lld segs=%d",
                  (long long)row->id, log_number(row->sender, num, sizeof(num)), reply->intent,
                  reply->lang, reply->understood ? "answered" : "help", row->parts,
@@ -274,12 +276,18 @@ static int send_pending(struct modem *m, const struct settings *s)
             n++;
             continue;
         }
+        if (rc == GW_DEVICE_ERROR) {
+            /* The modem failed, not the message: another modem may take it now. */
+            db_outbox_release(m->d, o->id);
+            log_warnx("sms-out id=%lld to=%s modem=%s result=released problem=\"%s\"",
+                      (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
+                      why);
+            break;
+        }
         aside = db_outbox_done(m->d, o->id, why, time(NULL), s->max_attempts, s->max_backoff);
         log_warnx("sms-out id=%lld to=%s modem=%s result=%s attempts=%d problem=\"%s\"",
                   (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
                   aside == 1 ? "failed" : "retry", o->attempts + 1, why);
-        if (rc == GW_DEVICE_ERROR)
-            break;
     }
     free(o);
     return rc == GW_DEVICE_ERROR ? GW_DEVICE_ERROR : n;
@@ -310,7 +318,6 @@ static void *modem_main(void *arg)
                 backoff = backoff < 32 ? backoff * 2 : 60;
                 continue;
             }
-            backoff = 1;
             modem_state(m, "connected", NULL);
         }
         rc = m->t->ops->receive(m->t, store_cb, m);
@@ -323,10 +330,16 @@ static void *modem_main(void *arg)
         busy += answer_pending(m, &s) > 0;
         rc = send_pending(m, &s);
         if (rc == GW_DEVICE_ERROR) {
+            /* Back off before the next try, so a modem that fails every send does not spin
+             * taking messages the healthy ones could send. */
             m->t->ops->close(m->t);
             modem_state(m, "down", "the link to the modem was lost while sending");
+            nap(m->dm, backoff * 1000);
+            backoff = backoff < 32 ? backoff * 2 : 60;
             continue;
         }
+        if (rc > 0)
+            backoff = 1;
         busy += rc > 0;
         modem_state(m, "connected", NULL); /* refreshes status once a minute */
         if (!busy)
@@ -441,8 +454,7 @@ int gw_run(const struct conf *c, const char *conf_path)
     if (ensure_content(c, d) < 0)
         fatalx("the shipped content did not import; fix it and start again");
     if ((recovered = db_outbox_recover(d)) > 0)
-        log_warnx("recover messages=%d (half-sent before a crash; they go out again)",
-                  recovered);
+        log_warnx("recover messages=%d (half-sent before a crash; they go out again)", recovered);
     log_info("start version=%s modems=%d database=%s", RL_VERSION, c->nmodems, c->database);
     for (i = 0; i < c->nmodems; i++) {
         struct modem *m = &modems[i];

@@ -10,11 +10,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf/config.h"
 #include "conf/import.h"
 #include "db/db.h"
+#include "db/queue.h"
+#include "gateway/daemon.h"
 #include "gateway/log.h"
+#include "gateway/phonefile.h"
 #include "handlers/handler.h"
 
 struct command {
@@ -27,10 +31,23 @@ struct command {
 static int cmd_ask(int argc, char **argv);
 static int cmd_import(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
+static int cmd_run(int argc, char **argv);
+static int cmd_phone(int argc, char **argv);
+static int cmd_log(int argc, char **argv);
+static int cmd_status(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
+    {"run", cmd_run, "run [-c FILE] [-d]",
+     "run the gateway: read SMS from the modems, answer, send (-d: debug logs)"},
+    {"phone", cmd_phone,
+     "phone [-c FILE] [--dir DUMMYDIR] [--wait SECONDS] [--order 2,0,1] NUMBER TEXT...",
+     "play a phone: text the gateway through the dummy phone and print its reply"},
+    {"log", cmd_log, "log [-c FILE] [--json] [--limit N] [--full-numbers]",
+     "recent messages in and out, with their state"},
+    {"status", cmd_status, "status [-c FILE] [--json]",
+     "each modem: connected, signal, network, queue, sent and failed today"},
     {"ask", cmd_ask, "ask [-c FILE] [--from NUMBER] [--lang xx] [-v] [TEXT...]",
      "answer TEXT as an SMS would be answered (no TEXT: each line of stdin)"},
     {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|ecb] [PATH...]",
@@ -329,6 +346,374 @@ static int cmd_check(int argc, char **argv)
     if (rc < 0)
         return 1;
     puts("configuration OK");
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"debug", no_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *conf_path = NULL;
+    struct conf c;
+    int ch, debug = 0;
+
+    while ((ch = getopt_long(argc, argv, "c:d", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'd':
+            debug = 1;
+            break;
+        default:
+            return usage_error("run");
+        }
+    }
+    if (optind < argc)
+        return usage_error("run");
+    if (load_conf(conf_path, &c) < 0)
+        return 1;
+    if (debug)
+        log_init(LOG_LEVEL_DEBUG);
+    return gw_run(&c, conf_path);
+}
+
+/* A fresh concatenation reference for the phone's message, so two runs never collide. */
+static unsigned phone_ref(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (unsigned)((ts.tv_nsec / 1000 + ts.tv_sec + getpid()) & 0xff);
+}
+
+static int cmd_phone(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"dir", required_argument, NULL, 'D'},
+        {"wait", required_argument, NULL, 'w'},
+        {"order", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *conf_path = NULL, *dir = NULL, *number;
+    int order[GW_PHONEFILE_MAX_PARTS], norder = 0;
+    struct db_log_row *reply = NULL;
+    char text[2048];
+    size_t len = 0;
+    struct conf c;
+    long wait_s = 10;
+    time_t since, deadline;
+    int ch, i, rc = 1;
+    db *d = NULL;
+
+    while ((ch = getopt_long(argc, argv, "c:D:w:o:", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'o': {
+            /* The order the parts of a long message arrive in, for testing: "2,0,1". */
+            char *p = optarg, *end;
+            for (norder = 0; *p && norder < GW_PHONEFILE_MAX_PARTS; norder++) {
+                order[norder] = (int)strtol(p, &end, 10);
+                if (end == p || order[norder] < 0) {
+                    fprintf(stderr, "remitline: --order takes part numbers from 0: 2,0,1\n");
+                    return 2;
+                }
+                p = *end == ',' ? end + 1 : end;
+            }
+            break;
+        }
+        case 'D':
+            dir = optarg;
+            break;
+        case 'w': {
+            char *end;
+            wait_s = strtol(optarg, &end, 10);
+            if (*end != '\0' || wait_s < 0 || wait_s > 3600) {
+                fprintf(stderr, "remitline: --wait takes seconds, 0 to 3600\n");
+                return 2;
+            }
+            break;
+        }
+        default:
+            return usage_error("phone");
+        }
+    }
+    if (argc - optind < 2)
+        return usage_error("phone");
+    if (load_conf(conf_path, &c) < 0)
+        return 1;
+    if (dir == NULL) {
+        for (i = 0; i < c.nmodems && dir == NULL; i++)
+            if (strcmp(c.modems[i].model, "dummy") == 0)
+                dir = c.modems[i].device;
+        if (dir == NULL) {
+            fprintf(stderr, "remitline: no dummy phone configured; say --dir DUMMYDIR\n");
+            return 2;
+        }
+    }
+    number = argv[optind];
+    text[0] = '\0';
+    for (i = optind + 1; i < argc; i++) {
+        int w =
+            snprintf(text + len, sizeof(text) - len, "%s%s", i > optind + 1 ? " " : "", argv[i]);
+        if (w < 0 || (size_t)w >= sizeof(text) - len)
+            break;
+        len += (size_t)w;
+    }
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+        fprintf(stderr, "remitline: cannot create %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    since = time(NULL) - 1;
+    if (norder > 0) {
+        struct gsm_info gi;
+        if (gsm_measure(text, &gi) < 0 || gi.parts != norder) {
+            fprintf(stderr, "remitline: --order names %d parts but the text has %d\n", norder,
+                    gsm_measure(text, &gi) < 0 ? 0 : gi.parts);
+            return 2;
+        }
+    }
+    if (gw_phonefile_deliver(dir, number, text, time(NULL), phone_ref(),
+                             norder > 0 ? order : NULL) < 0)
+        return 1;
+    if (wait_s == 0)
+        return 0;
+    if ((reply = malloc(sizeof(*reply))) == NULL)
+        return 1;
+    deadline = time(NULL) + wait_s;
+    while (time(NULL) <= deadline) {
+        struct timespec tenth = {0, 100000000L};
+        if (d == NULL && access(c.database, F_OK) == 0)
+            d = db_open(c.database);
+        if (d != NULL && db_reply_for(d, number, since, reply) == 1 &&
+            strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
+            puts(reply->text);
+            if (strcmp(reply->state, "failed") == 0)
+                fprintf(stderr, "remitline: the reply could not be sent: %s\n", reply->error);
+            rc = strcmp(reply->state, "sent") == 0 ? 0 : 1;
+            goto out;
+        }
+        nanosleep(&tenth, NULL);
+    }
+    fprintf(stderr,
+            "remitline: no reply within %ld s; is `remitline run` running on %s? (the message "
+            "waits in the phone)\n",
+            wait_s, dir);
+out:
+    free(reply);
+    db_close(d);
+    return rc;
+}
+
+/* Writes s as a JSON string. */
+static void json_str(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(fp, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", fp);
+        else if (ch < 0x20)
+            fprintf(fp, "\\u%04x", ch);
+        else
+            fputc(ch, fp);
+    }
+    fputc('"', fp);
+}
+
+static const char *iso_time(int64_t t, char *buf, size_t bufsz)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    gmtime_r(&tt, &tm);
+    strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+struct log_opts {
+    int json, full, n;
+};
+
+static int print_log_row(void *arg, const struct db_log_row *r)
+{
+    struct log_opts *o = arg;
+    char when[32], num[40];
+    const char *number = o->full ? r->number : log_number(r->number, num, sizeof(num));
+
+    iso_time(r->at, when, sizeof(when));
+    if (o->json) {
+        printf("%s{\"dir\":\"%s\",\"id\":%lld,\"time\":\"%s\",\"number\":", o->n ? ",\n " : "[",
+               r->dir, (long long)r->id, when);
+        json_str(stdout, number);
+        printf(",\"state\":\"%s\",\"coding\":\"%s\",\"parts\":%d,\"lang\":", r->state, r->coding,
+               r->parts);
+        json_str(stdout, r->lang);
+        printf(",\"intent\":");
+        json_str(stdout, r->intent);
+        printf(",\"attempts\":%d,\"error\":", r->attempts);
+        json_str(stdout, r->error);
+        printf(",\"text\":");
+        json_str(stdout, r->text);
+        printf("}");
+    } else {
+        char text[64];
+        size_t i, n = strlen(r->text) < 60 ? strlen(r->text) : 60;
+        /* Cut on a character boundary: never half a UTF-8 sequence. */
+        while (n > 0 && n < strlen(r->text) && ((unsigned char)r->text[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(text, r->text, n);
+        text[n] = '\0';
+        for (i = 0; text[i]; i++)
+            if (text[i] == '\n')
+                text[i] = ' ';
+        printf("%s %-3s #%-5lld %-14s %-8s %-5s %s/%d %s%s%s\n", when, r->dir, (long long)r->id,
+               number, r->state, r->intent[0] ? r->intent : "-", r->coding, r->parts, text,
+               r->error[0] ? "  ! " : "", r->error);
+    }
+    o->n++;
+    return 0;
+}
+
+/* Opens the configured database for reading what the daemon wrote. */
+static db *open_existing_db(const struct conf *c)
+{
+    if (access(c->database, F_OK) != 0) {
+        fprintf(stderr, "remitline: no database at %s yet: start `remitline run` first\n",
+                c->database);
+        return NULL;
+    }
+    return db_open(c->database);
+}
+
+static int cmd_log(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"limit", required_argument, NULL, 'n'},
+        {"full-numbers", no_argument, NULL, 'F'},
+        {NULL, 0, NULL, 0},
+    };
+    struct log_opts o = {0, 0, 0};
+    const char *conf_path = NULL;
+    long limit = 20;
+    struct conf c;
+    int ch;
+    db *d;
+
+    while ((ch = getopt_long(argc, argv, "c:jn:F", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'j':
+            o.json = 1;
+            break;
+        case 'F':
+            o.full = 1;
+            break;
+        case 'n': {
+            char *end;
+            limit = strtol(optarg, &end, 10);
+            if (*end != '\0' || limit < 1 || limit > 100000) {
+                fprintf(stderr, "remitline: --limit takes a number from 1 to 100000\n");
+                return 2;
+            }
+            break;
+        }
+        default:
+            return usage_error("log");
+        }
+    }
+    if (load_conf(conf_path, &c) < 0 || (d = open_existing_db(&c)) == NULL)
+        return 1;
+    db_log_each(d, (int)limit, print_log_row, &o);
+    if (o.json)
+        printf("%s]\n", o.n ? "\n" : "[");
+    db_close(d);
+    return 0;
+}
+
+static int print_status(void *arg, const struct db_modem_report *r)
+{
+    struct log_opts *o = arg;
+    char when[32];
+
+    iso_time(r->updated_at, when, sizeof(when));
+    if (o->json) {
+        printf("%s{\"modem\":", o->n ? ",\n " : "[");
+        json_str(stdout, r->name);
+        printf(",\"state\":\"%s\",\"connected\":%s,\"signal\":%d,\"network\":", r->state,
+               strcmp(r->state, "connected") == 0 ? "true" : "false", r->signal);
+        json_str(stdout, r->network);
+        printf(",\"queue\":%ld,\"sent_today\":%ld,\"failed_today\":%ld,\"updated\":\"%s\","
+               "\"problem\":",
+               r->queued, r->sent_today, r->failed_today, when);
+        json_str(stdout, r->detail);
+        printf("}");
+    } else {
+        if (o->n == 0)
+            printf("%-10s %-10s %-7s %-14s %6s %6s %6s  %s\n", "MODEM", "STATE", "SIGNAL",
+                   "NETWORK", "QUEUE", "SENT", "FAILED", "UPDATED");
+        char signal[8] = "-";
+        if (r->signal >= 0)
+            snprintf(signal, sizeof(signal), "%d%%", r->signal);
+        printf("%-10s %-10s %-7s %-14s %6ld %6ld %6ld  %s\n", r->name, r->state, signal,
+               r->network[0] ? r->network : "-", r->queued, r->sent_today, r->failed_today, when);
+        if (r->detail[0])
+            printf("%-10s problem: %s\n", "", r->detail);
+    }
+    o->n++;
+    return 0;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct log_opts o = {0, 0, 0};
+    const char *conf_path = NULL;
+    struct conf c;
+    time_t now = time(NULL);
+    struct tm tm;
+    int ch;
+    db *d;
+
+    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'j':
+            o.json = 1;
+            break;
+        default:
+            return usage_error("status");
+        }
+    }
+    if (load_conf(conf_path, &c) < 0 || (d = open_existing_db(&c)) == NULL)
+        return 1;
+    /* "Today" is the gateway's local day. */
+    localtime_r(&now, &tm);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    db_modem_reports(d, (int64_t)mktime(&tm), print_status, &o);
+    if (o.json)
+        printf("%s]\n", o.n ? "\n" : "[");
+    else if (o.n == 0)
+        printf("no modem has reported yet: is `remitline run` running?\n");
+    db_close(d);
     return 0;
 }
 

@@ -184,8 +184,9 @@ static int check_sim(struct transport *t, struct gammu *g, char *why, size_t why
         code.Type = SEC_Pin;
         snprintf(code.Code, sizeof(code.Code), "%s", t->conf->pin);
         if ((e = GSM_EnterSecurityCode(g->sm, &code)) != ERR_NONE) {
-            snprintf(why, whysz, "the SIM refused the configured PIN (%s); fix 'pin' before "
-                                 "the SIM locks",
+            snprintf(why, whysz,
+                     "the SIM refused the configured PIN (%s); fix 'pin' before "
+                     "the SIM locks",
                      GSM_ErrorString(e));
             return -1;
         }

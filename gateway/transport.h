@@ -25,7 +25,7 @@
 /* One SMS (or one part of a concatenated SMS) as it came from the network. */
 struct gw_in_sms {
     char sender[32];
-    char text[1024]; /* UTF-8; one part is at most 160 characters */
+    char text[1024];    /* UTF-8; one part is at most 160 characters */
     const char *coding; /* "gsm7", "ucs2", "8bit" */
     time_t smsc_time;
     int concat_ref; /* -1 for a single SMS */
@@ -46,8 +46,8 @@ struct gw_out_part {
 };
 
 struct gw_link_info {
-    int signal;        /* percent, -1 unknown */
-    char network[64];  /* operator name or code, "" unknown */
+    int signal;       /* percent, -1 unknown */
+    char network[64]; /* operator name or code, "" unknown */
 };
 
 struct transport;

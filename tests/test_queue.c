@@ -49,7 +49,7 @@ static void test_multipart_out_of_order_and_duplicates(void **state)
     assert_int_equal(row.complete, 1);
     /* Reading a part again after assembly creates nothing. */
     assert_int_equal(db_inbox_store(d, &p2), 0);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "fee", NULL, 3000, NULL), 0);
+    assert_int_equal(db_inbox_answer(d, row.id, "en", "fee", NULL, 3000, NULL), 1);
     assert_int_equal(db_inbox_next(d, &row), 0);
     db_close(d);
 }
@@ -73,7 +73,7 @@ static void test_incomplete_set_expires(void **state)
         struct db_in_sms p2 = sms("+1555", "second", 2005, 9, 2, 2);
         p2.received_at = 3100;
         assert_int_equal(db_inbox_store(d, &p2), 0);
-        assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, 3000, NULL), 0);
+        assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, 3000, NULL), 1);
         assert_int_equal(db_inbox_expire(d, 99999, 99999), 0);
         assert_int_equal(db_inbox_next(d, &row), 0);
     }
@@ -92,7 +92,7 @@ static void test_answer_send_retry_fail(void **state)
     (void)state;
     assert_int_equal(db_inbox_store(d, &m), 1);
     assert_int_equal(db_inbox_next(d, &row), 1);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", &reply, 1001, &out_id), 0);
+    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", &reply, 1001, &out_id), 1);
     assert_true(out_id > 0);
     /* Answering twice (two threads, or a retry) queues one reply. */
     assert_int_equal(db_inbox_answer(d, row.id, "en", "help", &reply, 1001, NULL), 0);
@@ -153,7 +153,7 @@ static void test_reply_for_and_log(void **state)
     assert_int_equal(db_inbox_store(d, &m), 1);
     assert_int_equal(db_reply_for(d, "+63917", 0, &lr), 0);
     assert_int_equal(db_inbox_next(d, &row), 1);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", &reply, 1002, NULL), 0);
+    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", &reply, 1002, NULL), 1);
     assert_int_equal(db_reply_for(d, "+63917", 1000, &lr), 1);
     assert_string_equal(lr.state, "queued");
     assert_string_equal(lr.text, "help text");
