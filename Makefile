@@ -14,11 +14,11 @@ deps:
 	@sh scripts/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREMITLINE_FAULTS=ON >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 build-asan: deps
-	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DREMITLINE_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DREMITLINE_SANITIZE=ON -DREMITLINE_FAULTS=ON >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 
 test-plain: build
@@ -32,7 +32,7 @@ test-asan: build-asan
 test: test-plain test-asan
 
 run: build
-	@sh scripts/run-demo.sh $(REMITLINE)
+	@sh scripts/run.sh $(REMITLINE)
 
 bench: build
 	@sh scripts/bench.sh $(BUILD_DIR)
