@@ -48,8 +48,9 @@
  * count and the part number. "" is one empty SMS. when is the SMSC timestamp.
  *
  * Each part goes to the lowest free location, searching upward from 1 and then from the location
- * of the part written before, so parts never overwrite a file (first and last free slot: with
- * 1 and 2 taken, a 3-part message lands in 3, 4, 5). Each file is written under a hidden
+ * of the part written before, so parts never overwrite a file and keep their writing order (with
+ * 1 and 2 taken, a 3-part message lands in 3, 4, 5; with 1 and 3 taken, in 2, 4, 5; location
+ * 10000 is never used, see docs/gammu-dummy.md). Each file is written under a hidden
  * temporary name (".phonefile-*", which the driver never opens) and link()ed into place, so a
  * reader sees a whole file or none.
  *

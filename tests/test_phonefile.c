@@ -330,6 +330,40 @@ static void test_init_on_empty_dir(void **state)
     assert_int_equal(stat(path, &st), 0);
 }
 
+/* What the gateway will do: one pass that deletes each part right after reading it. */
+static void test_delete_during_pass(void **state)
+{
+    struct scratch *t = *state;
+    char *longmsg = long_text(400);
+    GSM_MultiSMSMessage *m = calloc(1, sizeof(*m));
+    GSM_StateMachine *s;
+    int locs[8], seen = 0;
+
+    assert_non_null(m);
+    assert_int_equal(gw_phonefile_deliver(t->phone, SENDER, longmsg, WHEN, 3, NULL), 3);
+    assert_int_equal(gw_phonefile_deliver(t->phone, SENDER2, "RATE EUR PHP", WHEN, 0, NULL), 1);
+    s = phone_open(t);
+    for (gboolean start = TRUE;; start = FALSE) {
+        GSM_Error err = GSM_GetNextSMS(s, m, start);
+
+        if (err == ERR_EMPTY)
+            break;
+        assert_int_equal(err, ERR_NONE);
+        assert_int_equal(m->SMS[0].Location, 10001 + seen);
+        assert_int_equal(GSM_DeleteSMS(s, &m->SMS[0]), ERR_NONE);
+        assert_int_equal(m->SMS[0].Location, 1 + seen); /* rewritten in place */
+        seen++;
+    }
+    assert_int_equal(seen, 4);
+    assert_int_equal(inbox_names(t, locs, 8), 0);
+    m->SMS[0].Folder = 0;
+    m->SMS[0].Location = 10001;
+    assert_int_equal(GSM_DeleteSMS(s, &m->SMS[0]), ERR_EMPTY); /* already gone */
+    phone_close(s);
+    free(m);
+    free(longmsg);
+}
+
 static void test_out_of_order(void **state)
 {
     struct scratch *t = *state;
@@ -546,6 +580,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_gammu_reads_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_on_empty_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_during_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_temp_files_left, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_free, setup, teardown),
