@@ -22,9 +22,10 @@ struct gammu {
     GSM_MultiSMSMessage *msms;
     int connected;
     int is_dummy;
-    int send_done;   /* set by the send-status callback */
-    int send_status; /* 0 = delivered to the network */
-    int incoming;    /* set by the incoming-SMS callback */
+    int send_done;    /* set by the send-status callback */
+    int send_status;  /* 0 = delivered to the network */
+    int incoming;     /* set by the incoming-SMS callback */
+    int bad_reported; /* unreadable messages last reported, to say it once */
 };
 
 /* What an operator should read for a Gammu error. */
@@ -271,35 +272,43 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
     struct gw_in_sms m;
     gboolean start = TRUE;
     GSM_Error e;
-    int n = 0, i;
+    int n = 0, i, bad = 0;
 
     if (!g->connected)
         return GW_DEVICE_ERROR;
     g->incoming = 0;
     memset(g->msms, 0, sizeof(*g->msms));
-    for (;;) {
+    /* Bounded: a pass visits each location once; the bound only guards against a driver that
+     * keeps answering. */
+    for (int steps = 0; steps < 100000; steps++) {
         e = GSM_GetNextSMS(g->sm, g->msms, start);
         start = FALSE;
         if (e == ERR_EMPTY)
-            break;
+            break; /* the end of the pass; the buffer still holds the last SMS: do not read it */
         if (e != ERR_NONE) {
             if (is_device_error(e)) {
                 log_warnx("modem %s: reading SMS: %s", t->conf->name, gammu_words(e));
                 return GW_DEVICE_ERROR;
             }
-            log_warnx("modem %s: reading SMS: %s", t->conf->name, gammu_words(e));
-            break;
+            /* One unreadable message (a corrupt file on the dummy phone, a PDU Gammu cannot
+             * decode) must not hide the ones after it: step past it. */
+            bad++;
+            continue;
         }
         for (i = 0; i < g->msms->Number; i++) {
             GSM_SMSMessage *s = &g->msms->SMS[i];
-            if (s->PDU != SMS_Deliver || s->State == SMS_Sent || s->State == SMS_UnSent)
-                continue; /* our own outbox on the phone, or a status report */
+            if (!s->InboxFolder || s->PDU != SMS_Deliver)
+                continue; /* the phone's own outbox, sent items, status reports */
             convert_in(s, &m);
+            if (m.sender[0] == '\0') {
+                bad++;
+                continue; /* nobody to answer; it stays for an operator to look at */
+            }
             if (cb(arg, &m) < 0)
                 return -1; /* not stored: leave it on the phone for the next pass */
-            /* Stored: now it may go. The location stays valid for GetNextSMS's next step. */
+            /* Stored: now it may go. Deleting inside the pass is safe. */
             e = GSM_DeleteSMS(g->sm, s);
-            if (e != ERR_NONE) {
+            if (e != ERR_NONE && e != ERR_EMPTY) {
                 log_warnx("modem %s: deleting SMS %d after storing it: %s", t->conf->name,
                           s->Location, gammu_words(e));
                 if (is_device_error(e))
@@ -307,6 +316,13 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
             }
             n++;
         }
+    }
+    /* Said once per change, not once a pass. */
+    if (bad != g->bad_reported) {
+        if (bad > 0)
+            log_warnx("modem %s: %d message%s on the phone cannot be read and stay there",
+                      t->conf->name, bad, bad == 1 ? "" : "s");
+        g->bad_reported = bad;
     }
     return n;
 }

@@ -51,6 +51,15 @@ expect_contains "single" "United States>Philippines USD200: avg cost" "$out"
 expect_contains "log line" "sms-in id=1 from=+63" "$(cat "$WORK/run.log")"
 expect_not_contains "numbers masked in logs" "+639170000001" "$(cat "$WORK/run.log")"
 
+# 1b. A corrupt file on the phone does not hide the messages after it, and is reported once.
+: >"$WORK/var/phone/sms/1/.bad"
+ln "$WORK/var/phone/sms/1/.bad" "$WORK/var/phone/sms/1/5" && rm "$WORK/var/phone/sms/1/.bad"
+out=$(phone +639170000011 "RATE EUR PHP") || fail "after a corrupt file: $out"
+expect_contains "after a corrupt file" "1 EUR = 70.3560 PHP" "$out"
+sleep 0.5
+[ "$(grep -c 'cannot be read and stay there' "$WORK/run.log")" = 1 ] || fail "corrupt file not reported exactly once"
+rm -f "$WORK/var/phone/sms/1/5"
+
 # 2. A long message whose three parts arrive out of order.
 long="fee from united states to mexico please, I want to know how much it costs to send two hundred dollars to my mother who lives in the state of Oaxaca, thank you very much for the help, from her son working in Chicago, who sends money every month and would like to find the cheapest and safest way to do it before the holidays start"
 out=$(phone --order 2,0,1 +15550000002 "$long") || fail "multipart: $out"
