@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ctype { C_PATH, C_STRING, C_INT, C_LEVEL };
+enum ctype { C_PATH, C_STRING, C_INT, C_LEVEL, C_QUIET };
 
 /* The schema: one row a setting; offsets into struct conf or struct conf_modem. */
 struct setting {
@@ -38,6 +38,12 @@ static const struct setting settings[] = {
      "sends of one message before it is set aside as failed"},
     {"max_backoff", C_INT, offsetof(struct conf, max_backoff), sizeof(int), 1, 86400,
      "the longest wait in seconds between two attempts"},
+    {"alerts_dir", C_PATH, offsetof(struct conf, alerts_dir), PATH_MAX, 0, 0,
+     "directory of alert files to broadcast"},
+    {"quiet_hours", C_QUIET, offsetof(struct conf, quiet_hours), 16, 0, 0,
+     "\"HH:MM-HH:MM\", local time when no broadcast goes out"},
+    {"part_cost", C_STRING, offsetof(struct conf, part_cost), 32, 0, 31,
+     "what one SMS part costs, e.g. \"0.05 USD\", for broadcast estimates"},
 };
 
 static const struct setting modem_settings[] = {
@@ -110,6 +116,7 @@ void conf_defaults(struct conf *c)
     c->multipart_timeout = 600;
     c->max_attempts = 5;
     c->max_backoff = 600;
+    snprintf(c->alerts_dir, sizeof(c->alerts_dir), "var/alerts");
     modem_dummy(&c->modems[0]);
     c->nmodems = 1;
 }
@@ -170,6 +177,20 @@ static int apply(const struct setting *s, const config_setting_t *m, const char 
         }
         *(int *)field = (int)n;
         return 0;
+    case C_QUIET: {
+        int h1, m1, h2, m2;
+        char tail;
+        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
+        if (v[0] != '\0' &&
+            (sscanf(v, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 > 23 || h2 > 23 ||
+             m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0)) {
+            conf_errs_add(errs, file, line, "'%s' must look like \"21:00-07:00\" (got \"%s\")",
+                          s->name, v);
+            return -1;
+        }
+        snprintf(field, s->size, "%s", v);
+        return 0;
+    }
     case C_LEVEL:
         v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
         if (strcmp(v, "warning") == 0)
@@ -208,7 +229,8 @@ static void apply_group(const config_setting_t *g, const struct setting *table, 
             if (strcmp(table[k].name, name) == 0)
                 break;
         if (k == n) {
-            if (strcmp(what, "setting") == 0 && strcmp(name, "modems") == 0)
+            if (strcmp(what, "setting") == 0 &&
+                (strcmp(name, "modems") == 0 || strcmp(name, "operators") == 0))
                 continue;
             conf_errs_add(errs, file, (long)config_setting_source_line(m),
                           "unknown %s '%s' (known: %s)", what, name, known);
@@ -265,6 +287,63 @@ static void load_modems(const config_setting_t *list, struct conf *c, struct con
                       "'modems' is empty: name at least one, or leave it out for the dummy phone");
 }
 
+static void load_operators(const config_setting_t *list, struct conf *c, struct conf_errs *errs)
+{
+    int i;
+
+    if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+        conf_errs_add(errs, c->file, (long)config_setting_source_line(list),
+                      "'operators' must be a list: operators = ( { number = \"+63...\"; "
+                      "pin = \"4821\"; } );");
+        return;
+    }
+    for (i = 0; i < config_setting_length(list); i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        long line = (long)config_setting_source_line(g);
+        const char *number = NULL, *pin = NULL;
+        struct conf_operator *o;
+
+        if (c->noperators == CONF_MAX_OPERATORS) {
+            conf_errs_add(errs, c->file, line, "at most %d operators", CONF_MAX_OPERATORS);
+            return;
+        }
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP || config_setting_length(g) != 2 ||
+            config_setting_lookup_string(g, "number", &number) != CONFIG_TRUE ||
+            config_setting_lookup_string(g, "pin", &pin) != CONFIG_TRUE) {
+            conf_errs_add(errs, c->file, line,
+                          "each operator is { number = \"+63...\"; pin = \"4821\"; } and nothing "
+                          "else");
+            continue;
+        }
+        if (number[0] != '+' || strlen(number) < 8 || strlen(number) > 16 ||
+            strspn(number + 1, "0123456789") != strlen(number) - 1) {
+            conf_errs_add(errs, c->file, line,
+                          "operator number must be in international form, +<digits>");
+            continue;
+        }
+        if (strlen(pin) < 4 || strlen(pin) > 12 || strspn(pin, "0123456789") != strlen(pin)) {
+            conf_errs_add(errs, c->file, line, "operator %s: pin must be 4 to 12 digits", number);
+            continue;
+        }
+        o = &c->operators[c->noperators++];
+        snprintf(o->number, sizeof(o->number), "%s", number);
+        snprintf(o->pin, sizeof(o->pin), "%s", pin);
+    }
+}
+
+int conf_quiet_now(const struct conf *c, int minute)
+{
+    int h1, m1, h2, m2, from, to;
+
+    if (c->quiet_hours[0] == '\0' || sscanf(c->quiet_hours, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4)
+        return 0;
+    from = h1 * 60 + m1;
+    to = h2 * 60 + m2;
+    if (from <= to)
+        return minute >= from && minute < to;
+    return minute >= from || minute < to; /* wraps past midnight */
+}
+
 int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
 {
     config_t cfg;
@@ -280,6 +359,7 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
     }
     /* Defaults that are paths follow the file too: var/ beside remitline.conf. */
     resolve(c->file, "var/remitline.db", c->database, sizeof(c->database));
+    resolve(c->file, "var/alerts", c->alerts_dir, sizeof(c->alerts_dir));
     config_init(&cfg);
     if (config_read_file(&cfg, c->file) != CONFIG_TRUE) {
         conf_errs_add(errs, config_error_file(&cfg) ? config_error_file(&cfg) : c->file,
@@ -289,6 +369,8 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
     }
     apply_group(config_root_setting(&cfg), settings, NELEMS(settings), "setting", c->file,
                 (char *)c, errs);
+    if ((modems = config_lookup(&cfg, "operators")) != NULL)
+        load_operators(modems, c, errs);
     if ((modems = config_lookup(&cfg, "modems")) != NULL)
         load_modems(modems, c, errs);
     else

@@ -30,20 +30,36 @@ struct conf_modem {
     char pin[16];           /* entered if the SIM asks for it */
 };
 
+#define CONF_MAX_OPERATORS 16
+
+/* A number allowed to broadcast by SMS (ALERT <PIN> <topic> <text>), with its own PIN. */
+struct conf_operator {
+    char number[32];
+    char pin[16];
+};
+
 struct conf {
-    char file[PATH_MAX];     /* the file read, "" for built-in defaults */
-    char database[PATH_MAX]; /* SQLite database */
-    char content[PATH_MAX];  /* content directory imported by `remitline import` with no path */
-    char default_lang[8];    /* replies when the language is unclear */
-    int max_parts;           /* SMS parts a reply may use */
-    int log_level;           /* 0 warnings, 1 info, 2 debug */
-    int poll_ms;             /* how often each modem is polled for new SMS */
-    int multipart_timeout;   /* seconds to wait for the rest of a concatenated SMS */
-    int max_attempts;        /* sends of one message before it is set aside as failed */
-    int max_backoff;         /* seconds, the longest wait between two attempts */
+    char file[PATH_MAX];       /* the file read, "" for built-in defaults */
+    char database[PATH_MAX];   /* SQLite database */
+    char content[PATH_MAX];    /* content directory imported by `remitline import` with no path */
+    char default_lang[8];      /* replies when the language is unclear */
+    int max_parts;             /* SMS parts a reply may use */
+    int log_level;             /* 0 warnings, 1 info, 2 debug */
+    int poll_ms;               /* how often each modem is polled for new SMS */
+    int multipart_timeout;     /* seconds to wait for the rest of a concatenated SMS */
+    int max_attempts;          /* sends of one message before it is set aside as failed */
+    int max_backoff;           /* seconds, the longest wait between two attempts */
+    char alerts_dir[PATH_MAX]; /* alert files dropped here are queued once each */
+    char quiet_hours[16];      /* "21:00-07:00": no broadcasts then; "" for none */
+    char part_cost[32];        /* "0.05 USD": what one SMS part costs, for estimates */
     struct conf_modem modems[CONF_MAX_MODEMS];
     int nmodems;
+    struct conf_operator operators[CONF_MAX_OPERATORS];
+    int noperators;
 };
+
+/* Whether the local time of day t falls in quiet_hours (which may wrap past midnight). */
+int conf_quiet_now(const struct conf *c, int minute_of_day);
 
 void conf_defaults(struct conf *c);
 /* Reads path over the defaults. Returns 0, or -1 with every problem in errs. */

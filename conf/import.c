@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "db/alerts.h"
 #include "gateway/log.h"
 #include "handlers/handler.h"
 #include "handlers/text.h"
@@ -34,6 +35,7 @@ struct importer {
     struct ifile *files;
     int nfiles;
     long rows;
+    long skipped;
 };
 
 /* ---- Field checking: each list element is a group whose keys are checked against a table ---- */
@@ -720,6 +722,58 @@ static void put_guides(struct importer *im, struct ifile *f, const config_settin
     }
 }
 
+static void put_topics(struct importer *im, struct ifile *f, const config_setting_t *list)
+{
+    static const struct field fields[] = {
+        {"key", F_STR, 1},
+        {"names", F_GROUP, 1},
+    };
+    int i, j, k;
+
+    for (i = 0; i < config_setting_length(list); i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const config_setting_t *names;
+        char key[32];
+
+        if (check_fields(im, f->path, "topic", g, fields, 2))
+            continue;
+        if (text_fold(get_str(g, "key"), (size_t)-1, key, sizeof(key)) == 0 ||
+            strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(key)) {
+            conf_errs_add(im->errs, f->path, line_of(g),
+                          "topic: key must be one word of letters and digits (got '%s')",
+                          get_str(g, "key"));
+            continue;
+        }
+        if (db_alert_topic_put(im->d, f->id, key, NULL, key) < 0) {
+            db_failed(im, f->path, line_of(g), "topic");
+            continue;
+        }
+        f->rows++;
+        names = config_setting_get_member(g, "names");
+        for (j = 0; j < config_setting_length(names); j++) {
+            const config_setting_t *l = config_setting_get_elem(names, (unsigned)j);
+            const char *lang = config_setting_name(l);
+
+            if (!is_lang_code(lang) || !ftype_matches(l, F_STRLIST)) {
+                conf_errs_add(im->errs, f->path, line_of(l),
+                              "topic %s: names.%s must be a language code with a list of strings",
+                              key, lang);
+                continue;
+            }
+            for (k = 0; k < config_setting_length(l); k++) {
+                char folded[48];
+                if (text_fold(config_setting_get_string_elem(l, k), (size_t)-1, folded,
+                              sizeof(folded)) == 0)
+                    continue;
+                if (db_alert_topic_put(im->d, f->id, key, lang, folded) < 0)
+                    db_failed(im, f->path, line_of(l), "topic");
+                else
+                    f->rows++;
+            }
+        }
+    }
+}
+
 /* The lists a content file may hold, in the order they are applied across all files. */
 static const struct {
     const char *name;
@@ -729,7 +783,7 @@ static const struct {
     {"sources", put_sources, 0},     {"languages", put_languages, 0},
     {"countries", put_countries, 1}, {"providers", put_providers, 2},
     {"quotes", put_quotes, 3},       {"rates", put_rates, 3},
-    {"guides", put_guides, 3},
+    {"guides", put_guides, 3},       {"topics", put_topics, 3},
 };
 #define NLISTS  (sizeof(content_lists) / sizeof(content_lists[0]))
 #define NPASSES 4
@@ -760,7 +814,7 @@ static void content_check_top(struct importer *im, struct ifile *f)
         if (k == NLISTS)
             conf_errs_add(im->errs, f->path, line_of(m),
                           "unknown key '%s' (a content file holds sources, languages, countries, "
-                          "providers, quotes, rates and guides)",
+                          "providers, quotes, rates, guides and topics)",
                           config_setting_name(m));
         else if (config_setting_type(m) != CONFIG_TYPE_LIST)
             conf_errs_add(im->errs, f->path, line_of(m), "'%s' must be a list ( {...}, {...} )",
@@ -797,9 +851,16 @@ static int rpw_corridor_cb(void *arg, const struct rpw_corridor *c)
     char src[3], dst[3];
     int i;
 
-    if (want_country(x->im, x->f->path, c->line, "corridor", c->src_iso3, src) < 0 ||
-        want_country(x->im, x->f->path, c->line, "corridor", c->dst_iso3, dst) < 0)
+    /* A public file may name a country whose code ISO has withdrawn (ANT, the Netherlands
+     * Antilles): the operator cannot fix the World Bank's file, so the row is left out, said. */
+    if (db_country_code(x->im->d, c->src_iso3, src) < 0 ||
+        db_country_code(x->im->d, c->dst_iso3, dst) < 0) {
+        log_warnx("%s:%ld: corridor %s->%s left out: %s is not in countries.conf", x->f->path,
+                  c->line, c->src_iso3, c->dst_iso3,
+                  db_country_code(x->im->d, c->src_iso3, src) < 0 ? c->src_iso3 : c->dst_iso3);
+        x->im->skipped++;
         return 0;
+    }
     memset(&q, 0, sizeof(q));
     q.src = src;
     q.dst = dst;
@@ -1043,6 +1104,7 @@ int conf_import(db *d, const char *const *paths, int npaths, enum conf_format fo
         if (db_file_set_rows(d, im.files[i].id, im.files[i].rows) < 0)
             db_failed(&im, im.files[i].path, 0, "recording the file");
     }
+    st->skipped = im.skipped;
     if (db_sources_gc(d) < 0)
         conf_errs_add(errs, "database", 0, "%s", db_errmsg(d));
     if (errs->count == errors_before && db_fk_violations(d) != 0)

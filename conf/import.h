@@ -25,6 +25,7 @@ struct import_stats {
     int files;     /* files read */
     int unchanged; /* files skipped because their bytes had not changed */
     long rows;     /* rows written */
+    long skipped;  /* rows of public data files left out, each logged with its reason */
 };
 
 /*

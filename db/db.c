@@ -80,7 +80,10 @@ static const char *const stmt_sql[S__COUNT] = {
                       "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_COUNTRY_NAME_PUT] = "INSERT INTO country_name(iso2, lang, name, folded, primary_name, "
                            "file_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_COUNTRY_CODE] = "SELECT iso2 FROM country WHERE iso2 = upper(?1) OR iso3 = upper(?1)",
+    /* A code, or a language-neutral alias such as the World Bank's KSV for Kosovo. */
+    [S_COUNTRY_CODE] = "SELECT iso2 FROM country WHERE iso2 = upper(?1) OR iso3 = upper(?1) "
+                       "UNION ALL SELECT iso2 FROM country_name WHERE lang IS NULL AND "
+                       "folded = lower(?1) LIMIT 1",
     [S_PROVIDER_PUT] = "INSERT INTO provider(key, name, type, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_PROVIDER_FIND] = "SELECT id FROM provider WHERE key = ?1",
     [S_QUOTE_PUT] = "INSERT INTO quote(src, dst, provider_id, amount, amount_ccy, fee, fx_margin, "

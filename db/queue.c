@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db/alerts.h"
 #include "db/internal.h"
 #include "gateway/log.h"
 
@@ -36,17 +37,21 @@ static const char sql_part_expired[] =
 static const char sql_in_next[] =
     "SELECT id, modem, sender, text, parts, complete, received_at FROM inbox "
     "WHERE state = 'received' ORDER BY id LIMIT 1";
+static const char sql_in_redact[] = "UPDATE inbox SET text = ?2 WHERE id = ?1";
 static const char sql_in_answered[] =
     "UPDATE inbox SET state = ?2, lang = ?3, intent = ?4, answered_at = ?5 WHERE id = ?1 "
     "AND state = 'received'";
 static const char sql_out_insert[] =
     "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, next_attempt_at, "
-    "concat_ref, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-    "(SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7)";
+    "concat_ref, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "(SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?8)";
 static const char sql_out_claim[] =
-    "UPDATE outbox SET state = 'sending', modem = ?1 WHERE id = (SELECT id FROM outbox "
-    "WHERE state = 'queued' AND next_attempt_at <= ?2 ORDER BY priority, next_attempt_at, id "
-    "LIMIT 1) RETURNING id, recipient, text, coding, parts, parts_sent, concat_ref, attempts, "
+    "UPDATE outbox SET state = 'sending', modem = ?1 WHERE id = (SELECT o.id FROM outbox o "
+    "WHERE o.state = 'queued' AND o.next_attempt_at <= ?2 AND (o.expires_at IS NULL OR "
+    "o.expires_at > ?2) AND (?3 OR o.kind != 'broadcast') AND (o.kind = 'stop' OR NOT EXISTS "
+    "(SELECT 1 FROM subscriber u WHERE u.number = o.recipient AND u.stopped = 1)) "
+    "ORDER BY o.priority, o.next_attempt_at, o.id LIMIT 1) RETURNING id, recipient, text, coding, "
+    "parts, parts_sent, concat_ref, attempts, "
     "priority, coalesce(inbox_id, 0), "
     "coalesce((SELECT received_at FROM inbox WHERE inbox.id = outbox.inbox_id), 0)";
 static const char sql_out_part_sent[] = "UPDATE outbox SET parts_sent = ?2 WHERE id = ?1";
@@ -306,6 +311,17 @@ int db_inbox_next(db *d, struct db_inbox_row *out)
     return rc == SQLITE_ROW;
 }
 
+int db_inbox_redact(db *d, int64_t id, const char *text)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_redact);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+    return dbi_step_done(d, s);
+}
+
 static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64_t now,
                       int64_t *out_id)
 {
@@ -321,6 +337,7 @@ static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64
     sqlite3_bind_int(s, 5, m->parts);
     sqlite3_bind_int(s, 6, m->priority);
     sqlite3_bind_int64(s, 7, now);
+    sqlite3_bind_text(s, 8, m->kind ? m->kind : "reply", -1, SQLITE_STATIC);
     if (dbi_step_done(d, s) < 0)
         return -1;
     if (out_id != NULL)
@@ -331,6 +348,7 @@ static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64
 struct answer_arg {
     int64_t inbox_id, now, *out_id;
     const char *lang, *intent;
+    const struct db_consent *consent;
     const struct db_out_sms *reply;
 };
 
@@ -350,15 +368,18 @@ static int answer_tx(db *d, void *arg)
         return -1;
     if (sqlite3_changes(d->conn) == 0)
         return 0; /* answered already (another thread, or before a crash): queue nothing */
+    if (a->consent != NULL && db_consent_apply(d, a->consent) < 0)
+        return -1;
     if (a->reply != NULL && out_insert(d, a->inbox_id, a->reply, a->now, a->out_id) < 0)
         return -1;
     return 1;
 }
 
 int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
-                    const struct db_out_sms *reply, int64_t now, int64_t *out_id)
+                    const struct db_consent *consent, const struct db_out_sms *reply, int64_t now,
+                    int64_t *out_id)
 {
-    struct answer_arg a = {inbox_id, now, out_id, lang, intent, reply};
+    struct answer_arg a = {inbox_id, now, out_id, lang, intent, consent, reply};
     int64_t dummy;
 
     if (a.out_id == NULL)
@@ -371,7 +392,8 @@ int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_i
     return out_insert(d, 0, m, now, out_id);
 }
 
-int db_outbox_claim(db *d, const char *modem, int64_t now, struct db_outbox_row *out)
+int db_outbox_claim(db *d, const char *modem, int64_t now, int broadcasts,
+                    struct db_outbox_row *out)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_out_claim);
     int rc;
@@ -381,6 +403,7 @@ int db_outbox_claim(db *d, const char *modem, int64_t now, struct db_outbox_row 
     out->id = 0;
     sqlite3_bind_text(s, 1, modem, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int(s, 3, broadcasts);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(s, 0);

@@ -56,6 +56,9 @@ struct db_inbox_row {
     int parts, complete;
     int64_t received_at;
 };
+/* Replaces a stored message's text, to mask a secret in it (an operator's PIN). */
+int db_inbox_redact(db *d, int64_t id, const char *text);
+
 /* The oldest message waiting for an answer: 1 and *out, 0 if none, -1. */
 int db_inbox_next(db *d, struct db_inbox_row *out);
 
@@ -64,19 +67,24 @@ struct db_out_sms {
     const char *text;
     const char *coding; /* "gsm7" or "ucs2" */
     int parts;
-    int priority; /* DB_PRIORITY_REPLY or DB_PRIORITY_BROADCAST */
+    int priority;     /* DB_PRIORITY_REPLY or DB_PRIORITY_BROADCAST */
+    const char *kind; /* "reply" (NULL), "stop" (goes even to a number that said STOP), "notice" */
 };
 #define DB_PRIORITY_REPLY     0
 #define DB_PRIORITY_BROADCAST 10
 
+struct db_consent;
+
 /*
- * In one transaction: queue reply (NULL: nothing to send) and mark the inbound message answered
- * (or ignored when reply is NULL) with its language and intent. *out_id gets the outbox id.
+ * In one transaction: apply consent (a JOIN, LEAVE, STOP or START the message asked for; NULL
+ * for none), queue reply (NULL: nothing to send) and mark the inbound message answered (or
+ * ignored when reply is NULL) with its language and intent. *out_id gets the outbox id.
  * Returns 1, or 0 when the message had been answered already (by another modem's thread, which
- * got there first: nothing is queued twice), or -1.
+ * got there first: nothing is applied or queued twice), or -1.
  */
 int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
-                    const struct db_out_sms *reply, int64_t now, int64_t *out_id);
+                    const struct db_consent *consent, const struct db_out_sms *reply, int64_t now,
+                    int64_t *out_id);
 
 /* Queues a message that answers nothing (a broadcast, a notice). */
 int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id);
@@ -94,8 +102,13 @@ struct db_outbox_row {
     int64_t inbox_id;    /* 0 when it answers nothing */
     int64_t received_at; /* of the message it answers, for latency */
 };
-/* Takes the next queued message due at now for modem: 1 and *out, 0 if none, -1. */
-int db_outbox_claim(db *d, const char *modem, int64_t now, struct db_outbox_row *out);
+/*
+ * Takes the next queued message due at now for modem: 1 and *out, 0 if none, -1. Never one to
+ * a number that said STOP (but its STOP confirmation), an alert outside its validity, or, when
+ * broadcasts is 0 (quiet hours), any broadcast.
+ */
+int db_outbox_claim(db *d, const char *modem, int64_t now, int broadcasts,
+                    struct db_outbox_row *out);
 int db_outbox_part_sent(db *d, int64_t id, unsigned parts_sent);
 /*
  * Ends a send attempt. error NULL: sent. Else the attempt failed: the message goes back to the

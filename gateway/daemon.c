@@ -1,5 +1,6 @@
 #include "gateway/daemon.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,9 +11,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "conf/alertfile.h"
 #include "conf/import.h"
+#include "db/alerts.h"
 #include "db/queue.h"
+#include "gateway/broadcast.h"
 #include "gateway/log.h"
+#include "gateway/operator.h"
 #include "gateway/transport.h"
 #include "handlers/handler.h"
 
@@ -22,13 +27,6 @@ struct daemon {
     pthread_mutex_t lock;
     atomic_int stop;       /* set once, on SIGTERM/SIGINT */
     atomic_int generation; /* bumped after each successful re-import */
-};
-
-/* What a modem thread reads of the configuration, copied under the lock each round. */
-struct settings {
-    char database[PATH_MAX];
-    char default_lang[8];
-    int max_parts, poll_ms, max_attempts, max_backoff;
 };
 
 struct modem {
@@ -53,16 +51,21 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void snapshot(struct daemon *dm, struct settings *s)
+/* A modem thread's own copy of the configuration, taken under the lock each round. */
+static void snapshot(struct daemon *dm, struct conf *s)
 {
     pthread_mutex_lock(&dm->lock);
-    snprintf(s->database, sizeof(s->database), "%s", dm->conf.database);
-    snprintf(s->default_lang, sizeof(s->default_lang), "%s", dm->conf.default_lang);
-    s->max_parts = dm->conf.max_parts;
-    s->poll_ms = dm->conf.poll_ms;
-    s->max_attempts = dm->conf.max_attempts;
-    s->max_backoff = dm->conf.max_backoff;
+    *s = dm->conf;
     pthread_mutex_unlock(&dm->lock);
+}
+
+/* Minutes since local midnight, for quiet hours. */
+static int minute_of_day(time_t t)
+{
+    struct tm tm;
+
+    localtime_r(&t, &tm);
+    return tm.tm_hour * 60 + tm.tm_min;
 }
 
 /* Sleeps ms, waking early when the daemon is told to stop. */
@@ -138,7 +141,7 @@ static int store_cb(void *arg, const struct gw_in_sms *in)
 }
 
 /* (Re)loads the handler context when the content changed, so answers use the new content. */
-static int handlers_ready(struct modem *m, const struct settings *s)
+static int handlers_ready(struct modem *m, const struct conf *s)
 {
     int gen = atomic_load(&m->dm->generation);
     struct handler_opts o;
@@ -154,7 +157,7 @@ static int handlers_ready(struct modem *m, const struct settings *s)
 }
 
 /* Answers every stored message that waits for an answer. Returns how many. */
-static int answer_pending(struct modem *m, const struct settings *s)
+static int answer_pending(struct modem *m, const struct conf *s)
 {
     struct db_inbox_row *row = malloc(sizeof(*row));
     struct handler_reply *reply = malloc(sizeof(*reply));
@@ -167,24 +170,59 @@ static int answer_pending(struct modem *m, const struct settings *s)
     while (!atomic_load(&m->dm->stop) && db_inbox_next(m->d, row) == 1) {
         struct handler_query q = {row->text, row->sender, NULL, time(NULL)};
         struct db_out_sms out;
+        struct db_consent consent;
+        char redacted[DB_TEXT_MAX];
         int64_t out_id = 0;
         char num[40];
 
-        handler_answer(m->h, &q, reply);
+        rc = s->noperators > 0
+                 ? gw_operator(m->d, m->h, s, row->sender, row->text, time(NULL), reply->text,
+                               sizeof(reply->text), redacted, sizeof(redacted))
+                 : 0;
+        if (rc < 0)
+            break;
+        if (rc > 0) {
+            /* An operator's command: its answer is not a query's, and its PIN is not kept. */
+            memset(&reply->info, 0, sizeof(reply->info));
+            gsm_measure(reply->text, &reply->info);
+            snprintf(reply->lang, sizeof(reply->lang), "%s", s->default_lang);
+            reply->intent = "operator";
+            reply->understood = 1;
+            reply->silent = 0;
+            reply->consent[0] = '\0';
+            db_inbox_redact(m->d, row->id, redacted);
+        } else {
+            handler_answer(m->h, &q, reply);
+        }
         out.recipient = row->sender;
         out.text = reply->text;
         out.coding = reply->info.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
         out.parts = reply->info.parts;
         out.priority = DB_PRIORITY_REPLY;
-        rc = db_inbox_answer(m->d, row->id, reply->lang, reply->intent, &out, time(NULL), &out_id);
+        /* The STOP confirmation is the one message that goes to a number that said STOP. */
+        out.kind = strcmp(reply->consent, "stop") == 0 ? "stop" : "reply";
+        consent.number = row->sender;
+        consent.action = reply->consent;
+        consent.topic = reply->topic;
+        consent.lang = reply->lang;
+        consent.text = row->text;
+        consent.inbox_id = row->id;
+        consent.at = time(NULL);
+        rc = db_inbox_answer(m->d, row->id, reply->lang, reply->intent,
+                             reply->consent[0] ? &consent : NULL, reply->silent ? NULL : &out,
+                             time(NULL), &out_id);
         if (rc < 0)
             break;
         if (rc == 0)
             continue; /* another modem's thread answered it first */
-        log_info("sms-in id=%lld from=%s kw=%s lang=%s result=%s parts=%d reply=%lld segs=%d",
+        log_info("sms-in id=%lld from=%s kw=%s lang=%s result=%s parts=%d reply=%lld segs=%d%s%s",
                  (long long)row->id, log_number(row->sender, num, sizeof(num)), reply->intent,
-                 reply->lang, reply->understood ? "answered" : "help", row->parts,
-                 (long long)out_id, reply->info.parts);
+                 reply->lang,
+                 reply->silent       ? "silent"
+                 : reply->understood ? "answered"
+                                     : "help",
+                 row->parts, (long long)out_id, reply->silent ? 0 : reply->info.parts,
+                 reply->consent[0] ? " consent=" : "", reply->consent);
         n++;
     }
 out:
@@ -248,7 +286,7 @@ static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_
 }
 
 /* Sends queued messages while the rate allows. Returns how many, or GW_DEVICE_ERROR. */
-static int send_pending(struct modem *m, const struct settings *s)
+static int send_pending(struct modem *m, const struct conf *s)
 {
     struct db_outbox_row *o = malloc(sizeof(*o));
     int n = 0, rc = 0;
@@ -260,7 +298,8 @@ static int send_pending(struct modem *m, const struct settings *s)
         time_t now = time(NULL);
         int aside;
 
-        if (db_outbox_claim(m->d, m->mc.name, now, o) != 1) {
+        if (db_outbox_claim(m->d, m->mc.name, now, !conf_quiet_now(s, minute_of_day(now)), o) !=
+            1) {
             if (m->mc.send_rate > 0)
                 m->tokens += 1; /* nothing to send: the token was not used */
             break;
@@ -296,7 +335,7 @@ static int send_pending(struct modem *m, const struct settings *s)
 static void *modem_main(void *arg)
 {
     struct modem *m = arg;
-    struct settings s;
+    struct conf s;
     int backoff = 1;
 
     snapshot(m->dm, &s);
@@ -393,6 +432,70 @@ static void reload(struct daemon *dm, const char *conf_path, db *d)
     conf_errs_free(&errs);
 }
 
+/* Alert files already seen, by path and modification time, so each is read (and each problem
+ * logged) once per change. */
+struct seen_file {
+    char path[PATH_MAX + 256];
+    time_t mtime;
+};
+#define MAX_ALERT_FILES 256
+
+static void scan_alerts(const struct conf *c, db *d, handler_ctx *h, struct seen_file *seen,
+                        int *nseen)
+{
+    struct dirent *e;
+    DIR *dp = opendir(c->alerts_dir);
+
+    if (dp == NULL)
+        return; /* no alerts directory: nothing to broadcast */
+    while ((e = readdir(dp)) != NULL) {
+        char path[PATH_MAX + 256];
+        struct conf_alert *a;
+        struct conf_errs errs;
+        struct stat st;
+        long recipients = 0;
+        size_t n = strlen(e->d_name);
+        int i, rc;
+
+        if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".conf") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", c->alerts_dir, e->d_name);
+        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        for (i = 0; i < *nseen; i++)
+            if (strcmp(seen[i].path, path) == 0)
+                break;
+        if (i < *nseen && seen[i].mtime == st.st_mtime)
+            continue;
+        if (i == *nseen) {
+            if (*nseen == MAX_ALERT_FILES)
+                continue;
+            snprintf(seen[i].path, sizeof(seen[i].path), "%s", path);
+            (*nseen)++;
+        }
+        seen[i].mtime = st.st_mtime;
+        if ((a = malloc(sizeof(*a))) == NULL)
+            break;
+        conf_errs_init(&errs);
+        if (conf_alert_read(path, a, &errs) == 0) {
+            char origin[PATH_MAX + 300];
+            snprintf(origin, sizeof(origin), "file:%s", path);
+            rc = gw_alert_queue(d, h, a, origin, path, c->default_lang, c->max_parts, time(NULL),
+                                &recipients, &errs);
+            if (rc > 0)
+                log_info("alert id=%s origin=file recipients=%ld result=queued", a->id, recipients);
+            else if (rc == 0)
+                log_info("alert id=%s origin=file result=already-queued (an alert goes out once)",
+                         a->id);
+        }
+        for (i = 0; i < errs.nmsg; i++)
+            log_warnx("alert file: %s", errs.msg[i]);
+        conf_errs_free(&errs);
+        free(a);
+    }
+    closedir(dp);
+}
+
 /* First use: a database with no content gets the shipped content. */
 static int ensure_content(const struct conf *c, db *d)
 {
@@ -433,11 +536,14 @@ int gw_run(const struct conf *c, const char *conf_path)
     struct daemon *dm = calloc(1, sizeof(*dm));
     struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
     sigset_t set;
+    struct seen_file *seen = calloc(MAX_ALERT_FILES, sizeof(*seen));
+    struct handler_opts ho;
+    handler_ctx *h = NULL;
     db *d = NULL;
-    int i, started = 0, rc = 1, recovered;
-    time_t last_tick = 0;
+    int i, started = 0, rc = 1, recovered, nseen = 0, gen = -1;
+    time_t last_tick = 0, last_scan = 0;
 
-    if (dm == NULL || modems == NULL)
+    if (dm == NULL || modems == NULL || seen == NULL)
         fatal("allocating the daemon");
     dm->conf = *c;
     pthread_mutex_init(&dm->lock, NULL);
@@ -482,6 +588,21 @@ int gw_run(const struct conf *c, const char *conf_path)
             atomic_store(&dm->stop, 1);
         } else if (sig == SIGHUP) {
             reload(dm, conf_path, d);
+            last_scan = 0; /* look at the alert files now */
+        }
+        if (gen != atomic_load(&dm->generation)) {
+            /* The main thread's own handlers, to resolve alert topics with the current content. */
+            handler_close(h);
+            ho.default_lang = dm->conf.default_lang;
+            ho.max_parts = dm->conf.max_parts;
+            h = handler_open(d, &ho);
+            gen = atomic_load(&dm->generation);
+        }
+        if (h != NULL && now - last_scan >= 10) {
+            scan_alerts(&dm->conf, d, h, seen, &nseen);
+            if ((i = db_outbox_sweep(d, now)) > 0)
+                log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", i);
+            last_scan = now;
         }
         if (now != last_tick) {
             int n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
@@ -498,8 +619,10 @@ stop:
         pthread_join(modems[i].tid, NULL);
     for (i = 0; i < c->nmodems; i++)
         gw_transport_free(modems[i].t);
+    handler_close(h);
     db_close(d);
     pthread_mutex_destroy(&dm->lock);
+    free(seen);
     free(modems);
     free(dm);
     log_info("stopped");

@@ -16,6 +16,9 @@
 #include "conf/import.h"
 #include "db/db.h"
 #include "db/queue.h"
+#include "conf/alertfile.h"
+#include "db/alerts.h"
+#include "gateway/broadcast.h"
 #include "gateway/daemon.h"
 #include "gateway/log.h"
 #include "gateway/phonefile.h"
@@ -35,6 +38,7 @@ static int cmd_run(int argc, char **argv);
 static int cmd_phone(int argc, char **argv);
 static int cmd_log(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
+static int cmd_broadcast(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
@@ -54,6 +58,10 @@ static const struct command commands[] = {
      "validate content files and apply them in one transaction (no PATH: shipped content)"},
     {"check", cmd_check, "check [-c FILE] [PATH...]",
      "validate the configuration and content; print \"configuration OK\" or each problem"},
+    {"broadcast", cmd_broadcast,
+     "broadcast --topic T [--topic T2...] [--lang xx] (--text \"...\" | --file F) [--id ID] "
+     "[--priority 0-9] [--until DATE] | broadcast status [ID] [--json]",
+     "queue an alert for everyone who follows a topic, or show how far one has gone"},
     {"version", cmd_version, "version", "print the version"},
     {"help", cmd_help, "help", "list the subcommands"},
 };
@@ -119,8 +127,11 @@ static int run_import(db *d, const char *const *paths, int npaths, enum conf_for
         fprintf(stderr, "remitline: import failed: %d problem%s; nothing was changed\n", errs.count,
                 errs.count == 1 ? "" : "s");
     } else if (!quiet) {
-        printf("imported %d file%s (%d unchanged), %ld rows\n", st.files, st.files == 1 ? "" : "s",
+        printf("imported %d file%s (%d unchanged), %ld rows", st.files, st.files == 1 ? "" : "s",
                st.unchanged, st.rows);
+        if (st.skipped > 0)
+            printf(", %ld data rows left out (see the warnings above)", st.skipped);
+        printf("\n");
     }
     conf_errs_free(&errs);
     return rc;
@@ -715,6 +726,211 @@ static int cmd_status(int argc, char **argv)
         printf("no modem has reported yet: is `remitline run` running?\n");
     db_close(d);
     return 0;
+}
+
+static void progress_bar(long done, long total)
+{
+    int width = 30, i, filled = total > 0 ? (int)(done * width / total) : width;
+
+    printf("[");
+    for (i = 0; i < width; i++)
+        putchar(i < filled ? '#' : '.');
+    printf("] %ld%%\n", total > 0 ? done * 100 / total : 100);
+}
+
+static int broadcast_status(const struct conf *c, const char *id, int json)
+{
+    struct db_alert_stats st;
+    double cost = 0;
+    char ccy[16] = "", until[32];
+    long rate = 0;
+    int i, unlimited = 0, rc;
+    db *d = open_existing_db(c);
+
+    if (d == NULL)
+        return 1;
+    rc = db_alert_stats(d, id, &st);
+    db_close(d);
+    if (rc <= 0) {
+        fprintf(stderr, "remitline: %s\n", id ? "no alert with that id" : "no alert yet");
+        return 1;
+    }
+    for (i = 0; i < c->nmodems; i++) {
+        if (c->modems[i].send_rate == 0)
+            unlimited = 1;
+        rate += c->modems[i].send_rate;
+    }
+    if (c->part_cost[0])
+        sscanf(c->part_cost, "%lf %15s", &cost, ccy);
+    iso_time(st.valid_until, until, sizeof(until));
+    if (json) {
+        printf("{\"id\":");
+        json_str(stdout, st.id);
+        printf(",\"topics\":");
+        json_str(stdout, st.topics);
+        printf(",\"recipients\":%ld,\"sent\":%ld,\"failed\":%ld,\"remaining\":%ld,"
+               "\"parts\":%ld,\"parts_left\":%ld,\"valid_until\":\"%s\"",
+               st.recipients, st.sent, st.failed, st.remaining, st.parts_total, st.parts_left,
+               until);
+        if (!unlimited && rate > 0)
+            printf(",\"minutes_left\":%.1f", (double)st.remaining / (double)rate);
+        if (cost > 0)
+            printf(",\"estimated_cost\":%.2f,\"cost_currency\":\"%s\"",
+                   cost * (double)st.parts_total, ccy);
+        printf("}\n");
+        return 0;
+    }
+    printf("alert %s (%s), valid until %s\n", st.id, st.topics, until);
+    printf("recipients %ld: sent %ld, failed %ld, remaining %ld\n", st.recipients, st.sent,
+           st.failed, st.remaining);
+    if (isatty(STDOUT_FILENO))
+        progress_bar(st.sent + st.failed, st.recipients);
+    if (unlimited || rate == 0)
+        printf("time left: no send limit configured\n");
+    else
+        printf("time left: about %.0f minutes at %ld messages a minute\n",
+               (double)st.remaining / (double)rate + 0.5, rate);
+    printf("SMS parts: %ld in all, %ld still to send", st.parts_total, st.parts_left);
+    if (cost > 0)
+        printf("; estimated cost %.2f %s", cost * (double)st.parts_total, ccy);
+    printf("\n");
+    return 0;
+}
+
+static int cmd_broadcast(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},   {"topic", required_argument, NULL, 't'},
+        {"lang", required_argument, NULL, 'l'},     {"text", required_argument, NULL, 'x'},
+        {"file", required_argument, NULL, 'f'},     {"id", required_argument, NULL, 'i'},
+        {"priority", required_argument, NULL, 'p'}, {"until", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},           {NULL, 0, NULL, 0},
+    };
+    const char *conf_path = NULL, *lang = NULL, *text = NULL, *file = NULL, *id = NULL;
+    struct conf_alert *a = calloc(1, sizeof(*a));
+    struct conf_errs errs;
+    struct handler_opts ho;
+    handler_ctx *h = NULL;
+    long recipients = 0;
+    struct conf c;
+    int ch, rc = 1, json = 0;
+    db *d = NULL;
+
+    if (a == NULL)
+        return 1;
+    a->priority = 5;
+    conf_errs_init(&errs);
+    while ((ch = getopt_long(argc, argv, "c:t:l:x:f:i:p:u:j", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 't':
+            if (a->ntopics < CONF_ALERT_MAX_TOPICS)
+                snprintf(a->topics[a->ntopics++], sizeof(a->topics[0]), "%s", optarg);
+            break;
+        case 'l':
+            lang = optarg;
+            break;
+        case 'x':
+            text = optarg;
+            break;
+        case 'f':
+            file = optarg;
+            break;
+        case 'i':
+            id = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'p': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end != '\0' || v < 0 || v > 9) {
+                fprintf(stderr, "remitline: --priority takes 0 (urgent) to 9\n");
+                goto out;
+            }
+            a->priority = (int)v;
+            break;
+        }
+        case 'u':
+            if (conf_parse_time(optarg, &a->valid_until) < 0) {
+                fprintf(stderr, "remitline: --until takes a local date like 2026-12-04 or "
+                                "\"2026-12-04 18:00\"\n");
+                goto out;
+            }
+            break;
+        default:
+            rc = usage_error("broadcast");
+            goto out;
+        }
+    }
+    if (load_conf(conf_path, &c) < 0)
+        goto out;
+    if (optind < argc && strcmp(argv[optind], "status") == 0) {
+        rc = broadcast_status(&c, optind + 1 < argc ? argv[optind + 1] : NULL, json);
+        goto out;
+    }
+    if (file != NULL && strlen(file) > 5 && strcmp(file + strlen(file) - 5, ".conf") == 0) {
+        if (conf_alert_read(file, a, &errs) < 0)
+            goto fail;
+    } else {
+        char buf[1024];
+        if (file != NULL) {
+            FILE *fp = fopen(file, "r");
+            size_t n;
+            if (fp == NULL) {
+                fprintf(stderr, "remitline: cannot open %s: %s\n", file, strerror(errno));
+                goto out;
+            }
+            n = fread(buf, 1, sizeof(buf) - 1, fp);
+            fclose(fp);
+            buf[n] = '\0';
+            while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+                buf[--n] = '\0';
+            text = buf;
+        }
+        if (a->ntopics == 0 || text == NULL || text[0] == '\0') {
+            rc = usage_error("broadcast");
+            goto out;
+        }
+        snprintf(a->texts[0].lang, sizeof(a->texts[0].lang), "%s", lang ? lang : c.default_lang);
+        snprintf(a->texts[0].text, sizeof(a->texts[0].text), "%s", text);
+        a->ntexts = 1;
+        if (id != NULL)
+            snprintf(a->id, sizeof(a->id), "%s", id);
+        else
+            snprintf(a->id, sizeof(a->id), "cli-%lld-%d", (long long)time(NULL), (int)getpid());
+    }
+    if ((d = open_content_db(&c)) == NULL)
+        goto out;
+    ho.default_lang = c.default_lang;
+    ho.max_parts = c.max_parts;
+    if ((h = handler_open(d, &ho)) == NULL)
+        goto out;
+    rc = gw_alert_queue(d, h, a, "cli", file, lang && !file ? lang : c.default_lang, c.max_parts,
+                        time(NULL), &recipients, &errs);
+    if (rc > 0) {
+        printf("alert %s queued for %ld recipient%s; follow it with: remitline broadcast status "
+               "%s\n",
+               a->id, recipients, recipients == 1 ? "" : "s", a->id);
+        rc = 0;
+        goto out;
+    }
+    if (rc == 0) {
+        printf("alert %s was queued before; an alert goes out once (give another --id)\n", a->id);
+        goto out;
+    }
+fail:
+    conf_errs_print(&errs, stderr);
+    rc = 1;
+out:
+    conf_errs_free(&errs);
+    handler_close(h);
+    db_close(d);
+    free(a);
+    return rc;
 }
 
 static int cmd_version(int argc, char **argv)

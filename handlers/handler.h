@@ -43,6 +43,9 @@ struct handler_reply {
     char lang[8];                 /* the language it was written in */
     const char *intent;           /* static: "fee", "rate", "guide", "help" */
     int understood;               /* 0 when the help text answered something unclear */
+    int silent;                   /* 1: send nothing (the number said STOP) */
+    char consent[8];              /* what the caller must record: join, leave, stop, start, "" */
+    char topic[48];               /* for join and leave: country:PH, corridor:US-MX, topic:x */
     struct gsm_info info;         /* coding, units and parts of text */
 };
 
@@ -56,6 +59,12 @@ int handler_languages(const handler_ctx *h);
 /* Answers one query. Always fills reply with something fit to send; returns 0, or -1 if the
  * database failed (the reply then says the service has a problem). */
 int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler_reply *reply);
+
+/*
+ * Resolves what an operator wrote as an alert topic ("PH", "Philippines", "USA-MEX", "SCAMS")
+ * to a topic string as db/alerts.h names them. Returns 1 and out, or 0 if it names nothing.
+ */
+int handler_topic(handler_ctx *h, const char *text, char *out, size_t outsz);
 
 /* What content files may name: word kinds and template names, checked at import. */
 int handler_word_kind_known(const char *kind);

@@ -28,9 +28,10 @@ struct hq {
     handler_ctx *h;
     const struct handler_query *q;
     const struct parse_result *p;
-    const char *lang; /* reply language */
-    char decimal;     /* '.' or ',' */
-    int level;        /* 0..HANDLER_LEVELS-1 */
+    struct handler_reply *r; /* a handler may set r->consent and r->topic */
+    const char *lang;        /* reply language */
+    char decimal;            /* '.' or ',' */
+    int level;               /* 0..HANDLER_LEVELS-1 */
 };
 
 /* Returns 0, or -1 on a database error. */
@@ -40,6 +41,11 @@ int handler_fee(const struct hq *x, char *out, size_t outsz);
 int handler_rate(const struct hq *x, char *out, size_t outsz);
 int handler_guide(const struct hq *x, char *out, size_t outsz);
 int handler_help(const struct hq *x, char *out, size_t outsz);
+int handler_join(const struct hq *x, char *out, size_t outsz);
+int handler_leave(const struct hq *x, char *out, size_t outsz);
+int handler_stop(const struct hq *x, char *out, size_t outsz);
+int handler_start(const struct hq *x, char *out, size_t outsz);
+int handler_my(const struct hq *x, char *out, size_t outsz);
 
 /* A placeholder value for a template. */
 struct kv {

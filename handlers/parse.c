@@ -412,9 +412,10 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0)
                     vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
             if (is_keyword_kind(kind)) {
-                if (r->intent[0] == '\0')
+                if (r->intent[0] == '\0') {
                     snprintf(r->intent, sizeof(r->intent), "%s", kind);
-                else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
+                    r->intent_at = i;
+                } else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
                     snprintf(r->rest[r->nrest++], 32, "%s", e[word].folded);
             } else if (strcmp(kind, "from") == 0) {
                 pending_role = ROLE_FROM;
@@ -505,8 +506,10 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
         struct parse_result alt;
         memset(amb, 0, sizeof(amb));
         parse_pass(lx, &sc, flip, &alt, amb);
-        if (alt.intent[0] == '\0')
+        if (alt.intent[0] == '\0') {
             memcpy(alt.intent, out->intent, sizeof(alt.intent));
+            alt.intent_at = out->intent_at;
+        }
         if (alt.lang[0] == '\0')
             memcpy(alt.lang, out->lang, sizeof(alt.lang));
         *out = alt;

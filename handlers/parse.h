@@ -20,6 +20,7 @@ enum parse_role { ROLE_NONE = 0, ROLE_FROM = 1, ROLE_TO = 2 };
 
 struct parse_result {
     char intent[12]; /* kind of the first keyword found, "" if none */
+    int intent_at;   /* its token position: 0 when the message starts with it */
     char lang[4];    /* the language the words were written in, "" if unclear */
     int ncountries;
     char country[PARSE_MAX_COUNTRIES][3]; /* ISO2, in the order typed */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gateway/log.h"
+#include "db/alerts.h"
 #include "handlers/internal.h"
 
 /*
@@ -14,16 +15,28 @@
  */
 enum need { NEED_NONE = 0, NEED_PLACE = 1, NEED_TWO_CURRENCIES = 2 };
 
+/* Keyword flags. */
+#define KW_WHEN_STOPPED 1 /* answered even to a number that said STOP */
+#define KW_SHORT                                                                                   \
+    2 /* only as the first word or in a message of at most three words, so                         \
+       * "how do I stop paying high fees" does not unsubscribe anyone */
+
 static const struct keyword {
     const char *kind;
     handler_fn fn;
     enum need need;
     const char *ask_template;
+    int flags;
 } keywords[] = {
-    {"fee", handler_fee, NEED_PLACE, "fee_need"},
-    {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need"},
-    {"guide", handler_guide, NEED_NONE, NULL},
-    {"help", handler_help, NEED_NONE, NULL},
+    {"fee", handler_fee, NEED_PLACE, "fee_need", 0},
+    {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need", 0},
+    {"guide", handler_guide, NEED_NONE, NULL, 0},
+    {"join", handler_join, NEED_NONE, NULL, KW_WHEN_STOPPED},
+    {"leave", handler_leave, NEED_NONE, NULL, 0},
+    {"stop", handler_stop, NEED_NONE, NULL, KW_WHEN_STOPPED | KW_SHORT},
+    {"start", handler_start, NEED_NONE, NULL, KW_WHEN_STOPPED | KW_SHORT},
+    {"my", handler_my, NEED_NONE, NULL, KW_SHORT},
+    {"help", handler_help, NEED_NONE, NULL, 0},
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
@@ -34,6 +47,8 @@ static const char *const template_names[] = {
     "help",      "fee_need",      "fee_avg",     "fee_providers", "fee_item",     "fee_opaque",
     "fee_none",  "fee_rate_hint", "fee_arrive",  "rate",          "rate_derived", "rate_need",
     "rate_none", "guide_topics",  "guide_entry", "guide_none",    "guide_need",   "error",
+    "join_ok",   "join_need",     "leave_ok",    "leave_none",    "stop_ok",      "start_ok",
+    "my_list",   "my_none",
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
@@ -52,7 +67,7 @@ int handler_word_kind_known(const char *kind)
 
 const char *handler_word_kinds(void)
 {
-    return "fee, rate, guide, help, from, to, filler";
+    return "fee, rate, guide, join, leave, stop, start, my, help, from, to, filler";
 }
 
 int handler_template_known(const char *name)
@@ -70,7 +85,8 @@ const char *handler_template_names(void)
     return "help, fee_need, fee_avg, fee_providers, fee_item, fee_opaque, fee_none, fee_rate_hint, "
            "fee_arrive, "
            "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
-           "guide_need, error";
+           "guide_need, error, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, "
+           "my_list, my_none";
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)
@@ -272,6 +288,8 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     for (i = 0; i < NKEYWORDS; i++)
         if (strcmp(keywords[i].kind, p.intent) == 0)
             kw = &keywords[i];
+    if (kw != NULL && (kw->flags & KW_SHORT) && p.intent_at > 0 && p.tokens > 3)
+        kw = NULL; /* "stop" in the middle of a sentence is not an opt-out */
     /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
     if (kw == &keywords[0] && p.ncountries == 0 && p.nmoney >= 2)
         kw = &keywords[1];
@@ -287,6 +305,7 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     memset(&x, 0, sizeof(x));
     x.h = h;
     x.q = q;
+    x.r = r;
     x.p = &p;
     x.lang = pick_lang(h, q, &p);
     {
@@ -295,6 +314,14 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     }
     snprintf(r->lang, sizeof(r->lang), "%s", x.lang);
     r->intent = kw->kind;
+    /* A number that said STOP gets nothing more, but what undoes the STOP. */
+    if (!(kw->flags & KW_WHEN_STOPPED) && q->from != NULL) {
+        int stopped = db_subscriber_stopped(h->d, q->from);
+        if (stopped != 0) {
+            r->silent = 1;
+            return stopped < 0 ? -1 : 0;
+        }
+    }
 
     if ((kw->need == NEED_PLACE && p.ncountries == 0) ||
         (kw->need == NEED_TWO_CURRENCIES && p.nmoney < 2)) {

@@ -1,0 +1,169 @@
+#include "gateway/operator.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/alerts.h"
+#include "gateway/broadcast.h"
+#include "gateway/log.h"
+
+#define PIN_TRIES       3
+#define LOCK_SECONDS    3600
+#define CONFIRM_SECONDS 600
+
+/* Copies the next word of *p into out (at most outsz - 1 bytes) and advances *p past it. */
+static int next_word(const char **p, char *out, size_t outsz)
+{
+    size_t n = 0;
+
+    while (**p && isspace((unsigned char)**p))
+        (*p)++;
+    while (**p && !isspace((unsigned char)**p)) {
+        if (n + 1 < outsz)
+            out[n++] = **p;
+        (*p)++;
+    }
+    out[n] = '\0';
+    return n > 0;
+}
+
+static int word_is(const char *w, const char *what)
+{
+    return strcasecmp(w, what) == 0;
+}
+
+/* A four-digit code nobody can guess from the time alone. */
+static void make_code(char out[8])
+{
+    unsigned v = 0;
+    FILE *fp = fopen("/dev/urandom", "rb");
+
+    if (fp == NULL || fread(&v, sizeof(v), 1, fp) != 1)
+        v = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+    if (fp != NULL)
+        fclose(fp);
+    snprintf(out, 8, "%04u", v % 10000);
+}
+
+int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender, const char *text,
+                int64_t now, char *reply, size_t replysz, char *redacted, size_t redactedsz)
+{
+    const struct conf_operator *op = NULL;
+    char cmd[16], pin[16], topic[64], resolved[DB_TOPIC_MAX], num[40];
+    const char *p = text;
+    int i, failures;
+
+    if (!next_word(&p, cmd, sizeof(cmd)) || !(word_is(cmd, "ALERT") || word_is(cmd, "YES")))
+        return 0;
+    for (i = 0; i < c->noperators; i++)
+        if (strcmp(c->operators[i].number, sender) == 0)
+            op = &c->operators[i];
+    if (op == NULL)
+        return 0;
+    log_number(sender, num, sizeof(num));
+    snprintf(redacted, redactedsz, "%s", text);
+    failures = db_pin_failures(d, sender, now - LOCK_SECONDS);
+    if (failures < 0)
+        return -1;
+    if (failures >= PIN_TRIES) {
+        log_warnx("operator from=%s cmd=%s result=locked-out", num, cmd);
+        snprintf(reply, replysz,
+                 "Locked for an hour after %d wrong PINs. Ask the gateway's administrator if "
+                 "this was not you.",
+                 PIN_TRIES);
+        return 1;
+    }
+    if (word_is(cmd, "YES")) {
+        struct db_pending_alert pa;
+        struct conf_alert a;
+        struct conf_errs errs;
+        long recipients = 0;
+        char code[16];
+        int rc;
+
+        next_word(&p, code, sizeof(code));
+        rc = db_alert_pending_take(d, sender, code, now, &pa);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            snprintf(reply, replysz,
+                     "No alert waits for code %s. Codes last 10 minutes: send ALERT again.", code);
+            return 1;
+        }
+        memset(&a, 0, sizeof(a));
+        snprintf(a.id, sizeof(a.id), "sms-%s-%lld", code, (long long)now);
+        snprintf(a.topics[0], sizeof(a.topics[0]), "%.63s", pa.topics);
+        a.ntopics = 1;
+        a.priority = 5;
+        snprintf(a.texts[0].lang, sizeof(a.texts[0].lang), "%s", pa.lang);
+        snprintf(a.texts[0].text, sizeof(a.texts[0].text), "%s", pa.text);
+        a.ntexts = 1;
+        conf_errs_init(&errs);
+        rc = gw_alert_queue(d, h, &a, "sms", NULL, pa.lang, c->max_parts, now, &recipients, &errs);
+        if (rc > 0) {
+            log_info("alert id=%s origin=sms from=%s topics=%s recipients=%ld result=queued", a.id,
+                     num, pa.topics, recipients);
+            snprintf(reply, replysz, "Sent to %ld people. Alert %s.", recipients, a.id);
+        } else {
+            log_warnx("alert origin=sms from=%s result=refused problem=\"%s\"", num,
+                      errs.nmsg ? errs.msg[0] : "?");
+            snprintf(reply, replysz, "Not sent: %s", errs.nmsg ? errs.msg[0] : "error");
+        }
+        conf_errs_free(&errs);
+        return 1;
+    }
+    /* ALERT <PIN> <topic> <text> */
+    next_word(&p, pin, sizeof(pin));
+    snprintf(redacted, redactedsz, "%s **** %s", cmd, p);
+    if (strcmp(pin, op->pin) != 0) {
+        if (db_pin_attempt(d, sender, 0, now) < 0)
+            return -1;
+        log_warnx("operator from=%s cmd=ALERT result=wrong-pin attempt=%d", num, failures + 1);
+        if (failures + 1 >= PIN_TRIES)
+            snprintf(reply, replysz, "Wrong PIN. This number is now locked for an hour.");
+        else
+            snprintf(reply, replysz, "Wrong PIN (%d of %d tries).", failures + 1, PIN_TRIES);
+        return 1;
+    }
+    if (db_pin_attempt(d, sender, 1, now) < 0)
+        return -1;
+    next_word(&p, topic, sizeof(topic));
+    snprintf(redacted, redactedsz, "%s **** %s %s", cmd, topic, p);
+    while (*p && isspace((unsigned char)*p))
+        p++;
+    if (handler_topic(h, topic, resolved, sizeof(resolved)) != 1 || *p == '\0') {
+        snprintf(reply, replysz,
+                 "Send ALERT <PIN> <topic> <text>; the topic is a country, a corridor like "
+                 "USA-MEX, or a topic like SCAMS.");
+        return 1;
+    }
+    {
+        struct db_pending_alert pa;
+        const char *tp[1] = {resolved};
+        long n = db_audience(d, tp, 1);
+
+        if (n < 0)
+            return -1;
+        memset(&pa, 0, sizeof(pa));
+        make_code(pa.code);
+        snprintf(pa.number, sizeof(pa.number), "%s", sender);
+        snprintf(pa.topics, sizeof(pa.topics), "%s", topic);
+        snprintf(pa.lang, sizeof(pa.lang), "%s", c->default_lang);
+        snprintf(pa.text, sizeof(pa.text), "%s", p);
+        pa.recipients = n;
+        pa.expires_at = now + CONFIRM_SECONDS;
+        if (db_alert_pending_put(d, &pa, now) < 0)
+            return -1;
+        log_info("operator from=%s cmd=ALERT topic=%s recipients=%ld result=awaiting-yes", num,
+                 resolved, n);
+        snprintf(reply, replysz,
+                 "This alert goes to %ld people. Reply YES %s within 10 minutes "
+                 "to send it.",
+                 n, pa.code);
+    }
+    return 1;
+}
