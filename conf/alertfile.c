@@ -77,11 +77,12 @@ int conf_alert_read(const char *path, struct conf_alert *a, struct conf_errs *er
                           "valid_until, text)",
                           config_setting_name(m));
     }
+    m = config_setting_get_member(g, "id");
     if (config_setting_lookup_string(g, "id", &v) != CONFIG_TRUE || v[0] == '\0' ||
         strlen(v) >= sizeof(a->id) ||
         strspn(v, "abcdefghijklmnopqrstuvwxyz"
                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen(v))
-        conf_errs_add(errs, path, line,
+        conf_errs_add(errs, path, m ? (long)config_setting_source_line(m) : line,
                       "alert: 'id' must be a string of letters, digits, '-', '_' or '.' (at most "
                       "63): it names the alert for ever");
     else

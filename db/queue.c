@@ -92,7 +92,8 @@ static const char sql_reply_for[] =
     "SELECT 'out', o.id, coalesce(o.sent_at, o.created_at), o.recipient, o.state, o.text, "
     "o.coding, o.parts, coalesce(i.lang, ''), coalesce(i.intent, ''), o.attempts, "
     "coalesce(o.last_error, ''), coalesce(o.modem, '') FROM outbox o JOIN inbox i ON "
-    "i.id = o.inbox_id WHERE i.sender = ?1 AND i.received_at >= ?2 ORDER BY i.id DESC LIMIT 1";
+    "i.id = o.inbox_id WHERE i.sender = ?1 AND i.id > ?2 ORDER BY i.id LIMIT 1";
+static const char sql_in_last[] = "SELECT coalesce(max(id), 0) FROM inbox WHERE sender = ?1";
 
 /* FNV-1a 64 of the text, so the dedup key stays short whatever the message. */
 static unsigned long long text_hash(const char *s)
@@ -586,7 +587,21 @@ int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
     return n;
 }
 
-int db_reply_for(db *d, const char *sender, int64_t since, struct db_log_row *out)
+int64_t db_inbox_last_id(db *d, const char *sender)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_last);
+    int64_t id = 0;
+
+    if (s == NULL)
+        return 0;
+    sqlite3_bind_text(s, 1, sender, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return id;
+}
+
+int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row *out)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_reply_for);
     int rc;
@@ -594,7 +609,7 @@ int db_reply_for(db *d, const char *sender, int64_t since, struct db_log_row *ou
     if (s == NULL)
         return -1;
     sqlite3_bind_text(s, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, since);
+    sqlite3_bind_int64(s, 2, after_id);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         log_row(s, out);

@@ -161,8 +161,10 @@ typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */
 int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
 
-/* The reply to the newest message from sender received at or after since: 1 and *out (state
- * tells whether it went out), 0 if none yet, -1. Used by `remitline phone`. */
-int db_reply_for(db *d, const char *sender, int64_t since, struct db_log_row *out);
+/* The id of the newest message stored from sender (0 if none), and the reply to the first
+ * message from sender stored after after_id: 1 and *out (state tells whether it went out), 0 if
+ * none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */
+int64_t db_inbox_last_id(db *d, const char *sender);
+int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row *out);
 
 #endif

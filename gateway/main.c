@@ -417,7 +417,8 @@ static int cmd_phone(int argc, char **argv)
     size_t len = 0;
     struct conf c;
     long wait_s = 10;
-    time_t since, deadline;
+    int64_t since = 0;
+    time_t deadline;
     int ch, i, rc = 1;
     db *d = NULL;
 
@@ -481,7 +482,10 @@ static int cmd_phone(int argc, char **argv)
         fprintf(stderr, "remitline: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
     }
-    since = time(NULL) - 1;
+    /* The reply to wait for is the one to this message: the first stored after the newest one
+     * from this number now. */
+    if (access(c.database, F_OK) == 0 && (d = db_open(c.database)) != NULL)
+        since = db_inbox_last_id(d, number);
     if (norder > 0) {
         struct gsm_info gi;
         if (gsm_measure(text, &gi) < 0 || gi.parts != norder) {

@@ -118,6 +118,8 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
     }
     /* ALERT <PIN> <topic> <text> */
     next_word(&p, pin, sizeof(pin));
+    while (*p && isspace((unsigned char)*p))
+        p++;
     snprintf(redacted, redactedsz, "%s **** %s", cmd, p);
     if (strcmp(pin, op->pin) != 0) {
         if (db_pin_attempt(d, sender, 0, now) < 0)
@@ -132,7 +134,6 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
     if (db_pin_attempt(d, sender, 1, now) < 0)
         return -1;
     next_word(&p, topic, sizeof(topic));
-    snprintf(redacted, redactedsz, "%s **** %s %s", cmd, topic, p);
     while (*p && isspace((unsigned char)*p))
         p++;
     if (handler_topic(h, topic, resolved, sizeof(resolved)) != 1 || *p == '\0') {

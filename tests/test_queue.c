@@ -152,12 +152,13 @@ static void test_reply_for_and_log(void **state)
     (void)state;
     assert_int_equal(db_inbox_store(d, &m), 1);
     assert_int_equal(db_reply_for(d, "+63917", 0, &lr), 0);
+    assert_int_equal(db_inbox_last_id(d, "+63917"), 1);
     assert_int_equal(db_inbox_next(d, &row), 1);
     assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1002, NULL), 1);
-    assert_int_equal(db_reply_for(d, "+63917", 1000, &lr), 1);
+    assert_int_equal(db_reply_for(d, "+63917", 0, &lr), 1);
     assert_string_equal(lr.state, "queued");
     assert_string_equal(lr.text, "help text");
-    assert_int_equal(db_reply_for(d, "+63917", 5000, &lr), 0);
+    assert_int_equal(db_reply_for(d, "+63917", 1, &lr), 0); /* nothing after message 1 */
     db_close(d);
 }
 

@@ -1,0 +1,167 @@
+#!/bin/bash
+# Alerts through the daemon on the dummy phone (issue #4): JOIN/LEAVE/STOP/START/MY, STOP in the
+# middle of a broadcast, resume after SIGKILL without duplicates, alert files (validation, ids
+# queued once), operator PINs with confirmation and lockout, language fallback, expiry, and the
+# broadcast command.
+. "$(dirname "$0")/lib.inc"
+
+command -v sqlite3 >/dev/null || fail "sqlite3 is needed to look inside the database (make test installs it)"
+DB="$WORK/var/remitline.db"
+q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+wait_for() {
+    for _ in $(seq $(($3 * 10))); do
+        [ "$(q "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "waited $3 s for [$1] = $2, got $(q "$1")"
+}
+start() {
+    : >"$WORK/run.log"
+    "$RL" run -c "$WORK/remitline.conf" >>"$WORK/run.log" 2>&1 &
+    PID=$!
+    for _ in $(seq 100); do
+        grep -q 'state=connected' "$WORK/run.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    fail "the daemon did not connect: $(cat "$WORK/run.log")"
+}
+stop() {
+    kill -TERM "$PID" 2>/dev/null
+    wait "$PID" || fail "daemon exited $? after SIGTERM: $(tail -5 "$WORK/run.log")"
+}
+trap 'kill -9 $PID 2>/dev/null' EXIT
+phone() { "$RL" phone -c "$WORK/remitline.conf" "$@"; }
+conf() {
+    cat >"$WORK/remitline.conf" <<CONF
+content = "$SRC/conf/content";
+poll_interval_ms = 100;
+operators = ( { number = "+15550009999"; pin = "4821"; }, { number = "+15550008888"; pin = "1357"; } );
+$1
+CONF
+}
+conf ""
+start
+
+# Subscribing, in several languages.
+out=$(phone +639170000001 "JOIN PH") || fail "join: $out"
+expect_contains "join" "You will get alerts on Philippines. LEAVE PHL" "$out"
+out=$(phone +639170000002 "sali pilipinas") || fail "sali: $out"
+expect_contains "sali" "Makakatanggap ka ng alerto tungkol sa Pilipinas" "$out"
+out=$(phone +33600000003 "ABONNER PHILIPPINES") || fail "abonner: $out"
+expect_contains "abonner" "Vous recevrez les alertes sur Philippines" "$out"
+out=$(phone +15550000004 "join usa-mex") || fail "corridor: $out"
+expect_contains "corridor" "United States>Mexico" "$out"
+out=$(phone +15550000004 "JOIN SCAMS") || fail "named topic: $out"
+out=$(phone +15550000004 "MY") || fail "my: $out"
+expect_contains "my" "USA-MEX" "$out"
+expect_contains "my 2" "SCAMS" "$out"
+out=$(phone +15550000004 "LEAVE SCAMS") || fail "leave: $out"
+expect_contains "leave" "no longer get alerts on SCAMS" "$out"
+[ "$(q "SELECT count(*) FROM consent WHERE number = '+15550000004'")" = 3 ] || fail "consent log"
+[ "$(q "SELECT text FROM consent WHERE action = 'leave'")" = "LEAVE SCAMS" ] || fail "consent keeps the message"
+
+# STOP: one confirmation, then silence, even for questions; START undoes it.
+out=$(phone +639170000005 "JOIN PH") || fail "join 5"
+out=$(phone +639170000005 "STOP") || fail "stop: $out"
+expect_contains "stop" "no more messages" "$out"
+phone --wait 2 +639170000005 "STOP" >/dev/null 2>&1 && fail "a second STOP was answered"
+phone --wait 2 +639170000005 "FEE USA PHL" >/dev/null 2>&1 && fail "a question after STOP was answered"
+[ "$(q "SELECT count(*) FROM subscription WHERE number = '+639170000005'")" = 0 ] || fail "STOP leaves every topic"
+out=$(phone +639170000005 "START") || fail "start: $out"
+expect_contains "start" "Welcome back" "$out"
+out=$(phone +639170000005 "FEE USA PHL") || fail "answered again after START: $out"
+
+# An alert file: each follower in their language, the default (en) for French, once per id.
+mkdir -p "$WORK/var/alerts"
+cat >"$WORK/var/alerts/scam.conf" <<'ALERT'
+alert = {
+  id = "2026-11-scam-01";
+  topics = ["PH"];
+  priority = 3;
+  text = { en = "Scam alert: the embassy never asks for fees by SMS.";
+           tl = "Babala: hindi humihingi ng bayad ang embahada sa SMS."; };
+};
+ALERT
+wait_for "SELECT count(*) FROM outbox WHERE alert_id = '2026-11-scam-01' AND state = 'sent'" 3 20
+[ "$(q "SELECT text FROM outbox WHERE alert_id = '2026-11-scam-01' AND recipient = '+639170000002'")" = \
+  "Babala: hindi humihingi ng bayad ang embahada sa SMS." ] || fail "Tagalog follower"
+[ "$(q "SELECT text FROM outbox WHERE alert_id = '2026-11-scam-01' AND recipient = '+33600000003'")" = \
+  "Scam alert: the embassy never asks for fees by SMS." ] || fail "French follower falls back to English"
+# Dropped again (even under another name): nothing more.
+cp "$WORK/var/alerts/scam.conf" "$WORK/var/alerts/scam-again.conf"
+kill -HUP "$PID"
+sleep 1.5
+expect_contains "once, ever" "result=already-queued" "$(cat "$WORK/run.log")"
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = '2026-11-scam-01'")" = 3 ] || fail "queued twice"
+
+# A broken alert file: every problem with its line, nothing queued.
+cat >"$WORK/var/alerts/broken.conf" <<'ALERT'
+alert = {
+  id = "bad one";
+  topics = ["ATLANTIS"];
+  priority = 12;
+  text = { en = ""; };
+  colour = "red";
+};
+ALERT
+kill -HUP "$PID"
+sleep 1.5
+log=$(cat "$WORK/run.log")
+expect_contains "bad id" "broken.conf:2: alert: 'id' must be" "$log"
+expect_contains "bad priority" "broken.conf:4: alert: 'priority' must be" "$log"
+expect_contains "bad text" "broken.conf:5: alert: text.en must be" "$log"
+expect_contains "unknown key" "broken.conf:6: alert: unknown key 'colour'" "$log"
+rm "$WORK/var/alerts/broken.conf"
+
+# Operators: PIN, confirmation code, wrong PINs locked out after three.
+out=$(phone +15550009999 "ALERT 4821 PH Typhoon: remittance offices in Tacloban closed today") || fail "alert: $out"
+expect_contains "audience" "This alert goes to 3 people" "$out"
+code=$(echo "$out" | sed -n 's/.*YES \([0-9]*\).*/\1/p')
+[ -n "$code" ] || fail "no confirmation code in: $out"
+[ "$(q "SELECT count(*) FROM inbox WHERE text LIKE '%4821%'")" = 0 ] || fail "the PIN was stored"
+out=$(phone +15550008888 "YES $code") || true
+expect_contains "code bound to its number" "No alert waits" "$out"
+out=$(phone +15550009999 "YES $code") || fail "yes: $out"
+expect_contains "sent" "Sent to 3 people" "$out"
+for i in 1 2 3; do out=$(phone +15550008888 "ALERT 0000 PH test $i") || true; done
+expect_contains "locked" "locked for an hour" "$out"
+out=$(phone +15550008888 "ALERT 1357 PH now the right pin") || true
+expect_contains "still locked" "Locked for an hour" "$out"
+expect_contains "attempts logged" "result=wrong-pin attempt=3" "$(cat "$WORK/run.log")"
+stop
+
+# STOP in the middle of a broadcast, at one message a second: the rest never reach that number.
+conf 'modems = ( { name = "slow"; model = "dummy"; connection = "none"; device = "var/phone"; send_rate = 60; } );'
+start
+for i in 10 11 12 13 14 15; do phone --wait 0 "+6391700000$i" "JOIN PH"; done
+wait_for "SELECT count(*) FROM outbox WHERE recipient LIKE '+63917000001%' AND state = 'sent'" 6 30
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id slow-1 --text "Rates changed today.") || fail "broadcast: $out"
+expect_contains "broadcast" "alert slow-1 queued for 9 recipients" "$out"
+out=$(phone +639170000015 "STOP") || fail "stop mid-broadcast: $out"
+wait_for "SELECT count(*) FROM outbox WHERE alert_id = 'slow-1' AND state IN ('queued', 'sending')" 0 30
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = 'slow-1' AND recipient = '+639170000015' AND state = 'sent'")" = 0 ] ||
+    fail "a broadcast reached a number after its STOP"
+out=$("$RL" broadcast -c "$WORK/remitline.conf" status slow-1)
+expect_contains "status" "recipients 9:" "$out"
+
+# SIGKILL in the middle of a broadcast: after the restart everyone gets it exactly once.
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id slow-2 --text "Second notice.") || fail "$out"
+sleep 2.5
+kill -KILL "$PID"; wait "$PID" 2>/dev/null
+start
+wait_for "SELECT count(*) FROM outbox WHERE alert_id = 'slow-2' AND state IN ('queued', 'sending')" 0 30
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = 'slow-2'")" = "$(q "SELECT count(DISTINCT recipient) FROM outbox WHERE alert_id = 'slow-2'")" ] ||
+    fail "a recipient got the alert twice"
+stop
+
+# Quiet hours hold broadcasts (replies still go); an alert that expires meanwhile never goes.
+now=$(date +%H:%M); later=$(date -d '+2 min' +%H:%M)
+conf "quiet_hours = \"$now-$later\";"
+start
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id quiet-1 --until "$(date -d '+3 sec' '+%Y-%m-%d %H:%M:%S' | cut -c1-16)" --text "Held.") || true
+out=$(phone +639170000001 "RATE USD PHP") || fail "replies during quiet hours: $out"
+sleep 4
+kill -HUP "$PID"
+wait_for "SELECT count(*) FROM outbox WHERE alert_id = 'quiet-1' AND state = 'sent'" 0 2
+stop
+done_ok
