@@ -1,6 +1,7 @@
 #include "conf/config.h"
 
 #include <libconfig.h>
+#include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ctype { C_PATH, C_STRING, C_INT, C_LEVEL, C_QUIET };
+enum ctype { C_PATH, C_STRING, C_INT, C_LEVEL, C_QUIET, C_BOOL, C_REGEX, C_NUMBER };
 
 /* The schema: one row a setting; offsets into struct conf or struct conf_modem. */
 struct setting {
@@ -44,6 +45,18 @@ static const struct setting settings[] = {
      "\"HH:MM-HH:MM\", local time when no broadcast goes out"},
     {"part_cost", C_STRING, offsetof(struct conf, part_cost), 32, 0, 31,
      "what one SMS part costs, e.g. \"0.05 USD\", for broadcast estimates"},
+    {"answer_alphanumeric", C_BOOL, offsetof(struct conf, answer_alphanumeric), sizeof(int), 0, 1,
+     "answer senders whose id has letters (banks, operators, auto-responders)"},
+    {"answer_short_codes", C_BOOL, offsetof(struct conf, answer_short_codes), sizeof(int), 0, 1,
+     "answer short codes (service numbers of 3 to 6 digits)"},
+    {"loop_guard", C_BOOL, offsetof(struct conf, loop_guard), sizeof(int), 0, 1,
+     "stop answering a number that behaves like an auto-responder"},
+    {"max_replies_hour", C_INT, offsetof(struct conf, max_replies_hour), sizeof(int), 1, 1000,
+     "answers to one number in an hour before one notice and silence"},
+    {"max_replies_day", C_INT, offsetof(struct conf, max_replies_day), sizeof(int), 1, 10000,
+     "answers to one number in a day before one notice and silence"},
+    {"retention_days", C_INT, offsetof(struct conf, retention_days), sizeof(int), 1, 3650,
+     "days messages (texts and numbers) are kept"},
 };
 
 static const struct setting modem_settings[] = {
@@ -61,6 +74,16 @@ static const struct setting modem_settings[] = {
     {"send_rate", C_INT, offsetof(struct conf_modem, send_rate), sizeof(int), 0, 6000,
      "messages a minute this modem may send; 0 for no limit"},
     {"pin", C_STRING, offsetof(struct conf_modem, pin), 16, 4, 8, "the SIM's PIN"},
+    {"daily_parts", C_INT, offsetof(struct conf_modem, daily_parts), sizeof(int), 0, 1000000,
+     "SMS parts a day before broadcasts pause on this SIM; 0 for no budget"},
+    {"balance_ussd", C_STRING, offsetof(struct conf_modem, balance_ussd), 32, 2, 31,
+     "USSD code that reads the airtime balance, e.g. \"*100#\""},
+    {"balance_pattern", C_REGEX, offsetof(struct conf_modem, balance_pattern), 96, 1, 95,
+     "extended regular expression whose first group is the amount"},
+    {"balance_floor", C_NUMBER, offsetof(struct conf_modem, balance_floor), 16, 0, 15,
+     "broadcasts pause below this balance"},
+    {"balance_interval", C_INT, offsetof(struct conf_modem, balance_interval), sizeof(int), 60,
+     604800, "seconds between two balance checks"},
 };
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -116,6 +139,10 @@ void conf_defaults(struct conf *c)
     c->multipart_timeout = 600;
     c->max_attempts = 5;
     c->max_backoff = 600;
+    c->loop_guard = 1;
+    c->max_replies_hour = 10;
+    c->max_replies_day = 50;
+    c->retention_days = 90;
     snprintf(c->alerts_dir, sizeof(c->alerts_dir), "var/alerts");
     modem_dummy(&c->modems[0]);
     c->nmodems = 1;
@@ -186,6 +213,41 @@ static int apply(const struct setting *s, const config_setting_t *m, const char 
              m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0)) {
             conf_errs_add(errs, file, line, "'%s' must look like \"21:00-07:00\" (got \"%s\")",
                           s->name, v);
+            return -1;
+        }
+        snprintf(field, s->size, "%s", v);
+        return 0;
+    }
+    case C_BOOL:
+        if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
+            conf_errs_add(errs, file, line, "'%s' must be true or false (%s)", s->name, s->help);
+            return -1;
+        }
+        *(int *)field = config_setting_get_bool(m);
+        return 0;
+    case C_REGEX: {
+        regex_t re;
+        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
+        if (v[0] == '\0' || strlen(v) >= s->size || regcomp(&re, v, REG_EXTENDED) != 0) {
+            conf_errs_add(errs, file, line, "'%s' must be a valid extended regular expression (%s)",
+                          s->name, s->help);
+            return -1;
+        }
+        if (re.re_nsub < 1) {
+            regfree(&re);
+            conf_errs_add(errs, file, line, "'%s' needs a group ( ) around the amount", s->name);
+            return -1;
+        }
+        regfree(&re);
+        snprintf(field, s->size, "%s", v);
+        return 0;
+    }
+    case C_NUMBER: {
+        char *end;
+        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
+        if (v[0] == '\0' || strlen(v) >= s->size || (strtod(v, &end), *end != '\0')) {
+            conf_errs_add(errs, file, line, "'%s' must be a number in quotes, e.g. \"5.00\" (%s)",
+                          s->name, s->help);
             return -1;
         }
         snprintf(field, s->size, "%s", v);
@@ -267,6 +329,7 @@ static void load_modems(const config_setting_t *list, struct conf *c, struct con
         memset(m, 0, sizeof(*m));
         snprintf(m->connection, sizeof(m->connection), "at");
         m->send_rate = 10; /* a real SIM: stay well under what operators flag as spam */
+        m->balance_interval = 21600;
         apply_group(g, modem_settings, NELEMS(modem_settings), "modem setting", c->file, (char *)m,
                     errs);
         if (m->name[0] == '\0')

@@ -28,6 +28,11 @@ struct conf_modem {
     int section;            /* ... its [gammu] section (0) or [gammuN] */
     int send_rate;          /* messages a minute; 0 = no limit */
     char pin[16];           /* entered if the SIM asks for it */
+    int daily_parts;        /* SMS parts a day before broadcasts pause; 0 = no budget */
+    char balance_ussd[32];  /* USSD code that reads the airtime balance ("*100#"), "" none */
+    char balance_pattern[96]; /* extended regex; its first group is the amount */
+    char balance_floor[16]; /* broadcasts pause below this balance */
+    int balance_interval;   /* seconds between two balance checks */
 };
 
 #define CONF_MAX_OPERATORS 16
@@ -52,6 +57,12 @@ struct conf {
     char alerts_dir[PATH_MAX]; /* alert files dropped here are queued once each */
     char quiet_hours[16];      /* "21:00-07:00": no broadcasts then; "" for none */
     char part_cost[32];        /* "0.05 USD": what one SMS part costs, for estimates */
+    int answer_alphanumeric;   /* answer senders with letters in their "number" (0: never) */
+    int answer_short_codes;    /* answer short codes such as 2910 (0: never) */
+    int loop_guard;            /* mute numbers that behave like auto-responders */
+    int max_replies_hour;      /* answers to one number an hour, then one notice, then silence */
+    int max_replies_day;       /* the same a day */
+    int retention_days;        /* messages (texts and numbers) older than this are purged */
     struct conf_modem modems[CONF_MAX_MODEMS];
     int nmodems;
     struct conf_operator operators[CONF_MAX_OPERATORS];

@@ -1,0 +1,245 @@
+#include "db/guards.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/internal.h"
+#include "gateway/log.h"
+
+static const char sql_replies_since[] =
+    "SELECT count(*) FROM outbox WHERE recipient = ?1 AND created_at >= ?2 "
+    "AND kind IN ('reply', 'stop', 'notice')";
+static const char sql_notice_since[] =
+    "SELECT EXISTS (SELECT 1 FROM outbox WHERE recipient = ?1 AND created_at >= ?2 "
+    "AND kind = 'notice')";
+static const char sql_muted[] = "SELECT EXISTS (SELECT 1 FROM muted WHERE number = ?1 AND "
+                                "until > ?2)";
+static const char sql_mute[] =
+    "INSERT INTO muted(number, until, reason, at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO "
+    "UPDATE SET until = excluded.until, reason = excluded.reason, at = excluded.at";
+static const char sql_recent[] =
+    "SELECT received_at, text FROM inbox WHERE sender = ?1 ORDER BY id DESC LIMIT ?2";
+static const char sql_last_reply[] =
+    "SELECT coalesce(max(created_at), 0) FROM outbox WHERE recipient = ?1 AND created_at < ?2 "
+    "AND kind != 'broadcast'";
+static const char sql_parts_since[] =
+    "SELECT coalesce(sum(parts), 0) FROM outbox WHERE modem = ?1 AND state = 'sent' "
+    "AND sent_at >= ?2";
+static const char sql_balance[] =
+    "UPDATE modem_status SET balance = ?2, balance_at = ?3 WHERE name = ?1";
+static const char sql_paused[] = "UPDATE modem_status SET paused = ?2 WHERE name = ?1";
+static const char sql_demand[] =
+    "INSERT INTO demand(week, keyword, lang, src, dst, queries) VALUES (?1, ?2, ?3, ?4, ?5, 1) "
+    "ON CONFLICT(week, keyword, lang, src, dst) DO UPDATE SET queries = queries + 1";
+static const char sql_demand_each[] =
+    "SELECT week, keyword, lang, src, dst, queries FROM demand WHERE week >= ?1 "
+    "ORDER BY week, keyword, lang, src, dst";
+/* The purge, in the order foreign keys need: replies before the messages they answer. */
+static const char sql_purge_outbox[] =
+    "DELETE FROM outbox WHERE created_at < ?1 AND state IN ('sent', 'failed')";
+static const char sql_purge_inbox[] =
+    "DELETE FROM inbox WHERE received_at < ?1 AND state != 'received' AND id NOT IN "
+    "(SELECT inbox_id FROM outbox WHERE inbox_id IS NOT NULL) AND id NOT IN (SELECT inbox_id "
+    "FROM consent WHERE inbox_id IS NOT NULL)";
+static const char sql_purge_parts[] =
+    "DELETE FROM inbox_part WHERE received_at < ?1 AND assembled = 1";
+static const char sql_purge_consent[] =
+    "DELETE FROM consent WHERE at < ?1 AND number NOT IN (SELECT number FROM subscription) "
+    "AND number NOT IN (SELECT number FROM subscriber WHERE stopped = 1)";
+static const char sql_purge_subscriber[] =
+    "DELETE FROM subscriber WHERE stopped = 0 AND updated_at < ?1 AND number NOT IN "
+    "(SELECT number FROM subscription)";
+static const char sql_purge_pins[] = "DELETE FROM pin_attempt WHERE at < ?1";
+static const char sql_purge_pending[] = "DELETE FROM alert_pending WHERE expires_at < ?2";
+static const char sql_purge_muted[] = "DELETE FROM muted WHERE until < ?2";
+
+/* Binds number and a time, returns the single integer the statement gives. */
+static long count2(db *d, const char *sql, const char *number, int64_t t)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql);
+    long v = -1;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, t);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return v;
+}
+
+int db_replies_since(db *d, const char *number, int64_t since)
+{
+    return (int)count2(d, sql_replies_since, number, since);
+}
+
+int db_notice_since(db *d, const char *number, int64_t since)
+{
+    return (int)count2(d, sql_notice_since, number, since);
+}
+
+int db_muted(db *d, const char *number, int64_t now)
+{
+    return (int)count2(d, sql_muted, number, now);
+}
+
+int64_t db_last_reply_at(db *d, const char *number, int64_t before)
+{
+    long v = count2(d, sql_last_reply, number, before);
+    return v < 0 ? 0 : v;
+}
+
+long db_parts_sent_since(db *d, const char *modem, int64_t since)
+{
+    return count2(d, sql_parts_since, modem, since);
+}
+
+int db_mute(db *d, const char *number, int64_t until, const char *reason, int64_t now)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_mute);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, until);
+    sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now);
+    return dbi_step_done(d, s);
+}
+
+int db_recent_from(db *d, const char *number, int n, struct db_recent *out)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_recent);
+    int k = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, n);
+    while (k < n && sqlite3_step(s) == SQLITE_ROW) {
+        out[k].received_at = sqlite3_column_int64(s, 0);
+        dbi_col_copy(s, 1, out[k].text, sizeof(out[k].text));
+        k++;
+    }
+    sqlite3_reset(s);
+    return k;
+}
+
+int db_modem_balance_put(db *d, const char *modem, double balance, int64_t at)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_balance);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, modem, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 2, balance);
+    sqlite3_bind_int64(s, 3, at);
+    return dbi_step_done(d, s);
+}
+
+int db_modem_paused_put(db *d, const char *modem, const char *reason)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_paused);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, modem, -1, SQLITE_STATIC);
+    dbi_bind_text(s, 2, reason);
+    return dbi_step_done(d, s);
+}
+
+int db_demand_count(db *d, int64_t at, const char *keyword, const char *lang, const char *src,
+                    const char *dst)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_demand);
+    time_t t = (time_t)at;
+    char week[16];
+    struct tm tm;
+
+    if (s == NULL)
+        return -1;
+    gmtime_r(&t, &tm);
+    strftime(week, sizeof(week), "%G-W%V", &tm);
+    sqlite3_bind_text(s, 1, week, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, keyword ? keyword : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, lang ? lang : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, src ? src : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, dst ? dst : "", -1, SQLITE_STATIC);
+    return dbi_step_done(d, s);
+}
+
+int db_demand_each(db *d, const char *since_week, db_demand_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_demand_each);
+    int n = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, since_week ? since_week : "", -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        n++;
+        if (cb(arg, (const char *)sqlite3_column_text(s, 0),
+               (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+               (const char *)sqlite3_column_text(s, 3), (const char *)sqlite3_column_text(s, 4),
+               (long)sqlite3_column_int64(s, 5)) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    return n;
+}
+
+struct purge_arg {
+    int64_t before, now;
+    struct db_purge_counts *c;
+};
+
+static long purge_one(db *d, const char *sql, int64_t before, int64_t now)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql);
+
+    if (s == NULL)
+        return -1;
+    /* Every purge statement names ?1, some ?2 too; binding both is harmless. */
+    sqlite3_bind_int64(s, 1, before);
+    if (sqlite3_bind_parameter_count(s) >= 2)
+        sqlite3_bind_int64(s, 2, now);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn);
+}
+
+static int purge_tx(db *d, void *arg)
+{
+    struct purge_arg *p = arg;
+    long n;
+
+    if ((p->c->outbox = purge_one(d, sql_purge_outbox, p->before, p->now)) < 0 ||
+        (p->c->consent = purge_one(d, sql_purge_consent, p->before, p->now)) < 0 ||
+        (p->c->inbox = purge_one(d, sql_purge_inbox, p->before, p->now)) < 0 ||
+        (p->c->parts = purge_one(d, sql_purge_parts, p->before, p->now)) < 0)
+        return -1;
+    p->c->other = 0;
+    if ((n = purge_one(d, sql_purge_subscriber, p->before, p->now)) < 0)
+        return -1;
+    p->c->other += n;
+    if ((n = purge_one(d, sql_purge_pins, p->before, p->now)) < 0)
+        return -1;
+    p->c->other += n;
+    if ((n = purge_one(d, sql_purge_pending, p->before, p->now)) < 0)
+        return -1;
+    p->c->other += n;
+    if ((n = purge_one(d, sql_purge_muted, p->before, p->now)) < 0)
+        return -1;
+    p->c->other += n;
+    return 0;
+}
+
+int db_purge(db *d, int64_t before, int64_t now, struct db_purge_counts *out)
+{
+    struct purge_arg p = {before, now, out};
+
+    memset(out, 0, sizeof(*out));
+    return dbi_in_tx(d, purge_tx, &p);
+}

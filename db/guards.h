@@ -1,0 +1,55 @@
+/*
+ * guards.h: the database side of what keeps the gateway honest about cost and privacy: how many
+ * answers a number got lately, numbers muted for looping, parts each modem sent today, airtime
+ * balances, demand statistics kept without numbers, and the purge of old messages.
+ * Returns follow db.h.
+ */
+#ifndef RL_DB_GUARDS_H
+#define RL_DB_GUARDS_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+
+/* Messages queued to number since t (answers, notices, STOP confirmations; not broadcasts). */
+int db_replies_since(db *d, const char *number, int64_t since);
+/* Whether a notice (kind 'notice') went to number since t: 1, 0, -1. */
+int db_notice_since(db *d, const char *number, int64_t since);
+
+/* 1 if number is muted at now, 0 if not, -1. */
+int db_muted(db *d, const char *number, int64_t now);
+int db_mute(db *d, const char *number, int64_t until, const char *reason, int64_t now);
+
+struct db_recent {
+    int64_t received_at;
+    char text[256];
+};
+/* The newest n messages from number, newest first. Returns how many. */
+int db_recent_from(db *d, const char *number, int n, struct db_recent *out);
+/* When the newest message to number was created (0 if never). */
+int64_t db_last_reply_at(db *d, const char *number, int64_t before);
+
+/* SMS parts modem sent since t. */
+long db_parts_sent_since(db *d, const char *modem, int64_t since);
+int db_modem_balance_put(db *d, const char *modem, double balance, int64_t at);
+int db_modem_paused_put(db *d, const char *modem, const char *reason);
+
+/* Adds one query to the demand statistics of its week (no number is kept). */
+int db_demand_count(db *d, int64_t at, const char *keyword, const char *lang, const char *src,
+                    const char *dst);
+typedef int (*db_demand_cb)(void *arg, const char *week, const char *keyword, const char *lang,
+                            const char *src, const char *dst, long queries);
+/* Every row from week since_week on ("" for all), in order. Returns how many. */
+int db_demand_each(db *d, const char *since_week, db_demand_cb cb, void *arg);
+
+struct db_purge_counts {
+    long inbox, outbox, parts, consent, other;
+};
+/*
+ * Deletes messages (texts and numbers) older than before, in one transaction. Numbers that said
+ * STOP stay known (or the STOP could not be honoured), and so does the consent of numbers that
+ * still follow a topic.
+ */
+int db_purge(db *d, int64_t before, int64_t now, struct db_purge_counts *out);
+
+#endif

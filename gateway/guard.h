@@ -1,0 +1,27 @@
+/*
+ * guard.h: whether to answer a message at all. An SMS gateway that answers everything can be
+ * turned into a cost: a bank's alphanumeric sender, a short code, another machine that answers
+ * every SMS (two auto-responders loop for ever), or one number texting all day. Checked before
+ * the query path, in this order:
+ *   1. senders with letters in their id, and short codes: never answered (configurable);
+ *   2. a number muted for looping: silence until the mute ends;
+ *   3. a loop (loop_guard): the same text five times in ten minutes, or three messages each
+ *      arriving within ten seconds of our answer: muted for a day, logged once;
+ *   4. caps: max_replies_hour and max_replies_day answers a number, then one polite notice,
+ *      then silence until the window passes.
+ */
+#ifndef RL_GW_GUARD_H
+#define RL_GW_GUARD_H
+
+#include <stdint.h>
+
+#include "conf/config.h"
+#include "db/db.h"
+
+enum gw_guard { GW_GUARD_ANSWER = 0, GW_GUARD_SILENT = 1, GW_GUARD_NOTICE = 2 };
+
+/* Decides for the message just stored from sender; *why says why not (a static string).
+ * Returns the verdict, or -1 on a database error (then answer). */
+int gw_guard(db *d, const struct conf *c, const char *sender, int64_t now, const char **why);
+
+#endif
