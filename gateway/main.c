@@ -50,7 +50,7 @@ static const struct command commands[] = {
      "each modem: connected, signal, network, queue, sent and failed today"},
     {"ask", cmd_ask, "ask [-c FILE] [--from NUMBER] [--lang xx] [-v] [TEXT...]",
      "answer TEXT as an SMS would be answered (no TEXT: each line of stdin)"},
-    {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|ecb] [PATH...]",
+    {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|rpw|ecb] [PATH...]",
      "validate content files and apply them in one transaction (no PATH: shipped content)"},
     {"check", cmd_check, "check [-c FILE] [PATH...]",
      "validate the configuration and content; print \"configuration OK\" or each problem"},
@@ -105,22 +105,71 @@ static db *open_db(const struct conf *c)
     return db_open(c->database);
 }
 
+/* The progress bar of a long import, drawn on stderr when it is a terminal. */
+struct progress {
+    double last; /* monotonic seconds of the last redraw */
+    int shown;
+};
+
+static double mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_draw(void *arg, const char *path, long done, long total)
+{
+    struct progress *p = arg;
+    const char *base = strrchr(path, '/');
+    double t = mono_now();
+    int pct = total > 0 ? (int)(done * 100 / total) : 0, i;
+
+    /* At most four redraws a second, and always the last one. */
+    if (p->shown && t - p->last < 0.25 && done < total)
+        return;
+    p->last = t;
+    p->shown = 1;
+    if (pct > 100)
+        pct = 100;
+    fputc('\r', stderr);
+    fputc('[', stderr);
+    for (i = 0; i < 40; i++)
+        fputc(i < pct * 40 / 100 ? '#' : ' ', stderr);
+    fprintf(stderr, "] %3d%% %.40s", pct, base ? base + 1 : path);
+    fflush(stderr);
+}
+
 static int run_import(db *d, const char *const *paths, int npaths, enum conf_format format,
                       int dry_run, int quiet)
 {
     struct conf_errs errs;
     struct import_stats st;
+    struct import_opts o;
+    struct progress bar = {0, 0};
     int rc;
 
+    memset(&o, 0, sizeof(o));
+    o.forced = format;
+    o.dry_run = dry_run;
+    if (!quiet && isatty(STDERR_FILENO)) {
+        o.progress = progress_draw;
+        o.arg = &bar;
+    }
     conf_errs_init(&errs);
-    rc = conf_import(d, paths, npaths, format, dry_run, &errs, &st);
+    rc = conf_import_opts(d, paths, npaths, &o, &errs, &st);
+    if (bar.shown)
+        fputs("\r\033[K", stderr);
     if (rc < 0) {
         conf_errs_print(&errs, stderr);
+        conf_import_summary(&st, stderr);
         fprintf(stderr, "remitline: import failed: %d problem%s; nothing was changed\n", errs.count,
                 errs.count == 1 ? "" : "s");
     } else if (!quiet) {
         printf("imported %d file%s (%d unchanged), %ld rows\n", st.files, st.files == 1 ? "" : "s",
                st.unchanged, st.rows);
+        conf_import_summary(&st, stdout);
     }
     conf_errs_free(&errs);
     return rc;
@@ -277,8 +326,9 @@ static int cmd_import(int argc, char **argv)
             conf_path = optarg;
             break;
         case 'F':
-            if (conf_format_parse(optarg, &format) < 0 || format == CONF_FORMAT_RPW) {
-                fprintf(stderr, "remitline: unknown format '%s' (content, rpw-corridors, ecb)\n",
+            if (conf_format_parse(optarg, &format) < 0) {
+                fprintf(stderr,
+                        "remitline: unknown format '%s' (content, rpw-corridors, rpw, ecb)\n",
                         optarg);
                 return 2;
             }
