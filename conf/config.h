@@ -41,6 +41,8 @@ struct conf {
     int multipart_timeout;   /* seconds to wait for the rest of a concatenated SMS */
     int max_attempts;        /* sends of one message before it is set aside as failed */
     int max_backoff;         /* seconds, the longest wait between two attempts */
+    int max_age_rates;       /* days an exchange rate may be old before replies say so */
+    int max_age_fees;        /* days a price (from the end of its quarter) may be old */
     struct conf_modem modems[CONF_MAX_MODEMS];
     int nmodems;
 };

@@ -28,7 +28,7 @@ struct daemon {
 struct settings {
     char database[PATH_MAX];
     char default_lang[8];
-    int max_parts, poll_ms, max_attempts, max_backoff;
+    int max_parts, poll_ms, max_attempts, max_backoff, max_age_rates, max_age_fees;
 };
 
 struct modem {
@@ -62,6 +62,8 @@ static void snapshot(struct daemon *dm, struct settings *s)
     s->poll_ms = dm->conf.poll_ms;
     s->max_attempts = dm->conf.max_attempts;
     s->max_backoff = dm->conf.max_backoff;
+    s->max_age_rates = dm->conf.max_age_rates;
+    s->max_age_fees = dm->conf.max_age_fees;
     pthread_mutex_unlock(&dm->lock);
 }
 
@@ -148,6 +150,8 @@ static int handlers_ready(struct modem *m, const struct settings *s)
     handler_close(m->h);
     o.default_lang = s->default_lang;
     o.max_parts = s->max_parts;
+    o.max_age_rates = s->max_age_rates;
+    o.max_age_fees = s->max_age_fees;
     m->h = handler_open(m->d, &o);
     m->generation = gen;
     return m->h ? 0 : -1;

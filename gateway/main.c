@@ -259,6 +259,8 @@ static int cmd_ask(int argc, char **argv)
         goto out;
     ho.default_lang = c.default_lang;
     ho.max_parts = c.max_parts;
+    ho.max_age_rates = c.max_age_rates;
+    ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
     memset(&q, 0, sizeof(q));
