@@ -1,7 +1,11 @@
 /* The World Bank RPW firm-level importer, on synthetic files in both layouts. */
 #include "testutil.h"
 
-#define RPW_DIR RL_FIXTURES "/rpw"
+#include "handlers/handler.h"
+
+#define RPW_DIR  RL_FIXTURES "/rpw"
+#define NOV_2026 ((time_t)1795737600) /* 2026-11-27 00:00 UTC */
+#define JAN_2021 ((time_t)1610668800) /* 2021-01-15 00:00 UTC */
 
 static int import_one(db *d, const char *path, enum conf_format forced, struct conf_errs *errs,
                       struct import_stats *st)
@@ -236,6 +240,113 @@ static void test_two_files_share_live(void **state)
     db_close(d);
 }
 
+/* Answers text over the synthetic world plus current.csv, at time now. */
+static void answer(const char *text, time_t now, char *out, size_t outsz)
+{
+    struct handler_opts o = {"en", 3, 0, 0};
+    struct handler_query q = {text, NULL, NULL, now};
+    struct handler_reply r;
+    db *d = world_with(RPW_DIR "/current.csv");
+    handler_ctx *h = handler_open(d, &o);
+
+    assert_non_null(h);
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    snprintf(out, outsz, "%s", r.text);
+    handler_close(h);
+    db_close(d);
+}
+
+static void assert_has(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle) == NULL)
+        fail_msg("expected \"%s\" in \"%s\"", needle, hay);
+}
+
+static void test_fee_nearer_quote_says_which(void **state)
+{
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    answer("FEE USA MEX 300", JAN_2021, out, sizeof(out));
+    assert_has(out, "USD300 (USD200 quotes)");
+    assert_has(out, "1)Promo Pay -1.5%");
+    assert_has(out, "2)Acme Transfer 3.0%");
+    answer("FEE USA MEX 450", JAN_2021, out, sizeof(out));
+    assert_has(out, "USD450 (USD500 quotes)");
+    assert_has(out, "1)Acme Transfer 2.1%");
+    assert_has(out, "2)Banco Uno 4.5%");
+    /* What arrives, at the best known cost: 450 less 2.1% at 22/1.10 = 20 MXN per USD. */
+    assert_has(out, "MXN8811");
+    assert_null(strstr(out, "old data"));
+}
+
+static void test_fee_shows_fees_when_they_fit(void **state)
+{
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    answer("FEE USA PHL 200", JAN_2021, out, sizeof(out));
+    /* The world's survey quotes have no denomination; the firm-level one is USD 200. */
+    assert_has(out, "(USD200 quotes)");
+    assert_has(out, "1)Alpha Remit 2.0%");
+}
+
+static void test_opaque_never_first(void **state)
+{
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    /* Opaco's fee alone is 0.5%, but its FX margin is not disclosed: it is never first, and
+     * where it is shown the reply says so. */
+    answer("FEE USA MEX", JAN_2021, out, sizeof(out));
+    assert_has(out, "1)Promo Pay");
+    assert_null(strstr(out, "1)Opaco"));
+    if (strstr(out, "Opaco") != NULL)
+        assert_has(out, "FX cost not disclosed");
+}
+
+static void test_stale_marker(void **state)
+{
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    answer("FEE USA MEX 300", NOV_2026, out, sizeof(out));
+    assert_has(out, "(old data: 2020Q3)");
+    answer("FEE USA MEX 300", JAN_2021, out, sizeof(out));
+    assert_null(strstr(out, "old data"));
+}
+
+static void test_period_end(void **state)
+{
+    time_t t;
+
+    (void)state;
+    assert_int_equal(handler_period_end("2020Q3", &t), 0);
+    assert_int_equal(t, (time_t)1601510400); /* 2020-10-01 */
+    assert_int_equal(handler_period_end("2020Q4", &t), 0);
+    assert_int_equal(t, (time_t)1609459200); /* 2021-01-01 */
+    assert_int_equal(handler_period_end("2026-04-13", &t), 0);
+    assert_int_equal(t, (time_t)1776124800); /* 2026-04-14 */
+    assert_int_equal(handler_period_end("soon", &t), -1);
+    assert_int_equal(handler_is_stale("2026-04-13", (time_t)1776124800 + 7 * 86400, 7), 0);
+    assert_int_equal(handler_is_stale("2026-04-13", (time_t)1776124800 + 7 * 86400 + 1, 7), 1);
+    assert_int_equal(handler_is_stale("2020Q3", 0, 7), 0);
+}
+
+static void test_trend(void **state)
+{
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    answer("FEE USA MEX TREND", JAN_2021, out, sizeof(out));
+    assert_has(out, "5.0% in 2019Q3 -> 3.5% in 2020Q3");
+    answer("fee usa philippines trend", JAN_2021, out, sizeof(out));
+    assert_has(out, "No earlier quarters");
+    /* The word is a modifier, never the keyword: alone with places it is still a fee query. */
+    answer("USA MEX TREND", JAN_2021, out, sizeof(out));
+    assert_has(out, "in 2019Q3");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +358,12 @@ int main(void)
         cmocka_unit_test(test_broken_file_rejected_whole),
         cmocka_unit_test(test_file_of_no_usable_row_rejected),
         cmocka_unit_test(test_two_files_share_live),
+        cmocka_unit_test(test_fee_nearer_quote_says_which),
+        cmocka_unit_test(test_fee_shows_fees_when_they_fit),
+        cmocka_unit_test(test_opaque_never_first),
+        cmocka_unit_test(test_stale_marker),
+        cmocka_unit_test(test_period_end),
+        cmocka_unit_test(test_trend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
