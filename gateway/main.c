@@ -36,6 +36,7 @@ static int cmd_phone(int argc, char **argv);
 static int cmd_log(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
+static int cmd_sources(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -52,6 +53,8 @@ static const struct command commands[] = {
      "answer TEXT as an SMS would be answered (no TEXT: each line of stdin)"},
     {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|rpw|ecb] [PATH...]",
      "validate content files and apply them in one transaction (no PATH: shipped content)"},
+    {"sources", cmd_sources, "sources [-c FILE] [--json]",
+     "every loaded source: its file, the dates of its data, its rows, and whether it is old"},
     {"check", cmd_check, "check [-c FILE] [PATH...]",
      "validate the configuration and content; print \"configuration OK\" or each problem"},
     {"version", cmd_version, "version", "print the version"},
@@ -728,6 +731,109 @@ static int print_status(void *arg, const struct db_modem_report *r)
     return 0;
 }
 
+/* Which sources are past their maximum age: rates by max_age_rates, prices by max_age_fees.
+ * Rates defined in content files are fixed parities (the CFA francs since 1999): never old. */
+struct source_walk {
+    const struct conf *c;
+    time_t now;
+    int json, n, stale_only;
+};
+
+static int source_stale(const struct source_walk *w, const struct db_source_info *s)
+{
+    if (strcmp(s->kind, "fees") == 0)
+        return handler_is_stale(s->newest, w->now, w->c->max_age_fees);
+    if (strcmp(s->kind, "rates") == 0 && strcmp(s->format, "content") != 0)
+        return handler_is_stale(s->newest, w->now, w->c->max_age_rates);
+    return 0;
+}
+
+static int print_source(void *arg, const struct db_source_info *s)
+{
+    struct source_walk *w = arg;
+    int stale = source_stale(w, s);
+
+    if (w->stale_only && !stale)
+        return 0;
+    if (w->json) {
+        printf("%s{\"key\":", w->n ? ",\n " : "[");
+        json_str(stdout, s->key);
+        printf(",\"short\":");
+        json_str(stdout, s->short_name);
+        printf(",\"name\":");
+        json_str(stdout, s->name);
+        printf(",\"file\":");
+        json_str(stdout, s->path);
+        printf(",\"format\":");
+        json_str(stdout, s->format);
+        printf(",\"kind\":");
+        json_str(stdout, s->kind);
+        printf(",\"oldest\":");
+        json_str(stdout, s->oldest);
+        printf(",\"newest\":");
+        json_str(stdout, s->newest);
+        printf(",\"imported\":");
+        json_str(stdout, s->imported_at);
+        printf(",\"rows\":%ld,\"stale\":%s}", s->rows, stale ? "true" : "false");
+    } else if (w->stale_only) {
+        if (w->n == 0)
+            printf("\nstale sources (older than max_age_fees = %d or max_age_rates = %d days):\n",
+                   w->c->max_age_fees, w->c->max_age_rates);
+        printf("  %-20s %-6s newest %-10s  %s\n", s->key, s->kind, s->newest, s->path);
+    } else {
+        if (w->n == 0)
+            printf("%-20s %-6s %-6s %-10s %-10s %8s %-5s %s\n", "SOURCE", "SHORT", "KIND", "OLDEST",
+                   "NEWEST", "ROWS", "OLD", "FILE");
+        printf("%-20s %-6s %-6s %-10s %-10s %8ld %-5s %s\n", s->key, s->short_name,
+               s->kind[0] ? s->kind : "-", s->oldest[0] ? s->oldest : "-",
+               s->newest[0] ? s->newest : "-", s->rows, stale ? "yes" : "no",
+               s->path[0] ? s->path : "-");
+    }
+    w->n++;
+    return 0;
+}
+
+static int cmd_sources(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct source_walk w;
+    const char *conf_path = NULL;
+    struct conf c;
+    int ch, rc;
+    db *d;
+
+    memset(&w, 0, sizeof(w));
+    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'j':
+            w.json = 1;
+            break;
+        default:
+            return usage_error("sources");
+        }
+    }
+    if (optind < argc)
+        return usage_error("sources");
+    if (load_conf(conf_path, &c) < 0 || (d = open_content_db(&c)) == NULL)
+        return 1;
+    w.c = &c;
+    w.now = time(NULL);
+    rc = db_sources_each(d, print_source, &w);
+    if (w.json)
+        printf("%s]\n", w.n ? "\n" : "[");
+    else if (w.n == 0)
+        printf("no source loaded: run `remitline import`\n");
+    db_close(d);
+    return rc < 0 ? 1 : 0;
+}
+
 static int cmd_status(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -765,6 +871,15 @@ static int cmd_status(int argc, char **argv)
         printf("%s]\n", o.n ? "\n" : "[");
     else if (o.n == 0)
         printf("no modem has reported yet: is `remitline run` running?\n");
+    if (!o.json) {
+        /* Content that replies now mark as old data. */
+        struct source_walk w;
+        memset(&w, 0, sizeof(w));
+        w.c = &c;
+        w.now = now;
+        w.stale_only = 1;
+        db_sources_each(d, print_source, &w);
+    }
     db_close(d);
     return 0;
 }
