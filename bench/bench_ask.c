@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     int rounds = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 20000;
     struct conf_errs errs;
     struct import_stats st;
-    struct handler_opts ho = {"en", 3};
+    struct handler_opts ho = {"en", 3, 0, 0};
     struct handler_reply reply;
     struct parse_result pr;
     double *samples, t0, total;

@@ -57,6 +57,10 @@ static const struct setting settings[] = {
      "answers to one number in a day before one notice and silence"},
     {"retention_days", C_INT, offsetof(struct conf, retention_days), sizeof(int), 1, 3650,
      "days messages (texts and numbers) are kept"},
+    {"max_age_rates", C_INT, offsetof(struct conf, max_age_rates), sizeof(int), 1, 3650,
+     "days an exchange rate may be old before replies mark it \"old data\""},
+    {"max_age_fees", C_INT, offsetof(struct conf, max_age_fees), sizeof(int), 1, 3650,
+     "days a price may be old (from the end of its quarter) before replies mark it"},
 };
 
 static const struct setting modem_settings[] = {
@@ -144,6 +148,8 @@ void conf_defaults(struct conf *c)
     c->max_replies_day = 50;
     c->retention_days = 90;
     snprintf(c->alerts_dir, sizeof(c->alerts_dir), "var/alerts");
+    c->max_age_rates = 7;
+    c->max_age_fees = 365;
     modem_dummy(&c->modems[0]);
     c->nmodems = 1;
 }
@@ -453,7 +459,8 @@ void conf_print(const struct conf *c, FILE *fp)
             levels[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1]);
     fprintf(fp, "poll_interval_ms = %d;\nmultipart_timeout = %d;\nmax_attempts = %d;\n", c->poll_ms,
             c->multipart_timeout, c->max_attempts);
-    fprintf(fp, "max_backoff = %d;\nmodems = (\n", c->max_backoff);
+    fprintf(fp, "max_backoff = %d;\nmax_age_rates = %d;\nmax_age_fees = %d;\nmodems = (\n",
+            c->max_backoff, c->max_age_rates, c->max_age_fees);
     for (i = 0; i < c->nmodems; i++) {
         const struct conf_modem *m = &c->modems[i];
         fprintf(fp, "  { name = \"%s\"; ", m->name);

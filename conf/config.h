@@ -20,19 +20,19 @@
 
 /* One GSM modem (or Gammu's dummy phone), driven through libGammu. */
 struct conf_modem {
-    char name[32];          /* in logs and `remitline status` */
-    char device[PATH_MAX];  /* /dev/serial/by-id/..., or the dummy phone's directory */
-    char connection[32];    /* at, at115200, none (dummy) ... as Gammu names them */
-    char model[32];         /* "" (auto), dummy ... */
-    char gammurc[PATH_MAX]; /* or take device/connection/model from this gammurc ... */
-    int section;            /* ... its [gammu] section (0) or [gammuN] */
-    int send_rate;          /* messages a minute; 0 = no limit */
-    char pin[16];           /* entered if the SIM asks for it */
-    int daily_parts;        /* SMS parts a day before broadcasts pause; 0 = no budget */
-    char balance_ussd[32];  /* USSD code that reads the airtime balance ("*100#"), "" none */
+    char name[32];            /* in logs and `remitline status` */
+    char device[PATH_MAX];    /* /dev/serial/by-id/..., or the dummy phone's directory */
+    char connection[32];      /* at, at115200, none (dummy) ... as Gammu names them */
+    char model[32];           /* "" (auto), dummy ... */
+    char gammurc[PATH_MAX];   /* or take device/connection/model from this gammurc ... */
+    int section;              /* ... its [gammu] section (0) or [gammuN] */
+    int send_rate;            /* messages a minute; 0 = no limit */
+    char pin[16];             /* entered if the SIM asks for it */
+    int daily_parts;          /* SMS parts a day before broadcasts pause; 0 = no budget */
+    char balance_ussd[32];    /* USSD code that reads the airtime balance ("*100#"), "" none */
     char balance_pattern[96]; /* extended regex; its first group is the amount */
-    char balance_floor[16]; /* broadcasts pause below this balance */
-    int balance_interval;   /* seconds between two balance checks */
+    char balance_floor[16];   /* broadcasts pause below this balance */
+    int balance_interval;     /* seconds between two balance checks */
 };
 
 #define CONF_MAX_OPERATORS 16
@@ -63,6 +63,8 @@ struct conf {
     int max_replies_hour;      /* answers to one number an hour, then one notice, then silence */
     int max_replies_day;       /* the same a day */
     int retention_days;        /* messages (texts and numbers) older than this are purged */
+    int max_age_rates;         /* days an exchange rate may be old before replies say so */
+    int max_age_fees;          /* days a price (from the end of its quarter) may be old */
     struct conf_modem modems[CONF_MAX_MODEMS];
     int nmodems;
     struct conf_operator operators[CONF_MAX_OPERATORS];

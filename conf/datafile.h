@@ -83,4 +83,68 @@ struct ecb_rate {
 int conf_ecb_read(const char *path, int (*cb)(void *arg, const struct ecb_rate *r), void *arg,
                   struct conf_errs *errs);
 
+/* Why a firm-level row was skipped. The summary counts each; the first few are shown with
+ * their line numbers. */
+enum rpw_skip {
+    RPW_SKIP_CSV,         /* unreadable CSV row: unterminated quote, too long */
+    RPW_SKIP_FIELDS,      /* fewer fields than the header */
+    RPW_SKIP_PERIOD,      /* period not like 2016_2Q */
+    RPW_SKIP_CODE,        /* source or destination code not an ISO3 code */
+    RPW_SKIP_COUNTRY,     /* a country the content does not define (the importer decides) */
+    RPW_SKIP_FIRM,        /* no firm name */
+    RPW_SKIP_NUMBER,      /* a number that does not parse */
+    RPW_SKIP_TRANSPARENT, /* transparent neither yes nor no */
+    RPW_SKIP_NO_PRICE,    /* neither the USD 200 nor the USD 500 quote is complete */
+    RPW_SKIP_IMPLAUSIBLE, /* total cost outside -100..100 %, or a negative fee or amount */
+    RPW_SKIP__COUNT
+};
+
+/* "bad period" ...: a short reason for the summary; static. */
+const char *conf_rpw_skip_name(enum rpw_skip why);
+
+/* One of a row's two quotes: cc1 (USD 200) or cc2 (USD 500). */
+struct rpw_cc {
+    int has;       /* 0: no usable quote in this row for the denomination */
+    double denom;  /* 200 or 500, from "ccN denomination amount" when given */
+    double amount; /* in the sender's currency (lcu) */
+    char ccy[4];   /* lcu code */
+    double fee;    /* lcu */
+    int has_fee;
+    double margin;    /* %; may be negative (promotions) */
+    int has_margin;   /* 0 when transparent = no or the cell holds no data */
+    double total_pct; /* fee/amount*100 + margin; with no margin, the fee's share only */
+};
+
+struct rpw_firm_row {
+    long line;
+    char period[8]; /* "2016Q2" */
+    char src_iso3[4], dst_iso3[4];
+    const char *firm, *firm_type, *speed, *pickup; /* borrowed, valid during the callback */
+    char product[96];                              /* product, or instrument/access/pickup */
+    int transparent;
+    struct rpw_cc cc[2];
+};
+
+struct rpw_firm_cbs {
+    /* Each good row. Return 0 to go on, -1 to stop (the reader then returns -1). */
+    int (*row)(void *arg, const struct rpw_firm_row *r);
+    /* Each skipped row, with a reason and a detail for the operator ("column 'cc1 lcu fee'"). */
+    void (*skip)(void *arg, long line, enum rpw_skip why, const char *detail);
+    /* Progress, now and then: bytes read of the file's total. May be NULL. */
+    void (*progress)(void *arg, long done, long total);
+    void *arg;
+};
+
+/*
+ * Streams the World Bank RPW firm-level dataset as exported to CSV, current layout (from Q2
+ * 2016) or older one (product, pick-up method), header names matched ignoring case and runs of
+ * spaces. Required columns: period, source_code, destination_code, firm, transparent and the
+ * cc1 lcu amount, lcu code, lcu fee, fx margin and total cost % columns (cc2 is used when all
+ * of its columns are present); a missing one, or a file that cannot be read or has no header,
+ * is added to errs and the reader returns -1 (the file is rejected whole). A malformed row is
+ * handed to cbs->skip and reading goes on. ".." and empty cells hold no data; numbers stored as
+ * text (" 12.5 ", "1,000.00", "3.2%") are numbers. Returns the number of rows delivered.
+ */
+long conf_rpw_firms_read(const char *path, const struct rpw_firm_cbs *cbs, struct conf_errs *errs);
+
 #endif

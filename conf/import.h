@@ -8,7 +8,9 @@
  *      a changed one loses the rows it gave before;
  *   2. reads the libconfig content files in passes (sources and languages, countries, providers,
  *      then quotes, rates and guides), so a file may refer to what another defines;
- *   3. reads the public data files (World Bank RPW corridor averages, ECB rates);
+ *   3. reads the public data files (World Bank RPW corridor averages and firm-level prices, ECB
+ *      rates); in a firm-level file a malformed row is skipped and counted in import_stats,
+ *      while a malformed file (missing columns, unreadable, no usable row) is an error;
  *   4. checks every cross reference.
  * Any problem is added to errs as "file:line: what is wrong", and then the transaction is rolled
  * back: the content imported before stays live. Nothing is written on success either when
@@ -21,11 +23,28 @@
 #include "conf/errs.h"
 #include "db/db.h"
 
+#define IMPORT_MAX_SKIP_MSGS 20
+
 struct import_stats {
     int files;     /* files read */
     int unchanged; /* files skipped because their bytes had not changed */
     long rows;     /* rows written */
-    long skipped;  /* rows of public data files left out, each logged with its reason */
+    /* Firm-level (RPW) files: data rows read, imported and skipped, the count of skips per
+     * reason (enum rpw_skip), and the first few as "file:line: reason (detail)". A skipped row
+     * is not an error: the rest of the file is imported. */
+    long read, imported, skipped;
+    long left_out; /* corridor rows naming a country code not in countries.conf, each logged */
+    long skip_why[RPW_SKIP__COUNT];
+    int nskip_msgs;
+    char skip_msg[IMPORT_MAX_SKIP_MSGS][200];
+};
+
+struct import_opts {
+    enum conf_format forced; /* CONF_FORMAT_UNKNOWN: detect each file's format */
+    int dry_run;
+    /* Called now and then while a large data file is read (bytes done of total); may be NULL. */
+    void (*progress)(void *arg, const char *path, long done, long total);
+    void *arg;
 };
 
 /*
@@ -35,5 +54,11 @@ struct import_stats {
  */
 int conf_import(db *d, const char *const *paths, int npaths, enum conf_format forced, int dry_run,
                 struct conf_errs *errs, struct import_stats *st);
+/* The same with a progress callback. */
+int conf_import_opts(db *d, const char *const *paths, int npaths, const struct import_opts *o,
+                     struct conf_errs *errs, struct import_stats *st);
+/* Prints the firm-level summary (rows read, imported, skipped by reason, the first skipped rows)
+ * to fp; nothing when no firm-level file was read. */
+void conf_import_summary(const struct import_stats *st, FILE *fp);
 
 #endif

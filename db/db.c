@@ -51,6 +51,12 @@ enum stmt_id {
     S_GUIDE_GET,
     S_GUIDE_TOPIC_FIND,
     S_COUNTS,
+    S_FIRM_UNLIVE,
+    S_FIRM_RELIVE,
+    S_FIRM_DENOM_KNOWN,
+    S_TREND_AVG,
+    S_TREND_FIRMS,
+    S_SOURCES_EACH,
     S__COUNT
 };
 
@@ -87,8 +93,9 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_PROVIDER_PUT] = "INSERT INTO provider(key, name, type, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_PROVIDER_FIND] = "SELECT id FROM provider WHERE key = ?1",
     [S_QUOTE_PUT] = "INSERT INTO quote(src, dst, provider_id, amount, amount_ccy, fee, fx_margin, "
-                    "total_pct, speed, method, period, live, source_id, file_id) VALUES "
-                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    "total_pct, speed, method, period, live, source_id, file_id, denom, firm, "
+                    "product) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                    "?14, ?15, ?16, ?17)",
     [S_RATE_PUT] = "INSERT INTO rate(base, quote, rate, as_of, source_id, file_id) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_GUIDE_PUT] = "INSERT INTO guide(country, topic, lang, text, checked, source_id, file_id) "
@@ -102,14 +109,18 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_COUNTRIES_EACH] = "SELECT iso2, iso3, currency, dial FROM country ORDER BY iso2",
     [S_COUNTRY_NAME] = "SELECT name FROM country_name WHERE iso2 = ?1 AND primary_name = 1 "
                        "AND lang IN (?2, 'en') ORDER BY lang = ?2 DESC LIMIT 1",
+    /* One row per provider, its best product: SQLite takes the bare columns from the row that
+     * gives min(k), and k puts every quote whose margin is unknown after the known ones. */
     [S_QUOTES_CHEAPEST] =
         "SELECT p.name, p.type, q.amount, q.amount_ccy, q.fee, q.fx_margin, q.total_pct, "
-        "q.speed, q.method, q.period, s.short FROM quote q JOIN provider p ON p.id = "
-        "q.provider_id JOIN source s ON s.id = q.source_id WHERE q.src = ?1 AND q.dst = ?2 "
-        "AND q.live = 1 ORDER BY q.fx_margin IS NULL, q.total_pct, p.name LIMIT ?3",
+        "q.speed, q.method, q.period, s.short, q.denom, "
+        "min((q.fx_margin IS NULL) * 1000 + q.total_pct) AS k FROM quote q JOIN provider p "
+        "ON p.id = q.provider_id JOIN source s ON s.id = q.source_id WHERE q.src = ?1 AND "
+        "q.dst = ?2 AND q.live = 1 AND (q.denom IS NULL OR q.denom = ?4) "
+        "GROUP BY q.provider_id ORDER BY k, p.name LIMIT ?3",
     [S_CORRIDOR_AVG] =
         "SELECT '', '', q.amount, q.amount_ccy, q.fee, q.fx_margin, q.total_pct, q.speed, "
-        "q.method, q.period, s.short FROM quote q JOIN source s ON s.id = q.source_id "
+        "q.method, q.period, s.short, q.denom FROM quote q JOIN source s ON s.id = q.source_id "
         "WHERE q.src = ?1 AND q.dst = ?2 AND q.provider_id IS NULL AND q.live = 1 "
         "ORDER BY q.period DESC LIMIT 1",
     [S_CORRIDOR_KNOWN] = "SELECT EXISTS (SELECT 1 FROM quote WHERE src = ?1 AND dst = ?2)",
@@ -132,6 +143,31 @@ static const char *const stmt_sql[S__COUNT] = {
                  "(SELECT count(*) FROM quote WHERE live = 1), (SELECT count(*) FROM rate), "
                  "(SELECT count(*) FROM guide), (SELECT count(*) FROM lang), "
                  "(SELECT count(*) FROM content_file)",
+    [S_FIRM_UNLIVE] = "UPDATE quote SET live = 0 WHERE firm IS NOT NULL AND live = 1",
+    [S_FIRM_RELIVE] =
+        "UPDATE quote SET live = 1 WHERE id IN (SELECT id FROM (SELECT id, period, max(period) "
+        "OVER (PARTITION BY firm, src, dst, product, denom) AS latest FROM quote "
+        "WHERE firm IS NOT NULL) WHERE period = latest)",
+    [S_FIRM_DENOM_KNOWN] = "SELECT EXISTS (SELECT 1 FROM quote WHERE src = ?1 AND dst = ?2 AND "
+                           "live = 1 AND firm IS NOT NULL AND denom = ?3)",
+    [S_TREND_AVG] = "SELECT q.period, avg(q.total_pct), min(s.short) FROM quote q JOIN source s "
+                    "ON s.id = q.source_id WHERE q.src = ?1 AND q.dst = ?2 AND "
+                    "q.provider_id IS NULL GROUP BY q.period ORDER BY q.period DESC LIMIT ?3",
+    [S_TREND_FIRMS] = "SELECT q.period, avg(q.total_pct), min(s.short) FROM quote q JOIN source "
+                      "s ON s.id = q.source_id WHERE q.src = ?1 AND q.dst = ?2 AND "
+                      "q.firm IS NOT NULL AND q.denom = 200 AND q.fx_margin IS NOT NULL "
+                      "GROUP BY q.period ORDER BY q.period DESC LIMIT ?3",
+    /* One pass over each content table, not one per source. */
+    [S_SOURCES_EACH] =
+        "WITH qs AS (SELECT source_id id, count(*) n, min(period) lo, max(period) hi FROM quote "
+        "GROUP BY source_id), rs AS (SELECT source_id id, count(*) n, min(as_of) lo, "
+        "max(as_of) hi FROM rate GROUP BY source_id), gs AS (SELECT source_id id, count(*) n, "
+        "min(checked) lo, max(checked) hi FROM guide GROUP BY source_id) "
+        "SELECT s.key, s.short, s.name, f.path, f.format, f.imported_at, "
+        "coalesce(qs.n, 0), qs.lo, qs.hi, coalesce(rs.n, 0), rs.lo, rs.hi, coalesce(gs.n, 0), "
+        "gs.lo, gs.hi FROM source s LEFT JOIN content_file f ON f.id = s.file_id "
+        "LEFT JOIN qs ON qs.id = s.id LEFT JOIN rs ON rs.id = s.id LEFT JOIN gs ON gs.id = s.id "
+        "ORDER BY s.key",
 };
 
 int dbi_exec(db *d, const char *sql)
@@ -591,7 +627,18 @@ int db_quote_put(db *d, int64_t file_id, const struct db_quote_in *q)
     sqlite3_bind_int(s, 12, q->live);
     sqlite3_bind_int64(s, 13, q->source_id);
     sqlite3_bind_int64(s, 14, file_id);
+    if (q->denom > 0)
+        sqlite3_bind_double(s, 15, q->denom);
+    dbi_bind_text(s, 16, q->firm);
+    dbi_bind_text(s, 17, q->product);
     return dbi_step_done(d, s);
+}
+
+int db_firm_quotes_relive(db *d)
+{
+    if (db_simple(d, S_FIRM_UNLIVE) < 0)
+        return -1;
+    return db_simple(d, S_FIRM_RELIVE);
 }
 
 int db_rate_put(db *d, int64_t file_id, const char *base, const char *quote, double rate,
@@ -760,22 +807,125 @@ static void quote_from_row(sqlite3_stmt *s, struct db_quote *q)
     dbi_col_copy(s, 8, q->method, sizeof(q->method));
     dbi_col_copy(s, 9, q->period, sizeof(q->period));
     dbi_col_copy(s, 10, q->source, sizeof(q->source));
+    q->denom = sqlite3_column_double(s, 11);
 }
 
-int db_quotes_cheapest(db *d, const char *src, const char *dst, struct db_quote *out, int max)
+int db_quotes_cheapest_at(db *d, const char *src, const char *dst, double denom,
+                          struct db_quote *out, int max)
 {
     sqlite3_stmt *s = db_stmt(d, S_QUOTES_CHEAPEST);
-    int rc, n = 0;
+    int rc = SQLITE_DONE, n = 0;
 
     if (s == NULL)
         return -1;
     sqlite3_bind_text(s, 1, src, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, dst, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, max);
+    sqlite3_bind_double(s, 4, denom);
     while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
         quote_from_row(s, &out[n++]);
     sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
     return n;
+}
+
+int db_quotes_cheapest(db *d, const char *src, const char *dst, struct db_quote *out, int max)
+{
+    return db_quotes_cheapest_at(d, src, dst, 200, out, max);
+}
+
+int db_firm_denom_known(db *d, const char *src, const char *dst, double denom)
+{
+    sqlite3_stmt *s = db_stmt(d, S_FIRM_DENOM_KNOWN);
+    int rc, known = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, src, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, dst, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 3, denom);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        known = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? known : -1;
+}
+
+/* Runs a trend statement into out, newest first; returns the count or -1. */
+static int trend_rows(db *d, enum stmt_id id, const char *src, const char *dst,
+                      struct db_trend_point *out, int max)
+{
+    sqlite3_stmt *s = db_stmt(d, id);
+    int rc = SQLITE_DONE, n = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, src, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, dst, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, max);
+    while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        dbi_col_copy(s, 0, out[n].period, sizeof(out[n].period));
+        out[n].pct = sqlite3_column_double(s, 1);
+        dbi_col_copy(s, 2, out[n].source, sizeof(out[n].source));
+        n++;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    return n;
+}
+
+int db_trend(db *d, const char *src, const char *dst, struct db_trend_point *out, int max)
+{
+    int n, i;
+
+    n = trend_rows(d, S_TREND_AVG, src, dst, out, max);
+    if (n >= 0 && n < 2)
+        n = trend_rows(d, S_TREND_FIRMS, src, dst, out, max);
+    /* Oldest first reads naturally: "4.4% in 2019Q3 -> 4.2% in 2020Q3". */
+    for (i = 0; n > 1 && i < n / 2; i++) {
+        struct db_trend_point t = out[i];
+        out[i] = out[n - 1 - i];
+        out[n - 1 - i] = t;
+    }
+    return n;
+}
+
+static int visit_source(sqlite3_stmt *s, void *ctx)
+{
+    struct each_ctx *c = ctx;
+    struct db_source_info si;
+    long nq = sqlite3_column_int64(s, 6), nr = sqlite3_column_int64(s, 9),
+         ng = sqlite3_column_int64(s, 12);
+    int lo = nq > 0 ? 7 : nr > 0 ? 10 : 13;
+
+    memset(&si, 0, sizeof(si));
+    dbi_col_copy(s, 0, si.key, sizeof(si.key));
+    dbi_col_copy(s, 1, si.short_name, sizeof(si.short_name));
+    dbi_col_copy(s, 2, si.name, sizeof(si.name));
+    dbi_col_copy(s, 3, si.path, sizeof(si.path));
+    dbi_col_copy(s, 4, si.format, sizeof(si.format));
+    dbi_col_copy(s, 5, si.imported_at, sizeof(si.imported_at));
+    snprintf(si.kind, sizeof(si.kind), "%s",
+             nq > 0   ? "fees"
+             : nr > 0 ? "rates"
+             : ng > 0 ? "guides"
+                      : "");
+    dbi_col_copy(s, lo, si.oldest, sizeof(si.oldest));
+    dbi_col_copy(s, lo + 1, si.newest, sizeof(si.newest));
+    si.rows = nq + nr + ng;
+    return ((db_source_cb)c->cb)(c->arg, &si);
+}
+
+int db_sources_each(db *d, db_source_cb cb, void *arg)
+{
+    struct each_ctx c = {(void *)cb, arg};
+    return db_each(d, S_SOURCES_EACH, visit_source, &c);
 }
 
 int db_corridor_average(db *d, const char *src, const char *dst, struct db_quote *out)

@@ -85,6 +85,10 @@ struct db_quote_in {
     const char *speed, *method, *period;
     int live;
     int64_t source_id;
+    /* Firm-level (RPW) quotes only, else 0 / NULL: the USD denomination (200 or 500), the folded
+     * firm name and the product, which together say which quotes are periods of the same thing. */
+    double denom;
+    const char *firm, *product;
 };
 int db_quote_put(db *d, int64_t file_id, const struct db_quote_in *q);
 
@@ -97,6 +101,12 @@ struct db_guide_in {
     int64_t source_id;
 };
 int db_guide_put(db *d, int64_t file_id, const struct db_guide_in *g);
+
+/*
+ * After firm-level quotes are written: marks live the latest period of each (firm, corridor,
+ * product, denomination) over every file, and every older period history. 0 or -1.
+ */
+int db_firm_quotes_relive(db *d);
 
 /* ---- Reading content ---- */
 
@@ -127,12 +137,35 @@ struct db_quote {
     double fee, fx_margin, total_pct;
     int has_fee, has_margin;
     char speed[32], method[32], period[16], source[16];
+    double denom; /* USD 200 or 500 for a firm-level quote, 0 otherwise */
 };
 /*
  * The cheapest live provider quotes for src->dst, best total cost first, at most max. Quotes
  * whose FX margin was not disclosed rank after those whose full cost is known. Returns the count.
+ * Same as db_quotes_cheapest_at(d, src, dst, 200, out, max).
  */
 int db_quotes_cheapest(db *d, const char *src, const char *dst, struct db_quote *out, int max);
+/*
+ * The same at a firm-level denomination (200 or 500 USD): firm-level quotes of that denomination
+ * and every quote that has none (the operator's survey), one row per provider (its cheapest
+ * product). Returns the count, or -1.
+ */
+int db_quotes_cheapest_at(db *d, const char *src, const char *dst, double denom,
+                          struct db_quote *out, int max);
+/* Whether src->dst has any live firm-level quote of the denomination: 1, 0, -1. */
+int db_firm_denom_known(db *d, const char *src, const char *dst, double denom);
+
+struct db_trend_point {
+    char period[16];
+    double pct; /* average total cost, % */
+    char source[16];
+};
+/*
+ * The average total cost of src->dst for the latest max periods with data, oldest first: the
+ * corridor averages where there are any, else the mean of the firm-level USD 200 quotes whose
+ * cost is fully known (as the World Bank averages them). Returns the number of points, or -1.
+ */
+int db_trend(db *d, const char *src, const char *dst, struct db_trend_point *out, int max);
 /* The live corridor average: 1 and *out, 0 when there is none, -1 on error. */
 int db_corridor_average(db *d, const char *src, const char *dst, struct db_quote *out);
 /* Whether any quote, live or history, exists for the corridor (1/0, -1 on error). */
@@ -164,6 +197,18 @@ int db_guide_get(db *d, const char *country, const char *topic, const char *lang
 /* Finds the canonical topic whose name or alias is folded: 1 and topic_out, 0, -1. */
 int db_guide_topic_find(db *d, const char *folded, char *topic_out, size_t outsz);
 int db_guide_alias_put(db *d, int64_t file_id, const char *topic, const char *folded);
+
+/* A loaded source, for `remitline sources` and staleness checks. */
+struct db_source_info {
+    char key[64], short_name[16], name[128];
+    char path[512], format[16], imported_at[24]; /* the file that defined it, "" if none */
+    char kind[8];                                /* "fees", "rates", "guides" or "" */
+    char oldest[16], newest[16];                 /* periods or dates of its rows */
+    long rows;                                   /* quotes + rates + guides */
+};
+typedef int (*db_source_cb)(void *arg, const struct db_source_info *s);
+/* Every source, by key. Returns the number visited, or -1. */
+int db_sources_each(db *d, db_source_cb cb, void *arg);
 
 struct db_counts {
     long countries, quotes, live_quotes, rates, guides, langs, files;

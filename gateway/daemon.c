@@ -151,6 +151,8 @@ static int handlers_ready(struct modem *m, const struct conf *s)
     handler_close(m->h);
     o.default_lang = s->default_lang;
     o.max_parts = s->max_parts;
+    o.max_age_rates = s->max_age_rates;
+    o.max_age_fees = s->max_age_fees;
     m->h = handler_open(m->d, &o);
     m->generation = gen;
     return m->h ? 0 : -1;
@@ -595,6 +597,8 @@ int gw_run(const struct conf *c, const char *conf_path)
             handler_close(h);
             ho.default_lang = dm->conf.default_lang;
             ho.max_parts = dm->conf.max_parts;
+            ho.max_age_rates = dm->conf.max_age_rates;
+            ho.max_age_fees = dm->conf.max_age_fees;
             h = handler_open(d, &ho);
             gen = atomic_load(&dm->generation);
         }

@@ -6,11 +6,12 @@
 #include "db/guards.h"
 #include "gateway/log.h"
 
-#define LOOP_SAME_TEXT 5      /* the same text this many times ... */
-#define LOOP_WINDOW 600       /* ... within ten minutes */
+#define LOOP_SAME_TEXT    5   /* the same text this many times ... */
+#define LOOP_WINDOW       600 /* ... within ten minutes */
 #define LOOP_FAST_ANSWERS 3   /* messages arriving this fast after our answer ... */
-#define LOOP_FAST_SECONDS 10  /* ... within this many seconds: no person reads an SMS and types
-                               * an answer on a keypad that fast three times running */
+#define LOOP_FAST_SECONDS                                                                          \
+    10 /* ... within this many seconds: no person reads an SMS and types                           \
+        * an answer on a keypad that fast three times running */
 #define MUTE_SECONDS 86400
 
 static int has_letters(const char *s)
@@ -45,8 +46,7 @@ static int looks_like_loop(db *d, const char *sender, const char **why)
     /* Each of the last messages came within seconds of an answer of ours. */
     for (i = 0; i < n && i < LOOP_FAST_ANSWERS; i++) {
         int64_t ours = db_last_reply_at(d, sender, r[i].received_at + 1);
-        if (ours > 0 && r[i].received_at - ours <= LOOP_FAST_SECONDS &&
-            r[i].received_at >= ours)
+        if (ours > 0 && r[i].received_at - ours <= LOOP_FAST_SECONDS && r[i].received_at >= ours)
             fast++;
     }
     if (fast >= LOOP_FAST_ANSWERS) {

@@ -40,6 +40,7 @@ static int cmd_log(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
 static int cmd_broadcast(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
+static int cmd_sources(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -54,8 +55,10 @@ static const struct command commands[] = {
      "each modem: connected, signal, network, queue, sent and failed today"},
     {"ask", cmd_ask, "ask [-c FILE] [--from NUMBER] [--lang xx] [-v] [TEXT...]",
      "answer TEXT as an SMS would be answered (no TEXT: each line of stdin)"},
-    {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|ecb] [PATH...]",
+    {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|rpw|ecb] [PATH...]",
      "validate content files and apply them in one transaction (no PATH: shipped content)"},
+    {"sources", cmd_sources, "sources [-c FILE] [--json]",
+     "every loaded source: its file, the dates of its data, its rows, and whether it is old"},
     {"check", cmd_check, "check [-c FILE] [PATH...]",
      "validate the configuration and content; print \"configuration OK\" or each problem"},
     {"broadcast", cmd_broadcast,
@@ -113,25 +116,73 @@ static db *open_db(const struct conf *c)
     return db_open(c->database);
 }
 
+/* The progress bar of a long import, drawn on stderr when it is a terminal. */
+struct progress {
+    double last; /* monotonic seconds of the last redraw */
+    int shown;
+};
+
+static double mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_draw(void *arg, const char *path, long done, long total)
+{
+    struct progress *p = arg;
+    const char *base = strrchr(path, '/');
+    double t = mono_now();
+    int pct = total > 0 ? (int)(done * 100 / total) : 0, i;
+
+    /* At most four redraws a second, and always the last one. */
+    if (p->shown && t - p->last < 0.25 && done < total)
+        return;
+    p->last = t;
+    p->shown = 1;
+    if (pct > 100)
+        pct = 100;
+    fputc('\r', stderr);
+    fputc('[', stderr);
+    for (i = 0; i < 40; i++)
+        fputc(i < pct * 40 / 100 ? '#' : ' ', stderr);
+    fprintf(stderr, "] %3d%% %.40s", pct, base ? base + 1 : path);
+    fflush(stderr);
+}
+
 static int run_import(db *d, const char *const *paths, int npaths, enum conf_format format,
                       int dry_run, int quiet)
 {
     struct conf_errs errs;
     struct import_stats st;
+    struct import_opts o;
+    struct progress bar = {0, 0};
     int rc;
 
+    memset(&o, 0, sizeof(o));
+    o.forced = format;
+    o.dry_run = dry_run;
+    if (!quiet && isatty(STDERR_FILENO)) {
+        o.progress = progress_draw;
+        o.arg = &bar;
+    }
     conf_errs_init(&errs);
-    rc = conf_import(d, paths, npaths, format, dry_run, &errs, &st);
+    rc = conf_import_opts(d, paths, npaths, &o, &errs, &st);
+    if (bar.shown)
+        fputs("\r\033[K", stderr);
     if (rc < 0) {
         conf_errs_print(&errs, stderr);
+        conf_import_summary(&st, stderr);
         fprintf(stderr, "remitline: import failed: %d problem%s; nothing was changed\n", errs.count,
                 errs.count == 1 ? "" : "s");
     } else if (!quiet) {
         printf("imported %d file%s (%d unchanged), %ld rows", st.files, st.files == 1 ? "" : "s",
                st.unchanged, st.rows);
-        if (st.skipped > 0)
-            printf(", %ld data rows left out (see the warnings above)", st.skipped);
-        printf("\n");
+        conf_import_summary(&st, stdout);
+        if (st.left_out > 0)
+            printf("%ld corridor rows left out (see the warnings above)\n", st.left_out);
     }
     conf_errs_free(&errs);
     return rc;
@@ -221,6 +272,8 @@ static int cmd_ask(int argc, char **argv)
         goto out;
     ho.default_lang = c.default_lang;
     ho.max_parts = c.max_parts;
+    ho.max_age_rates = c.max_age_rates;
+    ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
     memset(&q, 0, sizeof(q));
@@ -288,8 +341,9 @@ static int cmd_import(int argc, char **argv)
             conf_path = optarg;
             break;
         case 'F':
-            if (conf_format_parse(optarg, &format) < 0 || format == CONF_FORMAT_RPW) {
-                fprintf(stderr, "remitline: unknown format '%s' (content, rpw-corridors, ecb)\n",
+            if (conf_format_parse(optarg, &format) < 0) {
+                fprintf(stderr,
+                        "remitline: unknown format '%s' (content, rpw-corridors, rpw, ecb)\n",
                         optarg);
                 return 2;
             }
@@ -691,6 +745,109 @@ static int print_status(void *arg, const struct db_modem_report *r)
     return 0;
 }
 
+/* Which sources are past their maximum age: rates by max_age_rates, prices by max_age_fees.
+ * Rates defined in content files are fixed parities (the CFA francs since 1999): never old. */
+struct source_walk {
+    const struct conf *c;
+    time_t now;
+    int json, n, stale_only;
+};
+
+static int source_stale(const struct source_walk *w, const struct db_source_info *s)
+{
+    if (strcmp(s->kind, "fees") == 0)
+        return handler_is_stale(s->newest, w->now, w->c->max_age_fees);
+    if (strcmp(s->kind, "rates") == 0 && strcmp(s->format, "content") != 0)
+        return handler_is_stale(s->newest, w->now, w->c->max_age_rates);
+    return 0;
+}
+
+static int print_source(void *arg, const struct db_source_info *s)
+{
+    struct source_walk *w = arg;
+    int stale = source_stale(w, s);
+
+    if (w->stale_only && !stale)
+        return 0;
+    if (w->json) {
+        printf("%s{\"key\":", w->n ? ",\n " : "[");
+        json_str(stdout, s->key);
+        printf(",\"short\":");
+        json_str(stdout, s->short_name);
+        printf(",\"name\":");
+        json_str(stdout, s->name);
+        printf(",\"file\":");
+        json_str(stdout, s->path);
+        printf(",\"format\":");
+        json_str(stdout, s->format);
+        printf(",\"kind\":");
+        json_str(stdout, s->kind);
+        printf(",\"oldest\":");
+        json_str(stdout, s->oldest);
+        printf(",\"newest\":");
+        json_str(stdout, s->newest);
+        printf(",\"imported\":");
+        json_str(stdout, s->imported_at);
+        printf(",\"rows\":%ld,\"stale\":%s}", s->rows, stale ? "true" : "false");
+    } else if (w->stale_only) {
+        if (w->n == 0)
+            printf("\nstale sources (older than max_age_fees = %d or max_age_rates = %d days):\n",
+                   w->c->max_age_fees, w->c->max_age_rates);
+        printf("  %-20s %-6s newest %-10s  %s\n", s->key, s->kind, s->newest, s->path);
+    } else {
+        if (w->n == 0)
+            printf("%-20s %-6s %-6s %-10s %-10s %8s %-5s %s\n", "SOURCE", "SHORT", "KIND", "OLDEST",
+                   "NEWEST", "ROWS", "OLD", "FILE");
+        printf("%-20s %-6s %-6s %-10s %-10s %8ld %-5s %s\n", s->key, s->short_name,
+               s->kind[0] ? s->kind : "-", s->oldest[0] ? s->oldest : "-",
+               s->newest[0] ? s->newest : "-", s->rows, stale ? "yes" : "no",
+               s->path[0] ? s->path : "-");
+    }
+    w->n++;
+    return 0;
+}
+
+static int cmd_sources(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct source_walk w;
+    const char *conf_path = NULL;
+    struct conf c;
+    int ch, rc;
+    db *d;
+
+    memset(&w, 0, sizeof(w));
+    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'j':
+            w.json = 1;
+            break;
+        default:
+            return usage_error("sources");
+        }
+    }
+    if (optind < argc)
+        return usage_error("sources");
+    if (load_conf(conf_path, &c) < 0 || (d = open_content_db(&c)) == NULL)
+        return 1;
+    w.c = &c;
+    w.now = time(NULL);
+    rc = db_sources_each(d, print_source, &w);
+    if (w.json)
+        printf("%s]\n", w.n ? "\n" : "[");
+    else if (w.n == 0)
+        printf("no source loaded: run `remitline import`\n");
+    db_close(d);
+    return rc < 0 ? 1 : 0;
+}
+
 static int cmd_status(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -728,6 +885,15 @@ static int cmd_status(int argc, char **argv)
         printf("%s]\n", o.n ? "\n" : "[");
     else if (o.n == 0)
         printf("no modem has reported yet: is `remitline run` running?\n");
+    if (!o.json) {
+        /* Content that replies now mark as old data. */
+        struct source_walk w;
+        memset(&w, 0, sizeof(w));
+        w.c = &c;
+        w.now = now;
+        w.stale_only = 1;
+        db_sources_each(d, print_source, &w);
+    }
     db_close(d);
     return 0;
 }
@@ -911,6 +1077,8 @@ static int cmd_broadcast(int argc, char **argv)
         goto out;
     ho.default_lang = c.default_lang;
     ho.max_parts = c.max_parts;
+    ho.max_age_rates = c.max_age_rates;
+    ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
     rc = gw_alert_queue(d, h, a, "cli", file, lang && !file ? lang : c.default_lang, c.max_parts,

@@ -5,6 +5,7 @@
 #include "handlers/internal.h"
 
 #define FEE_MAX_PROVIDERS 3
+#define FEE_TREND_POINTS  5
 
 /* Picks origin and destination: explicit from/to words first, then the order typed. A single
  * country is the destination, and the origin comes from the sender's number. */
@@ -38,15 +39,17 @@ static void fee_places(const struct hq *x, const char **src, const char **dst)
     }
 }
 
-/* ", ~PHP11234 arrives" for sending amount of ccy at total cost pct, when a rate is known. */
+/* ", ~PHP11234 arrives" for sending amount of ccy at total cost pct, when a rate is known;
+ * as_of receives the rate's date ("" when none was used). */
 static int fee_arrive(const struct hq *x, double amount, const char *ccy, double pct,
-                      const char *dst_ccy, char *out, size_t outsz, char *rsrc, size_t rsrcsz)
+                      const char *dst_ccy, char *out, size_t outsz, char *rsrc, size_t rsrcsz,
+                      char as_of[11])
 {
     struct db_rate rate;
     char value[48], date[16];
     int rc;
 
-    out[0] = rsrc[0] = '\0';
+    out[0] = rsrc[0] = as_of[0] = '\0';
     rc = db_rate_get(x->h->d, ccy, dst_ccy, &rate);
     if (rc <= 0)
         return rc;
@@ -55,19 +58,98 @@ static int fee_arrive(const struct hq *x, double amount, const char *ccy, double
         struct kv kv[] = {{"value", value}};
         tpl_render(x, "fee_arrive", kv, 1, out, outsz);
     }
-    if (strcmp(ccy, dst_ccy) != 0)
+    if (strcmp(ccy, dst_ccy) != 0) {
         snprintf(rsrc, rsrcsz, ", %s %s", rate.source, fmt_date(rate.as_of, date, sizeof(date)));
+        snprintf(as_of, 11, "%s", rate.as_of);
+    }
     return 1;
+}
+
+/*
+ * The "old data" marker for a reply built on a price of period. Rates are not marked here: a
+ * rate's date may be that of a fixed parity (the CFA francs' 1999) that never ages; their
+ * staleness is reported per source by `remitline status`.
+ */
+static void fee_stale(const struct hq *x, const char *period, const char *rate_as_of, char *out,
+                      size_t outsz)
+{
+    (void)rate_as_of;
+    tpl_stale(x, period, x->h->max_age_fees, out, outsz);
+}
+
+/*
+ * The firm-level survey prices every provider at USD 200 and at USD 500: the nearer of the two
+ * to what the person sends (converted to USD when a rate is known), if the corridor has
+ * quotes at that denomination; else 200.
+ */
+static double fee_denom(const struct hq *x, const char *src, const char *dst, double amount,
+                        const char *ccy)
+{
+    double usd = amount;
+    struct db_rate r;
+
+    if (!x->p->has_amount)
+        return 200;
+    if (strcmp(ccy, "USD") != 0) {
+        if (db_rate_get(x->h->d, ccy, "USD", &r) <= 0)
+            return 200;
+        usd = amount * r.rate;
+    }
+    if (usd > 350 && db_firm_denom_known(x->h->d, src, dst, 500) == 1)
+        return 500;
+    return 200;
+}
+
+/* TREND: the average cost over the last quarters with data, oldest first. */
+static int fee_trend(const struct hq *x, const char *src, const char *dst, const char *from,
+                     const char *to, char *out, size_t outsz)
+{
+    struct db_trend_point t[FEE_TREND_POINTS];
+    char points[320], src_s[96], stale[64];
+    size_t len = 0;
+    int n, i;
+
+    n = db_trend(x->h->d, src, dst, t, FEE_TREND_POINTS);
+    if (n < 0)
+        return -1;
+    if (n < 2) {
+        struct kv kv[] = {{"from", from}, {"to", to}};
+        tpl_render(x, "fee_trend_none", kv, 2, out, outsz);
+        return 0;
+    }
+    points[0] = '\0';
+    for (i = 0; i < n; i++) {
+        char pct[24], point[64];
+        /* Shorter wordings keep the ends: where it was, where it is. */
+        if (x->level > 0 && i != 0 && i != n - 1)
+            continue;
+        fmt_pct(x, t[i].pct, pct, sizeof(pct));
+        {
+            struct kv kv[] = {{"pct", pct}, {"period", t[i].period}};
+            tpl_render(x, "fee_trend_point", kv, 2, point, sizeof(point));
+        }
+        len +=
+            (size_t)snprintf(points + len, sizeof(points) - len, "%s%s", len ? " -> " : "", point);
+        if (len >= sizeof(points))
+            len = sizeof(points) - 1;
+    }
+    tpl_stale(x, t[n - 1].period, x->h->max_age_fees, stale, sizeof(stale));
+    snprintf(src_s, sizeof(src_s), "%s%s", t[n - 1].source, stale);
+    {
+        struct kv kv[] = {{"from", from}, {"to", to}, {"trend", points}, {"src", src_s}};
+        tpl_render(x, "fee_trend", kv, 4, out, outsz);
+    }
+    return 0;
 }
 
 int handler_fee(const struct hq *x, char *out, size_t outsz)
 {
     const struct lex_country *sc, *dc;
     struct db_quote q[FEE_MAX_PROVIDERS];
-    char from[64], to[64], amount_s[48], src_s[96], arrive[96], rsrc[48], pct[24], cost[48];
-    char list[400];
+    char from[64], to[64], amount_s[96], src_s[160], arrive[96], rsrc[48], pct[24], cost[48];
+    char list[400], as_of[11], stale[64];
     const char *src, *dst, *ccy;
-    double amount;
+    double amount, denom;
     int n, i, max;
 
     fee_places(x, &src, &dst);
@@ -83,16 +165,35 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
     amount = x->p->has_amount ? x->p->amount : 200;
     ccy = x->p->amount_ccy[0] ? x->p->amount_ccy : (x->p->has_amount && sc ? sc->currency : "USD");
     fmt_money(x, ccy, amount, amount_s, sizeof(amount_s));
+    if (x->p->trend)
+        return fee_trend(x, src, dst, from, to, out, outsz);
 
-    max = FEE_MAX_PROVIDERS - x->level;
-    n = db_quotes_cheapest(x->h->d, src, dst, q, max);
+    /* With an amount, level 0 lists three providers with their fees, level 1 three without,
+     * level 2 two; without one, three, two, one. */
+    max = FEE_MAX_PROVIDERS - x->level + (x->p->has_amount && x->level > 0);
+    denom = fee_denom(x, src, dst, amount, ccy);
+    n = db_quotes_cheapest_at(x->h->d, src, dst, denom, q, max);
     if (n < 0)
         return -1;
     if (n > 0) {
         size_t len = 0;
         int best = -1;
+        /* Firm-level quotes are for USD 200 or 500: say which one priced the answer. */
+        for (i = 0; i < n && q[i].denom == 0; i++)
+            ;
+        if (i < n) {
+            char d_s[24], basis[64];
+            size_t al = strlen(amount_s);
+            snprintf(d_s, sizeof(d_s), "%.0f", denom);
+            {
+                struct kv kv[] = {{"denom", d_s}};
+                tpl_render(x, "fee_basis", kv, 1, basis, sizeof(basis));
+            }
+            snprintf(amount_s + al, sizeof(amount_s) - al, " %s", basis);
+        }
         for (i = 0; i < n; i++) {
             char num[12], item[128], fee[48] = "";
+            const char *tpl = "fee_item";
             struct kv kv[4];
             if (q[i].has_fee)
                 fmt_money(x, q[i].ccy, q[i].fee, fee, sizeof(fee));
@@ -102,7 +203,11 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
             kv[1] = (struct kv){"name", q[i].provider};
             kv[2] = (struct kv){"pct", pct};
             kv[3] = (struct kv){"fee", fee};
-            tpl_render(x, q[i].has_margin ? "fee_item" : "fee_opaque", kv, 4, item, sizeof(item));
+            if (!q[i].has_margin)
+                tpl = "fee_opaque";
+            else if (x->level == 0 && x->p->has_amount && q[i].has_fee)
+                tpl = "fee_item_fee";
+            tpl_render(x, tpl, kv, 4, item, sizeof(item));
             len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? " " : "", item);
             if (len >= sizeof(list))
                 len = sizeof(list) - 1;
@@ -112,9 +217,12 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
         arrive[0] = rsrc[0] = '\0';
         if (best >= 0 && dc != NULL &&
             fee_arrive(x, amount, ccy, q[best].total_pct, dc->currency, arrive, sizeof(arrive),
-                       rsrc, sizeof(rsrc)) < 0)
+                       rsrc, sizeof(rsrc), as_of) < 0)
             return -1;
-        snprintf(src_s, sizeof(src_s), "%s %s%s", q[0].source, q[0].period, rsrc);
+        if (best < 0)
+            as_of[0] = '\0';
+        fee_stale(x, q[0].period, as_of, stale, sizeof(stale));
+        snprintf(src_s, sizeof(src_s), "%s %s%s%s", q[0].source, q[0].period, rsrc, stale);
         {
             struct kv kv[] = {{"from", from}, {"to", to},         {"amount", amount_s},
                               {"list", list}, {"arrive", arrive}, {"src", src_s}};
@@ -138,11 +246,12 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
     fmt_pct(x, q[0].total_pct, pct, sizeof(pct));
     fmt_money(x, ccy, amount * q[0].total_pct / 100.0, cost, sizeof(cost));
     if (dc != NULL && fee_arrive(x, amount, ccy, q[0].total_pct, dc->currency, arrive,
-                                 sizeof(arrive), rsrc, sizeof(rsrc)) < 0)
+                                 sizeof(arrive), rsrc, sizeof(rsrc), as_of) < 0)
         return -1;
     if (dc == NULL)
-        arrive[0] = rsrc[0] = '\0';
-    snprintf(src_s, sizeof(src_s), "%s %s%s", q[0].source, q[0].period, rsrc);
+        arrive[0] = rsrc[0] = as_of[0] = '\0';
+    fee_stale(x, q[0].period, as_of, stale, sizeof(stale));
+    snprintf(src_s, sizeof(src_s), "%s %s%s%s", q[0].source, q[0].period, rsrc, stale);
     {
         struct kv kv[] = {{"from", from}, {"to", to},         {"amount", amount_s}, {"pct", pct},
                           {"cost", cost}, {"arrive", arrive}, {"src", src_s}};

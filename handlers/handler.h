@@ -29,6 +29,8 @@ typedef struct handler_ctx handler_ctx;
 struct handler_opts {
     const char *default_lang; /* "en" when NULL */
     int max_parts;            /* SMS parts a reply may use; 3 when 0 */
+    int max_age_rates;        /* days before a rate is "old data"; 7 when 0 */
+    int max_age_fees;         /* days before a price is "old data"; 365 when 0 */
 };
 
 struct handler_query {
@@ -65,6 +67,16 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
  * to a topic string as db/alerts.h names them. Returns 1 and out, or 0 if it names nothing.
  */
 int handler_topic(handler_ctx *h, const char *text, char *out, size_t outsz);
+
+/*
+ * Staleness, shared by the replies and `remitline status`. A period "2020Q3" is as old as the
+ * time since the end of its quarter, an ISO date "2026-04-13" since the end of that day (UTC).
+ * handler_period_end() gives that moment: 0, or -1 for anything else.
+ * handler_is_stale() says whether it lies more than max_age_days before now; now == 0 (unknown)
+ * and unreadable periods are never stale.
+ */
+int handler_period_end(const char *period, time_t *out);
+int handler_is_stale(const char *period, time_t now, int max_age_days);
 
 /* What content files may name: word kinds and template names, checked at import. */
 int handler_word_kind_known(const char *kind);

@@ -21,6 +21,7 @@ struct handler_ctx {
     lexicon *lx;
     char default_lang[8];
     int max_parts;
+    int max_age_rates, max_age_fees; /* days */
 };
 
 /* What a handler sees of one query. */
@@ -46,6 +47,12 @@ int handler_leave(const struct hq *x, char *out, size_t outsz);
 int handler_stop(const struct hq *x, char *out, size_t outsz);
 int handler_start(const struct hq *x, char *out, size_t outsz);
 int handler_my(const struct hq *x, char *out, size_t outsz);
+
+/*
+ * Renders the "old data" marker for period into out (with a leading space) when it is older
+ * than max_age_days at the query's time, else makes out empty. Returns 1 when stale.
+ */
+int tpl_stale(const struct hq *x, const char *period, int max_age_days, char *out, size_t outsz);
 
 /* A placeholder value for a template. */
 struct kv {

@@ -214,9 +214,11 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
     }
 }
 
+/* Modifiers ("trend") are words that change what a keyword answers, never the keyword. */
 static int is_keyword_kind(const char *kind)
 {
-    return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0;
+    return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0 &&
+           strcmp(kind, "trend") != 0;
 }
 
 struct votes {
@@ -421,6 +423,8 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 pending_role = ROLE_FROM;
             } else if (strcmp(kind, "to") == 0) {
                 pending_role = ROLE_TO;
+            } else if (strcmp(kind, "trend") == 0) {
+                r->trend = 1;
             }
         } else if (country >= 0) {
             for (j = 0; j < ne; j++)

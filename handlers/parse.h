@@ -35,6 +35,7 @@ struct parse_result {
     int nrest;
     char rest[PARSE_MAX_REST][32]; /* folded words that matched nothing, for topics */
     int tokens;                    /* tokens seen */
+    int trend;                     /* a "trend" word: the history, not today's price */
 };
 
 /* Fills out; returns 0. Never fails: text that means nothing gives an empty intent. */

@@ -40,15 +40,18 @@ static const struct keyword {
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
-/* Word kinds content may define beyond the keywords: direction and filler words. */
-static const char *const other_kinds[] = {"from", "to", "filler"};
+/* Word kinds content may define beyond the keywords: direction and filler words, and "trend",
+ * a modifier (FEE USA MEX TREND) that never selects a keyword by itself. */
+static const char *const other_kinds[] = {"from", "to", "filler", "trend"};
 
 static const char *const template_names[] = {
-    "help",      "fee_need",      "fee_avg",     "fee_providers", "fee_item",     "fee_opaque",
-    "fee_none",  "fee_rate_hint", "fee_arrive",  "rate",          "rate_derived", "rate_need",
-    "rate_none", "guide_topics",  "guide_entry", "guide_none",    "guide_need",   "error",
-    "join_ok",   "join_need",     "leave_ok",    "leave_none",    "stop_ok",      "start_ok",
-    "my_list",   "my_none",
+    "help",         "fee_need",   "fee_avg",         "fee_providers",  "fee_item",
+    "fee_opaque",   "fee_none",   "fee_rate_hint",   "fee_arrive",     "rate",
+    "rate_derived", "rate_need",  "rate_none",       "guide_topics",   "guide_entry",
+    "guide_none",   "guide_need", "error",           "fee_basis",      "fee_item_fee",
+    "stale",        "fee_trend",  "fee_trend_point", "fee_trend_none", "join_ok",
+    "join_need",    "leave_ok",   "leave_none",      "stop_ok",        "start_ok",
+    "my_list",      "my_none",
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
@@ -67,7 +70,7 @@ int handler_word_kind_known(const char *kind)
 
 const char *handler_word_kinds(void)
 {
-    return "fee, rate, guide, join, leave, stop, start, my, help, from, to, filler";
+    return "fee, rate, guide, join, leave, stop, start, my, help, from, to, filler, trend";
 }
 
 int handler_template_known(const char *name)
@@ -85,8 +88,9 @@ const char *handler_template_names(void)
     return "help, fee_need, fee_avg, fee_providers, fee_item, fee_opaque, fee_none, fee_rate_hint, "
            "fee_arrive, "
            "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
-           "guide_need, error, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, "
-           "my_list, my_none";
+           "guide_need, error, fee_basis, fee_item_fee, stale, fee_trend, fee_trend_point, "
+           "fee_trend_none, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, my_list, "
+           "my_none";
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)
@@ -106,6 +110,8 @@ handler_ctx *handler_open(db *d, const struct handler_opts *opts)
     snprintf(h->default_lang, sizeof(h->default_lang), "%s",
              opts && opts->default_lang ? opts->default_lang : "en");
     h->max_parts = opts && opts->max_parts > 0 ? opts->max_parts : 3;
+    h->max_age_rates = opts && opts->max_age_rates > 0 ? opts->max_age_rates : 7;
+    h->max_age_fees = opts && opts->max_age_fees > 0 ? opts->max_age_fees : 365;
     return h;
 }
 
@@ -243,6 +249,65 @@ const char *fmt_country(const struct hq *x, const char *iso2, char *out, size_t 
     }
     db_country_name(x->h->d, iso2, x->lang, out, outsz);
     return out;
+}
+
+/* ---- Staleness ---- */
+
+int handler_period_end(const char *period, time_t *out)
+{
+    struct tm tm;
+    int y, m, d, q, i;
+
+    if (period == NULL || strlen(period) < 6)
+        return -1;
+    memset(&tm, 0, sizeof(tm));
+    for (i = 0; i < 4; i++)
+        if (period[i] < '0' || period[i] > '9')
+            return -1;
+    y = (period[0] - '0') * 1000 + (period[1] - '0') * 100 + (period[2] - '0') * 10 +
+        (period[3] - '0');
+    if (strlen(period) == 6 && period[4] == 'Q' && period[5] >= '1' && period[5] <= '4') {
+        q = period[5] - '0';
+        tm.tm_year = y - 1900;
+        tm.tm_mon = q * 3; /* the first day of the next quarter; timegm() normalises month 12 */
+        tm.tm_mday = 1;
+    } else if (strlen(period) == 10 && period[4] == '-' && period[7] == '-') {
+        m = (period[5] - '0') * 10 + (period[6] - '0');
+        d = (period[8] - '0') * 10 + (period[9] - '0');
+        if (m < 1 || m > 12 || d < 1 || d > 31)
+            return -1;
+        tm.tm_year = y - 1900;
+        tm.tm_mon = m - 1;
+        tm.tm_mday = d + 1; /* the end of that day */
+    } else {
+        return -1;
+    }
+    *out = timegm(&tm);
+    return 0;
+}
+
+int handler_is_stale(const char *period, time_t now, int max_age_days)
+{
+    time_t end;
+
+    if (now == 0 || handler_period_end(period, &end) < 0)
+        return 0;
+    return now - end > (time_t)max_age_days * 86400;
+}
+
+int tpl_stale(const struct hq *x, const char *period, int max_age_days, char *out, size_t outsz)
+{
+    char date[16], marker[64];
+
+    out[0] = '\0';
+    if (!handler_is_stale(period, x->q->now, max_age_days))
+        return 0;
+    {
+        struct kv kv[] = {{"date", fmt_date(period, date, sizeof(date))}};
+        tpl_render(x, "stale", kv, 1, marker, sizeof(marker));
+    }
+    snprintf(out, outsz, " %s", marker);
+    return 1;
 }
 
 /* ---- Dispatch ---- */

@@ -11,7 +11,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    struct handler_opts o = {"en", 3};
+    struct handler_opts o = {"en", 3, 0, 0};
 
     f->d = test_world_db();
     f->h = handler_open(f->d, &o);
