@@ -545,16 +545,19 @@ static int cmd_phone(int argc, char **argv)
         if (gsm_measure(text, &gi) < 0 || gi.parts != norder) {
             fprintf(stderr, "remitline: --order names %d parts but the text has %d\n", norder,
                     gsm_measure(text, &gi) < 0 ? 0 : gi.parts);
-            return 2;
+            rc = 2;
+            goto out;
         }
     }
     if (gw_phonefile_deliver(dir, number, text, time(NULL), phone_ref(),
                              norder > 0 ? order : NULL) < 0)
-        return 1;
-    if (wait_s == 0)
-        return 0;
+        goto out;
+    if (wait_s == 0) {
+        rc = 0;
+        goto out;
+    }
     if ((reply = malloc(sizeof(*reply))) == NULL)
-        return 1;
+        goto out;
     deadline = time(NULL) + wait_s;
     while (time(NULL) <= deadline) {
         struct timespec tenth = {0, 100000000L};
@@ -733,7 +736,7 @@ static int print_status(void *arg, const struct db_modem_report *r)
         if (o->n == 0)
             printf("%-10s %-10s %-7s %-14s %6s %6s %6s  %s\n", "MODEM", "STATE", "SIGNAL",
                    "NETWORK", "QUEUE", "SENT", "FAILED", "UPDATED");
-        char signal[16] = "-";
+        char signal[16] = "-"; /* room for any int and "%", so -O2 format checks pass */
         if (r->signal >= 0)
             snprintf(signal, sizeof(signal), "%d%%", r->signal);
         printf("%-10s %-10s %-7s %-14s %6ld %6ld %6ld  %s\n", r->name, r->state, signal,

@@ -11,8 +11,11 @@
 #include <gammu.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gateway/log.h"
 #include "gateway/transport.h"
@@ -26,6 +29,7 @@ struct gammu {
     int send_status;  /* 0 = delivered to the network */
     int incoming;     /* set by the incoming-SMS callback */
     int bad_reported; /* unreadable messages last reported, to say it once */
+    int watch_fd;     /* dummy phone: inotify on DIR/sms/1, so wait() wakes when a file lands */
 };
 
 /* What an operator should read for a Gammu error. */
@@ -159,6 +163,10 @@ static void gammu_close(struct transport *t)
 
     if (g == NULL || g->sm == NULL)
         return;
+    if (g->watch_fd >= 0)
+        close(g->watch_fd);
+    g->watch_fd = -1;
+    t->wakeups = 0;
     GSM_TerminateConnection(g->sm);
     GSM_FreeStateMachine(g->sm);
     g->sm = NULL;
@@ -206,6 +214,23 @@ static int check_sim(struct transport *t, struct gammu *g, char *why, size_t why
     return 0;
 }
 
+/* The dummy phone announces nothing: without a watch, an SMS waits up to a whole poll interval
+ * before the next GetNextSMS pass sees it. InitConnection has created DIR/sms/1 by now. If the
+ * watch cannot be set up, polling alone still finds every message. */
+static void watch_dummy_inbox(struct transport *t, struct gammu *g)
+{
+    char path[PATH_MAX];
+
+    snprintf(path, sizeof(path), "%s/sms/1", GSM_GetConfig(g->sm, 0)->Device);
+    g->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (g->watch_fd >= 0 && inotify_add_watch(g->watch_fd, path, IN_CREATE | IN_MOVED_TO) < 0) {
+        log_warn("watching %s (polling only)", path);
+        close(g->watch_fd);
+        g->watch_fd = -1;
+    }
+    t->wakeups = g->watch_fd >= 0;
+}
+
 static int gammu_open(struct transport *t, char *why, size_t whysz)
 {
     struct gammu *g = t->priv;
@@ -229,6 +254,8 @@ static int gammu_open(struct transport *t, char *why, size_t whysz)
     GSM_SetIncomingSMSCallback(g->sm, on_incoming, g);
     if (!g->is_dummy)
         GSM_SetIncomingSMS(g->sm, TRUE); /* not every modem can; polling covers the rest */
+    else
+        watch_dummy_inbox(t, g);
     if (check_sim(t, g, why, whysz) < 0)
         goto fail;
     return 0;
@@ -418,6 +445,17 @@ static int gammu_wait(struct transport *t, int ms)
         if (g->incoming)
             return 1;
     }
+    if (g->connected && g->watch_fd >= 0) {
+        struct pollfd pfd = {g->watch_fd, POLLIN, 0};
+        char ev[4096];
+
+        if (poll(&pfd, 1, ms) > 0) {
+            while (read(g->watch_fd, ev, sizeof(ev)) > 0)
+                ; /* drained: one pass reads every file that landed */
+            return 1;
+        }
+        return g->incoming;
+    }
     nanosleep(&ts, NULL);
     return g->incoming;
 }
@@ -430,6 +468,7 @@ static int gammu_init(struct transport *t)
         free(g);
         return -1;
     }
+    g->watch_fd = -1;
     t->priv = g;
     return 0;
 }

@@ -72,6 +72,8 @@ struct transport {
     const struct transport_ops *ops;
     const struct conf_modem *conf; /* borrowed, outlives the transport */
     void *priv;                    /* the backend's own state */
+    int wakeups; /* set by the backend while wait() reliably says when an SMS came: the daemon
+                  * then reads the phone on a wake-up and only now and then otherwise */
 };
 
 /* Creates a transport of the named backend ("gammu"; tests add "fake"); NULL if unknown or out
