@@ -79,8 +79,8 @@ static const char sql_modem_reports[] =
     " AND o.sent_at >= ?1), "
     "(SELECT count(*) FROM outbox o WHERE o.modem = m.name AND o.state = 'failed' "
     " AND o.next_attempt_at >= ?1), "
-    "(SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')) "
-    "FROM modem_status m ORDER BY m.name";
+    "(SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')), "
+    "coalesce(m.balance, -1), coalesce(m.paused, '') FROM modem_status m ORDER BY m.name";
 static const char sql_log[] =
     "SELECT * FROM ("
     " SELECT 'in', id, received_at, sender, state, text, coding, parts, coalesce(lang, ''), "
@@ -542,6 +542,8 @@ int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg)
         r.sent_today = sqlite3_column_int64(s, 6);
         r.failed_today = sqlite3_column_int64(s, 7);
         r.queued = sqlite3_column_int64(s, 8);
+        r.balance = sqlite3_column_double(s, 9);
+        dbi_col_copy(s, 10, r.paused, sizeof(r.paused));
         n++;
         if (cb(arg, &r) != 0)
             break;

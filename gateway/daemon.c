@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,7 +16,9 @@
 #include "conf/import.h"
 #include "db/alerts.h"
 #include "db/queue.h"
+#include "db/guards.h"
 #include "gateway/broadcast.h"
+#include "gateway/guard.h"
 #include "gateway/log.h"
 #include "gateway/operator.h"
 #include "gateway/transport.h"
@@ -42,6 +45,9 @@ struct modem {
     double tokens;    /* send-rate bucket */
     double last_refill;
     time_t last_report;
+    double balance;      /* airtime, as the last USSD check read it; < 0 unknown */
+    time_t balance_next; /* when to check again */
+    char paused[120];    /* why broadcasts are paused on this SIM, "" if they are not */
 };
 
 static double now_s(void)
@@ -170,7 +176,9 @@ static int answer_pending(struct modem *m, const struct conf *s)
     if (handlers_ready(m, s) < 0)
         goto out;
     while (!atomic_load(&m->dm->stop) && db_inbox_next(m->d, row) == 1) {
-        struct handler_query q = {row->text, row->sender, NULL, time(NULL)};
+        struct handler_query q = {.text = row->text, .from = row->sender, .now = time(NULL)};
+        const char *why = "";
+        const char *kind = "reply";
         struct db_out_sms out;
         struct db_consent consent;
         char redacted[DB_TEXT_MAX];
@@ -195,6 +203,27 @@ static int answer_pending(struct modem *m, const struct conf *s)
             db_inbox_redact(m->d, row->id, redacted);
         } else {
             handler_answer(m->h, &q, reply);
+            /* A consent (STOP above all) is always recorded; anything else passes the guards
+             * against cost and loops first. */
+            rc = reply->consent[0] ? GW_GUARD_ANSWER : gw_guard(m->d, s, row->sender, q.now, &why);
+            if (rc == GW_GUARD_SILENT) {
+                if (db_inbox_answer(m->d, row->id, reply->lang, "guard", NULL, NULL, q.now, NULL) <
+                    0)
+                    break;
+                log_info("sms-in id=%lld from=%s result=ignored reason=\"%s\"", (long long)row->id,
+                         log_number(row->sender, num, sizeof(num)), why);
+                continue;
+            }
+            if (rc == GW_GUARD_NOTICE) {
+                const char *t = handler_template(m->h, reply->lang, "limit");
+                snprintf(reply->text, sizeof(reply->text), "%s", t ? t : "Limit reached.");
+                gsm_measure(reply->text, &reply->info);
+                reply->intent = "limit";
+                reply->silent = 0;
+                kind = "notice";
+                log_info("guard from=%s result=notice reason=\"%s\" (then silence)",
+                         log_number(row->sender, num, sizeof(num)), why);
+            }
         }
         out.recipient = row->sender;
         out.text = reply->text;
@@ -202,7 +231,7 @@ static int answer_pending(struct modem *m, const struct conf *s)
         out.parts = reply->info.parts;
         out.priority = DB_PRIORITY_REPLY;
         /* The STOP confirmation is the one message that goes to a number that said STOP. */
-        out.kind = strcmp(reply->consent, "stop") == 0 ? "stop" : "reply";
+        out.kind = strcmp(reply->consent, "stop") == 0 ? "stop" : kind;
         consent.number = row->sender;
         consent.action = reply->consent;
         consent.topic = reply->topic;
@@ -217,6 +246,9 @@ static int answer_pending(struct modem *m, const struct conf *s)
             break;
         if (rc == 0)
             continue; /* another modem's thread answered it first */
+        if (!reply->silent && strcmp(reply->intent, "operator") != 0 &&
+            db_demand_count(m->d, q.now, reply->intent, reply->lang, reply->src, reply->dst) < 0)
+            log_warnx("demand statistics: not counted (database error)");
         log_info("sms-in id=%lld from=%s kw=%s lang=%s result=%s parts=%d reply=%lld segs=%d%s%s",
                  (long long)row->id, log_number(row->sender, num, sizeof(num)), reply->intent,
                  reply->lang,
@@ -288,6 +320,84 @@ static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_
 }
 
 /* Sends queued messages while the rate allows. Returns how many, or GW_DEVICE_ERROR. */
+/* Local midnight today, for "today" budgets. */
+static time_t day_start(time_t now)
+{
+    struct tm tm;
+
+    localtime_r(&now, &tm);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    return mktime(&tm);
+}
+
+/*
+ * Whether this SIM may send broadcasts now: not in quiet hours, not over its daily budget of
+ * parts, not below its airtime floor. A pause is logged and recorded when it starts and ends;
+ * replies to questions are never paused.
+ */
+static int broadcasts_allowed(struct modem *m, const struct conf *s, time_t now)
+{
+    char why[120] = "";
+
+    if (m->mc.daily_parts > 0) {
+        long sent = db_parts_sent_since(m->d, m->mc.name, day_start(now));
+        if (sent >= m->mc.daily_parts)
+            snprintf(why, sizeof(why), "daily budget of %d parts reached (%ld sent today)",
+                     m->mc.daily_parts, sent);
+    }
+    if (why[0] == '\0' && m->balance >= 0 && m->mc.balance_floor[0] != '\0' &&
+        m->balance < strtod(m->mc.balance_floor, NULL))
+        snprintf(why, sizeof(why), "airtime balance %.2f below the floor %s", m->balance,
+                 m->mc.balance_floor);
+    if (strcmp(why, m->paused) != 0) {
+        if (why[0])
+            log_warnx("modem-state modem=%s broadcasts=paused reason=\"%s\"", m->mc.name, why);
+        else
+            log_info("modem-state modem=%s broadcasts=resumed", m->mc.name);
+        snprintf(m->paused, sizeof(m->paused), "%s", why);
+        db_modem_paused_put(m->d, m->mc.name, why[0] ? why : NULL);
+    }
+    return why[0] == '\0' && !conf_quiet_now(s, minute_of_day(now));
+}
+
+/* Reads the airtime balance by USSD when it is due; said once when the modem cannot. */
+static void check_balance(struct modem *m, time_t now)
+{
+    char reply[640] = "", why[160] = "", num[64];
+    regmatch_t g[2];
+    regex_t re;
+
+    if (m->mc.balance_ussd[0] == '\0' || now < m->balance_next || m->t->ops->ussd == NULL)
+        return;
+    m->balance_next = now + (m->mc.balance_interval > 0 ? m->mc.balance_interval : 21600);
+    if (m->t->ops->ussd(m->t, m->mc.balance_ussd, reply, sizeof(reply), why, sizeof(why)) < 0) {
+        log_warnx("balance modem=%s code=%s result=failed problem=\"%s\"", m->mc.name,
+                  m->mc.balance_ussd, why);
+        return;
+    }
+    if (regcomp(&re, m->mc.balance_pattern[0] ? m->mc.balance_pattern : "([0-9]+([.,][0-9]+)?)",
+                REG_EXTENDED) != 0)
+        return;
+    if (regexec(&re, reply, 2, g, 0) == 0 && g[1].rm_so >= 0) {
+        size_t n = (size_t)(g[1].rm_eo - g[1].rm_so), i;
+        if (n >= sizeof(num))
+            n = sizeof(num) - 1;
+        memcpy(num, reply + g[1].rm_so, n);
+        num[n] = '\0';
+        for (i = 0; i < n; i++)
+            if (num[i] == ',')
+                num[i] = '.';
+        m->balance = strtod(num, NULL);
+        db_modem_balance_put(m->d, m->mc.name, m->balance, now);
+        log_info("balance modem=%s amount=%.2f", m->mc.name, m->balance);
+    } else {
+        log_warnx("balance modem=%s result=unreadable answer=\"%.80s\" (check balance_pattern)",
+                  m->mc.name, reply);
+    }
+    regfree(&re);
+}
+
 static int send_pending(struct modem *m, const struct conf *s)
 {
     struct db_outbox_row *o = malloc(sizeof(*o));
@@ -300,8 +410,7 @@ static int send_pending(struct modem *m, const struct conf *s)
         time_t now = time(NULL);
         int aside;
 
-        if (db_outbox_claim(m->d, m->mc.name, now, !conf_quiet_now(s, minute_of_day(now)), o) !=
-            1) {
+        if (db_outbox_claim(m->d, m->mc.name, now, broadcasts_allowed(m, s, now), o) != 1) {
             if (m->mc.send_rate > 0)
                 m->tokens += 1; /* nothing to send: the token was not used */
             break;
@@ -394,6 +503,7 @@ static void *modem_main(void *arg)
             backoff = 1;
         busy += rc > 0;
         modem_state(m, "connected", NULL); /* refreshes status once a minute */
+        check_balance(m, time(NULL));
         if (!busy)
             woken = m->t->ops->wait(m->t, s.poll_ms) > 0;
         else
@@ -556,7 +666,7 @@ int gw_run(const struct conf *c, const char *conf_path)
     handler_ctx *h = NULL;
     db *d = NULL;
     int i, started = 0, rc = 1, recovered, nseen = 0, gen = -1;
-    time_t last_tick = 0, last_scan = 0;
+    time_t last_tick = 0, last_scan = 0, last_purge = 0;
 
     if (dm == NULL || modems == NULL || seen == NULL)
         fatal("allocating the daemon");
@@ -581,6 +691,7 @@ int gw_run(const struct conf *c, const char *conf_path)
         struct modem *m = &modems[i];
         m->dm = dm;
         m->mc = c->modems[i];
+        m->balance = -1;
         if ((m->t = gw_transport_new("gammu", &m->mc)) == NULL) {
             log_warnx("modem %s: cannot create its transport", m->mc.name);
             goto stop;
@@ -620,6 +731,15 @@ int gw_run(const struct conf *c, const char *conf_path)
             if ((i = db_outbox_sweep(d, now)) > 0)
                 log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", i);
             last_scan = now;
+        }
+        if (now - last_purge >= 3600) {
+            struct db_purge_counts pc;
+            if (db_purge(d, now - (int64_t)dm->conf.retention_days * 86400, now, &pc) == 0 &&
+                pc.inbox + pc.outbox + pc.parts + pc.consent + pc.other > 0)
+                log_info("purge days=%d inbox=%ld outbox=%ld parts=%ld consent=%ld other=%ld",
+                         dm->conf.retention_days, pc.inbox, pc.outbox, pc.parts, pc.consent,
+                         pc.other);
+            last_purge = now;
         }
         if (now != last_tick) {
             int n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);

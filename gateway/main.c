@@ -18,6 +18,7 @@
 #include "db/queue.h"
 #include "conf/alertfile.h"
 #include "db/alerts.h"
+#include "db/guards.h"
 #include "gateway/broadcast.h"
 #include "gateway/daemon.h"
 #include "gateway/log.h"
@@ -39,6 +40,7 @@ static int cmd_phone(int argc, char **argv);
 static int cmd_log(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
 static int cmd_broadcast(int argc, char **argv);
+static int cmd_report(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 static int cmd_sources(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
@@ -65,6 +67,8 @@ static const struct command commands[] = {
      "broadcast --topic T [--topic T2...] [--lang xx] (--text \"...\" | --file F) [--id ID] "
      "[--priority 0-9] [--until DATE] | broadcast status [ID] [--json]",
      "queue an alert for everyone who follows a topic, or show how far one has gone"},
+    {"report", cmd_report, "report [-c FILE] [--since 2026-W01]",
+     "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers)"},
     {"version", cmd_version, "version", "print the version"},
     {"help", cmd_help, "help", "list the subcommands"},
 };
@@ -731,6 +735,10 @@ static int print_status(void *arg, const struct db_modem_report *r)
                "\"problem\":",
                r->queued, r->sent_today, r->failed_today, when);
         json_str(stdout, r->detail);
+        if (r->balance >= 0)
+            printf(",\"balance\":%.2f", r->balance);
+        printf(",\"broadcasts_paused\":");
+        json_str(stdout, r->paused);
         printf("}");
     } else {
         if (o->n == 0)
@@ -743,6 +751,10 @@ static int print_status(void *arg, const struct db_modem_report *r)
                r->network[0] ? r->network : "-", r->queued, r->sent_today, r->failed_today, when);
         if (r->detail[0])
             printf("%-10s problem: %s\n", "", r->detail);
+        if (r->balance >= 0)
+            printf("%-10s airtime balance: %.2f\n", "", r->balance);
+        if (r->paused[0])
+            printf("%-10s broadcasts paused: %s\n", "", r->paused);
     }
     o->n++;
     return 0;
@@ -1106,6 +1118,76 @@ out:
     db_close(d);
     free(a);
     return rc;
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void csv_field(const char *v, int last)
+{
+    if (strpbrk(v, ",\"\n\r") != NULL) {
+        putchar('"');
+        for (; *v; v++) {
+            if (*v == '"')
+                putchar('"');
+            putchar(*v);
+        }
+        putchar('"');
+    } else {
+        fputs(v, stdout);
+    }
+    putchar(last ? '\n' : ',');
+}
+
+static int print_demand(void *arg, const char *week, const char *keyword, const char *lang,
+                        const char *src, const char *dst, long queries)
+{
+    char n[24];
+
+    (void)arg;
+    snprintf(n, sizeof(n), "%ld", queries);
+    csv_field(week, 0);
+    csv_field(keyword, 0);
+    csv_field(lang, 0);
+    csv_field(src, 0);
+    csv_field(dst, 0);
+    csv_field(n, 1);
+    return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"since", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *conf_path = NULL, *since = "";
+    struct conf c;
+    int ch;
+    db *d;
+
+    while ((ch = getopt_long(argc, argv, "c:s:", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 's':
+            if (strlen(optarg) != 8 || optarg[4] != '-' || optarg[5] != 'W') {
+                fprintf(stderr, "remitline: --since takes an ISO week like 2026-W01\n");
+                return 2;
+            }
+            since = optarg;
+            break;
+        default:
+            return usage_error("report");
+        }
+    }
+    if (load_conf(conf_path, &c) < 0 || (d = open_existing_db(&c)) == NULL)
+        return 1;
+    /* The columns say what is kept: counts, never numbers or texts. */
+    printf("week,keyword,language,from,to,queries\n");
+    db_demand_each(d, since, print_demand, NULL);
+    db_close(d);
+    return 0;
 }
 
 static int cmd_version(int argc, char **argv)

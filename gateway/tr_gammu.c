@@ -30,6 +30,8 @@ struct gammu {
     int incoming;     /* set by the incoming-SMS callback */
     int bad_reported; /* unreadable messages last reported, to say it once */
     int watch_fd;     /* dummy phone: inotify on DIR/sms/1, so wait() wakes when a file lands */
+    int ussd_done;    /* set by the incoming-USSD callback */
+    char ussd[640];   /* its text, UTF-8 */
 };
 
 /* What an operator should read for a Gammu error. */
@@ -111,6 +113,17 @@ static void on_incoming(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *arg)
     (void)sm;
     (void)sms;
     g->incoming = 1; /* the SMS itself is read by the next GetNextSMS pass */
+}
+
+static void on_ussd(GSM_StateMachine *sm, GSM_USSDMessage *u, void *arg)
+{
+    struct gammu *g = arg;
+    char buf[sizeof(u->Text) * 2];
+
+    (void)sm;
+    EncodeUTF8(buf, u->Text);
+    snprintf(g->ussd, sizeof(g->ussd), "%.639s", buf);
+    g->ussd_done = 1;
 }
 
 static int set_config(struct transport *t, struct gammu *g, char *why, size_t whysz)
@@ -460,6 +473,40 @@ static int gammu_wait(struct transport *t, int ms)
     return g->incoming;
 }
 
+static int gammu_ussd(struct transport *t, const char *code, char *reply, size_t replysz, char *why,
+                      size_t whysz)
+{
+    struct gammu *g = t->priv;
+    char number[64];
+    time_t deadline;
+    GSM_Error e;
+
+    if (!g->connected) {
+        snprintf(why, whysz, "not connected");
+        return -1;
+    }
+    snprintf(number, sizeof(number), "%s", code);
+    g->ussd_done = 0;
+    GSM_SetIncomingUSSDCallback(g->sm, on_ussd, g);
+    GSM_SetIncomingUSSD(g->sm, TRUE);
+    e = GSM_DialService(g->sm, number);
+    if (e != ERR_NONE) {
+        snprintf(why, whysz, "%s",
+                 e == ERR_NOTIMPLEMENTED || e == ERR_NOTSUPPORTED ? "not supported by this modem"
+                                                                  : gammu_words(e));
+        return -1;
+    }
+    deadline = time(NULL) + 30;
+    while (!g->ussd_done && time(NULL) < deadline)
+        GSM_ReadDevice(g->sm, TRUE);
+    if (!g->ussd_done) {
+        snprintf(why, whysz, "no USSD answer within 30 s");
+        return -1;
+    }
+    snprintf(reply, replysz, "%s", g->ussd);
+    return 0;
+}
+
 static int gammu_init(struct transport *t)
 {
     struct gammu *g = calloc(1, sizeof(*g));
@@ -494,4 +541,5 @@ const struct transport_ops gw_gammu_ops = {
     .send = gammu_send,
     .info = gammu_info,
     .wait = gammu_wait,
+    .ussd = gammu_ussd,
 };

@@ -66,6 +66,10 @@ struct transport_ops {
     int (*info)(struct transport *t, struct gw_link_info *out);
     /* Sleeps up to ms, returning early (1) when the network announced an SMS. */
     int (*wait)(struct transport *t, int ms);
+    /* Dials a USSD code (the airtime balance, *100#) and writes the network's answer; 0, or -1
+     * (why says why; "not supported" when the link cannot). May be NULL. */
+    int (*ussd)(struct transport *t, const char *code, char *reply, size_t replysz, char *why,
+                size_t whysz);
 };
 
 struct transport {

@@ -157,6 +157,8 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
         tpl_render(x, "fee_need", NULL, 0, out, outsz);
         return 0;
     }
+    snprintf(x->r->src, sizeof(x->r->src), "%.2s", src);
+    snprintf(x->r->dst, sizeof(x->r->dst), "%.2s", dst);
     sc = lex_country(x->h->lx, src);
     dc = lex_country(x->h->lx, dst);
     fmt_country(x, src, from, sizeof(from));

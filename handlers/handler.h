@@ -48,6 +48,7 @@ struct handler_reply {
     int silent;                   /* 1: send nothing (the number said STOP) */
     char consent[8];              /* what the caller must record: join, leave, stop, start, "" */
     char topic[48];               /* for join and leave: country:PH, corridor:US-MX, topic:x */
+    char src[3], dst[3];          /* the corridor a FEE asked about (ISO2), for statistics */
     struct gsm_info info;         /* coding, units and parts of text */
 };
 
@@ -77,6 +78,10 @@ int handler_topic(handler_ctx *h, const char *text, char *out, size_t outsz);
  */
 int handler_period_end(const char *period, time_t *out);
 int handler_is_stale(const char *period, time_t now, int max_age_days);
+
+/* A template's text in lang (English if missing), for messages the gateway writes outside the
+ * query path (the notice to a number that reached its limit). NULL if there is none. */
+const char *handler_template(handler_ctx *h, const char *lang, const char *name);
 
 /* What content files may name: word kinds and template names, checked at import. */
 int handler_word_kind_known(const char *kind);

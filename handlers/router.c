@@ -51,7 +51,7 @@ static const char *const template_names[] = {
     "guide_none",   "guide_need", "error",           "fee_basis",      "fee_item_fee",
     "stale",        "fee_trend",  "fee_trend_point", "fee_trend_none", "join_ok",
     "join_need",    "leave_ok",   "leave_none",      "stop_ok",        "start_ok",
-    "my_list",      "my_none",
+    "my_list",      "my_none",    "limit",
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
@@ -90,7 +90,7 @@ const char *handler_template_names(void)
            "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
            "guide_need, error, fee_basis, fee_item_fee, stale, fee_trend, fee_trend_point, "
            "fee_trend_none, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, my_list, "
-           "my_none";
+           "my_none, limit";
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)
@@ -121,6 +121,11 @@ void handler_close(handler_ctx *h)
         return;
     lex_free(h->lx);
     free(h);
+}
+
+const char *handler_template(handler_ctx *h, const char *lang, const char *name)
+{
+    return lex_template(h->lx, lang, name);
 }
 
 int handler_languages(const handler_ctx *h)
