@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     total = now_ns();
     for (r = 0, i = 0; r < rounds / 4; r++) {
         for (size_t q = 0; q < NQ; q++, i++) {
-            struct handler_query hq = {queries[q], NULL, NULL, 0};
+            struct handler_query hq = {queries[q], NULL, NULL, 0, NULL};
             t0 = now_ns();
             handler_answer(h, &hq, &reply);
             samples[i] = now_ns() - t0;

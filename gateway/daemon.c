@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "conf/import.h"
+#include "db/conv.h"
 #include "db/queue.h"
 #include "gateway/log.h"
 #include "gateway/transport.h"
@@ -158,19 +159,31 @@ static int answer_pending(struct modem *m, const struct settings *s)
 {
     struct db_inbox_row *row = malloc(sizeof(*row));
     struct handler_reply *reply = malloc(sizeof(*reply));
+    struct db_conv *conv = malloc(sizeof(*conv));
     int n = 0, rc;
 
-    if (row == NULL || reply == NULL)
+    if (row == NULL || reply == NULL || conv == NULL)
         goto out;
     if (handlers_ready(m, s) < 0)
         goto out;
     while (!atomic_load(&m->dm->stop) && db_inbox_next(m->d, row) == 1) {
-        struct handler_query q = {row->text, row->sender, NULL, time(NULL)};
+        struct handler_query q = {row->text, row->sender, NULL, time(NULL), NULL};
         struct db_out_sms out;
         int64_t out_id = 0;
         char num[40];
 
+        /* The sender's saved language and pending choice in, what to remember out. A failure
+         * here only loses that memory: the message is still answered. */
+        if (db_conv_get(m->d, row->sender, q.now, conv) == 1) {
+            q.lang = conv->lang[0] ? conv->lang : NULL;
+            q.pending = conv->pending[0] ? conv->pending : NULL;
+        }
         handler_answer(m->h, &q, reply);
+        if (reply->save_lang[0] != '\0')
+            db_conv_set_lang(m->d, row->sender, reply->save_lang, q.now);
+        if (reply->pending[0] != '\0' || q.pending != NULL)
+            db_conv_set_pending(m->d, row->sender, reply->pending, q.now + HANDLER_CHOICE_TTL,
+                                q.now);
         out.recipient = row->sender;
         out.text = reply->text;
         out.coding = reply->info.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
@@ -190,6 +203,7 @@ static int answer_pending(struct modem *m, const struct settings *s)
 out:
     free(row);
     free(reply);
+    free(conv);
     return n;
 }
 

@@ -15,6 +15,7 @@
 #include "conf/config.h"
 #include "conf/import.h"
 #include "db/db.h"
+#include "db/conv.h"
 #include "db/queue.h"
 #include "gateway/daemon.h"
 #include "gateway/log.h"
@@ -166,6 +167,32 @@ static void print_one_line(const char *s)
     putchar('\n');
 }
 
+/*
+ * Answers one query for ask. With --from, the number's conversation is used and kept as the
+ * daemon keeps it (saved language, pending choice), so a choice can be answered by a second
+ * `remitline ask --from N 2`. --lang overrides the saved language.
+ */
+static void ask_one(db *d, struct handler_query *q, handler_ctx *h, struct handler_reply *reply)
+{
+    static struct db_conv conv;
+    const char *lang = q->lang;
+
+    q->pending = NULL;
+    if (q->from != NULL && db_conv_get(d, q->from, q->now, &conv) == 1) {
+        if (q->lang == NULL && conv.lang[0])
+            q->lang = conv.lang;
+        q->pending = conv.pending[0] ? conv.pending : NULL;
+    }
+    handler_answer(h, q, reply);
+    if (q->from != NULL) {
+        if (reply->save_lang[0] != '\0')
+            db_conv_set_lang(d, q->from, reply->save_lang, q->now);
+        if (reply->pending[0] != '\0' || q->pending != NULL)
+            db_conv_set_pending(d, q->from, reply->pending, q->now + HANDLER_CHOICE_TTL, q->now);
+    }
+    q->lang = lang;
+}
+
 static int cmd_ask(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -227,7 +254,7 @@ static int cmd_ask(int argc, char **argv)
             len += (size_t)w;
         }
         q.text = text;
-        handler_answer(h, &q, &reply);
+        ask_one(d, &q, h, &reply);
         puts(reply.text);
         if (verbose)
             fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d\n", reply.lang,
@@ -241,7 +268,7 @@ static int cmd_ask(int argc, char **argv)
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
         q.text = line;
-        handler_answer(h, &q, &reply);
+        ask_one(d, &q, h, &reply);
         print_one_line(reply.text);
         if (verbose)
             fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d\n", reply.lang,

@@ -6,7 +6,9 @@
  *
  *   1. handler_open(db, opts) loads the words, country names and reply templates of every
  *      language from the database into memory (the lexicon), so answering costs no SQL parsing.
- *   2. handler_answer(h, query, reply) as often as needed, from one thread per context.
+ *   2. handler_answer(h, query, reply) as often as needed, from one thread per context. A caller
+ *      that knows the sender (the daemon, `ask --from`) passes their saved language and pending
+ *      choice in the query, and afterwards stores reply->save_lang and reply->pending.
  *   3. handler_close(h). After a content import, close and open again to see the new content.
  *
  * The keywords themselves are rows of a static table in handlers/router.c (name, function,
@@ -31,11 +33,17 @@ struct handler_opts {
     int max_parts;            /* SMS parts a reply may use; 3 when 0 */
 };
 
+/* Options of a numbered choice, one rewritten query per line; what a caller stores and gives
+ * back (db/conv.h keeps it for the 15 minutes HANDLER_CHOICE_TTL). */
+#define HANDLER_PENDING_MAX 700
+#define HANDLER_CHOICE_TTL  (15 * 60)
+
 struct handler_query {
-    const char *text; /* as received, any bytes */
-    const char *from; /* sender's number, or NULL */
-    const char *lang; /* the sender's saved language, or NULL */
+    const char *text;    /* as received, any bytes */
+    const char *from;    /* sender's number, or NULL */
+    const char *lang;    /* the sender's saved language, or NULL */
     time_t now;
+    const char *pending; /* the choice offered to this sender and not expired, or NULL */
 };
 
 struct handler_reply {
@@ -44,6 +52,9 @@ struct handler_reply {
     const char *intent;           /* static: "fee", "rate", "guide", "help" */
     int understood;               /* 0 when the help text answered something unclear */
     struct gsm_info info;         /* coding, units and parts of text */
+    /* What the caller should remember for this sender (handlers write nothing themselves): */
+    char save_lang[8];                   /* LANG xx was understood: save xx; "" otherwise */
+    char pending[HANDLER_PENDING_MAX];   /* a numbered choice to offer, "" to clear any */
 };
 
 /* Returns NULL on failure (logged): no memory, or a database error. */

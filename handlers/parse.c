@@ -15,6 +15,8 @@
 
 struct tok {
     char folded[32];
+    int start, end; /* bytes of the text the token came from */
+    int unknown;    /* no word is this one or near it (so the parser need not look again) */
     int is_amount;
     double amount;
     char ccy[4];
@@ -171,6 +173,95 @@ int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[
     return 1;
 }
 
+/* A keypad habit: 0 typed for O inside a word ("m0rocco", "0man"). Numbers stay numbers. */
+static void zero_to_o(char *w)
+{
+    char *c;
+    int letters = 0;
+
+    for (c = w; *c; c++)
+        letters += (*c >= 'a' && *c <= 'z');
+    if (letters == 0)
+        return;
+    for (c = w; *c; c++)
+        if (*c == '0')
+            *c = 'o';
+}
+
+/* Whether a piece of a run-together word is a word worth splitting for: known exactly, three
+ * letters or more, and no filler word. */
+static int known_piece(const lexicon *lx, const char *s, size_t len)
+{
+    const struct lex_entry *e;
+    char buf[32];
+    size_t ne, j;
+
+    if (len < 3 || len >= sizeof(buf))
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    ne = lex_find(lx, buf, &e);
+    for (j = 0; j < ne; j++)
+        if (e[j].type != LEX_WORD || strcmp(e[j].kind, "filler") != 0)
+            return 1;
+    return 0;
+}
+
+static void push_one(struct scan *sc, const char *w, size_t len, int start, int end, int unknown)
+{
+    struct tok *t;
+
+    if (sc->n >= MAX_TOKENS)
+        return;
+    t = &sc->t[sc->n++];
+    memset(t, 0, sizeof(*t));
+    snprintf(t->folded, sizeof(t->folded), "%.*s", (int)len, w);
+    t->start = start;
+    t->end = end;
+    t->unknown = unknown;
+}
+
+/*
+ * Adds one folded word. A word nobody knows, nor anything near it, may be words run together on
+ * a keypad ("feeusamex", "usamex"): it is split when every piece is a known word.
+ */
+static void push_word(const lexicon *lx, struct scan *sc, char *w, int start, int end)
+{
+    const struct lex_entry *e;
+    char buf[32];
+    size_t len, a, b;
+
+    zero_to_o(w);
+    len = strlen(w);
+    if (len < 4 || lex_find(lx, w, &e) > 0) {
+        push_one(sc, w, len, start, end, 0);
+        return;
+    }
+    if ((text_collapse(w, buf, sizeof(buf)) >= 4 && lex_find(lx, buf, &e) > 0) ||
+        lex_find_fuzzy(lx, w, &e, NULL) > 0 || len < 6) {
+        push_one(sc, w, len, start, end, 0);
+        return;
+    }
+    for (a = 3; a + 3 <= len; a++) {
+        if (!known_piece(lx, w, a))
+            continue;
+        if (known_piece(lx, w + a, len - a)) {
+            push_one(sc, w, a, start, end, 0);
+            push_one(sc, w + a, len - a, start, end, 0);
+            return;
+        }
+        for (b = a + 3; b + 3 <= len; b++) {
+            if (known_piece(lx, w + a, b - a) && known_piece(lx, w + b, len - b)) {
+                push_one(sc, w, a, start, end, 0);
+                push_one(sc, w + a, b - a, start, end, 0);
+                push_one(sc, w + b, len - b, start, end, 0);
+                return;
+            }
+        }
+    }
+    push_one(sc, w, len, start, end, 1);
+}
+
 /* Splits text into tokens: amounts as they are, other words folded (one token per word). */
 static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
 {
@@ -182,8 +273,11 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
         size_t len = 0;
         char *w, *save = NULL;
 
+        const char *raw_start;
+
         while (*p && is_sep((unsigned char)*p))
             p++;
+        raw_start = p;
         while (*p && !is_sep((unsigned char)*p)) {
             if ((*p == '.' || *p == ',') &&
                 !(len > 0 && isalnum((unsigned char)raw[len - 1]) && isalnum((unsigned char)p[1]) &&
@@ -201,22 +295,61 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
         if (parse_amount(lx, raw, &sc->t[sc->n].amount, sc->t[sc->n].ccy)) {
             sc->t[sc->n].is_amount = 1;
             sc->t[sc->n].folded[0] = '\0';
+            sc->t[sc->n].start = (int)(raw_start - text);
+            sc->t[sc->n].end = (int)(p - text);
             sc->n++;
             continue;
         }
         text_fold(raw, len, folded, sizeof(folded));
         for (w = strtok_r(folded, " ", &save); w && sc->n < MAX_TOKENS;
-             w = strtok_r(NULL, " ", &save)) {
-            memset(&sc->t[sc->n], 0, sizeof(sc->t[0]));
-            snprintf(sc->t[sc->n].folded, sizeof(sc->t[0].folded), "%s", w);
-            sc->n++;
-        }
+             w = strtok_r(NULL, " ", &save))
+            push_word(lx, sc, w, (int)(raw_start - text), (int)(p - text));
     }
 }
 
 static int is_keyword_kind(const char *kind)
 {
-    return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0;
+    return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0 &&
+           strcmp(kind, "language") != 0;
+}
+
+/*
+ * Which of several currency entries a word means ("dirham": AED in English, MAD in French;
+ * "pesos" next to Mexico): the one of the query's language, else the currency of a country
+ * named, else the code itself, else the first. Sets *amb when they disagree.
+ */
+static int pick_currency(const struct lex_entry *e, size_t ne, const char *pref,
+                         const struct parse_result *r, int *amb)
+{
+    int first = -1, code = -1, home = -1, lang = -1, home_lang = -1;
+    size_t j;
+    int k;
+
+    for (j = 0; j < ne; j++) {
+        int is_home = 0, is_lang;
+        if (e[j].type != LEX_CURRENCY)
+            continue;
+        if (first < 0)
+            first = (int)j;
+        else if (strcmp(e[j].code, e[first].code) != 0)
+            *amb = 1;
+        for (k = 0; k < r->nmoney; k++)
+            is_home |= strcmp(r->money[k], e[j].code) == 0;
+        is_lang = pref != NULL && strcmp(e[j].lang, pref) == 0;
+        if (is_lang && is_home && home_lang < 0)
+            home_lang = (int)j;
+        if (is_lang && lang < 0)
+            lang = (int)j;
+        if (is_home && home < 0)
+            home = (int)j;
+        if (code < 0 && e[j].lang[0] == '\0')
+            code = (int)j;
+    }
+    if (home_lang >= 0)
+        return home_lang;
+    if (lang >= 0)
+        return lang;
+    return home >= 0 ? home : code >= 0 ? code : first;
 }
 
 struct votes {
@@ -278,7 +411,8 @@ static void add_currency(struct parse_result *r, const char *code)
 }
 
 /* Whether a token names a currency, by code or through its country: "usd", "mex". */
-static int token_currency(const lexicon *lx, const struct tok *t, char ccy[4])
+static int token_currency(const lexicon *lx, const struct tok *t, const char *pref,
+                          const struct parse_result *r, char ccy[4])
 {
     const struct lex_entry *e;
     size_t ne, j;
@@ -286,9 +420,12 @@ static int token_currency(const lexicon *lx, const struct tok *t, char ccy[4])
     if (t->is_amount)
         return 0;
     ne = lex_find(lx, t->folded, &e);
+    if (ne == 0)
+        ne = lex_find_fuzzy(lx, t->folded, &e, NULL);
     for (j = 0; j < ne; j++) {
         if (e[j].type == LEX_CURRENCY) {
-            memcpy(ccy, e[j].code, 4);
+            int amb = 0, k = pick_currency(e, ne, pref, r, &amb);
+            memcpy(ccy, e[k].code, 4);
             return 1;
         }
     }
@@ -318,6 +455,63 @@ static int lex_is_country_token(const lexicon *lx, const struct tok *t)
     return country;
 }
 
+/*
+ * When no phrase at token i is known exactly: the token with doubled letters made single, then
+ * the nearest known two-word phrase, then the nearest word. Sets *len to the tokens used and
+ * *tie to an equally near phrase, if any.
+ */
+static size_t find_near(const lexicon *lx, const struct scan *sc, int i,
+                        const struct lex_entry **e, int *len, const char **tie)
+{
+    char buf[80];
+    size_t ne;
+
+    *len = 1;
+    if (!sc->t[i].unknown && text_collapse(sc->t[i].folded, buf, sizeof(buf)) >= 4 &&
+        strcmp(buf, sc->t[i].folded) != 0 && (ne = lex_find(lx, buf, e)) > 0)
+        return ne;
+    if (i + 1 < sc->n && !sc->t[i + 1].is_amount && strlen(sc->t[i + 1].folded) >= 4) {
+        snprintf(buf, sizeof(buf), "%s %s", sc->t[i].folded, sc->t[i + 1].folded);
+        if ((ne = lex_find_fuzzy(lx, buf, e, tie)) > 0) {
+            *len = 2;
+            return ne;
+        }
+    }
+    return sc->t[i].unknown ? 0 : lex_find_fuzzy(lx, sc->t[i].folded, e, tie);
+}
+
+static int has_code(const struct parse_result *r, const char *iso2)
+{
+    int k;
+
+    for (k = 0; k < r->nchoices; k++)
+        if (strcmp(r->choice[k], iso2) == 0)
+            return 1;
+    return 0;
+}
+
+/* A place word that may mean several countries (one name for two, or two names equally near a
+ * typo): keeps them all, best guess first, with where the word was in the text. */
+static void note_choices(const lexicon *lx, struct parse_result *r, const struct lex_entry *e,
+                         size_t ne, const char *tie, int start, int end)
+{
+    const struct lex_entry *te = NULL;
+    size_t j, nte = tie ? lex_find(lx, tie, &te) : 0;
+
+    r->nchoices = 0;
+    for (j = 0; j < ne + nte && r->nchoices < PARSE_MAX_CHOICES; j++) {
+        const struct lex_entry *x = j < ne ? &e[j] : &te[j - ne];
+        if (x->type == LEX_COUNTRY && !has_code(r, x->code))
+            snprintf(r->choice[r->nchoices++], 3, "%.2s", x->code);
+    }
+    if (r->nchoices < 2) {
+        r->nchoices = 0;
+        return;
+    }
+    r->choice_start = start;
+    r->choice_end = end;
+}
+
 /* A token that is both a two-letter country code and a word ("de", "to", "sa", "au"). */
 struct amb {
     int is;           /* taken as a word in this pass */
@@ -327,10 +521,11 @@ struct amb {
 
 /* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
 static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
-                      struct parse_result *r, struct amb *amb)
+                      const char *pref, struct parse_result *r, struct amb *amb, int *ccy_amb)
 {
     struct votes v;
-    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, tie = 0;
+    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, vtie = 0;
+    const char *tie;
     int maxw = lex_max_words(lx);
 
     memset(r, 0, sizeof(*r));
@@ -375,6 +570,9 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             if (ok && (ne = lex_find(lx, phrase, &e)) > 0)
                 break;
         }
+        tie = NULL;
+        if (ne == 0)
+            ne = find_near(lx, sc, i, &e, &len, &tie);
         if (ne == 0) {
             if (r->nrest < PARSE_MAX_REST)
                 snprintf(r->rest[r->nrest++], 32, "%s", sc->t[i].folded);
@@ -387,7 +585,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             else if (e[j].type == LEX_COUNTRY && country < 0)
                 country = (int)j;
             else if (e[j].type == LEX_CURRENCY && currency < 0)
-                currency = (int)j;
+                currency = pick_currency(e, ne, pref, r, ccy_amb);
             if (e[j].type == LEX_COUNTRY && strcmp(e[j].kind, "iso2") == 0)
                 code2 = 1;
         }
@@ -409,8 +607,11 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
         if (word >= 0) {
             const char *kind = e[word].kind;
             for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0)
+                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
+                    strcmp(kind, "language") != 0)
                     vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
+            if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
+                snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
             if (is_keyword_kind(kind)) {
                 if (r->intent[0] == '\0')
                     snprintf(r->intent, sizeof(r->intent), "%s", kind);
@@ -425,6 +626,8 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             for (j = 0; j < ne; j++)
                 if (e[j].type == LEX_COUNTRY)
                     vote(&v, e[j].lang, 1);
+            if (r->nchoices == 0)
+                note_choices(lx, r, e, ne, tie, sc->t[i].start, sc->t[i + len - 1].end);
             add_country(r, e[country].code, pending_role);
             pending_role = ROLE_NONE;
             {
@@ -435,6 +638,9 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             if (currency >= 0)
                 add_currency(r, e[currency].code);
         } else if (currency >= 0) {
+            for (j = 0; j < ne; j++)
+                if (e[j].type == LEX_CURRENCY)
+                    vote(&v, e[j].lang, 1);
             add_currency(r, e[currency].code);
             add_money(r, e[currency].code);
         }
@@ -447,10 +653,11 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
         char c1[4], c2[4];
         if (!sc->t[i].is_amount)
             continue;
-        if (i >= 1 && token_currency(lx, &sc->t[i - 1], c1) &&
-            (i < 2 || !token_currency(lx, &sc->t[i - 2], c2)))
+        if (i >= 1 && token_currency(lx, &sc->t[i - 1], pref, r, c1) &&
+            !lex_is_country_token(lx, &sc->t[i - 1]) &&
+            (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
             memcpy(r->amount_ccy, c1, 4);
-        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], c1) &&
+        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
                  !lex_is_country_token(lx, &sc->t[i + 1]))
             memcpy(r->amount_ccy, c1, 4);
         break;
@@ -458,12 +665,12 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
     for (k = 0; k < v.n; k++) {
         if (best < 0 || v.score[k] > v.score[best]) {
             best = k;
-            tie = 0;
+            vtie = 0;
         } else if (v.score[k] == v.score[best]) {
-            tie = 1;
+            vtie = 1;
         }
     }
-    if (best >= 0 && !tie)
+    if (best >= 0 && !vtie)
         snprintf(r->lang, sizeof(r->lang), "%s", v.lang[best]);
     return ambiguous;
 }
@@ -489,27 +696,40 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
     unsigned char flip[MAX_TOKENS];
     struct amb amb[MAX_TOKENS];
     struct scan sc;
-    int i, nflip = 0;
+    int i, nflip = 0, ccy_amb = 0, ambiguous;
 
     scan_text(lx, text ? text : "", &sc);
     memset(amb, 0, sizeof(amb));
-    if (parse_pass(lx, &sc, none, out, amb) == 0)
-        return 0;
+    ambiguous = parse_pass(lx, &sc, none, NULL, out, amb, &ccy_amb);
     memset(flip, 0, sizeof(flip));
-    for (i = 0; i < sc.n; i++)
+    for (i = 0; ambiguous && i < sc.n; i++)
         if (amb[i].is && should_flip(&amb[i], out)) {
             flip[i] = 1;
             nflip++;
         }
-    if (nflip > 0) {
+    /* Again when a code should be a country after all, or a currency word means different
+     * currencies in different languages and the query's language now says which. */
+    if (nflip > 0 || (ccy_amb && out->lang[0] != '\0')) {
         struct parse_result alt;
+        char lang[sizeof(out->lang)];
+        memcpy(lang, out->lang, sizeof(lang));
         memset(amb, 0, sizeof(amb));
-        parse_pass(lx, &sc, flip, &alt, amb);
+        parse_pass(lx, &sc, flip, lang, &alt, amb, &ccy_amb);
         if (alt.intent[0] == '\0')
             memcpy(alt.intent, out->intent, sizeof(alt.intent));
         if (alt.lang[0] == '\0')
-            memcpy(alt.lang, out->lang, sizeof(alt.lang));
+            memcpy(alt.lang, lang, sizeof(alt.lang));
         *out = alt;
+    }
+    /* "LANG FR": a language code is a country code too ("es", "pt"); after LANG it is a
+     * language. */
+    if (strcmp(out->intent, "lang") == 0 && out->target_lang[0] == '\0') {
+        for (i = 0; i < sc.n; i++) {
+            if (!sc.t[i].is_amount && lex_lang(lx, sc.t[i].folded) != NULL) {
+                snprintf(out->target_lang, sizeof(out->target_lang), "%.3s", sc.t[i].folded);
+                break;
+            }
+        }
     }
     return 0;
 }

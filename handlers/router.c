@@ -23,17 +23,20 @@ static const struct keyword {
     {"fee", handler_fee, NEED_PLACE, "fee_need"},
     {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need"},
     {"guide", handler_guide, NEED_NONE, NULL},
+    {"lang", handler_lang, NEED_NONE, NULL},
     {"help", handler_help, NEED_NONE, NULL},
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
-/* Word kinds content may define beyond the keywords: direction and filler words. */
-static const char *const other_kinds[] = {"from", "to", "filler"};
+/* Word kinds content may define beyond the keywords: direction and filler words, and the names
+ * of the file's own language ("language": ESPAÑOL, SPANISH), which LANG takes. */
+static const char *const other_kinds[] = {"from", "to", "filler", "language"};
 
 static const char *const template_names[] = {
     "help",      "fee_need",      "fee_avg",     "fee_providers", "fee_item",     "fee_opaque",
     "fee_none",  "fee_rate_hint", "fee_arrive",  "rate",          "rate_derived", "rate_need",
     "rate_none", "guide_topics",  "guide_entry", "guide_none",    "guide_need",   "error",
+    "lang_set",  "lang_need",     "choose",
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
@@ -52,7 +55,7 @@ int handler_word_kind_known(const char *kind)
 
 const char *handler_word_kinds(void)
 {
-    return "fee, rate, guide, help, from, to, filler";
+    return "fee, rate, guide, lang, help, from, to, filler, language";
 }
 
 int handler_template_known(const char *name)
@@ -70,7 +73,7 @@ const char *handler_template_names(void)
     return "help, fee_need, fee_avg, fee_providers, fee_item, fee_opaque, fee_none, fee_rate_hint, "
            "fee_arrive, "
            "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
-           "guide_need, error";
+           "guide_need, error, lang_set, lang_need, choose";
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)
@@ -237,6 +240,102 @@ int handler_help(const struct hq *x, char *out, size_t outsz)
     return 0;
 }
 
+/* LANG xx: the router has already switched the reply language when xx is one we have. */
+int handler_lang(const struct hq *x, char *out, size_t outsz)
+{
+    if (x->p->target_lang[0] != '\0' && lex_lang(x->h->lx, x->p->target_lang) != NULL)
+        tpl_render(x, "lang_set", NULL, 0, out, outsz);
+    else
+        tpl_render(x, "lang_need", NULL, 0, out, outsz);
+    return 0;
+}
+
+static const struct keyword *pick_keyword(const struct parse_result *p)
+{
+    const struct keyword *kw = NULL;
+    size_t i;
+
+    for (i = 0; i < NKEYWORDS; i++)
+        if (strcmp(keywords[i].kind, p->intent) == 0)
+            kw = &keywords[i];
+    /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
+    if (kw == &keywords[0] && p->ncountries == 0 && p->nmoney >= 2)
+        kw = &keywords[1];
+    /* No keyword: two places mean a fee question, two currencies a rate question. */
+    if (kw == NULL && p->ncountries >= 2)
+        kw = &keywords[0];
+    else if (kw == NULL && p->nmoney >= 2)
+        kw = &keywords[1];
+    return kw;
+}
+
+const char *router_intent(const struct parse_result *p)
+{
+    const struct keyword *kw = pick_keyword(p);
+    return kw ? kw->kind : keywords[NKEYWORDS - 1].kind;
+}
+
+/* The text to answer: the query, or the option a lone digit picks from a pending choice. */
+static const char *chosen_text(const struct handler_query *q, char *buf, size_t bufsz)
+{
+    const char *t = q->text ? q->text : "", *line;
+    long k = 0;
+
+    while (*t == ' ')
+        t++;
+    if (q->pending == NULL || q->pending[0] == '\0' || t[0] < '1' || t[0] > '9')
+        return q->text;
+    k = t[0] - '0';
+    for (t++; *t == ' ' || *t == '.' || *t == ')' || *t == '\r' || *t == '\n'; t++)
+        ;
+    if (*t != '\0')
+        return q->text;
+    for (line = q->pending; k > 1 && line != NULL; k--) {
+        line = strchr(line, '\n');
+        if (line != NULL)
+            line++;
+    }
+    if (line == NULL || *line == '\0')
+        return q->text;
+    snprintf(buf, bufsz, "%.*s", (int)strcspn(line, "\n"), line);
+    return buf;
+}
+
+/*
+ * A place word that may mean several countries: the options as rewritten queries (the word
+ * replaced by each country's ISO3 code) into r->pending, and the numbered list to show.
+ */
+static void make_choice(const struct hq *x, const char *text, struct handler_reply *r, char *list,
+                        size_t listsz)
+{
+    const struct parse_result *p = x->p;
+    size_t o = 0, l = 0;
+    int k;
+
+    r->pending[0] = list[0] = '\0';
+    if (p->nchoices < 2 || (size_t)p->choice_end > strlen(text) || strlen(text) > 160)
+        return;
+    for (k = 0; k < p->nchoices; k++) {
+        const struct lex_country *c = lex_country(x->h->lx, p->choice[k]);
+        char name[64];
+        int w;
+        if (c == NULL)
+            return;
+        w = snprintf(r->pending + o, sizeof(r->pending) - o, "%s%.*s%s%s", k ? "\n" : "",
+                     p->choice_start, text, c->iso3, text + p->choice_end);
+        if (w < 0 || (size_t)w >= sizeof(r->pending) - o) {
+            r->pending[0] = list[0] = '\0';
+            return;
+        }
+        o += (size_t)w;
+        db_country_name(x->h->d, p->choice[k], x->lang, name, sizeof(name));
+        w = snprintf(list + l, listsz - l, "%s%d=%s", k ? " " : "", k + 1, name);
+        if (w < 0 || (size_t)w >= listsz - l)
+            break;
+        l += (size_t)w;
+    }
+}
+
 static const char *pick_lang(handler_ctx *h, const struct handler_query *q,
                              const struct parse_result *p)
 {
@@ -258,28 +357,32 @@ static int finish(const struct hq *x, const char *raw, struct handler_reply *r)
     return r->info.parts;
 }
 
+/* Appends the numbered choice to the best-guess answer when both fit one SMS, else the choice
+ * alone replaces it: the question matters more than a guess. */
+static void offer_choice(const struct hq *x, const char *list, struct handler_reply *r)
+{
+    char raw[HANDLER_REPLY_MAX + 400], ask[400];
+    struct kv kv[] = {{"list", list}};
+
+    tpl_render(x, "choose", kv, 1, ask, sizeof(ask));
+    snprintf(raw, sizeof(raw), "%s %s", r->text, ask);
+    if (finish(x, raw, r) > 1)
+        finish(x, ask, r);
+}
+
 int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler_reply *r)
 {
     struct parse_result p;
-    const struct keyword *kw = NULL;
+    const struct keyword *kw;
     struct hq x;
-    char raw[HANDLER_REPLY_MAX];
-    size_t i;
+    char raw[HANDLER_REPLY_MAX], chosen[HANDLER_PENDING_MAX], list[400];
+    const char *text;
     int rc = 0;
 
     memset(r, 0, sizeof(*r));
-    parse_query(h->lx, q->text, &p);
-    for (i = 0; i < NKEYWORDS; i++)
-        if (strcmp(keywords[i].kind, p.intent) == 0)
-            kw = &keywords[i];
-    /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
-    if (kw == &keywords[0] && p.ncountries == 0 && p.nmoney >= 2)
-        kw = &keywords[1];
-    /* No keyword: two places mean a fee question, two currencies a rate question. */
-    if (kw == NULL && p.ncountries >= 2)
-        kw = &keywords[0];
-    else if (kw == NULL && p.nmoney >= 2)
-        kw = &keywords[1];
+    text = chosen_text(q, chosen, sizeof(chosen));
+    parse_query(h->lx, text, &p);
+    kw = pick_keyword(&p);
     r->understood = (kw != NULL);
     if (kw == NULL)
         kw = &keywords[NKEYWORDS - 1];
@@ -289,6 +392,10 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     x.q = q;
     x.p = &p;
     x.lang = pick_lang(h, q, &p);
+    if (kw == &keywords[3] && p.target_lang[0] && lex_lang(h->lx, p.target_lang)) {
+        x.lang = p.target_lang; /* LANG FR answers in French, and is remembered */
+        snprintf(r->save_lang, sizeof(r->save_lang), "%s", p.target_lang);
+    }
     {
         const struct lex_lang *l = lex_lang(h->lx, x.lang);
         x.decimal = l ? l->decimal : '.';
@@ -308,8 +415,15 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
             rc = -1;
             break;
         }
-        if (finish(&x, raw, r) <= 1)
+        if (finish(&x, raw, r) <= 1) {
+            if (p.nchoices >= 2 && (kw == &keywords[0] || kw == &keywords[2])) {
+                x.level = 0;
+                make_choice(&x, text ? text : "", r, list, sizeof(list));
+                if (r->pending[0] != '\0')
+                    offer_choice(&x, list, r);
+            }
             return 0;
+        }
     }
     x.level = 0;
     if (rc < 0)

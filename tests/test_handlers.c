@@ -33,7 +33,7 @@ static struct handler_reply ask_from(void **state, const char *text, const char 
                                      const char *lang)
 {
     struct fixture *f = *state;
-    struct handler_query q = {text, from, lang, 0};
+    struct handler_query q = {text, from, lang, 0, NULL};
     struct handler_reply r;
 
     assert_int_equal(handler_answer(f->h, &q, &r), 0);
