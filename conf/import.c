@@ -364,12 +364,34 @@ static void put_code_words(struct importer *im, struct ifile *f, const char *lan
     }
 }
 
+/* spoken_in = ["FR", "SN"]: stored as words of kind "spoken" (handlers/lexicon.h). */
+static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
+                       const config_setting_t *list)
+{
+    int j;
+
+    for (j = 0; list != NULL && j < config_setting_length(list); j++) {
+        const char *c = config_setting_get_string_elem(list, j);
+        if (!is_upper_code(c, 2)) {
+            conf_errs_add(im->errs, f->path, line_of(list),
+                          "language %s: spoken_in needs ISO 3166 codes of 2 upper-case letters "
+                          "(got '%s')",
+                          lang, c ? c : "");
+            continue;
+        }
+        if (db_word_put(im->d, f->id, lang, LEX_KIND_SPOKEN, c) < 0)
+            db_failed(im, f->path, line_of(list), "word");
+        else
+            f->rows++;
+    }
+}
+
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
         {"code", F_STR, 1},           {"name", F_STR, 1},        {"decimal", F_STR, 0},
         {"transliterate", F_BOOL, 0}, {"words", F_GROUP, 1},     {"templates", F_GROUP, 1},
-        {"currencies", F_GROUP, 0},   {"country_words", F_GROUP, 0},
+        {"currencies", F_GROUP, 0},   {"country_words", F_GROUP, 0}, {"spoken_in", F_STRLIST, 0},
     };
     int i, j;
 
@@ -379,7 +401,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         const char *code, *dec;
         int translit = 1;
 
-        if (check_fields(im, f->path, "language", g, fields, 8))
+        if (check_fields(im, f->path, "language", g, fields, 9))
             continue;
         code = get_str(g, "code");
         if (!is_lang_code(code)) {
@@ -407,6 +429,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
                        3);
         put_code_words(im, f, code, config_setting_get_member(g, "country_words"),
                        LEX_KIND_COUNTRY, 2);
+        put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
         tpl = config_setting_get_member(g, "templates");
         for (j = 0; j < config_setting_length(tpl); j++) {
             const config_setting_t *t = config_setting_get_elem(tpl, (unsigned)j);

@@ -38,6 +38,10 @@ struct lexicon {
     size_t nlangs, langs_cap;
     struct lex_template *tpl;
     size_t ntpl, tpl_cap;
+    struct lex_spoken {
+        char lang[4], iso2[3];
+    } *spoken;
+    size_t nspoken, spoken_cap;
     struct lex_key *keys; /* fuzzy targets, by length then text */
     size_t nkeys;
     size_t by_len[LEX_KEY_MAXLEN + 2]; /* keys[by_len[l]] is the first key of length l */
@@ -151,6 +155,20 @@ static int add_entry(lexicon *lx, const char *folded, int type, const char *kind
 
 static int on_word(void *arg, const char *lang, const char *kind, const char *folded)
 {
+    if (strcmp(kind, LEX_KIND_SPOKEN) == 0) {
+        lexicon *lx = arg;
+        struct lex_spoken *sp;
+        if (grow(&lx->spoken, &lx->spoken_cap, lx->nspoken, sizeof(*sp), 10000) < 0) {
+            lx->failed = 1;
+            return 1;
+        }
+        sp = &lx->spoken[lx->nspoken++];
+        snprintf(sp->lang, sizeof(sp->lang), "%s", lang);
+        sp->iso2[0] = (char)(folded[0] & ~0x20);
+        sp->iso2[1] = folded[0] ? (char)(folded[1] & ~0x20) : '\0';
+        sp->iso2[2] = '\0';
+        return 0;
+    }
     if (strncmp(kind, LEX_KIND_CURRENCY, strlen(LEX_KIND_CURRENCY)) == 0)
         return add_entry(arg, folded, LEX_CURRENCY, "word", lang,
                          kind + strlen(LEX_KIND_CURRENCY));
@@ -177,7 +195,7 @@ static int on_sender(void *arg, const char *iso2)
 
 static int on_name(void *arg, const char *iso2, const char *lang, const char *folded)
 {
-    return add_entry(arg, folded, LEX_COUNTRY, NULL, lang, iso2);
+    return add_entry(arg, folded, LEX_COUNTRY, "name", lang, iso2);
 }
 
 static int on_country(void *arg, const char *iso2, const char *iso3, const char *currency,
@@ -363,6 +381,7 @@ void lex_free(lexicon *lx)
     free(lx->langs);
     free(lx->tpl);
     free(lx->keys);
+    free(lx->spoken);
     free(lx);
 }
 
@@ -465,6 +484,31 @@ size_t lex_find_fuzzy(const lexicon *lx, const char *folded, const struct lex_en
     if (best_s == NULL)
         return 0;
     return lex_find(lx, best_s, first);
+}
+
+const char *lex_country_of_currency(const lexicon *lx, const char *ccy)
+{
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; i < lx->ncountries; i++) {
+        if (strcmp(lx->countries[i].currency, ccy) != 0)
+            continue;
+        if (found != NULL)
+            return NULL;
+        found = lx->countries[i].iso2;
+    }
+    return found;
+}
+
+int lex_spoken_in(const lexicon *lx, const char *lang, const char *iso2)
+{
+    size_t i;
+
+    for (i = 0; i < lx->nspoken; i++)
+        if (strcmp(lx->spoken[i].iso2, iso2) == 0 && strcmp(lx->spoken[i].lang, lang) == 0)
+            return 1;
+    return 0;
 }
 
 int lex_is_sender(const lexicon *lx, const char *iso2)

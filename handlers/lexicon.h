@@ -20,6 +20,8 @@
  * abbreviations): "ccy:USD", "country:PH". */
 #define LEX_KIND_CURRENCY "ccy:"
 #define LEX_KIND_COUNTRY  "country:"
+/* Kind of the word rows that say where a language is spoken (the word is an ISO2 code). */
+#define LEX_KIND_SPOKEN "spoken"
 
 enum lex_type { LEX_WORD = 0, LEX_COUNTRY = 1, LEX_CURRENCY = 2 };
 
@@ -61,6 +63,12 @@ int lex_fuzzy_bound(size_t len);
  */
 size_t lex_find_fuzzy(const lexicon *lx, const char *folded, const struct lex_entry **first,
                       const char **tie);
+
+/* The one country whose currency code is ccy (BRL: BR), or NULL when none or several (EUR). */
+const char *lex_country_of_currency(const lexicon *lx, const char *ccy);
+
+/* Whether lang is spoken in iso2 (its content file says so). */
+int lex_spoken_in(const lexicon *lx, const char *lang, const char *iso2);
 
 /* Whether iso2 is a sending country: the origin of some live quote. */
 int lex_is_sender(const lexicon *lx, const char *iso2);

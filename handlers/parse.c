@@ -300,6 +300,17 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
             sc->n++;
             continue;
         }
+        {
+            /* A currency sign on its own ("100 \u20ac") reads as its code. */
+            size_t signlen = 0;
+            const char *code = strip_sign(raw, len, &signlen, 0);
+            if (code != NULL && signlen == len) {
+                char low[4] = {(char)(code[0] | 0x20), (char)(code[1] | 0x20),
+                               (char)(code[2] | 0x20), '\0'};
+                push_one(sc, low, 3, (int)(raw_start - text), (int)(p - text), 0);
+                continue;
+            }
+        }
         text_fold(raw, len, folded, sizeof(folded));
         for (w = strtok_r(folded, " ", &save); w && sc->n < MAX_TOKENS;
              w = strtok_r(NULL, " ", &save))
@@ -356,6 +367,7 @@ struct votes {
     char lang[8][4];
     int score[8];
     int n;
+    int words; /* votes cast by words (not place names): only they may break a tie */
 };
 
 static void vote(struct votes *v, const char *lang, int weight)
@@ -439,6 +451,40 @@ static int token_currency(const lexicon *lx, const struct tok *t, const char *pr
     return 0;
 }
 
+/* Whether the two or three words at i name a currency ("dollars canadiens", "francos suicos"). */
+static int phrase_currency(const lexicon *lx, const struct scan *sc, int i, const char *pref,
+                           const struct parse_result *r, char ccy[4])
+{
+    int len, k;
+
+    for (len = 3; len >= 2; len--) {
+        const struct lex_entry *e;
+        char phrase[100];
+        size_t pl = 0, ne, j;
+
+        if (i + len > sc->n)
+            continue;
+        for (k = 0; k < len && !sc->t[i + k].is_amount; k++) {
+            int w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
+                             sc->t[i + k].folded);
+            if (w < 0 || (size_t)w >= sizeof(phrase) - pl)
+                break;
+            pl += (size_t)w;
+        }
+        if (k < len)
+            continue;
+        ne = lex_find(lx, phrase, &e);
+        for (j = 0; j < ne; j++) {
+            if (e[j].type == LEX_CURRENCY) {
+                int amb = 0;
+                memcpy(ccy, e[pick_currency(e, ne, pref, r, &amb)].code, 4);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Whether a token is a country and no currency code ("mex" is a country, "php" a currency). */
 static int lex_is_country_token(const lexicon *lx, const struct tok *t)
 {
@@ -446,6 +492,8 @@ static int lex_is_country_token(const lexicon *lx, const struct tok *t)
     size_t ne = lex_find(lx, t->folded, &e), j;
     int country = 0;
 
+    if (ne == 0 && !t->is_amount)
+        ne = lex_find_fuzzy(lx, t->folded, &e, NULL);
     for (j = 0; j < ne; j++) {
         if (e[j].type == LEX_CURRENCY)
             return 0;
@@ -518,6 +566,37 @@ struct amb {
     char langs[4][4]; /* languages in which it is a word */
     int nlangs;
 };
+
+/*
+ * Languages that tie share the words typed ("guia mexico"): the one spoken where the money goes
+ * (the destination, else the last place or the last currency's country) wins. Returns the
+ * winning index, or -1 when that does not decide it either.
+ */
+static int break_tie(const lexicon *lx, const struct votes *v, int top,
+                     const struct parse_result *r)
+{
+    const char *place = NULL;
+    int k, win = -1;
+
+    for (k = 0; k < r->ncountries; k++)
+        if (r->role[k] != ROLE_FROM)
+            place = r->country[k]; /* the last place that is no origin */
+    for (k = 0; k < r->ncountries; k++)
+        if (r->role[k] == ROLE_TO)
+            place = r->country[k];
+    if (place == NULL && r->nmoney > 0)
+        place = lex_country_of_currency(lx, r->money[r->nmoney - 1]);
+    if (place == NULL)
+        return -1;
+    for (k = 0; k < v->n; k++) {
+        if (v->score[k] != top || !lex_spoken_in(lx, v->lang[k], place))
+            continue;
+        if (win >= 0)
+            return -1;
+        win = k;
+    }
+    return win;
+}
 
 /* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
 static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
@@ -608,8 +687,10 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             const char *kind = e[word].kind;
             for (j = 0; j < ne; j++)
                 if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
-                    strcmp(kind, "language") != 0)
+                    strcmp(kind, "language") != 0) {
                     vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
+                    v.words++;
+                }
             if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
                 snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
             if (is_keyword_kind(kind)) {
@@ -623,7 +704,11 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 pending_role = ROLE_TO;
             }
         } else if (country >= 0) {
+            /* A code ("usa") is every language's: only names and words of one language vote. */
+            int neutral = 0;
             for (j = 0; j < ne; j++)
+                neutral |= e[j].lang[0] == '\0';
+            for (j = 0; j < ne && !neutral; j++)
                 if (e[j].type == LEX_COUNTRY)
                     vote(&v, e[j].lang, 1);
             if (r->nchoices == 0)
@@ -639,8 +724,10 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 add_currency(r, e[currency].code);
         } else if (currency >= 0) {
             for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_CURRENCY)
+                if (e[j].type == LEX_CURRENCY && e[j].lang[0] != '\0') {
                     vote(&v, e[j].lang, 1);
+                    v.words++;
+                }
             add_currency(r, e[currency].code);
             add_money(r, e[currency].code);
         }
@@ -657,6 +744,8 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             !lex_is_country_token(lx, &sc->t[i - 1]) &&
             (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
             memcpy(r->amount_ccy, c1, 4);
+        else if (phrase_currency(lx, sc, i + 1, pref, r, c1))
+            memcpy(r->amount_ccy, c1, 4);
         else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
                  !lex_is_country_token(lx, &sc->t[i + 1]))
             memcpy(r->amount_ccy, c1, 4);
@@ -670,7 +759,9 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             vtie = 1;
         }
     }
-    if (best >= 0 && !vtie)
+    if (best >= 0 && vtie)
+        best = v.words == 0 ? -1 : break_tie(lx, &v, v.score[best], r);
+    if (best >= 0)
         snprintf(r->lang, sizeof(r->lang), "%s", v.lang[best]);
     return ambiguous;
 }
