@@ -389,9 +389,11 @@ static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
-        {"code", F_STR, 1},           {"name", F_STR, 1},        {"decimal", F_STR, 0},
-        {"transliterate", F_BOOL, 0}, {"words", F_GROUP, 1},     {"templates", F_GROUP, 1},
-        {"currencies", F_GROUP, 0},   {"country_words", F_GROUP, 0}, {"spoken_in", F_STRLIST, 0},
+        {"code", F_STR, 1},          {"name", F_STR, 1},
+        {"decimal", F_STR, 0},       {"transliterate", F_BOOL, 0},
+        {"words", F_GROUP, 1},       {"templates", F_GROUP, 1},
+        {"currencies", F_GROUP, 0},  {"country_words", F_GROUP, 0},
+        {"spoken_in", F_STRLIST, 0},
     };
     int i, j;
 
@@ -427,8 +429,8 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         put_words(im, f, code, config_setting_get_member(g, "words"));
         put_code_words(im, f, code, config_setting_get_member(g, "currencies"), LEX_KIND_CURRENCY,
                        3);
-        put_code_words(im, f, code, config_setting_get_member(g, "country_words"),
-                       LEX_KIND_COUNTRY, 2);
+        put_code_words(im, f, code, config_setting_get_member(g, "country_words"), LEX_KIND_COUNTRY,
+                       2);
         put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
         tpl = config_setting_get_member(g, "templates");
         for (j = 0; j < config_setting_length(tpl); j++) {

@@ -7,8 +7,9 @@
 #include "db/internal.h"
 #include "gateway/log.h"
 
-static const char sql_get[] = "SELECT coalesce(lang, ''), CASE WHEN pending_until > ?2 THEN "
-                              "coalesce(pending, '') ELSE '' END FROM conversation WHERE number = ?1";
+static const char sql_get[] =
+    "SELECT coalesce(lang, ''), CASE WHEN pending_until > ?2 THEN "
+    "coalesce(pending, '') ELSE '' END FROM conversation WHERE number = ?1";
 static const char sql_lang[] =
     "INSERT INTO conversation (number, lang, updated_at) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (number) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at";

@@ -39,9 +39,9 @@ struct handler_opts {
 #define HANDLER_CHOICE_TTL  (15 * 60)
 
 struct handler_query {
-    const char *text;    /* as received, any bytes */
-    const char *from;    /* sender's number, or NULL */
-    const char *lang;    /* the sender's saved language, or NULL */
+    const char *text; /* as received, any bytes */
+    const char *from; /* sender's number, or NULL */
+    const char *lang; /* the sender's saved language, or NULL */
     time_t now;
     const char *pending; /* the choice offered to this sender and not expired, or NULL */
 };
@@ -53,8 +53,8 @@ struct handler_reply {
     int understood;               /* 0 when the help text answered something unclear */
     struct gsm_info info;         /* coding, units and parts of text */
     /* What the caller should remember for this sender (handlers write nothing themselves): */
-    char save_lang[8];                   /* LANG xx was understood: save xx; "" otherwise */
-    char pending[HANDLER_PENDING_MAX];   /* a numbered choice to offer, "" to clear any */
+    char save_lang[8];                 /* LANG xx was understood: save xx; "" otherwise */
+    char pending[HANDLER_PENDING_MAX]; /* a numbered choice to offer, "" to clear any */
 };
 
 /* Returns NULL on failure (logged): no memory, or a database error. */

@@ -40,7 +40,7 @@ struct lexicon {
     size_t ntpl, tpl_cap;
     struct lex_spoken {
         char lang[4], iso2[3];
-    } *spoken;
+    } * spoken;
     size_t nspoken, spoken_cap;
     struct lex_key *keys; /* fuzzy targets, by length then text */
     size_t nkeys;
@@ -95,7 +95,7 @@ static size_t pool_add(lexicon *lx, const char *s)
 
 /* While loading, entry->folded holds a pool offset cast to a pointer; fixed up at the end. */
 static int add_one(lexicon *lx, const char *folded, int type, const char *kind, const char *lang,
-                     const char *code)
+                   const char *code)
 {
     struct lex_entry *x;
     size_t off;
@@ -170,8 +170,7 @@ static int on_word(void *arg, const char *lang, const char *kind, const char *fo
         return 0;
     }
     if (strncmp(kind, LEX_KIND_CURRENCY, strlen(LEX_KIND_CURRENCY)) == 0)
-        return add_entry(arg, folded, LEX_CURRENCY, "word", lang,
-                         kind + strlen(LEX_KIND_CURRENCY));
+        return add_entry(arg, folded, LEX_CURRENCY, "word", lang, kind + strlen(LEX_KIND_CURRENCY));
     if (strncmp(kind, LEX_KIND_COUNTRY, strlen(LEX_KIND_COUNTRY)) == 0) {
         const char *iso2 = kind + strlen(LEX_KIND_COUNTRY);
         /* Countries are loaded first: a word for a country the content lacks is dropped. */

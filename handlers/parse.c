@@ -508,8 +508,8 @@ static int lex_is_country_token(const lexicon *lx, const struct tok *t)
  * the nearest known two-word phrase, then the nearest word. Sets *len to the tokens used and
  * *tie to an equally near phrase, if any.
  */
-static size_t find_near(const lexicon *lx, const struct scan *sc, int i,
-                        const struct lex_entry **e, int *len, const char **tie)
+static size_t find_near(const lexicon *lx, const struct scan *sc, int i, const struct lex_entry **e,
+                        int *len, const char **tie)
 {
     char buf[80];
     size_t ne;

@@ -1,7 +1,7 @@
 /*
- * The corpus: every line of the .tsv files in tests/corpus (what people really text, with the language,
- * intent and slots the gateway should understand) is parsed as the router would answer it.
- * Prints accuracy per language and every miss; fails under 95% overall or in any language.
+ * The corpus: every line of the .tsv files in tests/corpus (what people really text, with the
+ * language, intent and slots the gateway should understand) is parsed as the router would answer
+ * it. Prints accuracy per language and every miss; fails under 95% overall or in any language.
  *
  * Content: the shipped language files; the shipped countries.conf when it is there, else the
  * fixture tests/fixtures/content/corpus-countries.conf (names in five languages).
@@ -37,7 +37,8 @@ static void canon(const char *in, char *out, size_t outsz)
     size_t o = 0;
 
     snprintf(copy, sizeof(copy), "%s", in);
-    for (tok = strtok_r(copy, " \t", &save); tok && n < MAX_SLOTS; tok = strtok_r(NULL, " \t", &save))
+    for (tok = strtok_r(copy, " \t", &save); tok && n < MAX_SLOTS;
+         tok = strtok_r(NULL, " \t", &save))
         snprintf(slots[n++], SLOT_CHARS, "%s", tok);
     for (i = 1; i < n; i++)
         for (j = i; j > 0 && strcmp(slots[j - 1], slots[j]) > 0; j--) {
@@ -62,8 +63,8 @@ static size_t add_slot(char *out, size_t o, size_t outsz, const char *key, const
 }
 
 /* What the router would answer: intent and the slots it would use. */
-static void understand(const lexicon *lx, const char *query, char *intent, size_t isz,
-                       char *lang, size_t lsz, char *slots, size_t ssz)
+static void understand(const lexicon *lx, const char *query, char *intent, size_t isz, char *lang,
+                       size_t lsz, char *slots, size_t ssz)
 {
     struct parse_result p;
     const char *src = NULL, *dst = NULL;
@@ -183,8 +184,8 @@ int main(void)
             canon(f[3] ? f[3] : "", want, sizeof(want));
             hit = strcmp(intent, f[2]) == 0 && strcmp(got, want) == 0 &&
                   (strcmp(f[1], "-") == 0 || strcmp(lang, f[1]) == 0);
-            t = tally_of(tally, &ntally, strncmp(name, "xx", 2) ? (char[3]){name[0], name[1], 0}
-                                                                 : "xx");
+            t = tally_of(tally, &ntally,
+                         strncmp(name, "xx", 2) ? (char[3]){name[0], name[1], 0} : "xx");
             t->total++;
             t->ok += hit;
             total++;
