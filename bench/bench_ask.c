@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     int rounds = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 20000;
     struct conf_errs errs;
     struct import_stats st;
-    struct handler_opts ho = {"en", 3, 0, 0};
+    struct handler_opts ho = {.default_lang = "en", .max_parts = 3};
     struct handler_reply reply;
     struct parse_result pr;
     double *samples, t0, total;
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     total = now_ns();
     for (r = 0, i = 0; r < rounds / 4; r++) {
         for (size_t q = 0; q < NQ; q++, i++) {
-            struct handler_query hq = {queries[q], NULL, NULL, 0};
+            struct handler_query hq = {queries[q], NULL, NULL, 0, NULL};
             t0 = now_ns();
             handler_answer(h, &hq, &reply);
             samples[i] = now_ns() - t0;

@@ -13,6 +13,7 @@
 #include "db/alerts.h"
 #include "gateway/log.h"
 #include "handlers/handler.h"
+#include "handlers/lexicon.h"
 #include "handlers/text.h"
 
 #define IMPORT_MAX_FILES 256
@@ -327,11 +328,77 @@ static void put_words(struct importer *im, struct ifile *f, const char *lang,
     }
 }
 
+/*
+ * A language's words that stand for a code: currencies = { USD = ["DOLLAR", "DOLLARS"]; } and
+ * country_words = { PH = ["FILIPINO", "PINOY", "RP"]; } (demonyms, abbreviations, cities people
+ * use for the country). Stored as words of kind "ccy:USD" or "country:PH" (handlers/lexicon.h).
+ * Country codes are only checked for form here: languages are read before countries.
+ */
+static void put_code_words(struct importer *im, struct ifile *f, const char *lang,
+                           const config_setting_t *group, const char *prefix, size_t codelen)
+{
+    int i, j;
+
+    for (i = 0; group != NULL && i < config_setting_length(group); i++) {
+        const config_setting_t *l = config_setting_get_elem(group, (unsigned)i);
+        const char *code = config_setting_name(l);
+        char kind[16];
+
+        if (!is_upper_code(code, codelen) || !ftype_matches(l, F_STRLIST)) {
+            conf_errs_add(im->errs, f->path, line_of(l),
+                          "language %s: %s must be an upper-case %s code with a list of strings",
+                          lang, code ? code : "?",
+                          codelen == 3 ? "ISO 4217 currency" : "ISO 3166 country");
+            continue;
+        }
+        snprintf(kind, sizeof(kind), "%s%s", prefix, code);
+        for (j = 0; j < config_setting_length(l); j++) {
+            const char *w = config_setting_get_string_elem(l, j);
+            char folded[64];
+
+            if (text_fold(w, (size_t)-1, folded, sizeof(folded)) == 0) {
+                conf_errs_add(im->errs, f->path, line_of(l),
+                              "language %s: word \"%s\" has no letters or digits", lang, w);
+                continue;
+            }
+            if (db_word_put(im->d, f->id, lang, kind, folded) < 0)
+                db_failed(im, f->path, line_of(l), "word");
+            else
+                f->rows++;
+        }
+    }
+}
+
+/* spoken_in = ["FR", "SN"]: stored as words of kind "spoken" (handlers/lexicon.h). */
+static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
+                       const config_setting_t *list)
+{
+    int j;
+
+    for (j = 0; list != NULL && j < config_setting_length(list); j++) {
+        const char *c = config_setting_get_string_elem(list, j);
+        if (!is_upper_code(c, 2)) {
+            conf_errs_add(im->errs, f->path, line_of(list),
+                          "language %s: spoken_in needs ISO 3166 codes of 2 upper-case letters "
+                          "(got '%s')",
+                          lang, c ? c : "");
+            continue;
+        }
+        if (db_word_put(im->d, f->id, lang, LEX_KIND_SPOKEN, c) < 0)
+            db_failed(im, f->path, line_of(list), "word");
+        else
+            f->rows++;
+    }
+}
+
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
-        {"code", F_STR, 1},           {"name", F_STR, 1},    {"decimal", F_STR, 0},
-        {"transliterate", F_BOOL, 0}, {"words", F_GROUP, 1}, {"templates", F_GROUP, 1},
+        {"code", F_STR, 1},          {"name", F_STR, 1},
+        {"decimal", F_STR, 0},       {"transliterate", F_BOOL, 0},
+        {"words", F_GROUP, 1},       {"templates", F_GROUP, 1},
+        {"currencies", F_GROUP, 0},  {"country_words", F_GROUP, 0},
+        {"spoken_in", F_STRLIST, 0},
     };
     int i, j;
 
@@ -341,7 +408,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         const char *code, *dec;
         int translit = 1;
 
-        if (check_fields(im, f->path, "language", g, fields, 6))
+        if (check_fields(im, f->path, "language", g, fields, 9))
             continue;
         code = get_str(g, "code");
         if (!is_lang_code(code)) {
@@ -365,6 +432,11 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         }
         f->rows++;
         put_words(im, f, code, config_setting_get_member(g, "words"));
+        put_code_words(im, f, code, config_setting_get_member(g, "currencies"), LEX_KIND_CURRENCY,
+                       3);
+        put_code_words(im, f, code, config_setting_get_member(g, "country_words"), LEX_KIND_COUNTRY,
+                       2);
+        put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
         tpl = config_setting_get_member(g, "templates");
         for (j = 0; j < config_setting_length(tpl); j++) {
             const config_setting_t *t = config_setting_get_elem(tpl, (unsigned)j);

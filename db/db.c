@@ -41,6 +41,7 @@ enum stmt_id {
     S_LANGS_EACH,
     S_TEMPLATES_EACH,
     S_COUNTRIES_EACH,
+    S_SENDERS_EACH,
     S_COUNTRY_NAME,
     S_QUOTES_CHEAPEST,
     S_CORRIDOR_AVG,
@@ -107,6 +108,8 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_LANGS_EACH] = "SELECT code, name, decimal_sep, translit FROM lang ORDER BY code",
     [S_TEMPLATES_EACH] = "SELECT lang, name, text FROM template ORDER BY lang, name",
     [S_COUNTRIES_EACH] = "SELECT iso2, iso3, currency, dial FROM country ORDER BY iso2",
+    /* Uses the quote_corridor index's leading column: one step per distinct origin. */
+    [S_SENDERS_EACH] = "SELECT DISTINCT src FROM quote WHERE live = 1 ORDER BY src",
     [S_COUNTRY_NAME] = "SELECT name FROM country_name WHERE iso2 = ?1 AND primary_name = 1 "
                        "AND lang IN (?2, 'en') ORDER BY lang = ?2 DESC LIMIT 1",
     /* One row per provider, its best product: SQLite takes the bare columns from the row that
@@ -771,6 +774,18 @@ int db_countries_each(db *d, db_country_cb cb, void *arg)
 {
     struct each_ctx c = {(void *)cb, arg};
     return db_each(d, S_COUNTRIES_EACH, visit_country, &c);
+}
+
+static int visit_code(sqlite3_stmt *s, void *ctx)
+{
+    struct each_ctx *c = ctx;
+    return ((db_code_cb)c->cb)(c->arg, COL(0));
+}
+
+int db_senders_each(db *d, db_code_cb cb, void *arg)
+{
+    struct each_ctx c = {(void *)cb, arg};
+    return db_each(d, S_SENDERS_EACH, visit_code, &c);
 }
 
 int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t outsz)

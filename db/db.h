@@ -118,6 +118,7 @@ typedef int (*db_lang_cb)(void *arg, const char *code, const char *name, const c
 typedef int (*db_template_cb)(void *arg, const char *lang, const char *name, const char *text);
 typedef int (*db_country_cb)(void *arg, const char *iso2, const char *iso3, const char *currency,
                              const char *dial);
+typedef int (*db_code_cb)(void *arg, const char *code);
 
 /* Each returns the number of rows visited, or -1. */
 int db_words_each(db *d, db_word_cb cb, void *arg);
@@ -125,6 +126,8 @@ int db_country_names_each(db *d, db_name_cb cb, void *arg);
 int db_langs_each(db *d, db_lang_cb cb, void *arg);
 int db_templates_each(db *d, db_template_cb cb, void *arg);
 int db_countries_each(db *d, db_country_cb cb, void *arg);
+/* Sending countries: the ISO2 origin of every live quote, each once. */
+int db_senders_each(db *d, db_code_cb cb, void *arg);
 
 /* The name a reply uses for iso2 in lang, falling back to English, then the ISO3 code. */
 int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t outsz);

@@ -138,7 +138,7 @@ struct db_modem_report {
     int signal;
     int64_t updated_at;
     long sent_today, failed_today, queued;
-    double balance; /* airtime; < 0 unknown */
+    double balance;   /* airtime; < 0 unknown */
     char paused[120]; /* why broadcasts are paused, "" if not */
 };
 typedef int (*db_modem_report_cb)(void *arg, const struct db_modem_report *r);

@@ -15,6 +15,7 @@
 #include "conf/alertfile.h"
 #include "conf/import.h"
 #include "db/alerts.h"
+#include "db/conv.h"
 #include "db/queue.h"
 #include "db/guards.h"
 #include "gateway/broadcast.h"
@@ -169,9 +170,10 @@ static int answer_pending(struct modem *m, const struct conf *s)
 {
     struct db_inbox_row *row = malloc(sizeof(*row));
     struct handler_reply *reply = malloc(sizeof(*reply));
+    struct db_conv *conv = malloc(sizeof(*conv));
     int n = 0, rc;
 
-    if (row == NULL || reply == NULL)
+    if (row == NULL || reply == NULL || conv == NULL)
         goto out;
     if (handlers_ready(m, s) < 0)
         goto out;
@@ -202,7 +204,18 @@ static int answer_pending(struct modem *m, const struct conf *s)
             reply->consent[0] = '\0';
             db_inbox_redact(m->d, row->id, redacted);
         } else {
+            /* The sender's saved language and pending choice in, what to remember out. A
+             * failure here only loses that memory: the message is still answered. */
+            if (db_conv_get(m->d, row->sender, q.now, conv) == 1) {
+                q.lang = conv->lang[0] ? conv->lang : NULL;
+                q.pending = conv->pending[0] ? conv->pending : NULL;
+            }
             handler_answer(m->h, &q, reply);
+            if (reply->save_lang[0] != '\0')
+                db_conv_set_lang(m->d, row->sender, reply->save_lang, q.now);
+            if (reply->pending[0] != '\0' || q.pending != NULL)
+                db_conv_set_pending(m->d, row->sender, reply->pending, q.now + HANDLER_CHOICE_TTL,
+                                    q.now);
             /* A consent (STOP above all) is always recorded; anything else passes the guards
              * against cost and loops first. */
             rc = reply->consent[0] ? GW_GUARD_ANSWER : gw_guard(m->d, s, row->sender, q.now, &why);
@@ -262,6 +275,7 @@ static int answer_pending(struct modem *m, const struct conf *s)
 out:
     free(row);
     free(reply);
+    free(conv);
     return n;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "conf/config.h"
 #include "conf/import.h"
 #include "db/db.h"
+#include "db/conv.h"
 #include "db/queue.h"
 #include "conf/alertfile.h"
 #include "db/alerts.h"
@@ -182,11 +184,12 @@ static int run_import(db *d, const char *const *paths, int npaths, enum conf_for
         fprintf(stderr, "remitline: import failed: %d problem%s; nothing was changed\n", errs.count,
                 errs.count == 1 ? "" : "s");
     } else if (!quiet) {
-        printf("imported %d file%s (%d unchanged), %ld rows", st.files, st.files == 1 ? "" : "s",
+        printf("imported %d file%s (%d unchanged), %ld rows\n", st.files, st.files == 1 ? "" : "s",
                st.unchanged, st.rows);
         conf_import_summary(&st, stdout);
         if (st.left_out > 0)
-            printf("%ld corridor rows left out (see the warnings above)\n", st.left_out);
+            printf("%ld corridor row%s left out (see the warnings above)\n", st.left_out,
+                   st.left_out == 1 ? "" : "s");
     }
     conf_errs_free(&errs);
     return rc;
@@ -232,6 +235,32 @@ static void print_one_line(const char *s)
     putchar('\n');
 }
 
+/*
+ * Answers one query for ask. With --from, the number's conversation is used and kept as the
+ * daemon keeps it (saved language, pending choice), so a choice can be answered by a second
+ * `remitline ask --from N 2`. --lang overrides the saved language.
+ */
+static void ask_one(db *d, struct handler_query *q, handler_ctx *h, struct handler_reply *reply)
+{
+    static struct db_conv conv;
+    const char *lang = q->lang;
+
+    q->pending = NULL;
+    if (q->from != NULL && db_conv_get(d, q->from, q->now, &conv) == 1) {
+        if (q->lang == NULL && conv.lang[0])
+            q->lang = conv.lang;
+        q->pending = conv.pending[0] ? conv.pending : NULL;
+    }
+    handler_answer(h, q, reply);
+    if (q->from != NULL) {
+        if (reply->save_lang[0] != '\0')
+            db_conv_set_lang(d, q->from, reply->save_lang, q->now);
+        if (reply->pending[0] != '\0' || q->pending != NULL)
+            db_conv_set_pending(d, q->from, reply->pending, q->now + HANDLER_CHOICE_TTL, q->now);
+    }
+    q->lang = lang;
+}
+
 static int cmd_ask(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -250,6 +279,7 @@ static int cmd_ask(int argc, char **argv)
     char *line = NULL, text[4096];
     size_t cap = 0, len = 0;
     int ch, verbose = 0, rc = 1, i;
+    long batch = 0;
     db *d = NULL;
 
     while ((ch = getopt_long(argc, argv, "c:f:l:v", opts, NULL)) != -1) {
@@ -295,7 +325,7 @@ static int cmd_ask(int argc, char **argv)
             len += (size_t)w;
         }
         q.text = text;
-        handler_answer(h, &q, &reply);
+        ask_one(d, &q, h, &reply);
         puts(reply.text);
         if (verbose)
             fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d\n", reply.lang,
@@ -304,18 +334,31 @@ static int cmd_ask(int argc, char **argv)
         rc = 0;
         goto out;
     }
+    /* glibc gives memory back to the system after each answer's SQLite scratch space is freed,
+     * then asks for it again on the next one: a brk pair per query. Keep it for the batch. */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    /* One read transaction per batch of lines: without it SQLite locks and checks the file for
+     * every statement, which costs more than answering. Short batches keep the daemon (and its
+     * checkpoints) from waiting on a long bulk run. */
     while (getline(&line, &cap, stdin) != -1) {
         size_t n = strlen(line);
+        if (batch++ % 1000 == 0) {
+            if (batch > 1)
+                db_commit(d);
+            db_begin(d);
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
         q.text = line;
-        handler_answer(h, &q, &reply);
+        ask_one(d, &q, h, &reply);
         print_one_line(reply.text);
         if (verbose)
             fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d\n", reply.lang,
                     reply.intent, coding_name(reply.info.coding), reply.info.units,
                     reply.info.parts);
     }
+    if (batch > 0)
+        db_commit(d);
     rc = 0;
 out:
     free(line);

@@ -7,11 +7,9 @@
 #define FEE_MAX_PROVIDERS 3
 #define FEE_TREND_POINTS  5
 
-/* Picks origin and destination: explicit from/to words first, then the order typed. A single
- * country is the destination, and the origin comes from the sender's number. */
-static void fee_places(const struct hq *x, const char **src, const char **dst)
+void fee_places(const lexicon *lx, const struct parse_result *p, const char *number,
+                const char **src, const char **dst)
 {
-    const struct parse_result *p = x->p;
     int i, left = 0;
 
     *src = *dst = NULL;
@@ -33,8 +31,8 @@ static void fee_places(const struct hq *x, const char **src, const char **dst)
             *dst = p->country[i];
     }
     if (*src == NULL && *dst != NULL) {
-        const struct lex_country *home = lex_country_by_number(x->h->lx, x->q->from);
-        if (home != NULL && strcmp(home->iso2, *dst) != 0)
+        const struct lex_country *home = lex_country_by_number(lx, number);
+        if (home != NULL && strcmp(home->iso2, *dst) != 0 && lex_is_sender(lx, home->iso2))
             *src = home->iso2;
     }
 }
@@ -152,7 +150,7 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
     double amount, denom;
     int n, i, max;
 
-    fee_places(x, &src, &dst);
+    fee_places(x->h->lx, x->p, x->q->from, &src, &dst);
     if (src == NULL || dst == NULL || strcmp(src, dst) == 0) {
         tpl_render(x, "fee_need", NULL, 0, out, outsz);
         return 0;

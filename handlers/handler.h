@@ -6,7 +6,9 @@
  *
  *   1. handler_open(db, opts) loads the words, country names and reply templates of every
  *      language from the database into memory (the lexicon), so answering costs no SQL parsing.
- *   2. handler_answer(h, query, reply) as often as needed, from one thread per context.
+ *   2. handler_answer(h, query, reply) as often as needed, from one thread per context. A caller
+ *      that knows the sender (the daemon, `ask --from`) passes their saved language and pending
+ *      choice in the query, and afterwards stores reply->save_lang and reply->pending.
  *   3. handler_close(h). After a content import, close and open again to see the new content.
  *
  * The keywords themselves are rows of a static table in handlers/router.c (name, function,
@@ -33,11 +35,17 @@ struct handler_opts {
     int max_age_fees;         /* days before a price is "old data"; 365 when 0 */
 };
 
+/* Options of a numbered choice, one rewritten query per line; what a caller stores and gives
+ * back (db/conv.h keeps it for the 15 minutes HANDLER_CHOICE_TTL). */
+#define HANDLER_PENDING_MAX 700
+#define HANDLER_CHOICE_TTL  (15 * 60)
+
 struct handler_query {
     const char *text; /* as received, any bytes */
     const char *from; /* sender's number, or NULL */
     const char *lang; /* the sender's saved language, or NULL */
     time_t now;
+    const char *pending; /* the choice offered to this sender and not expired, or NULL */
 };
 
 struct handler_reply {
@@ -50,6 +58,9 @@ struct handler_reply {
     char topic[48];               /* for join and leave: country:PH, corridor:US-MX, topic:x */
     char src[3], dst[3];          /* the corridor a FEE asked about (ISO2), for statistics */
     struct gsm_info info;         /* coding, units and parts of text */
+    /* What the caller should remember for this sender (handlers write nothing themselves): */
+    char save_lang[8];                 /* LANG xx was understood: save xx; "" otherwise */
+    char pending[HANDLER_PENDING_MAX]; /* a numbered choice to offer, "" to clear any */
 };
 
 /* Returns NULL on failure (logged): no memory, or a database error. */

@@ -54,6 +54,20 @@ int handler_my(const struct hq *x, char *out, size_t outsz);
  */
 int tpl_stale(const struct hq *x, const char *period, int max_age_days, char *out, size_t outsz);
 
+int handler_lang(const struct hq *x, char *out, size_t outsz);
+
+/*
+ * FEE's origin and destination: explicit from/to words first, then the order typed. A single
+ * country is the destination, and the origin is the country of the sender's number when that is
+ * a sending country (one some quote starts from). *src or *dst NULL when unknown; borrowed.
+ */
+void fee_places(const lexicon *lx, const struct parse_result *p, const char *number,
+                const char **src, const char **dst);
+
+/* The keyword kind the router answers a parsed query with ("fee", "rate", ..., "help"): the
+ * first keyword, or what the places and currencies imply. Static string. */
+const char *router_intent(const struct parse_result *p);
+
 /* A placeholder value for a template. */
 struct kv {
     const char *key;

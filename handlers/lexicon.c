@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gateway/log.h"
+#include "handlers/text.h"
 
 /* Bounds that no sane content reaches; they keep a bad file from exhausting memory. */
 #define LEX_MAX_ENTRIES 200000
@@ -16,6 +17,15 @@ struct lex_template {
     char name[24];
     const char *text; /* in the pool */
 };
+
+/* One distinct phrase, for the fuzzy search: its length, word count and letter set. */
+struct lex_key {
+    const char *s;
+    uint32_t letters; /* bit c - 'a' for each letter present */
+    unsigned char len, words;
+};
+
+#define LEX_KEY_MAXLEN 48
 
 struct lexicon {
     struct lex_entry *e;
@@ -28,6 +38,13 @@ struct lexicon {
     size_t nlangs, langs_cap;
     struct lex_template *tpl;
     size_t ntpl, tpl_cap;
+    struct lex_spoken {
+        char lang[4], iso2[3];
+    } * spoken;
+    size_t nspoken, spoken_cap;
+    struct lex_key *keys; /* fuzzy targets, by length then text */
+    size_t nkeys;
+    size_t by_len[LEX_KEY_MAXLEN + 2]; /* keys[by_len[l]] is the first key of length l */
     int max_words;
     int failed;
 };
@@ -77,8 +94,8 @@ static size_t pool_add(lexicon *lx, const char *s)
 }
 
 /* While loading, entry->folded holds a pool offset cast to a pointer; fixed up at the end. */
-static int add_entry(lexicon *lx, const char *folded, int type, const char *kind, const char *lang,
-                     const char *code)
+static int add_one(lexicon *lx, const char *folded, int type, const char *kind, const char *lang,
+                   const char *code)
 {
     struct lex_entry *x;
     size_t off;
@@ -108,14 +125,76 @@ static int add_entry(lexicon *lx, const char *folded, int type, const char *kind
     return 0;
 }
 
+/* Words of a language: keywords and the like, but also "ccy:USD" (a currency word: dollars) and
+ * "country:PH" (a demonym or abbreviation: pinoy, rp), which mean what a code means. */
+/*
+ * Adds an entry and the spellings a basic phone produces for it: run together ("elsalvador",
+ * "viet nam" as "vietnam") and with doubled letters single ("philipines"). The parser tries these
+ * only after the exact phrase.
+ */
+static int add_entry(lexicon *lx, const char *folded, int type, const char *kind, const char *lang,
+                     const char *code)
+{
+    char v[128];
+    size_t i, o = 0;
+
+    if (add_one(lx, folded, type, kind, lang, code) != 0 || folded == NULL)
+        return lx->failed;
+    if (strchr(folded, ' ') != NULL) {
+        for (i = 0; folded[i] && o + 1 < sizeof(v); i++)
+            if (folded[i] != ' ')
+                v[o++] = folded[i];
+        v[o] = '\0';
+        if (o >= 5)
+            add_one(lx, v, type, kind, lang, code);
+    }
+    if (text_collapse(folded, v, sizeof(v)) >= 4 && strcmp(v, folded) != 0)
+        add_one(lx, v, type, kind, lang, code);
+    return lx->failed;
+}
+
 static int on_word(void *arg, const char *lang, const char *kind, const char *folded)
 {
+    if (strcmp(kind, LEX_KIND_SPOKEN) == 0) {
+        lexicon *lx = arg;
+        struct lex_spoken *sp;
+        if (grow(&lx->spoken, &lx->spoken_cap, lx->nspoken, sizeof(*sp), 10000) < 0) {
+            lx->failed = 1;
+            return 1;
+        }
+        sp = &lx->spoken[lx->nspoken++];
+        snprintf(sp->lang, sizeof(sp->lang), "%s", lang);
+        sp->iso2[0] = (char)(folded[0] & ~0x20);
+        sp->iso2[1] = folded[0] ? (char)(folded[1] & ~0x20) : '\0';
+        sp->iso2[2] = '\0';
+        return 0;
+    }
+    if (strncmp(kind, LEX_KIND_CURRENCY, strlen(LEX_KIND_CURRENCY)) == 0)
+        return add_entry(arg, folded, LEX_CURRENCY, "word", lang, kind + strlen(LEX_KIND_CURRENCY));
+    if (strncmp(kind, LEX_KIND_COUNTRY, strlen(LEX_KIND_COUNTRY)) == 0) {
+        const char *iso2 = kind + strlen(LEX_KIND_COUNTRY);
+        /* Countries are loaded first: a word for a country the content lacks is dropped. */
+        if (lex_country(arg, iso2) == NULL)
+            return 0;
+        return add_entry(arg, folded, LEX_COUNTRY, "word", lang, iso2);
+    }
     return add_entry(arg, folded, LEX_WORD, kind, lang, NULL);
+}
+
+static int on_sender(void *arg, const char *iso2)
+{
+    lexicon *lx = arg;
+    size_t i;
+
+    for (i = 0; i < lx->ncountries; i++)
+        if (strcmp(lx->countries[i].iso2, iso2) == 0)
+            lx->countries[i].sender = 1;
+    return 0;
 }
 
 static int on_name(void *arg, const char *iso2, const char *lang, const char *folded)
 {
-    return add_entry(arg, folded, LEX_COUNTRY, NULL, lang, iso2);
+    return add_entry(arg, folded, LEX_COUNTRY, "name", lang, iso2);
 }
 
 static int on_country(void *arg, const char *iso2, const char *iso3, const char *currency,
@@ -193,6 +272,68 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(x->folded, y->folded);
 }
 
+/* Whether a fuzzy match may land on this entry: codes and filler words are too short or too
+ * common to guess at. */
+static int fuzzy_target(const struct lex_entry *e)
+{
+    if (e->type == LEX_WORD)
+        return strcmp(e->kind, "filler") != 0;
+    return strcmp(e->kind, "iso2") != 0 && strcmp(e->kind, "iso3") != 0 && e->kind[0] != '\0';
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const struct lex_key *x = a, *y = b;
+    if (x->len != y->len)
+        return (int)x->len - (int)y->len;
+    return strcmp(x->s, y->s);
+}
+
+static uint32_t letter_set(const char *s)
+{
+    uint32_t m = 0;
+
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            m |= 1u << (*s - 'a');
+    return m;
+}
+
+/* The distinct phrases fuzzy matching may reach, grouped by length. */
+static int build_keys(lexicon *lx)
+{
+    size_t i, j, l;
+
+    lx->keys = calloc(lx->n ? lx->n : 1, sizeof(*lx->keys));
+    if (lx->keys == NULL)
+        return -1;
+    for (i = 0; i < lx->n; i = j) {
+        size_t len = strlen(lx->e[i].folded);
+        int ok = 0;
+        const char *p;
+        struct lex_key *k;
+
+        for (j = i; j < lx->n && strcmp(lx->e[j].folded, lx->e[i].folded) == 0; j++)
+            ok |= fuzzy_target(&lx->e[j]);
+        if (!ok || len < 4 || len > LEX_KEY_MAXLEN)
+            continue;
+        k = &lx->keys[lx->nkeys++];
+        k->s = lx->e[i].folded;
+        k->len = (unsigned char)len;
+        k->letters = letter_set(k->s);
+        k->words = 1;
+        for (p = k->s; *p; p++)
+            k->words += (*p == ' ');
+    }
+    qsort(lx->keys, lx->nkeys, sizeof(*lx->keys), cmp_key);
+    for (l = 0, i = 0; l <= LEX_KEY_MAXLEN + 1; l++) {
+        while (i < lx->nkeys && lx->keys[i].len < l)
+            i++;
+        lx->by_len[l] = i;
+    }
+    return 0;
+}
+
 /* The currencies ISO 4217 lists that no country in the table uses as its own. */
 static const char *const extra_currencies[] = {"EUR", "XOF", "XAF", "USD"};
 
@@ -221,6 +362,8 @@ lexicon *lex_load(db *d)
     for (i = 0; i < lx->ntpl; i++)
         lx->tpl[i].text = lx->pool + (uintptr_t)lx->tpl[i].text;
     qsort(lx->e, lx->n, sizeof(*lx->e), cmp_entry);
+    if (db_senders_each(d, on_sender, lx) < 0 || build_keys(lx) < 0)
+        goto fail;
     return lx;
 fail:
     lex_free(lx);
@@ -236,6 +379,8 @@ void lex_free(lexicon *lx)
     free(lx->countries);
     free(lx->langs);
     free(lx->tpl);
+    free(lx->keys);
+    free(lx->spoken);
     free(lx);
 }
 
@@ -254,6 +399,121 @@ size_t lex_find(const lexicon *lx, const char *folded, const struct lex_entry **
         ;
     *first = lo < lx->n ? &lx->e[lo] : NULL;
     return end - lo;
+}
+
+/* Damerau-Levenshtein distance (optimal string alignment) of a and b, or max + 1 once it is sure
+ * to exceed max. Both at most LEX_KEY_MAXLEN bytes. */
+static int dl_distance(const char *a, size_t la, const char *b, size_t lb, int max)
+{
+    int rows[3][LEX_KEY_MAXLEN + 1];
+    int *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    size_t i, j;
+
+    for (j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (i = 1; i <= la; i++) {
+        int best = max + 1;
+        cur[0] = (int)i;
+        for (j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            return max + 1;
+        {
+            int *t = pp;
+            pp = prev;
+            prev = cur;
+            cur = t;
+        }
+    }
+    return prev[lb];
+}
+
+int lex_fuzzy_bound(size_t len)
+{
+    return len < 4 ? 0 : len <= 7 ? 1 : 2;
+}
+
+size_t lex_find_fuzzy(const lexicon *lx, const char *folded, const struct lex_entry **first,
+                      const char **tie)
+{
+    size_t len = strlen(folded), l, k;
+    int bound = lex_fuzzy_bound(len), best = bound + 1, words = 1;
+    const char *best_s = NULL, *p;
+    uint32_t letters;
+
+    *first = NULL;
+    if (tie != NULL)
+        *tie = NULL;
+    if (bound == 0 || len > LEX_KEY_MAXLEN)
+        return 0;
+    for (p = folded; *p; p++)
+        words += (*p == ' ');
+    letters = letter_set(folded);
+    for (l = len > (size_t)bound ? len - (size_t)bound : 0; l <= len + (size_t)bound; l++) {
+        if (l > LEX_KEY_MAXLEN)
+            break;
+        for (k = lx->by_len[l]; k < lx->by_len[l + 1]; k++) {
+            const struct lex_key *key = &lx->keys[k];
+            int d;
+            /* An edit changes at most two letters of the letter set: a cheap first filter. */
+            if (key->words != words || __builtin_popcount(key->letters ^ letters) > 2 * bound)
+                continue;
+            d = dl_distance(folded, len, key->s, key->len, best < bound + 1 ? best : bound);
+            if (d < best) {
+                best = d;
+                best_s = key->s;
+                if (tie != NULL)
+                    *tie = NULL;
+            } else if (d == best && d <= bound && tie != NULL && *tie == NULL) {
+                *tie = key->s;
+            }
+        }
+    }
+    if (best_s == NULL)
+        return 0;
+    return lex_find(lx, best_s, first);
+}
+
+const char *lex_country_of_currency(const lexicon *lx, const char *ccy)
+{
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; i < lx->ncountries; i++) {
+        if (strcmp(lx->countries[i].currency, ccy) != 0)
+            continue;
+        if (found != NULL)
+            return NULL;
+        found = lx->countries[i].iso2;
+    }
+    return found;
+}
+
+int lex_spoken_in(const lexicon *lx, const char *lang, const char *iso2)
+{
+    size_t i;
+
+    for (i = 0; i < lx->nspoken; i++)
+        if (strcmp(lx->spoken[i].iso2, iso2) == 0 && strcmp(lx->spoken[i].lang, lang) == 0)
+            return 1;
+    return 0;
+}
+
+int lex_is_sender(const lexicon *lx, const char *iso2)
+{
+    const struct lex_country *c = lex_country(lx, iso2);
+    return c != NULL && c->sender;
 }
 
 int lex_max_words(const lexicon *lx)

@@ -16,18 +16,26 @@
 
 #define LEX_MAX_WORDS 5
 
+/* Word kinds a language file stores for currency words and country words (demonyms,
+ * abbreviations): "ccy:USD", "country:PH". */
+#define LEX_KIND_CURRENCY "ccy:"
+#define LEX_KIND_COUNTRY  "country:"
+/* Kind of the word rows that say where a language is spoken (the word is an ISO2 code). */
+#define LEX_KIND_SPOKEN "spoken"
+
 enum lex_type { LEX_WORD = 0, LEX_COUNTRY = 1, LEX_CURRENCY = 2 };
 
 struct lex_entry {
     const char *folded; /* points into the lexicon's string pool */
     unsigned char type;
-    char kind[12]; /* LEX_WORD: fee, rate, from, filler, ... */
+    char kind[12]; /* LEX_WORD: fee, rate, from, filler, ...; else iso2, iso3, word or "" */
     char lang[4];  /* "" when the entry belongs to no language (codes, aliases) */
     char code[4];  /* LEX_COUNTRY: ISO2; LEX_CURRENCY: ISO 4217 */
 };
 
 struct lex_country {
     char iso2[3], iso3[4], currency[4], dial[5];
+    int sender; /* some live quote starts here */
 };
 
 struct lex_lang {
@@ -44,6 +52,26 @@ void lex_free(lexicon *lx);
 /* Entries whose phrase is exactly folded: sets *first and returns how many (0 if none). */
 size_t lex_find(const lexicon *lx, const char *folded, const struct lex_entry **first);
 int lex_max_words(const lexicon *lx);
+
+/* Edits a word of len letters may be off by: 0 under 4 letters, 1 up to 7, then 2. */
+int lex_fuzzy_bound(size_t len);
+/*
+ * The entries of the known phrase nearest to folded (Damerau-Levenshtein, within
+ * lex_fuzzy_bound, the same number of words; codes and filler words are never guessed). Returns
+ * their count as lex_find does, 0 if nothing is near enough. *tie (may be NULL) gets another
+ * phrase just as near, or NULL: the caller decides whether the two mean different things.
+ */
+size_t lex_find_fuzzy(const lexicon *lx, const char *folded, const struct lex_entry **first,
+                      const char **tie);
+
+/* The one country whose currency code is ccy (BRL: BR), or NULL when none or several (EUR). */
+const char *lex_country_of_currency(const lexicon *lx, const char *ccy);
+
+/* Whether lang is spoken in iso2 (its content file says so). */
+int lex_spoken_in(const lexicon *lx, const char *lang, const char *iso2);
+
+/* Whether iso2 is a sending country: the origin of some live quote. */
+int lex_is_sender(const lexicon *lx, const char *iso2);
 
 const struct lex_country *lex_country(const lexicon *lx, const char *iso2);
 /* The country whose calling code starts the E.164 number (longest match), or NULL. */

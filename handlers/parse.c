@@ -15,6 +15,8 @@
 
 struct tok {
     char folded[32];
+    int start, end; /* bytes of the text the token came from */
+    int unknown;    /* no word is this one or near it (so the parser need not look again) */
     int is_amount;
     double amount;
     char ccy[4];
@@ -171,6 +173,95 @@ int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[
     return 1;
 }
 
+/* A keypad habit: 0 typed for O inside a word ("m0rocco", "0man"). Numbers stay numbers. */
+static void zero_to_o(char *w)
+{
+    char *c;
+    int letters = 0;
+
+    for (c = w; *c; c++)
+        letters += (*c >= 'a' && *c <= 'z');
+    if (letters == 0)
+        return;
+    for (c = w; *c; c++)
+        if (*c == '0')
+            *c = 'o';
+}
+
+/* Whether a piece of a run-together word is a word worth splitting for: known exactly, three
+ * letters or more, and no filler word. */
+static int known_piece(const lexicon *lx, const char *s, size_t len)
+{
+    const struct lex_entry *e;
+    char buf[32];
+    size_t ne, j;
+
+    if (len < 3 || len >= sizeof(buf))
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    ne = lex_find(lx, buf, &e);
+    for (j = 0; j < ne; j++)
+        if (e[j].type != LEX_WORD || strcmp(e[j].kind, "filler") != 0)
+            return 1;
+    return 0;
+}
+
+static void push_one(struct scan *sc, const char *w, size_t len, int start, int end, int unknown)
+{
+    struct tok *t;
+
+    if (sc->n >= MAX_TOKENS)
+        return;
+    t = &sc->t[sc->n++];
+    memset(t, 0, sizeof(*t));
+    snprintf(t->folded, sizeof(t->folded), "%.*s", (int)len, w);
+    t->start = start;
+    t->end = end;
+    t->unknown = unknown;
+}
+
+/*
+ * Adds one folded word. A word nobody knows, nor anything near it, may be words run together on
+ * a keypad ("feeusamex", "usamex"): it is split when every piece is a known word.
+ */
+static void push_word(const lexicon *lx, struct scan *sc, char *w, int start, int end)
+{
+    const struct lex_entry *e;
+    char buf[32];
+    size_t len, a, b;
+
+    zero_to_o(w);
+    len = strlen(w);
+    if (len < 4 || lex_find(lx, w, &e) > 0) {
+        push_one(sc, w, len, start, end, 0);
+        return;
+    }
+    if ((text_collapse(w, buf, sizeof(buf)) >= 4 && lex_find(lx, buf, &e) > 0) ||
+        lex_find_fuzzy(lx, w, &e, NULL) > 0 || len < 6) {
+        push_one(sc, w, len, start, end, 0);
+        return;
+    }
+    for (a = 3; a + 3 <= len; a++) {
+        if (!known_piece(lx, w, a))
+            continue;
+        if (known_piece(lx, w + a, len - a)) {
+            push_one(sc, w, a, start, end, 0);
+            push_one(sc, w + a, len - a, start, end, 0);
+            return;
+        }
+        for (b = a + 3; b + 3 <= len; b++) {
+            if (known_piece(lx, w + a, b - a) && known_piece(lx, w + b, len - b)) {
+                push_one(sc, w, a, start, end, 0);
+                push_one(sc, w + a, b - a, start, end, 0);
+                push_one(sc, w + b, len - b, start, end, 0);
+                return;
+            }
+        }
+    }
+    push_one(sc, w, len, start, end, 1);
+}
+
 /* Splits text into tokens: amounts as they are, other words folded (one token per word). */
 static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
 {
@@ -182,8 +273,11 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
         size_t len = 0;
         char *w, *save = NULL;
 
+        const char *raw_start;
+
         while (*p && is_sep((unsigned char)*p))
             p++;
+        raw_start = p;
         while (*p && !is_sep((unsigned char)*p)) {
             if ((*p == '.' || *p == ',') &&
                 !(len > 0 && isalnum((unsigned char)raw[len - 1]) && isalnum((unsigned char)p[1]) &&
@@ -201,16 +295,26 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
         if (parse_amount(lx, raw, &sc->t[sc->n].amount, sc->t[sc->n].ccy)) {
             sc->t[sc->n].is_amount = 1;
             sc->t[sc->n].folded[0] = '\0';
+            sc->t[sc->n].start = (int)(raw_start - text);
+            sc->t[sc->n].end = (int)(p - text);
             sc->n++;
             continue;
         }
+        {
+            /* A currency sign on its own ("100 \u20ac") reads as its code. */
+            size_t signlen = 0;
+            const char *code = strip_sign(raw, len, &signlen, 0);
+            if (code != NULL && signlen == len) {
+                char low[4] = {(char)(code[0] | 0x20), (char)(code[1] | 0x20),
+                               (char)(code[2] | 0x20), '\0'};
+                push_one(sc, low, 3, (int)(raw_start - text), (int)(p - text), 0);
+                continue;
+            }
+        }
         text_fold(raw, len, folded, sizeof(folded));
         for (w = strtok_r(folded, " ", &save); w && sc->n < MAX_TOKENS;
-             w = strtok_r(NULL, " ", &save)) {
-            memset(&sc->t[sc->n], 0, sizeof(sc->t[0]));
-            snprintf(sc->t[sc->n].folded, sizeof(sc->t[0].folded), "%s", w);
-            sc->n++;
-        }
+             w = strtok_r(NULL, " ", &save))
+            push_word(lx, sc, w, (int)(raw_start - text), (int)(p - text));
     }
 }
 
@@ -218,13 +322,53 @@ static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
 static int is_keyword_kind(const char *kind)
 {
     return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0 &&
-           strcmp(kind, "trend") != 0;
+           strcmp(kind, "language") != 0 && strcmp(kind, "trend") != 0;
+}
+
+/*
+ * Which of several currency entries a word means ("dirham": AED in English, MAD in French;
+ * "pesos" next to Mexico): the one of the query's language, else the currency of a country
+ * named, else the code itself, else the first. Sets *amb when they disagree.
+ */
+static int pick_currency(const struct lex_entry *e, size_t ne, const char *pref,
+                         const struct parse_result *r, int *amb)
+{
+    int first = -1, code = -1, home = -1, lang = -1, home_lang = -1;
+    size_t j;
+    int k;
+
+    for (j = 0; j < ne; j++) {
+        int is_home = 0, is_lang;
+        if (e[j].type != LEX_CURRENCY)
+            continue;
+        if (first < 0)
+            first = (int)j;
+        else if (strcmp(e[j].code, e[first].code) != 0)
+            *amb = 1;
+        for (k = 0; k < r->nmoney; k++)
+            is_home |= strcmp(r->money[k], e[j].code) == 0;
+        is_lang = pref != NULL && strcmp(e[j].lang, pref) == 0;
+        if (is_lang && is_home && home_lang < 0)
+            home_lang = (int)j;
+        if (is_lang && lang < 0)
+            lang = (int)j;
+        if (is_home && home < 0)
+            home = (int)j;
+        if (code < 0 && e[j].lang[0] == '\0')
+            code = (int)j;
+    }
+    if (home_lang >= 0)
+        return home_lang;
+    if (lang >= 0)
+        return lang;
+    return home >= 0 ? home : code >= 0 ? code : first;
 }
 
 struct votes {
     char lang[8][4];
     int score[8];
     int n;
+    int words; /* votes cast by words (not place names): only they may break a tie */
 };
 
 static void vote(struct votes *v, const char *lang, int weight)
@@ -280,7 +424,8 @@ static void add_currency(struct parse_result *r, const char *code)
 }
 
 /* Whether a token names a currency, by code or through its country: "usd", "mex". */
-static int token_currency(const lexicon *lx, const struct tok *t, char ccy[4])
+static int token_currency(const lexicon *lx, const struct tok *t, const char *pref,
+                          const struct parse_result *r, char ccy[4])
 {
     const struct lex_entry *e;
     size_t ne, j;
@@ -288,9 +433,12 @@ static int token_currency(const lexicon *lx, const struct tok *t, char ccy[4])
     if (t->is_amount)
         return 0;
     ne = lex_find(lx, t->folded, &e);
+    if (ne == 0)
+        ne = lex_find_fuzzy(lx, t->folded, &e, NULL);
     for (j = 0; j < ne; j++) {
         if (e[j].type == LEX_CURRENCY) {
-            memcpy(ccy, e[j].code, 4);
+            int amb = 0, k = pick_currency(e, ne, pref, r, &amb);
+            memcpy(ccy, e[k].code, 4);
             return 1;
         }
     }
@@ -304,6 +452,40 @@ static int token_currency(const lexicon *lx, const struct tok *t, char ccy[4])
     return 0;
 }
 
+/* Whether the two or three words at i name a currency ("dollars canadiens", "francos suicos"). */
+static int phrase_currency(const lexicon *lx, const struct scan *sc, int i, const char *pref,
+                           const struct parse_result *r, char ccy[4])
+{
+    int len, k;
+
+    for (len = 3; len >= 2; len--) {
+        const struct lex_entry *e;
+        char phrase[100];
+        size_t pl = 0, ne, j;
+
+        if (i + len > sc->n)
+            continue;
+        for (k = 0; k < len && !sc->t[i + k].is_amount; k++) {
+            int w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
+                             sc->t[i + k].folded);
+            if (w < 0 || (size_t)w >= sizeof(phrase) - pl)
+                break;
+            pl += (size_t)w;
+        }
+        if (k < len)
+            continue;
+        ne = lex_find(lx, phrase, &e);
+        for (j = 0; j < ne; j++) {
+            if (e[j].type == LEX_CURRENCY) {
+                int amb = 0;
+                memcpy(ccy, e[pick_currency(e, ne, pref, r, &amb)].code, 4);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Whether a token is a country and no currency code ("mex" is a country, "php" a currency). */
 static int lex_is_country_token(const lexicon *lx, const struct tok *t)
 {
@@ -311,6 +493,8 @@ static int lex_is_country_token(const lexicon *lx, const struct tok *t)
     size_t ne = lex_find(lx, t->folded, &e), j;
     int country = 0;
 
+    if (ne == 0 && !t->is_amount)
+        ne = lex_find_fuzzy(lx, t->folded, &e, NULL);
     for (j = 0; j < ne; j++) {
         if (e[j].type == LEX_CURRENCY)
             return 0;
@@ -320,6 +504,63 @@ static int lex_is_country_token(const lexicon *lx, const struct tok *t)
     return country;
 }
 
+/*
+ * When no phrase at token i is known exactly: the token with doubled letters made single, then
+ * the nearest known two-word phrase, then the nearest word. Sets *len to the tokens used and
+ * *tie to an equally near phrase, if any.
+ */
+static size_t find_near(const lexicon *lx, const struct scan *sc, int i, const struct lex_entry **e,
+                        int *len, const char **tie)
+{
+    char buf[80];
+    size_t ne;
+
+    *len = 1;
+    if (!sc->t[i].unknown && text_collapse(sc->t[i].folded, buf, sizeof(buf)) >= 4 &&
+        strcmp(buf, sc->t[i].folded) != 0 && (ne = lex_find(lx, buf, e)) > 0)
+        return ne;
+    if (i + 1 < sc->n && !sc->t[i + 1].is_amount && strlen(sc->t[i + 1].folded) >= 4) {
+        snprintf(buf, sizeof(buf), "%s %s", sc->t[i].folded, sc->t[i + 1].folded);
+        if ((ne = lex_find_fuzzy(lx, buf, e, tie)) > 0) {
+            *len = 2;
+            return ne;
+        }
+    }
+    return sc->t[i].unknown ? 0 : lex_find_fuzzy(lx, sc->t[i].folded, e, tie);
+}
+
+static int has_code(const struct parse_result *r, const char *iso2)
+{
+    int k;
+
+    for (k = 0; k < r->nchoices; k++)
+        if (strcmp(r->choice[k], iso2) == 0)
+            return 1;
+    return 0;
+}
+
+/* A place word that may mean several countries (one name for two, or two names equally near a
+ * typo): keeps them all, best guess first, with where the word was in the text. */
+static void note_choices(const lexicon *lx, struct parse_result *r, const struct lex_entry *e,
+                         size_t ne, const char *tie, int start, int end)
+{
+    const struct lex_entry *te = NULL;
+    size_t j, nte = tie ? lex_find(lx, tie, &te) : 0;
+
+    r->nchoices = 0;
+    for (j = 0; j < ne + nte && r->nchoices < PARSE_MAX_CHOICES; j++) {
+        const struct lex_entry *x = j < ne ? &e[j] : &te[j - ne];
+        if (x->type == LEX_COUNTRY && !has_code(r, x->code))
+            snprintf(r->choice[r->nchoices++], 3, "%.2s", x->code);
+    }
+    if (r->nchoices < 2) {
+        r->nchoices = 0;
+        return;
+    }
+    r->choice_start = start;
+    r->choice_end = end;
+}
+
 /* A token that is both a two-letter country code and a word ("de", "to", "sa", "au"). */
 struct amb {
     int is;           /* taken as a word in this pass */
@@ -327,12 +568,44 @@ struct amb {
     int nlangs;
 };
 
+/*
+ * Languages that tie share the words typed ("guia mexico"): the one spoken where the money goes
+ * (the destination, else the last place or the last currency's country) wins. Returns the
+ * winning index, or -1 when that does not decide it either.
+ */
+static int break_tie(const lexicon *lx, const struct votes *v, int top,
+                     const struct parse_result *r)
+{
+    const char *place = NULL;
+    int k, win = -1;
+
+    for (k = 0; k < r->ncountries; k++)
+        if (r->role[k] != ROLE_FROM)
+            place = r->country[k]; /* the last place that is no origin */
+    for (k = 0; k < r->ncountries; k++)
+        if (r->role[k] == ROLE_TO)
+            place = r->country[k];
+    if (place == NULL && r->nmoney > 0)
+        place = lex_country_of_currency(lx, r->money[r->nmoney - 1]);
+    if (place == NULL)
+        return -1;
+    for (k = 0; k < v->n; k++) {
+        if (v->score[k] != top || !lex_spoken_in(lx, v->lang[k], place))
+            continue;
+        if (win >= 0)
+            return -1;
+        win = k;
+    }
+    return win;
+}
+
 /* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
 static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
-                      struct parse_result *r, struct amb *amb)
+                      const char *pref, struct parse_result *r, struct amb *amb, int *ccy_amb)
 {
     struct votes v;
-    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, tie = 0;
+    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, vtie = 0;
+    const char *tie;
     int maxw = lex_max_words(lx);
 
     memset(r, 0, sizeof(*r));
@@ -377,6 +650,9 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             if (ok && (ne = lex_find(lx, phrase, &e)) > 0)
                 break;
         }
+        tie = NULL;
+        if (ne == 0)
+            ne = find_near(lx, sc, i, &e, &len, &tie);
         if (ne == 0) {
             if (r->nrest < PARSE_MAX_REST)
                 snprintf(r->rest[r->nrest++], 32, "%s", sc->t[i].folded);
@@ -389,7 +665,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             else if (e[j].type == LEX_COUNTRY && country < 0)
                 country = (int)j;
             else if (e[j].type == LEX_CURRENCY && currency < 0)
-                currency = (int)j;
+                currency = pick_currency(e, ne, pref, r, ccy_amb);
             if (e[j].type == LEX_COUNTRY && strcmp(e[j].kind, "iso2") == 0)
                 code2 = 1;
         }
@@ -411,8 +687,13 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
         if (word >= 0) {
             const char *kind = e[word].kind;
             for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0)
+                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
+                    strcmp(kind, "language") != 0) {
                     vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
+                    v.words++;
+                }
+            if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
+                snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
             if (is_keyword_kind(kind)) {
                 if (r->intent[0] == '\0') {
                     snprintf(r->intent, sizeof(r->intent), "%s", kind);
@@ -427,9 +708,15 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 r->trend = 1;
             }
         } else if (country >= 0) {
+            /* A code ("usa") is every language's: only names and words of one language vote. */
+            int neutral = 0;
             for (j = 0; j < ne; j++)
+                neutral |= e[j].lang[0] == '\0';
+            for (j = 0; j < ne && !neutral; j++)
                 if (e[j].type == LEX_COUNTRY)
                     vote(&v, e[j].lang, 1);
+            if (r->nchoices == 0)
+                note_choices(lx, r, e, ne, tie, sc->t[i].start, sc->t[i + len - 1].end);
             add_country(r, e[country].code, pending_role);
             pending_role = ROLE_NONE;
             {
@@ -440,6 +727,11 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             if (currency >= 0)
                 add_currency(r, e[currency].code);
         } else if (currency >= 0) {
+            for (j = 0; j < ne; j++)
+                if (e[j].type == LEX_CURRENCY && e[j].lang[0] != '\0') {
+                    vote(&v, e[j].lang, 1);
+                    v.words++;
+                }
             add_currency(r, e[currency].code);
             add_money(r, e[currency].code);
         }
@@ -452,10 +744,13 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
         char c1[4], c2[4];
         if (!sc->t[i].is_amount)
             continue;
-        if (i >= 1 && token_currency(lx, &sc->t[i - 1], c1) &&
-            (i < 2 || !token_currency(lx, &sc->t[i - 2], c2)))
+        if (i >= 1 && token_currency(lx, &sc->t[i - 1], pref, r, c1) &&
+            !lex_is_country_token(lx, &sc->t[i - 1]) &&
+            (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
             memcpy(r->amount_ccy, c1, 4);
-        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], c1) &&
+        else if (phrase_currency(lx, sc, i + 1, pref, r, c1))
+            memcpy(r->amount_ccy, c1, 4);
+        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
                  !lex_is_country_token(lx, &sc->t[i + 1]))
             memcpy(r->amount_ccy, c1, 4);
         break;
@@ -463,25 +758,27 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
     for (k = 0; k < v.n; k++) {
         if (best < 0 || v.score[k] > v.score[best]) {
             best = k;
-            tie = 0;
+            vtie = 0;
         } else if (v.score[k] == v.score[best]) {
-            tie = 1;
+            vtie = 1;
         }
     }
-    if (best >= 0 && !tie)
+    if (best >= 0 && vtie)
+        best = v.words == 0 ? -1 : break_tie(lx, &v, v.score[best], r);
+    if (best >= 0)
         snprintf(r->lang, sizeof(r->lang), "%s", v.lang[best]);
     return ambiguous;
 }
 
-/* Whether an ambiguous token should be read as a country after all: when it is no word of the
- * query's language ("au" in an English query, "de" after FEE). A word of the query's own language
- * stays a word: "costo de mexico" is never Germany. */
+/* Whether an ambiguous token should be read as a country after all: when the query lacks a
+ * place and the token is no word of the query's language ("au" in an English query, "de" after
+ * FEE). A word of the query's own language stays a word: "costo de mexico" is never Germany. */
 static int should_flip(const struct amb *a, const struct parse_result *r)
 {
     int k;
 
-    if (r->lang[0] == '\0')
-        return 0;
+    if (r->lang[0] == '\0' || r->ncountries >= 2)
+        return 0; /* two places already: "from saudi to pinas" needs no Tonga */
     for (k = 0; k < a->nlangs; k++)
         if (strcmp(a->langs[k], r->lang) == 0)
             return 0;
@@ -494,29 +791,42 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
     unsigned char flip[MAX_TOKENS];
     struct amb amb[MAX_TOKENS];
     struct scan sc;
-    int i, nflip = 0;
+    int i, nflip = 0, ccy_amb = 0, ambiguous;
 
     scan_text(lx, text ? text : "", &sc);
     memset(amb, 0, sizeof(amb));
-    if (parse_pass(lx, &sc, none, out, amb) == 0)
-        return 0;
+    ambiguous = parse_pass(lx, &sc, none, NULL, out, amb, &ccy_amb);
     memset(flip, 0, sizeof(flip));
-    for (i = 0; i < sc.n; i++)
+    for (i = 0; ambiguous && i < sc.n; i++)
         if (amb[i].is && should_flip(&amb[i], out)) {
             flip[i] = 1;
             nflip++;
         }
-    if (nflip > 0) {
+    /* Again when a code should be a country after all, or a currency word means different
+     * currencies in different languages and the query's language now says which. */
+    if (nflip > 0 || (ccy_amb && out->lang[0] != '\0')) {
         struct parse_result alt;
+        char lang[sizeof(out->lang)];
+        memcpy(lang, out->lang, sizeof(lang));
         memset(amb, 0, sizeof(amb));
-        parse_pass(lx, &sc, flip, &alt, amb);
+        parse_pass(lx, &sc, flip, lang, &alt, amb, &ccy_amb);
         if (alt.intent[0] == '\0') {
             memcpy(alt.intent, out->intent, sizeof(alt.intent));
             alt.intent_at = out->intent_at;
         }
         if (alt.lang[0] == '\0')
-            memcpy(alt.lang, out->lang, sizeof(alt.lang));
+            memcpy(alt.lang, lang, sizeof(alt.lang));
         *out = alt;
+    }
+    /* "LANG FR": a language code is a country code too ("es", "pt"); after LANG it is a
+     * language. */
+    if (strcmp(out->intent, "lang") == 0 && out->target_lang[0] == '\0') {
+        for (i = 0; i < sc.n; i++) {
+            if (!sc.t[i].is_amount && lex_lang(lx, sc.t[i].folded) != NULL) {
+                snprintf(out->target_lang, sizeof(out->target_lang), "%.3s", sc.t[i].folded);
+                break;
+            }
+        }
     }
     return 0;
 }

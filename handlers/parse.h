@@ -6,6 +6,11 @@
  * lexicon: keywords, direction words (from/to), filler words, countries and currency codes.
  * Two-letter country codes that are also common words ("to", "de", "it", "sa") are taken as
  * words first, and as countries only when the query lacks a country otherwise.
+ *
+ * What is not found exactly is looked for as people mistype it: doubled letters made single,
+ * then the nearest known phrase within an edit distance that grows with its length (see
+ * lex_find_fuzzy), then, for a word nothing is near, words run together ("feeusamex"). A '0'
+ * inside a word is an 'o'.
  */
 #ifndef RL_PARSE_H
 #define RL_PARSE_H
@@ -15,6 +20,7 @@
 #define PARSE_MAX_COUNTRIES  4
 #define PARSE_MAX_CURRENCIES 4
 #define PARSE_MAX_REST       8
+#define PARSE_MAX_CHOICES    4
 
 enum parse_role { ROLE_NONE = 0, ROLE_FROM = 1, ROLE_TO = 2 };
 
@@ -36,6 +42,13 @@ struct parse_result {
     char rest[PARSE_MAX_REST][32]; /* folded words that matched nothing, for topics */
     int tokens;                    /* tokens seen */
     int trend;                     /* a "trend" word: the history, not today's price */
+    char target_lang[4];           /* a language named ("LANG FR", "idioma español"), or "" */
+    /* A place word that may mean several countries ("congo", or a typo equally near two names):
+     * the candidates, best guess first (the one in country[]), and the bytes of the text that
+     * named them, so a choice can rewrite the query. nchoices is 0 or at least 2. */
+    int nchoices;
+    char choice[PARSE_MAX_CHOICES][3];
+    int choice_start, choice_end;
 };
 
 /* Fills out; returns 0. Never fails: text that means nothing gives an empty intent. */

@@ -31,6 +31,7 @@ static const struct keyword {
     {"fee", handler_fee, NEED_PLACE, "fee_need", 0},
     {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need", 0},
     {"guide", handler_guide, NEED_NONE, NULL, 0},
+    {"lang", handler_lang, NEED_NONE, NULL, 0},
     {"join", handler_join, NEED_NONE, NULL, KW_WHEN_STOPPED},
     {"leave", handler_leave, NEED_NONE, NULL, 0},
     {"stop", handler_stop, NEED_NONE, NULL, KW_WHEN_STOPPED | KW_SHORT},
@@ -40,9 +41,10 @@ static const struct keyword {
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
-/* Word kinds content may define beyond the keywords: direction and filler words, and "trend",
- * a modifier (FEE USA MEX TREND) that never selects a keyword by itself. */
-static const char *const other_kinds[] = {"from", "to", "filler", "trend"};
+/* Word kinds content may define beyond the keywords: direction and filler words; "trend", a
+ * modifier (FEE USA MEX TREND) that never selects a keyword by itself; and the names of the
+ * file's own language ("language": ESPAÑOL, SPANISH), which LANG takes. */
+static const char *const other_kinds[] = {"from", "to", "filler", "trend", "language"};
 
 static const char *const template_names[] = {
     "help",         "fee_need",   "fee_avg",         "fee_providers",  "fee_item",
@@ -51,7 +53,8 @@ static const char *const template_names[] = {
     "guide_none",   "guide_need", "error",           "fee_basis",      "fee_item_fee",
     "stale",        "fee_trend",  "fee_trend_point", "fee_trend_none", "join_ok",
     "join_need",    "leave_ok",   "leave_none",      "stop_ok",        "start_ok",
-    "my_list",      "my_none",    "limit",
+    "my_list",      "my_none",    "limit",           "lang_set",       "lang_need",
+    "choose",
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
@@ -70,7 +73,8 @@ int handler_word_kind_known(const char *kind)
 
 const char *handler_word_kinds(void)
 {
-    return "fee, rate, guide, join, leave, stop, start, my, help, from, to, filler, trend";
+    return "fee, rate, guide, lang, join, leave, stop, start, my, help, from, to, filler, trend, "
+           "language";
 }
 
 int handler_template_known(const char *name)
@@ -90,7 +94,7 @@ const char *handler_template_names(void)
            "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
            "guide_need, error, fee_basis, fee_item_fee, stale, fee_trend, fee_trend_point, "
            "fee_trend_none, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, my_list, "
-           "my_none, limit";
+           "my_none, limit, lang_set, lang_need, choose";
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)
@@ -323,6 +327,102 @@ int handler_help(const struct hq *x, char *out, size_t outsz)
     return 0;
 }
 
+/* LANG xx: the router has already switched the reply language when xx is one we have. */
+int handler_lang(const struct hq *x, char *out, size_t outsz)
+{
+    if (x->p->target_lang[0] != '\0' && lex_lang(x->h->lx, x->p->target_lang) != NULL)
+        tpl_render(x, "lang_set", NULL, 0, out, outsz);
+    else
+        tpl_render(x, "lang_need", NULL, 0, out, outsz);
+    return 0;
+}
+
+static const struct keyword *pick_keyword(const struct parse_result *p)
+{
+    const struct keyword *kw = NULL;
+    size_t i;
+
+    for (i = 0; i < NKEYWORDS; i++)
+        if (strcmp(keywords[i].kind, p->intent) == 0)
+            kw = &keywords[i];
+    /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
+    if (kw == &keywords[0] && p->ncountries == 0 && p->nmoney >= 2)
+        kw = &keywords[1];
+    /* No keyword: two places mean a fee question, two currencies a rate question. */
+    if (kw == NULL && p->ncountries >= 2)
+        kw = &keywords[0];
+    else if (kw == NULL && p->nmoney >= 2)
+        kw = &keywords[1];
+    return kw;
+}
+
+const char *router_intent(const struct parse_result *p)
+{
+    const struct keyword *kw = pick_keyword(p);
+    return kw ? kw->kind : keywords[NKEYWORDS - 1].kind;
+}
+
+/* The text to answer: the query, or the option a lone digit picks from a pending choice. */
+static const char *chosen_text(const struct handler_query *q, char *buf, size_t bufsz)
+{
+    const char *t = q->text ? q->text : "", *line;
+    long k = 0;
+
+    while (*t == ' ')
+        t++;
+    if (q->pending == NULL || q->pending[0] == '\0' || t[0] < '1' || t[0] > '9')
+        return q->text;
+    k = t[0] - '0';
+    for (t++; *t == ' ' || *t == '.' || *t == ')' || *t == '\r' || *t == '\n'; t++)
+        ;
+    if (*t != '\0')
+        return q->text;
+    for (line = q->pending; k > 1 && line != NULL; k--) {
+        line = strchr(line, '\n');
+        if (line != NULL)
+            line++;
+    }
+    if (line == NULL || *line == '\0')
+        return q->text;
+    snprintf(buf, bufsz, "%.*s", (int)strcspn(line, "\n"), line);
+    return buf;
+}
+
+/*
+ * A place word that may mean several countries: the options as rewritten queries (the word
+ * replaced by each country's ISO3 code) into r->pending, and the numbered list to show.
+ */
+static void make_choice(const struct hq *x, const char *text, struct handler_reply *r, char *list,
+                        size_t listsz)
+{
+    const struct parse_result *p = x->p;
+    size_t o = 0, l = 0;
+    int k;
+
+    r->pending[0] = list[0] = '\0';
+    if (p->nchoices < 2 || (size_t)p->choice_end > strlen(text) || strlen(text) > 160)
+        return;
+    for (k = 0; k < p->nchoices; k++) {
+        const struct lex_country *c = lex_country(x->h->lx, p->choice[k]);
+        char name[64];
+        int w;
+        if (c == NULL)
+            return;
+        w = snprintf(r->pending + o, sizeof(r->pending) - o, "%s%.*s%s%s", k ? "\n" : "",
+                     p->choice_start, text, c->iso3, text + p->choice_end);
+        if (w < 0 || (size_t)w >= sizeof(r->pending) - o) {
+            r->pending[0] = list[0] = '\0';
+            return;
+        }
+        o += (size_t)w;
+        db_country_name(x->h->d, p->choice[k], x->lang, name, sizeof(name));
+        w = snprintf(list + l, listsz - l, "%s%d=%s", k ? " " : "", k + 1, name);
+        if (w < 0 || (size_t)w >= listsz - l)
+            break;
+        l += (size_t)w;
+    }
+}
+
 static const char *pick_lang(handler_ctx *h, const struct handler_query *q,
                              const struct parse_result *p)
 {
@@ -344,30 +444,34 @@ static int finish(const struct hq *x, const char *raw, struct handler_reply *r)
     return r->info.parts;
 }
 
+/* Appends the numbered choice to the best-guess answer when both fit one SMS, else the choice
+ * alone replaces it: the question matters more than a guess. */
+static void offer_choice(const struct hq *x, const char *list, struct handler_reply *r)
+{
+    char raw[HANDLER_REPLY_MAX + 400], ask[400];
+    struct kv kv[] = {{"list", list}};
+
+    tpl_render(x, "choose", kv, 1, ask, sizeof(ask));
+    snprintf(raw, sizeof(raw), "%s %s", r->text, ask);
+    if (finish(x, raw, r) > 1)
+        finish(x, ask, r);
+}
+
 int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler_reply *r)
 {
     struct parse_result p;
-    const struct keyword *kw = NULL;
+    const struct keyword *kw;
     struct hq x;
-    char raw[HANDLER_REPLY_MAX];
-    size_t i;
+    char raw[HANDLER_REPLY_MAX], chosen[HANDLER_PENDING_MAX], list[400];
+    const char *text;
     int rc = 0;
 
     memset(r, 0, sizeof(*r));
-    parse_query(h->lx, q->text, &p);
-    for (i = 0; i < NKEYWORDS; i++)
-        if (strcmp(keywords[i].kind, p.intent) == 0)
-            kw = &keywords[i];
+    text = chosen_text(q, chosen, sizeof(chosen));
+    parse_query(h->lx, text, &p);
+    kw = pick_keyword(&p);
     if (kw != NULL && (kw->flags & KW_SHORT) && p.intent_at > 0 && p.tokens > 3)
         kw = NULL; /* "stop" in the middle of a sentence is not an opt-out */
-    /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
-    if (kw == &keywords[0] && p.ncountries == 0 && p.nmoney >= 2)
-        kw = &keywords[1];
-    /* No keyword: two places mean a fee question, two currencies a rate question. */
-    if (kw == NULL && p.ncountries >= 2)
-        kw = &keywords[0];
-    else if (kw == NULL && p.nmoney >= 2)
-        kw = &keywords[1];
     r->understood = (kw != NULL);
     if (kw == NULL)
         kw = &keywords[NKEYWORDS - 1];
@@ -378,6 +482,10 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     x.r = r;
     x.p = &p;
     x.lang = pick_lang(h, q, &p);
+    if (strcmp(kw->kind, "lang") == 0 && p.target_lang[0] && lex_lang(h->lx, p.target_lang)) {
+        x.lang = p.target_lang; /* LANG FR answers in French, and is remembered */
+        snprintf(r->save_lang, sizeof(r->save_lang), "%s", p.target_lang);
+    }
     {
         const struct lex_lang *l = lex_lang(h->lx, x.lang);
         x.decimal = l ? l->decimal : '.';
@@ -393,6 +501,13 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
         }
     }
 
+    /* RATE with one currency: against the money of the sender's country ("kurso ng dolyar"
+     * from a Philippine number is USD/PHP). */
+    if (kw->need == NEED_TWO_CURRENCIES && p.nmoney == 1) {
+        const struct lex_country *home = lex_country_by_number(h->lx, q->from);
+        if (home != NULL && strcmp(home->currency, p.money[0]) != 0)
+            snprintf(p.money[p.nmoney++], sizeof(p.money[0]), "%s", home->currency);
+    }
     if ((kw->need == NEED_PLACE && p.ncountries == 0) ||
         (kw->need == NEED_TWO_CURRENCIES && p.nmoney < 2)) {
         tpl_render(&x, kw->ask_template, NULL, 0, raw, sizeof(raw));
@@ -405,8 +520,15 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
             rc = -1;
             break;
         }
-        if (finish(&x, raw, r) <= 1)
+        if (finish(&x, raw, r) <= 1) {
+            if (p.nchoices >= 2 && (kw == &keywords[0] || kw == &keywords[2])) {
+                x.level = 0;
+                make_choice(&x, text ? text : "", r, list, sizeof(list));
+                if (r->pending[0] != '\0')
+                    offer_choice(&x, list, r);
+            }
             return 0;
+        }
     }
     x.level = 0;
     if (rc < 0)

@@ -124,3 +124,16 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
     out[o] = '\0';
     return o;
 }
+
+size_t text_collapse(const char *in, char *out, size_t outsz)
+{
+    size_t o = 0;
+
+    if (outsz == 0)
+        return 0;
+    for (; *in && o + 1 < outsz; in++)
+        if (o == 0 || *in != out[o - 1] || !((*in >= 'a' && *in <= 'z')))
+            out[o++] = *in;
+    out[o] = '\0';
+    return o;
+}

@@ -24,4 +24,8 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz);
  */
 long text_utf8_next(const char **p);
 
+/* Copies folded text with each run of one letter made single ("phillipines" -> "philipines"),
+ * the second fold for typing on a keypad. Returns the length written. */
+size_t text_collapse(const char *in, char *out, size_t outsz);
+
 #endif

@@ -147,7 +147,7 @@ static void test_handlers(void **state)
     db *d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
     struct handler_opts o = {.default_lang = "en", .max_parts = 3};
     handler_ctx *h = handler_open(d, &o);
-    struct handler_query q = {"JOIN USA-MEX", "+1", NULL, 0};
+    struct handler_query q = {.text = "JOIN USA-MEX", .from = "+1"};
     struct handler_reply r;
     char topic[64];
 

@@ -1,6 +1,7 @@
 /* The query path end to end in-process: text in, reply out, on the synthetic world. */
 #include "testutil.h"
 
+#include "db/conv.h"
 #include "handlers/handler.h"
 
 struct fixture {
@@ -11,7 +12,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    struct handler_opts o = {"en", 3, 0, 0};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
 
     f->d = test_world_db();
     f->h = handler_open(f->d, &o);
@@ -33,7 +34,7 @@ static struct handler_reply ask_from(void **state, const char *text, const char 
                                      const char *lang)
 {
     struct fixture *f = *state;
-    struct handler_query q = {text, from, lang, 0};
+    struct handler_query q = {text, from, lang, 0, NULL};
     struct handler_reply r;
 
     assert_int_equal(handler_answer(f->h, &q, &r), 0);
@@ -212,6 +213,89 @@ static void test_bad_input(void **state)
     }
 }
 
+static void test_lang_keyword_sets_and_saves(void **state)
+{
+    struct handler_reply r = ask_from(state, "LANG FR", "+15550100", NULL);
+    assert_string_equal(r.intent, "lang");
+    assert_string_equal(r.save_lang, "fr");
+    assert_string_equal(r.lang, "fr");
+    r = ask_from(state, "idioma español", NULL, NULL);
+    assert_string_equal(r.save_lang, "es");
+    r = ask_from(state, "LANG XX", NULL, NULL);
+    assert_string_equal(r.save_lang, "");
+    r = ask_from(state, "FEE USA MEX", NULL, NULL);
+    assert_string_equal(r.save_lang, "");
+    assert_string_equal(r.pending, "");
+}
+
+static void test_origin_only_from_a_sending_country(void **state)
+{
+    /* The world's quotes start in the USA: a US number gives the origin, a French one asks. */
+    struct handler_reply r = ask_from(state, "FEE PHILIPPINES", "+14155550100", NULL);
+    assert_non_null(strstr(r.text, "Alpha Remit"));
+    r = ask_from(state, "FEE PHILIPPINES", "+33612345678", NULL);
+    assert_non_null(strstr(r.text, "Which countries"));
+}
+
+static void test_typos_and_run_together(void **state)
+{
+    struct handler_reply r = ask_from(state, "feee usa to phillipines", NULL, NULL);
+    assert_non_null(strstr(r.text, "Alpha Remit"));
+    r = ask_from(state, "feeusaphl", NULL, NULL);
+    assert_non_null(strstr(r.text, "Alpha Remit"));
+    r = ask_from(state, "fee usa to ph1l1pp1nes", NULL, NULL); /* no fuzzy on digits: not PH */
+    assert_null(strstr(r.text, "Alpha Remit"));
+}
+
+static void test_numbered_choice(void **state)
+{
+    static const char *const paths[] = {TEST_LANGS, TEST_WORLD, RL_FIXTURES "/content/choice.conf"};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    struct handler_query q = {"FEE USA CONGO 100", "+14155550100", NULL, 0, NULL};
+    struct handler_reply r, r2;
+    db *d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
+    handler_ctx *h = handler_open(d, &o);
+
+    (void)state;
+    assert_non_null(h);
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_non_null(strstr(r.text, "1="));
+    assert_non_null(strstr(r.text, "2="));
+    assert_non_null(strchr(r.pending, '\n'));
+    /* The next SMS is just the digit: it answers the second option. */
+    q.text = " 2 ";
+    q.pending = r.pending;
+    assert_int_equal(handler_answer(h, &q, &r2), 0);
+    assert_non_null(strstr(r2.text, "7.5%"));
+    assert_string_equal(r2.pending, "");
+    /* Without the pending choice a digit means nothing. */
+    q.pending = NULL;
+    assert_int_equal(handler_answer(h, &q, &r2), 0);
+    assert_int_equal(r2.understood, 0);
+    handler_close(h);
+    db_close(d);
+}
+
+static void test_conversation_store(void **state)
+{
+    struct fixture *f = *state;
+    struct db_conv c;
+
+    assert_int_equal(db_conv_get(f->d, "+1555", 1000, &c), 0);
+    assert_int_equal(db_conv_set_lang(f->d, "+1555", "fr", 1000), 0);
+    assert_int_equal(db_conv_set_pending(f->d, "+1555", "FEE USA COD\nFEE USA COG", 1900, 1000), 0);
+    assert_int_equal(db_conv_get(f->d, "+1555", 1500, &c), 1);
+    assert_string_equal(c.lang, "fr");
+    assert_string_equal(c.pending, "FEE USA COD\nFEE USA COG");
+    /* Expired after its 15 minutes; the language stays. */
+    assert_int_equal(db_conv_get(f->d, "+1555", 1900, &c), 1);
+    assert_string_equal(c.pending, "");
+    assert_string_equal(c.lang, "fr");
+    assert_int_equal(db_conv_set_pending(f->d, "+1555", NULL, 0, 2000), 0);
+    assert_int_equal(db_conv_get(f->d, "+1555", 1500, &c), 1);
+    assert_string_equal(c.pending, "");
+}
+
 static void test_templates_placeholders_are_data(void **state)
 {
     /* A user typing a placeholder name does not get it filled. */
@@ -233,6 +317,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_language_preference_when_unclear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_templates_placeholders_are_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lang_keyword_sets_and_saves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_origin_only_from_a_sending_country, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_typos_and_run_together, setup, teardown),
+        cmocka_unit_test(test_numbered_choice),
+        cmocka_unit_test_setup_teardown(test_conversation_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,8 +243,8 @@ static void test_two_files_share_live(void **state)
 /* Answers text over the synthetic world plus current.csv, at time now. */
 static void answer(const char *text, time_t now, char *out, size_t outsz)
 {
-    struct handler_opts o = {"en", 3, 0, 0};
-    struct handler_query q = {text, NULL, NULL, now};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    struct handler_query q = {.text = text, .now = now};
     struct handler_reply r;
     db *d = world_with(RPW_DIR "/current.csv");
     handler_ctx *h = handler_open(d, &o);
