@@ -12,6 +12,7 @@
 
 #include "conf/import.h"
 #include "db/queue.h"
+#include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/transport.h"
 #include "handlers/handler.h"
@@ -432,6 +433,7 @@ int gw_run(const struct conf *c, const char *conf_path)
 {
     struct daemon *dm = calloc(1, sizeof(*dm));
     struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
+    struct gw_http *http = NULL;
     sigset_t set;
     db *d = NULL;
     int i, started = 0, rc = 1, recovered;
@@ -460,8 +462,9 @@ int gw_run(const struct conf *c, const char *conf_path)
         struct modem *m = &modems[i];
         m->dm = dm;
         m->mc = c->modems[i];
-        if ((m->t = gw_transport_new("gammu", &m->mc)) == NULL) {
-            log_warnx("modem %s: cannot create its transport", m->mc.name);
+        if ((m->t = gw_transport_new(m->mc.transport[0] ? m->mc.transport : "gammu", &m->mc)) ==
+            NULL) {
+            log_warnx("modem %s: cannot create its transport '%s'", m->mc.name, m->mc.transport);
             goto stop;
         }
         if (pthread_create(&m->tid, NULL, modem_main, m) != 0) {
@@ -469,6 +472,10 @@ int gw_run(const struct conf *c, const char *conf_path)
             goto stop;
         }
         started++;
+    }
+    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, &dm->generation)) == NULL) {
+        rc = 1;
+        goto stop;
     }
     rc = 0;
     while (!atomic_load(&dm->stop)) {
@@ -494,6 +501,7 @@ int gw_run(const struct conf *c, const char *conf_path)
     }
 stop:
     atomic_store(&dm->stop, 1);
+    gw_http_stop(http);
     for (i = 0; i < started; i++)
         pthread_join(modems[i].tid, NULL);
     for (i = 0; i < c->nmodems; i++)
