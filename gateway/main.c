@@ -704,7 +704,7 @@ static int print_status(void *arg, const struct db_modem_report *r)
         if (o->n == 0)
             printf("%-10s %-10s %-7s %-14s %6s %6s %6s  %s\n", "MODEM", "STATE", "SIGNAL",
                    "NETWORK", "QUEUE", "SENT", "FAILED", "UPDATED");
-        char signal[8] = "-";
+        char signal[16] = "-";
         if (r->signal >= 0)
             snprintf(signal, sizeof(signal), "%d%%", r->signal);
         printf("%-10s %-10s %-7s %-14s %6ld %6ld %6ld  %s\n", r->name, r->state, signal,

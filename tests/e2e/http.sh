@@ -35,8 +35,10 @@ sed -i "s|^content = .*|content = \"$WORK/content\";|" "$WORK/remitline.conf"
 start() {
     "$RL" run -c "$WORK/remitline.conf" "$@" >>"$WORK/run.log" 2>&1 &
     PID=$!
+    # Ready when it answers (the log holds earlier runs' lines too).
     for _ in $(seq 100); do
-        grep -q 'state=connected' "$WORK/run.log" 2>/dev/null && return 0
+        curl -s -o /dev/null "$URL/healthz" && return 0
+        kill -0 "$PID" 2>/dev/null || break
         sleep 0.1
     done
     fail "the daemon did not start: $(cat "$WORK/run.log")"
@@ -173,7 +175,9 @@ stop
 
 # 10. The allowlist refuses other addresses; --http and --http-token without editing the file.
 sed -i 's|  max_body = 1024;|  max_body = 1024; allow = "10.9.9.9";|' "$WORK/remitline.conf"
-start
+"$RL" run -c "$WORK/remitline.conf" >>"$WORK/run.log" 2>&1 &
+PID=$!
+sleep 1.5
 out=$(curl -sS -m 3 -w '\n%{http_code}' "$URL/healthz" 2>&1)
 expect_not_contains "not allowed" $'\n200' "$out"
 stop
