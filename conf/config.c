@@ -88,6 +88,43 @@ static const struct setting modem_settings[] = {
      "broadcasts pause below this balance"},
     {"balance_interval", C_INT, offsetof(struct conf_modem, balance_interval), sizeof(int), 60,
      604800, "seconds between two balance checks"},
+    {"transport", C_STRING, offsetof(struct conf_modem, transport), 16, 1, 15,
+     "\"gammu\" (a modem through libGammu, the default) or \"kannel\" (Kannel's sendsms)"},
+    {"url", C_STRING, offsetof(struct conf_modem, url), 256, 8, 255,
+     "kannel: the sendsms URL, e.g. http://127.0.0.1:13013/cgi-bin/sendsms"},
+    {"username", C_STRING, offsetof(struct conf_modem, username), 64, 1, 63,
+     "kannel: the sendsms-user's username"},
+    {"password", C_STRING, offsetof(struct conf_modem, password), 64, 1, 63,
+     "kannel: the sendsms-user's password"},
+};
+
+static const struct setting http_settings[] = {
+    {"listen", C_STRING, offsetof(struct conf_http, listen), 80, 0, 79,
+     "address:port to serve HTTP on, e.g. 127.0.0.1:8080; empty for off"},
+    {"allow", C_STRING, offsetof(struct conf_http, allow), 512, 0, 511,
+     "comma-separated client addresses or IPv4 prefixes (10.0.0.0/8); empty for any"},
+    {"max_body", C_INT, offsetof(struct conf_http, max_body), sizeof(int), 64, 1048576,
+     "bytes a request body may have"},
+    {"max_header", C_INT, offsetof(struct conf_http, max_header), sizeof(int), 2048, 1048576,
+     "bytes a connection may use for its request line and headers"},
+    {"max_connections", C_INT, offsetof(struct conf_http, max_connections), sizeof(int), 1, 60000,
+     "connections open at once"},
+    {"timeout", C_INT, offsetof(struct conf_http, timeout), sizeof(int), 1, 3600,
+     "seconds a connection may stay idle before it is closed"},
+    {"threads", C_INT, offsetof(struct conf_http, threads), sizeof(int), 1, 64,
+     "worker threads serving requests"},
+    {"session_timeout", C_INT, offsetof(struct conf_http, session_timeout), sizeof(int), 10, 3600,
+     "seconds a USSD session lives"},
+};
+
+static const struct setting client_settings[] = {
+    {"name", C_STRING, offsetof(struct conf_http_client, name), 32, 1, 31, "the client's name"},
+    {"token", C_STRING, offsetof(struct conf_http_client, token), 128, 16, 127,
+     "a bearer token of 16 to 127 characters"},
+    {"user", C_STRING, offsetof(struct conf_http_client, user), 64, 1, 63,
+     "a user name for basic authentication"},
+    {"password", C_STRING, offsetof(struct conf_http_client, password), 128, 8, 127,
+     "the password for basic authentication"},
 };
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -129,6 +166,7 @@ static void modem_dummy(struct conf_modem *m)
     snprintf(m->device, sizeof(m->device), "var/phone");
     snprintf(m->connection, sizeof(m->connection), "none");
     snprintf(m->model, sizeof(m->model), "dummy");
+    snprintf(m->transport, sizeof(m->transport), "gammu");
 }
 
 void conf_defaults(struct conf *c)
@@ -152,6 +190,12 @@ void conf_defaults(struct conf *c)
     c->max_age_fees = 365;
     modem_dummy(&c->modems[0]);
     c->nmodems = 1;
+    c->http.max_body = 4096;
+    c->http.max_header = 8192;
+    c->http.max_connections = 4096;
+    c->http.timeout = 10;
+    c->http.threads = 2;
+    c->http.session_timeout = 180;
 }
 
 /* A relative path in a config file is relative to that file's directory. */
@@ -298,7 +342,10 @@ static void apply_group(const config_setting_t *g, const struct setting *table, 
                 break;
         if (k == n) {
             if (strcmp(what, "setting") == 0 &&
-                (strcmp(name, "modems") == 0 || strcmp(name, "operators") == 0))
+                (strcmp(name, "modems") == 0 || strcmp(name, "operators") == 0 ||
+                 strcmp(name, "http") == 0))
+                continue;
+            if (strcmp(what, "http setting") == 0 && strcmp(name, "clients") == 0)
                 continue;
             conf_errs_add(errs, file, (long)config_setting_source_line(m),
                           "unknown %s '%s' (known: %s)", what, name, known);
@@ -340,10 +387,23 @@ static void load_modems(const config_setting_t *list, struct conf *c, struct con
                     errs);
         if (m->name[0] == '\0')
             snprintf(m->name, sizeof(m->name), "modem%d", c->nmodems + 1);
-        if (m->device[0] == '\0' && m->gammurc[0] == '\0')
+        if (m->transport[0] == '\0')
+            snprintf(m->transport, sizeof(m->transport), "gammu");
+        if (strcmp(m->transport, "kannel") == 0) {
+            if (strncmp(m->url, "http://", 7) != 0)
+                conf_errs_add(errs, c->file, line,
+                              "modem %s: a kannel transport needs 'url', Kannel's sendsms URL: "
+                              "http://127.0.0.1:13013/cgi-bin/sendsms",
+                              m->name);
+        } else if (strcmp(m->transport, "gammu") != 0) {
+            conf_errs_add(errs, c->file, line,
+                          "modem %s: 'transport' must be \"gammu\" or \"kannel\" (got '%s')",
+                          m->name, m->transport);
+        } else if (m->device[0] == '\0' && m->gammurc[0] == '\0') {
             conf_errs_add(errs, c->file, line,
                           "modem %s: give 'device' (and 'connection'), or a 'gammurc' file",
                           m->name);
+        }
         if (strcmp(m->model, "dummy") == 0 && config_setting_get_member(g, "send_rate") == NULL)
             m->send_rate = 0;
         for (j = 0; j < c->nmodems; j++)
@@ -413,10 +473,69 @@ int conf_quiet_now(const struct conf *c, int minute)
     return minute >= from || minute < to; /* wraps past midnight */
 }
 
+static void load_http(const config_setting_t *g, struct conf *c, struct conf_errs *errs)
+{
+    const config_setting_t *list;
+    int i;
+
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+        conf_errs_add(errs, c->file, (long)config_setting_source_line(g),
+                      "'http' must be a group: http = { listen = \"127.0.0.1:8080\"; ... };");
+        return;
+    }
+    apply_group(g, http_settings, NELEMS(http_settings), "http setting", c->file, (char *)&c->http,
+                errs);
+    if ((list = config_setting_get_member(g, "clients")) == NULL)
+        return;
+    if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+        conf_errs_add(
+            errs, c->file, (long)config_setting_source_line(list),
+            "'clients' must be a list: clients = ( { name = \"at\"; token = \"...\"; } );");
+        return;
+    }
+    for (i = 0; i < config_setting_length(list); i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        long line = (long)config_setting_source_line(e);
+        struct conf_http_client *k;
+
+        if (c->http.nclients == CONF_MAX_HTTP_CLIENTS) {
+            conf_errs_add(errs, c->file, line, "at most %d HTTP clients", CONF_MAX_HTTP_CLIENTS);
+            return;
+        }
+        if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+            conf_errs_add(errs, c->file, line, "each HTTP client must be a group { ... }");
+            continue;
+        }
+        k = &c->http.clients[c->http.nclients];
+        memset(k, 0, sizeof(*k));
+        apply_group(e, client_settings, NELEMS(client_settings), "http client setting", c->file,
+                    (char *)k, errs);
+        if (k->name[0] == '\0')
+            snprintf(k->name, sizeof(k->name), "client%d", c->http.nclients + 1);
+        if (k->token[0] == '\0' && (k->user[0] == '\0' || k->password[0] == '\0'))
+            conf_errs_add(errs, c->file, line,
+                          "HTTP client %s: give a 'token', or a 'user' and a 'password'", k->name);
+        c->http.nclients++;
+    }
+}
+
+int conf_http_add_token(struct conf *c, const char *name, const char *token)
+{
+    struct conf_http_client *k;
+
+    if (c->http.nclients == CONF_MAX_HTTP_CLIENTS)
+        return -1;
+    k = &c->http.clients[c->http.nclients++];
+    memset(k, 0, sizeof(*k));
+    snprintf(k->name, sizeof(k->name), "%s", name);
+    snprintf(k->token, sizeof(k->token), "%s", token);
+    return 0;
+}
+
 int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
 {
     config_t cfg;
-    const config_setting_t *modems;
+    const config_setting_t *modems, *http;
     int before = errs->count;
 
     conf_defaults(c);
@@ -440,6 +559,8 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
                 (char *)c, errs);
     if ((modems = config_lookup(&cfg, "operators")) != NULL)
         load_operators(modems, c, errs);
+    if ((http = config_lookup(&cfg, "http")) != NULL)
+        load_http(http, c, errs);
     if ((modems = config_lookup(&cfg, "modems")) != NULL)
         load_modems(modems, c, errs);
     else
@@ -464,7 +585,10 @@ void conf_print(const struct conf *c, FILE *fp)
     for (i = 0; i < c->nmodems; i++) {
         const struct conf_modem *m = &c->modems[i];
         fprintf(fp, "  { name = \"%s\"; ", m->name);
-        if (m->gammurc[0])
+        if (strcmp(m->transport, "kannel") == 0)
+            fprintf(fp, "transport = \"kannel\"; url = \"%s\"; username = \"%s\"; ", m->url,
+                    m->username);
+        else if (m->gammurc[0])
             fprintf(fp, "gammurc = \"%s\"; section = %d; ", m->gammurc, m->section);
         else
             fprintf(fp, "device = \"%s\"; connection = \"%s\"; model = \"%s\"; ", m->device,
@@ -472,4 +596,12 @@ void conf_print(const struct conf *c, FILE *fp)
         fprintf(fp, "send_rate = %d; }%s\n", m->send_rate, i + 1 < c->nmodems ? "," : "");
     }
     fprintf(fp, ");\n");
+    if (c->http.listen[0])
+        fprintf(fp,
+                "http = { listen = \"%s\"; allow = \"%s\"; max_body = %d; max_header = %d; "
+                "max_connections = %d; timeout = %d; threads = %d; session_timeout = %d; }; "
+                "# %d clients\n",
+                c->http.listen, c->http.allow, c->http.max_body, c->http.max_header,
+                c->http.max_connections, c->http.timeout, c->http.threads, c->http.session_timeout,
+                c->http.nclients);
 }

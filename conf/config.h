@@ -18,16 +18,21 @@
 
 #define CONF_MAX_MODEMS 8
 
-/* One GSM modem (or Gammu's dummy phone), driven through libGammu. */
+/* One way out to the phone network: a GSM modem (or Gammu's dummy phone) driven through
+ * libGammu, or a Kannel bearerbox reached through its sendsms HTTP interface. */
 struct conf_modem {
-    char name[32];            /* in logs and `remitline status` */
-    char device[PATH_MAX];    /* /dev/serial/by-id/..., or the dummy phone's directory */
-    char connection[32];      /* at, at115200, none (dummy) ... as Gammu names them */
-    char model[32];           /* "" (auto), dummy ... */
-    char gammurc[PATH_MAX];   /* or take device/connection/model from this gammurc ... */
-    int section;              /* ... its [gammu] section (0) or [gammuN] */
-    int send_rate;            /* messages a minute; 0 = no limit */
-    char pin[16];             /* entered if the SIM asks for it */
+    char name[32];          /* in logs and `remitline status` */
+    char transport[16];     /* "gammu" (default) or "kannel" */
+    char device[PATH_MAX];  /* /dev/serial/by-id/..., or the dummy phone's directory */
+    char connection[32];    /* at, at115200, none (dummy) ... as Gammu names them */
+    char model[32];         /* "" (auto), dummy ... */
+    char gammurc[PATH_MAX]; /* or take device/connection/model from this gammurc ... */
+    int section;            /* ... its [gammu] section (0) or [gammuN] */
+    int send_rate;          /* messages a minute; 0 = no limit */
+    char pin[16];           /* entered if the SIM asks for it */
+    char url[256];          /* kannel: the sendsms URL, http://127.0.0.1:13013/cgi-bin/sendsms */
+    char username[64];      /* kannel: a sendsms-user's name and password */
+    char password[64];
     int daily_parts;          /* SMS parts a day before broadcasts pause; 0 = no budget */
     char balance_ussd[32];    /* USSD code that reads the airtime balance ("*100#"), "" none */
     char balance_pattern[96]; /* extended regex; its first group is the amount */
@@ -41,6 +46,31 @@ struct conf_modem {
 struct conf_operator {
     char number[32];
     char pin[16];
+};
+
+#define CONF_MAX_HTTP_CLIENTS 16
+
+/* One client of the HTTP interface: a bearer token, or basic credentials, or both. */
+struct conf_http_client {
+    char name[32];   /* in logs */
+    char token[128]; /* Authorization: Bearer TOKEN */
+    char user[64];   /* Authorization: Basic user:password */
+    char password[128];
+};
+
+/* The HTTP interface (USSD callbacks, Kannel get-url, health and metrics). Off unless listen
+ * is set. */
+struct conf_http {
+    char listen[80];     /* "127.0.0.1:8080", "[::1]:8080"; "" = off */
+    char allow[512];     /* comma-separated addresses or IPv4 prefixes (10.0.0.0/8); "" = any */
+    int max_body;        /* bytes of a request body */
+    int max_header;      /* bytes a connection may use for its headers (memory limit) */
+    int max_connections; /* connections open at once */
+    int timeout;         /* seconds a connection may stay idle */
+    int threads;         /* worker threads, each with its own database handle */
+    int session_timeout; /* seconds a USSD session lives */
+    struct conf_http_client clients[CONF_MAX_HTTP_CLIENTS];
+    int nclients;
 };
 
 struct conf {
@@ -69,6 +99,7 @@ struct conf {
     int nmodems;
     struct conf_operator operators[CONF_MAX_OPERATORS];
     int noperators;
+    struct conf_http http;
 };
 
 /* Whether the local time of day t falls in quiet_hours (which may wrap past midnight). */
@@ -79,6 +110,8 @@ void conf_defaults(struct conf *c);
 int conf_load(const char *path, struct conf *c, struct conf_errs *errs);
 /* Writes the shipped content directory: installed copy next to the binary, else the source. */
 void conf_default_content(char *out, size_t outsz);
+/* Adds a client with a bearer token (for `remitline run --http-token`): 0, or -1 when full. */
+int conf_http_add_token(struct conf *c, const char *name, const char *token);
 /* Prints the settings as a config file would hold them (for `remitline check -v`). */
 void conf_print(const struct conf *c, FILE *fp);
 

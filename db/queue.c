@@ -95,6 +95,26 @@ static const char sql_reply_for[] =
     "i.id = o.inbox_id WHERE i.sender = ?1 AND i.id > ?2 ORDER BY i.id LIMIT 1";
 static const char sql_in_last[] = "SELECT coalesce(max(id), 0) FROM inbox WHERE sender = ?1";
 
+static const char sql_in_exchange[] =
+    "INSERT INTO inbox(modem, sender, smsc_time, received_at, text, coding, concat_ref, parts, "
+    "complete, dedup, state, lang, intent, answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, -1, 1, 1, "
+    "?7, 'answered', ?8, ?9, ?4) ON CONFLICT(dedup) DO NOTHING";
+static const char sql_out_exchange[] =
+    "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, state, attempts, "
+    "next_attempt_at, concat_ref, modem, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, "
+    "'sent', 1, ?6, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?6, ?6)";
+static const char sql_stats_inbox[] =
+    "SELECT modem, coalesce(intent, ''), count(*) FROM inbox GROUP BY 1, 2";
+static const char sql_stats_outbox[] =
+    "SELECT coalesce(modem, ''), state, count(*), sum(attempts - (state = 'sent')) FROM outbox "
+    "GROUP BY 1, 2";
+static const char sql_latency[] =
+    "SELECT sum(l <= 1), sum(l <= 5), sum(l <= 10), sum(l <= 30), sum(l <= 60), sum(l <= 300), "
+    "sum(l <= 3600), count(*), coalesce(sum(l), 0) FROM (SELECT o.sent_at - i.received_at AS l "
+    "FROM outbox o JOIN inbox i ON i.id = o.inbox_id WHERE o.state = 'sent')";
+
+const int db_latency_bounds[DB_LATENCY_BUCKETS] = {1, 5, 10, 30, 60, 300, 3600};
+
 /* FNV-1a 64 of the text, so the dedup key stays short whatever the message. */
 static unsigned long long text_hash(const char *s)
 {
@@ -619,4 +639,108 @@ int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row 
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;
     return rc == SQLITE_ROW;
+}
+
+struct exchange_arg {
+    const struct db_in_sms *m;
+    const char *lang, *intent;
+    const struct db_out_sms *reply;
+    int64_t now, *out_id;
+};
+
+static int exchange_tx(db *d, void *arg)
+{
+    struct exchange_arg *a = arg;
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_exchange);
+    char dedup[160];
+    int64_t in_id;
+
+    if (s == NULL)
+        return -1;
+    dedup_key(a->m, a->m->text, dedup, sizeof(dedup));
+    sqlite3_bind_text(s, 1, a->m->modem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, a->m->sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, a->m->smsc_time);
+    sqlite3_bind_int64(s, 4, a->m->received_at);
+    sqlite3_bind_text(s, 5, a->m->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, a->m->coding, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, dedup, -1, SQLITE_TRANSIENT);
+    dbi_bind_text(s, 8, a->lang);
+    dbi_bind_text(s, 9, a->intent);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    if (sqlite3_changes(d->conn) == 0)
+        return 0;
+    in_id = sqlite3_last_insert_rowid(d->conn);
+    if ((s = dbi_stmt(d, sql_out_exchange)) == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, in_id);
+    sqlite3_bind_text(s, 2, a->reply->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, a->reply->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, a->reply->coding, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, a->reply->parts);
+    sqlite3_bind_int64(s, 6, a->now);
+    sqlite3_bind_text(s, 7, a->m->modem, -1, SQLITE_STATIC);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    *a->out_id = sqlite3_last_insert_rowid(d->conn);
+    return 1;
+}
+
+int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const char *intent,
+                      const struct db_out_sms *reply, int64_t now, int64_t *out_id)
+{
+    int64_t dummy;
+    struct exchange_arg a = {m, lang, intent, reply, now, out_id ? out_id : &dummy};
+
+    return dbi_in_tx(d, exchange_tx, &a);
+}
+
+static int stats_each(db *d, const char *sql, int attempts, db_stat_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql);
+    int n = 0;
+
+    if (s == NULL)
+        return -1;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *modem = (const char *)sqlite3_column_text(s, 0);
+        const char *what = (const char *)sqlite3_column_text(s, 1);
+        n++;
+        if (cb(arg, modem ? modem : "", what ? what : "", (long)sqlite3_column_int64(s, 2)) != 0)
+            break;
+        if (attempts && sqlite3_column_int64(s, 3) > 0 &&
+            cb(arg, modem ? modem : "", "attempts-failed", (long)sqlite3_column_int64(s, 3)) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    return n;
+}
+
+int db_stats_inbox(db *d, db_stat_cb cb, void *arg)
+{
+    return stats_each(d, sql_stats_inbox, 0, cb, arg);
+}
+
+int db_stats_outbox(db *d, db_stat_cb cb, void *arg)
+{
+    return stats_each(d, sql_stats_outbox, 1, cb, arg);
+}
+
+int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *sum_s)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_latency);
+    int i, rc = -1;
+
+    if (s == NULL)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        for (i = 0; i < DB_LATENCY_BUCKETS; i++)
+            counts[i] = (long)sqlite3_column_int64(s, i);
+        *total = (long)sqlite3_column_int64(s, DB_LATENCY_BUCKETS);
+        *sum_s = (long)sqlite3_column_int64(s, DB_LATENCY_BUCKETS + 1);
+        rc = 0;
+    }
+    sqlite3_reset(s);
+    return rc;
 }

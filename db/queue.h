@@ -163,6 +163,30 @@ typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */
 int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
 
+/*
+ * A message answered at once over HTTP (Kannel's get-url answers with the reply as its response
+ * body): in one transaction, stores m in the inbox as answered with lang and intent, and records
+ * reply in the outbox as sent through m->modem (e.g. "kannel"), so `remitline log` shows both.
+ * The same dedup key as db_inbox_store applies: a repeat of the same request (sender, SMSC time,
+ * text) records nothing new and returns 0; else 1 and *out_id, or -1.
+ */
+int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const char *intent,
+                      const struct db_out_sms *reply, int64_t now, int64_t *out_id);
+
+/* Counts for /metrics. Callbacks return 0 to go on. */
+typedef int (*db_stat_cb)(void *arg, const char *modem, const char *what, long count);
+/* Inbound messages by modem (or "kannel", "ussd") and intent ("" when not answered yet). */
+int db_stats_inbox(db *d, db_stat_cb cb, void *arg);
+/* Outbound messages by modem ("" when not claimed yet) and state; failed send attempts are
+ * reported with what = "attempts-failed". */
+int db_stats_outbox(db *d, db_stat_cb cb, void *arg);
+#define DB_LATENCY_BUCKETS 7
+/* Bucket bounds in seconds, for the reply latency histogram. */
+extern const int db_latency_bounds[DB_LATENCY_BUCKETS];
+/* Replies sent: cumulative counts of those sent within each bound of the question's arrival,
+ * their total count and the sum of their latencies in seconds. 0 or -1. */
+int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *sum_s);
+
 /* The id of the newest message stored from sender (0 if none), and the reply to the first
  * message from sender stored after after_id: 1 and *out (state tells whether it went out), 0 if
  * none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */

@@ -20,6 +20,7 @@
 #include "db/guards.h"
 #include "gateway/broadcast.h"
 #include "gateway/guard.h"
+#include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/operator.h"
 #include "gateway/transport.h"
@@ -674,6 +675,7 @@ int gw_run(const struct conf *c, const char *conf_path)
 {
     struct daemon *dm = calloc(1, sizeof(*dm));
     struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
+    struct gw_http *http = NULL;
     sigset_t set;
     struct seen_file *seen = calloc(MAX_ALERT_FILES, sizeof(*seen));
     struct handler_opts ho;
@@ -706,8 +708,9 @@ int gw_run(const struct conf *c, const char *conf_path)
         m->dm = dm;
         m->mc = c->modems[i];
         m->balance = -1;
-        if ((m->t = gw_transport_new("gammu", &m->mc)) == NULL) {
-            log_warnx("modem %s: cannot create its transport", m->mc.name);
+        if ((m->t = gw_transport_new(m->mc.transport[0] ? m->mc.transport : "gammu", &m->mc)) ==
+            NULL) {
+            log_warnx("modem %s: cannot create its transport '%s'", m->mc.name, m->mc.transport);
             goto stop;
         }
         if (pthread_create(&m->tid, NULL, modem_main, m) != 0) {
@@ -715,6 +718,10 @@ int gw_run(const struct conf *c, const char *conf_path)
             goto stop;
         }
         started++;
+    }
+    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, &dm->generation)) == NULL) {
+        rc = 1;
+        goto stop;
     }
     rc = 0;
     while (!atomic_load(&dm->stop)) {
@@ -766,6 +773,7 @@ int gw_run(const struct conf *c, const char *conf_path)
     }
 stop:
     atomic_store(&dm->stop, 1);
+    gw_http_stop(http);
     for (i = 0; i < started; i++)
         pthread_join(modems[i].tid, NULL);
     for (i = 0; i < c->nmodems; i++)

@@ -14,6 +14,9 @@
  *   -> answer every stored message (reply queued in the same transaction)
  *   -> send what the queue holds, replies first, within the modem's send rate
  *   -> wait for the poll interval or an incoming-SMS notification.
+ * A modem's transport is its configured one ("gammu", or "kannel": Kannel's sendsms). With
+ * http.listen set, the HTTP interface (gateway/http.h) serves USSD, Kannel's get-url, /healthz
+ * and /metrics from its own threads; a content re-import reaches it through the generation.
  * Logs go to stderr, one key=value line per message event.
  */
 #ifndef RL_GW_DAEMON_H

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "db/guards.h"
 #include "gateway/broadcast.h"
 #include "gateway/daemon.h"
+#include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/phonefile.h"
 #include "handlers/handler.h"
@@ -48,8 +50,9 @@ static int cmd_sources(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-    {"run", cmd_run, "run [-c FILE] [-d]",
-     "run the gateway: read SMS from the modems, answer, send (-d: debug logs)"},
+    {"run", cmd_run, "run [-c FILE] [-d] [--http ADDR:PORT --http-token TOKEN]",
+     "run the gateway: read SMS from the modems, answer, send (-d: debug logs; --http: serve "
+     "USSD, Kannel, /healthz, /metrics)"},
     {"phone", cmd_phone,
      "phone [-c FILE] [--dir DUMMYDIR] [--wait SECONDS] [--order 2,0,1] NUMBER TEXT...",
      "play a phone: text the gateway through the dummy phone and print its reply"},
@@ -466,11 +469,15 @@ static int cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"debug", no_argument, NULL, 'd'},
+        {"http", required_argument, NULL, 'H'},
+        {"http-token", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
-    const char *conf_path = NULL;
-    struct conf c;
-    int ch, debug = 0;
+    const char *conf_path = NULL, *http = NULL, *token = NULL;
+    struct sockaddr_storage sa;
+    unsigned salen;
+    struct conf *c;
+    int ch, debug = 0, rc;
 
     while ((ch = getopt_long(argc, argv, "c:d", opts, NULL)) != -1) {
         switch (ch) {
@@ -480,17 +487,50 @@ static int cmd_run(int argc, char **argv)
         case 'd':
             debug = 1;
             break;
+        case 'H':
+            if (gw_http_parse_listen(optarg, &sa, &salen) < 0) {
+                fprintf(stderr, "remitline: --http takes ADDR:PORT, e.g. 127.0.0.1:8080\n");
+                return 2;
+            }
+            http = optarg;
+            break;
+        case 'T':
+            if (strlen(optarg) < 16 || strlen(optarg) > 127) {
+                fprintf(stderr, "remitline: --http-token takes 16 to 127 characters\n");
+                return 2;
+            }
+            token = optarg;
+            break;
         default:
             return usage_error("run");
         }
     }
     if (optind < argc)
         return usage_error("run");
-    if (load_conf(conf_path, &c) < 0)
+    if ((c = malloc(sizeof(*c))) == NULL)
         return 1;
+    if (load_conf(conf_path, c) < 0) {
+        free(c);
+        return 1;
+    }
+    if (http != NULL)
+        snprintf(c->http.listen, sizeof(c->http.listen), "%s", http);
+    if (token != NULL && conf_http_add_token(c, "cli", token) < 0) {
+        fprintf(stderr, "remitline: too many HTTP clients to add --http-token\n");
+        free(c);
+        return 2;
+    }
+    if (c->http.listen[0] != '\0' && c->http.nclients == 0) {
+        fprintf(stderr, "remitline: the HTTP interface needs a client: give --http-token TOKEN "
+                        "or http.clients in the configuration\n");
+        free(c);
+        return 2;
+    }
     if (debug)
         log_init(LOG_LEVEL_DEBUG);
-    return gw_run(&c, conf_path);
+    rc = gw_run(c, conf_path);
+    free(c);
+    return rc;
 }
 
 /* A fresh concatenation reference for the phone's message, so two runs never collide. */

@@ -6,6 +6,7 @@
 
 static const struct transport_ops *const backends[] = {
     &gw_gammu_ops,
+    &gw_kannel_ops,
 };
 
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf)

@@ -1,6 +1,6 @@
 /*
  * transport.h: how the gateway talks to a phone network. Every backend (a GSM modem through
- * libGammu, later Kannel over HTTP, a fake for tests) implements struct transport_ops and is
+ * libGammu, Kannel's sendsms over HTTP, a fake for tests) implements struct transport_ops and is
  * found by name; the daemon never knows which one it drives.
  *
  * Order of calls, all from the one thread that owns the transport:
@@ -80,12 +80,13 @@ struct transport {
                   * then reads the phone on a wake-up and only now and then otherwise */
 };
 
-/* Creates a transport of the named backend ("gammu"; tests add "fake"); NULL if unknown or out
- * of memory. */
+/* Creates a transport of the named backend ("gammu", "kannel"; tests add "fake"); NULL if unknown
+ * or out of memory. */
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf);
 void gw_transport_free(struct transport *t);
 
 extern const struct transport_ops gw_gammu_ops;
+extern const struct transport_ops gw_kannel_ops; /* Kannel's sendsms over HTTP */
 
 /*
  * Test builds (RL_FAULTS) read REMITLINE_FAULTS, a comma-separated list of faults to inject:

@@ -5,8 +5,11 @@ set -eu
 
 # Build and test: compiler, CMake, the four libraries and the test framework.
 PACKAGES="build-essential cmake pkg-config libgammu-dev libsqlite3-dev libconfig-dev libcmocka-dev"
-# Tools the end-to-end tests use: sqlite3 to look inside the database.
-PACKAGES="$PACKAGES sqlite3"
+# The HTTP interface (USSD callbacks, Kannel get-url, /healthz, /metrics): GNU libmicrohttpd.
+PACKAGES="$PACKAGES libmicrohttpd-dev"
+# Tools the end-to-end tests use: sqlite3 to look inside the database, curl to speak HTTP to
+# the gateway, and real Kannel (bearerbox, smsbox; fakesmsc from kannel-extras) on loopback.
+PACKAGES="$PACKAGES sqlite3 curl kannel kannel-extras"
 
 missing=""
 for p in $PACKAGES; do

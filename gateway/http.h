@@ -1,0 +1,38 @@
+/*
+ * http.h: the gateway's HTTP interface, served by GNU libmicrohttpd inside `remitline run`.
+ *
+ *   POST /ussd     USSD callbacks in the Africa's Talking convention (form fields sessionId,
+ *                  serviceCode, phoneNumber, networkCode, text); answers "CON ..." or "END ...".
+ *   GET  /kannel   Kannel's sms-service get-url (from, to, text, charset, coding); answers with
+ *                  the reply as the body, and records both messages in the database.
+ *   GET  /healthz  modems, database and queue depth as JSON; 200 healthy, 503 not.
+ *   GET  /metrics  counters in the Prometheus text format.
+ * Every endpoint but /healthz needs a configured client's bearer token or basic credentials;
+ * clients outside the allowlist are refused before a byte is read. Bodies, headers,
+ * connections and idle time are bounded by the configuration.
+ *
+ * Order of calls, from the daemon's main thread:
+ *   1. gw_http_start(conf, generation) -> h, or NULL (logged) when the address cannot be bound.
+ *      Each worker thread opens its own database handle and handler context; they are reopened
+ *      when *generation changes (after a content re-import).
+ *   2. gw_http_stop(h) (NULL is fine): stops accepting, finishes the requests in flight.
+ */
+#ifndef RL_GW_HTTP_H
+#define RL_GW_HTTP_H
+
+#include <stdatomic.h>
+
+#include "conf/config.h"
+
+struct gw_http;
+
+/* c is copied; generation is borrowed and must outlive the server. */
+struct gw_http *gw_http_start(const struct conf *c, atomic_int *generation);
+void gw_http_stop(struct gw_http *h);
+
+/* Parses "ADDR:PORT" or "[V6]:PORT" into a socket address: 0, or -1. Used by the server and by
+ * `remitline run --http` to check its argument early. */
+struct sockaddr_storage;
+int gw_http_parse_listen(const char *listen, struct sockaddr_storage *out, unsigned *len);
+
+#endif

@@ -1,0 +1,793 @@
+/*
+ * ussd.c: the USSD menus. The inputs are replayed from the main menu through a small stack of
+ * screens; only the last screen is rendered. A list screen shows as many items as fit in
+ * USSD_SCREEN_MAX characters, numbered from 1 on each page, with "98 More" and "0 Back"; page
+ * boundaries depend only on the content and the language, so a replay lands on the same page.
+ */
+#include "handlers/ussd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "handlers/internal.h"
+#include "handlers/text.h"
+
+#define MAX_COUNTRIES 320
+#define MAX_LANGS     16
+#define MAX_CCYS      200
+#define MAX_DEPTH     16
+#define MAX_TOPICS    24
+#define NAME_MAX_B    48
+
+#define MORE        98
+#define FOOT_LIST   "\n98 More\n0 Back"
+#define FOOT_RESULT "\n1 Send me this by SMS\n98 More\n0 Back"
+
+enum scr {
+    S_MAIN,
+    S_FEE_DST,
+    S_FEE_SRC,
+    S_FEE_AMT,
+    S_RATE_BASE,
+    S_RATE_QUOTE,
+    S_GUIDE_COUNTRY,
+    S_GUIDE_TOPIC,
+    S_ALERTS,
+    S_ALERT_COUNTRY,
+    S_LANG,
+    S_RESULT,
+    S_SENT,
+};
+
+struct country {
+    char iso2[3], iso3[4], ccy[4];
+    char name[MAX_LANGS][NAME_MAX_B]; /* per language, in the order of langs[] */
+};
+
+struct lang {
+    char code[4];
+    char name[32];
+    char kw_fee[24], kw_rate[24], kw_guide[24], kw_join[24], kw_stop[24];
+};
+
+struct ussd_ctx {
+    handler_ctx *h;
+    struct country *countries;
+    int ncountries;
+    /* Countries sorted by name in each language: indexes into countries[]. */
+    short order[MAX_LANGS][MAX_COUNTRIES];
+    struct lang langs[MAX_LANGS];
+    int nlangs;
+    char ccys[MAX_CCYS][4]; /* sorted */
+    int nccys;
+};
+
+static const int amounts[] = {50, 100, 200, 500, 1000};
+#define NAMOUNTS (int)(sizeof(amounts) / sizeof(amounts[0]))
+
+/* ---- Loading ---- */
+
+static int load_lang(void *arg, const char *code, const char *name, const char *decimal,
+                     int translit)
+{
+    struct ussd_ctx *u = arg;
+    struct lang *l;
+
+    (void)decimal;
+    (void)translit;
+    if (u->nlangs == MAX_LANGS)
+        return 1;
+    l = &u->langs[u->nlangs++];
+    memset(l, 0, sizeof(*l));
+    snprintf(l->code, sizeof(l->code), "%s", code);
+    snprintf(l->name, sizeof(l->name), "%s", name);
+    return 0;
+}
+
+static struct lang *find_lang(struct ussd_ctx *u, const char *code)
+{
+    int i;
+
+    for (i = 0; i < u->nlangs; i++)
+        if (strcmp(u->langs[i].code, code) == 0)
+            return &u->langs[i];
+    return NULL;
+}
+
+/* The first keyword of each kind in each language: the menus build the text a person of that
+ * language would send, so the reply comes in that language. */
+static int load_word(void *arg, const char *lang, const char *kind, const char *folded)
+{
+    struct lang *l = find_lang(arg, lang);
+    char *slot = NULL;
+
+    if (l == NULL)
+        return 0;
+    if (strcmp(kind, "fee") == 0)
+        slot = l->kw_fee;
+    else if (strcmp(kind, "rate") == 0)
+        slot = l->kw_rate;
+    else if (strcmp(kind, "guide") == 0)
+        slot = l->kw_guide;
+    else if (strcmp(kind, "join") == 0)
+        slot = l->kw_join;
+    else if (strcmp(kind, "stop") == 0 || strcmp(kind, "leave") == 0)
+        slot = l->kw_stop;
+    if (slot != NULL && slot[0] == '\0' && strchr(folded, ' ') == NULL)
+        snprintf(slot, 24, "%s", folded);
+    return 0;
+}
+
+static int load_country(void *arg, const char *iso2, const char *iso3, const char *currency,
+                        const char *dial)
+{
+    struct ussd_ctx *u = arg;
+    struct country *c;
+    int i;
+
+    (void)dial;
+    if (u->ncountries == MAX_COUNTRIES)
+        return 1;
+    c = &u->countries[u->ncountries++];
+    memset(c, 0, sizeof(*c));
+    snprintf(c->iso2, sizeof(c->iso2), "%s", iso2);
+    snprintf(c->iso3, sizeof(c->iso3), "%s", iso3);
+    snprintf(c->ccy, sizeof(c->ccy), "%s", currency ? currency : "");
+    for (i = 0; i < u->nccys; i++)
+        if (strcmp(u->ccys[i], c->ccy) == 0)
+            break;
+    /* Only currencies the parser knows: the menu must build a query it understands. */
+    if (i == u->nccys && c->ccy[0] != '\0' && u->nccys < MAX_CCYS &&
+        lex_is_currency(u->h->lx, c->ccy))
+        snprintf(u->ccys[u->nccys++], 4, "%s", c->ccy);
+    return 0;
+}
+
+static int cmp_ccy(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Insertion sort of one language's order by name: a few hundred entries, once at open. */
+static void sort_countries(struct ussd_ctx *u, int li)
+{
+    int i, j;
+
+    for (i = 0; i < u->ncountries; i++)
+        u->order[li][i] = (short)i;
+    for (i = 1; i < u->ncountries; i++) {
+        short v = u->order[li][i];
+        for (j = i - 1;
+             j >= 0 && strcmp(u->countries[u->order[li][j]].name[li], u->countries[v].name[li]) > 0;
+             j--)
+            u->order[li][j + 1] = u->order[li][j];
+        u->order[li][j + 1] = v;
+    }
+}
+
+ussd_ctx *ussd_open(handler_ctx *h)
+{
+    struct ussd_ctx *u = calloc(1, sizeof(*u));
+    int i, li;
+
+    if (u == NULL || (u->countries = calloc(MAX_COUNTRIES, sizeof(*u->countries))) == NULL) {
+        log_warn("ussd: allocating the menus");
+        goto fail;
+    }
+    u->h = h;
+    if (db_langs_each(h->d, load_lang, u) < 0 || db_words_each(h->d, load_word, u) < 0 ||
+        db_countries_each(h->d, load_country, u) < 0)
+        goto fail;
+    for (i = 0; i < u->ncountries; i++)
+        for (li = 0; li < u->nlangs; li++)
+            if (db_country_name(h->d, u->countries[i].iso2, u->langs[li].code,
+                                u->countries[i].name[li], NAME_MAX_B) < 0)
+                goto fail;
+    for (li = 0; li < u->nlangs; li++)
+        sort_countries(u, li);
+    qsort(u->ccys, (size_t)u->nccys, sizeof(u->ccys[0]), cmp_ccy);
+    return u;
+fail:
+    ussd_close(u);
+    return NULL;
+}
+
+void ussd_close(ussd_ctx *u)
+{
+    if (u == NULL)
+        return;
+    free(u->countries);
+    free(u);
+}
+
+/* ---- The walk through the menus ---- */
+
+struct frame {
+    enum scr s;
+    int page;
+};
+
+struct walk {
+    struct frame st[MAX_DEPTH];
+    int depth;
+    int li;                         /* index of the session's language in langs[], -1 none */
+    const struct lex_country *home; /* the caller's country, from the number; NULL unknown */
+    char dst[3], src[3], ccy[4];    /* fee: destination, origin, origin's currency */
+    int amount;
+    char base[4], quote[4];      /* rate */
+    char gcountry[4], topic[32]; /* guide (ISO3) */
+    char topics[MAX_TOPICS][32]; /* guide topics of gcountry */
+    int ntopics;
+    char query[160]; /* what a person would text for the result */
+    const char *intent;
+    int alerts; /* the result is an alerts request */
+};
+
+static struct frame *top(struct walk *w)
+{
+    return &w->st[w->depth - 1];
+}
+
+static void push(struct walk *w, enum scr s)
+{
+    if (w->depth < MAX_DEPTH) {
+        w->st[w->depth].s = s;
+        w->st[w->depth].page = 0;
+        w->depth++;
+    }
+}
+
+static int lang_index(const struct walk *w)
+{
+    return w->li >= 0 ? w->li : 0;
+}
+
+/* The country shown at position i of a country list: the caller's own first on origin lists. */
+static const struct country *country_at(const struct ussd_ctx *u, const struct walk *w,
+                                        int home_first, int i)
+{
+    const short *ord = u->order[lang_index(w)];
+    int k;
+
+    if (home_first && w->home != NULL) {
+        const struct country *own = NULL;
+        for (k = 0; k < u->ncountries; k++)
+            if (strcmp(u->countries[k].iso2, w->home->iso2) == 0)
+                own = &u->countries[k];
+        if (own != NULL) {
+            if (i == 0)
+                return own;
+            for (k = 0; k < u->ncountries; k++) {
+                const struct country *c = &u->countries[ord[k]];
+                if (c == own)
+                    continue;
+                if (--i == 0)
+                    return c;
+            }
+            return NULL;
+        }
+    }
+    return i < u->ncountries ? &u->countries[ord[i]] : NULL;
+}
+
+/* Currency at position i: the caller's first on the "from" list, the base left out of "to". */
+static const char *ccy_at(const struct ussd_ctx *u, const struct walk *w, enum scr s, int i)
+{
+    const char *first = s == S_RATE_BASE && w->home ? w->home->currency : NULL;
+    int k;
+
+    if (first != NULL && first[0] != '\0') {
+        if (i == 0)
+            return first;
+        i--;
+    }
+    for (k = 0; k < u->nccys; k++) {
+        if (first != NULL && strcmp(u->ccys[k], first) == 0)
+            continue;
+        if (s == S_RATE_QUOTE && strcmp(u->ccys[k], w->base) == 0)
+            continue;
+        if (i-- == 0)
+            return u->ccys[k];
+    }
+    return NULL;
+}
+
+static const char *const main_items[] = {"Cost of sending", "Exchange rates", "Guidance", "Alerts",
+                                         "Language"};
+static const char *const alert_items[] = {"Join alerts", "Leave alerts"};
+
+/* The label of item i of list screen s into out; 0, or -1 when there is no such item. */
+static int item(const struct ussd_ctx *u, const struct walk *w, enum scr s, int i, char *out,
+                size_t outsz)
+{
+    const struct country *c;
+    const char *k;
+
+    if (i < 0)
+        return -1;
+    switch (s) {
+    case S_MAIN:
+        if (i >= 5)
+            return -1;
+        snprintf(out, outsz, "%s", main_items[i]);
+        return 0;
+    case S_ALERTS:
+        if (i >= 2)
+            return -1;
+        snprintf(out, outsz, "%s", alert_items[i]);
+        return 0;
+    case S_FEE_DST:
+    case S_FEE_SRC:
+    case S_GUIDE_COUNTRY:
+    case S_ALERT_COUNTRY:
+        if ((c = country_at(u, w, s == S_FEE_SRC || s == S_GUIDE_COUNTRY, i)) == NULL)
+            return -1;
+        snprintf(out, outsz, "%s", c->name[lang_index(w)]);
+        return 0;
+    case S_FEE_AMT:
+        if (i >= NAMOUNTS)
+            return -1;
+        snprintf(out, outsz, "%s %d", w->ccy, amounts[i]);
+        return 0;
+    case S_RATE_BASE:
+    case S_RATE_QUOTE:
+        if ((k = ccy_at(u, w, s, i)) == NULL)
+            return -1;
+        snprintf(out, outsz, "%s", k);
+        return 0;
+    case S_GUIDE_TOPIC:
+        if (i >= w->ntopics)
+            return -1;
+        snprintf(out, outsz, "%s", w->topics[i]);
+        return 0;
+    case S_LANG:
+        if (i >= u->nlangs)
+            return -1;
+        snprintf(out, outsz, "%s", u->langs[i].name);
+        return 0;
+    case S_RESULT:
+    case S_SENT:
+        break;
+    }
+    return -1;
+}
+
+static void title(const struct walk *w, enum scr s, char *out, size_t outsz)
+{
+    switch (s) {
+    case S_MAIN:
+        snprintf(out, outsz, "Remitline: free money transfer info");
+        return;
+    case S_FEE_DST:
+        snprintf(out, outsz, "Send money to:");
+        return;
+    case S_FEE_SRC:
+        snprintf(out, outsz, "Send from:");
+        return;
+    case S_FEE_AMT:
+        snprintf(out, outsz, "Amount:");
+        return;
+    case S_RATE_BASE:
+        snprintf(out, outsz, "Rate from:");
+        return;
+    case S_RATE_QUOTE:
+        snprintf(out, outsz, "Rate %s to:", w->base);
+        return;
+    case S_GUIDE_COUNTRY:
+        snprintf(out, outsz, "Guidance for:");
+        return;
+    case S_GUIDE_TOPIC:
+        snprintf(out, outsz, "Topic:");
+        return;
+    case S_ALERTS:
+        snprintf(out, outsz, "Alerts by SMS:");
+        return;
+    case S_ALERT_COUNTRY:
+        snprintf(out, outsz, "Alerts about:");
+        return;
+    case S_LANG:
+        snprintf(out, outsz, "Language:");
+        return;
+    case S_RESULT:
+    case S_SENT:
+        break;
+    }
+    out[0] = '\0';
+}
+
+/* Characters (code points) of UTF-8 text. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* How many items of list s fit on a page starting at item start (at least one if any). */
+static int page_fit(const struct ussd_ctx *u, const struct walk *w, enum scr s, int start)
+{
+    char t[64], label[NAME_MAX_B + 8];
+    size_t used;
+    int n = 0;
+
+    title(w, s, t, sizeof(t));
+    used = 4 + chars(t) + chars(FOOT_LIST);
+    while (item(u, w, s, start + n, label, sizeof(label)) == 0) {
+        size_t add = chars(label) + 4 + (start + n + 1 >= 10 ? 1 : 0); /* "\nNN " */
+        if (n > 0 && used + add > USSD_SCREEN_MAX)
+            break;
+        if (n == 9)
+            break; /* choices are 1..9 on a page */
+        used += add;
+        n++;
+    }
+    return n;
+}
+
+static int page_start(const struct ussd_ctx *u, const struct walk *w, enum scr s, int page)
+{
+    int start = 0, n;
+
+    while (page-- > 0) {
+        if ((n = page_fit(u, w, s, start)) == 0)
+            break;
+        start += n;
+    }
+    return start;
+}
+
+/* Splits a result into pages that leave room for FOOT_RESULT: the byte offset of page p, or -1
+ * past the end. Cuts at a space, or mid-word for a word longer than a page. */
+static int result_page(const char *text, int page, size_t *len)
+{
+    size_t room = USSD_SCREEN_MAX - 4 - chars(FOOT_RESULT), off = 0;
+
+    for (;;) {
+        const char *p = text + off;
+        size_t b = 0, c = 0, cut = 0;
+        while (p[b] != '\0' && c < room) {
+            b++;
+            while (((unsigned char)p[b] & 0xC0) == 0x80)
+                b++;
+            c++;
+            if (p[b] == ' ' || p[b] == '\n' || p[b] == '\0')
+                cut = b;
+        }
+        if (p[b] == '\0')
+            cut = b;
+        else if (cut == 0)
+            cut = b;
+        if (page == 0) {
+            *len = cut;
+            return (int)off;
+        }
+        if (p[cut] == '\0')
+            return -1;
+        off += cut;
+        while (text[off] == ' ' || text[off] == '\n')
+            off++;
+        page--;
+    }
+}
+
+static const char *kw(const struct ussd_ctx *u, const struct walk *w, int which)
+{
+    static const char *const en[] = {"FEE", "RATE", "GUIDE", "JOIN", "STOP"};
+    const struct lang *l = w->li >= 0 ? &u->langs[w->li] : NULL;
+    const char *v = NULL;
+
+    if (l != NULL) {
+        const char *const slots[] = {l->kw_fee, l->kw_rate, l->kw_guide, l->kw_join, l->kw_stop};
+        v = slots[which];
+    }
+    return v != NULL && v[0] != '\0' ? v : en[which];
+}
+
+static void result(const struct ussd_ctx *u, struct walk *w, const char *intent, int alerts)
+{
+    (void)u;
+    w->intent = intent;
+    w->alerts = alerts;
+    push(w, S_RESULT);
+}
+
+static void topics_load(const struct ussd_ctx *u, struct walk *w)
+{
+    char all[MAX_TOPICS * 32], *tok, *save = NULL;
+    char iso2[3] = "";
+    int i;
+
+    for (i = 0; i < u->ncountries; i++)
+        if (strcmp(u->countries[i].iso3, w->gcountry) == 0)
+            snprintf(iso2, sizeof(iso2), "%s", u->countries[i].iso2);
+    w->ntopics = 0;
+    if (db_guide_topics(u->h->d, iso2[0] ? iso2 : NULL, all, sizeof(all)) <= 0)
+        return;
+    for (tok = strtok_r(all, " ", &save); tok && w->ntopics < MAX_TOPICS;
+         tok = strtok_r(NULL, " ", &save))
+        snprintf(w->topics[w->ntopics++], 32, "%s", tok);
+}
+
+/* Applies one input to the walk. Returns 0, or -1 when it is not a choice on this screen. */
+static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
+{
+    struct frame *f = top(w);
+    char label[NAME_MAX_B + 8], *end;
+    long n = strtol(in, &end, 10);
+    int idx;
+
+    if (end == in || *end != '\0' || n < 0 || n > 99)
+        return -1;
+    if (f->s == S_SENT)
+        return -1;
+    if (n == 0) {
+        if (f->page > 0)
+            f->page--;
+        else if (w->depth > 1)
+            w->depth--;
+        else
+            return -1;
+        return 0;
+    }
+    if (f->s == S_RESULT) {
+        if (n == 1 && !w->alerts) {
+            push(w, S_SENT);
+            return 0;
+        }
+        if (n == MORE) {
+            f->page++; /* checked against the answer's length when rendered */
+            return 0;
+        }
+        return -1;
+    }
+    if (n == MORE) {
+        int start = page_start(u, w, f->s, f->page), fit = page_fit(u, w, f->s, start);
+        if (item(u, w, f->s, start + fit, label, sizeof(label)) < 0)
+            return -1;
+        f->page++;
+        return 0;
+    }
+    {
+        int start = page_start(u, w, f->s, f->page);
+        if (n > page_fit(u, w, f->s, start))
+            return -1;
+        idx = start + (int)n - 1;
+    }
+    switch (f->s) {
+    case S_MAIN: {
+        static const enum scr next[] = {S_FEE_DST, S_RATE_BASE, S_GUIDE_COUNTRY, S_ALERTS, S_LANG};
+        push(w, next[idx]);
+        return 0;
+    }
+    case S_FEE_DST:
+        snprintf(w->dst, sizeof(w->dst), "%s", country_at(u, w, 0, idx)->iso2);
+        push(w, S_FEE_SRC);
+        return 0;
+    case S_FEE_SRC: {
+        const struct country *c = country_at(u, w, 1, idx);
+        snprintf(w->src, sizeof(w->src), "%s", c->iso2);
+        snprintf(w->ccy, sizeof(w->ccy), "%s", c->ccy[0] ? c->ccy : "USD");
+        push(w, S_FEE_AMT);
+        return 0;
+    }
+    case S_FEE_AMT: {
+        const struct country *s = NULL, *d = NULL;
+        int i;
+        w->amount = amounts[idx];
+        for (i = 0; i < u->ncountries; i++) {
+            if (strcmp(u->countries[i].iso2, w->src) == 0)
+                s = &u->countries[i];
+            if (strcmp(u->countries[i].iso2, w->dst) == 0)
+                d = &u->countries[i];
+        }
+        if (s == NULL || d == NULL)
+            return -1;
+        snprintf(w->query, sizeof(w->query), "%s %s %s %d %s", kw(u, w, 0), s->iso3, d->iso3,
+                 w->amount, w->ccy);
+        result(u, w, "fee", 0);
+        return 0;
+    }
+    case S_RATE_BASE:
+        snprintf(w->base, sizeof(w->base), "%s", ccy_at(u, w, S_RATE_BASE, idx));
+        push(w, S_RATE_QUOTE);
+        return 0;
+    case S_RATE_QUOTE:
+        snprintf(w->quote, sizeof(w->quote), "%s", ccy_at(u, w, S_RATE_QUOTE, idx));
+        snprintf(w->query, sizeof(w->query), "%s %s %s", kw(u, w, 1), w->base, w->quote);
+        result(u, w, "rate", 0);
+        return 0;
+    case S_GUIDE_COUNTRY:
+        snprintf(w->gcountry, sizeof(w->gcountry), "%s", country_at(u, w, 1, idx)->iso3);
+        topics_load(u, w);
+        if (w->ntopics == 0) {
+            snprintf(w->query, sizeof(w->query), "%s %s", kw(u, w, 2), w->gcountry);
+            result(u, w, "guide", 0);
+            return 0;
+        }
+        push(w, S_GUIDE_TOPIC);
+        return 0;
+    case S_GUIDE_TOPIC:
+        snprintf(w->topic, sizeof(w->topic), "%s", w->topics[idx]);
+        snprintf(w->query, sizeof(w->query), "%s %s %s", kw(u, w, 2), w->gcountry, w->topic);
+        result(u, w, "guide", 0);
+        return 0;
+    case S_ALERTS:
+        if (idx == 0) {
+            push(w, S_ALERT_COUNTRY);
+            return 0;
+        }
+        snprintf(w->query, sizeof(w->query), "%s", kw(u, w, 4));
+        result(u, w, "alerts", 1);
+        return 0;
+    case S_ALERT_COUNTRY:
+        snprintf(w->query, sizeof(w->query), "%s %s", kw(u, w, 3), country_at(u, w, 0, idx)->iso2);
+        result(u, w, "alerts", 1);
+        return 0;
+    case S_LANG:
+        /* The language applies to the rest of the session: back to the main menu in it. */
+        w->li = idx;
+        w->depth = 1;
+        w->st[0].page = 0;
+        return 0;
+    case S_RESULT:
+    case S_SENT:
+        break;
+    }
+    return -1;
+}
+
+/* ---- Rendering ---- */
+
+static void render_list(const struct ussd_ctx *u, const struct walk *w, const char *prefix,
+                        struct ussd_screen *out)
+{
+    const struct frame *f = &w->st[w->depth - 1];
+    int start = page_start(u, w, f->s, f->page), n = page_fit(u, w, f->s, start), i;
+    char t[64], label[NAME_MAX_B + 8];
+    size_t len;
+
+    title(w, f->s, t, sizeof(t));
+    len = (size_t)snprintf(out->text, sizeof(out->text), "CON %s%s", prefix, t);
+    for (i = 0; i < n && len < sizeof(out->text); i++) {
+        item(u, w, f->s, start + i, label, sizeof(label));
+        len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "\n%d %s", i + 1, label);
+    }
+    if (len < sizeof(out->text) && item(u, w, f->s, start + n, label, sizeof(label)) == 0)
+        len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "\n98 More");
+    if (len < sizeof(out->text) && (w->depth > 1 || f->page > 0))
+        snprintf(out->text + len, sizeof(out->text) - len, "\n0 Back");
+}
+
+/* Cuts UTF-8 text to at most max characters, at a space when there is one. */
+static void cut_chars(char *s, size_t max)
+{
+    size_t b = 0, c = 0, space = 0;
+
+    while (s[b] != '\0' && c < max) {
+        if (s[b] == ' ')
+            space = b;
+        b++;
+        while (((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        c++;
+    }
+    if (s[b] != '\0')
+        s[space > 0 ? space : b] = '\0';
+}
+
+static int render_result(const struct ussd_ctx *u, const struct walk *w, time_t now,
+                         struct ussd_screen *out)
+{
+    struct handler_reply *reply = malloc(sizeof(*reply));
+    const struct frame *f = &w->st[w->depth - 1];
+    struct handler_query q = {.text = w->query,
+                              .from = NULL,
+                              .lang = w->li >= 0 ? u->langs[w->li].code : NULL,
+                              .now = now};
+    size_t len = 0;
+    int rc = 0, off;
+
+    if (reply == NULL)
+        return -1;
+    rc = handler_answer(u->h, &q, reply);
+    if (f->s == S_SENT) {
+        snprintf(out->sms, sizeof(out->sms), "%s", reply->text);
+        snprintf(out->text, sizeof(out->text), "END Thank you: the answer is on its way by SMS.");
+        out->end = 1;
+        goto out;
+    }
+    if (w->alerts) {
+        /* Alerts change what the gateway sends later: the request goes through the SMS path,
+         * which owns subscriptions, and is answered there by SMS. */
+        out->end = 1;
+        if (reply->understood) {
+            snprintf(out->inject, sizeof(out->inject), "%.63s", w->query);
+            snprintf(out->text, sizeof(out->text), "END %.720s", reply->text);
+            cut_chars(out->text, USSD_SCREEN_MAX);
+        } else {
+            snprintf(out->text, sizeof(out->text),
+                     "END Alerts by SMS are coming soon. You will be able to text %s here.",
+                     w->query);
+        }
+        goto out;
+    }
+    if ((off = result_page(reply->text, f->page, &len)) < 0) {
+        /* 98 past the last page: show the last one again. */
+        int p = f->page;
+        while (p > 0 && (off = result_page(reply->text, --p, &len)) < 0)
+            ;
+        out->invalid = 1;
+    }
+    {
+        int more = result_page(reply->text, f->page + 1, &(size_t){0}) >= 0;
+        snprintf(out->text, sizeof(out->text), "CON %.*s\n1 Send me this by SMS%s\n0 Back",
+                 (int)len, reply->text + off, more && !out->invalid ? "\n98 More" : "");
+    }
+out:
+    free(reply);
+    return rc;
+}
+
+int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
+                struct ussd_screen *out)
+{
+    struct walk *w = calloc(1, sizeof(*w));
+    char buf[USSD_TEXT_MAX + 1], *tok, *save = NULL;
+    const char *p;
+    int rc = 0, bad = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->intent = "menu";
+    if (w == NULL) {
+        snprintf(out->text, sizeof(out->text), "END Sorry, a technical problem here.");
+        out->end = 1;
+        return -1;
+    }
+    if (text == NULL)
+        text = "";
+    for (p = text; *p;)
+        if (text_utf8_next(&p) < 0)
+            bad = 1;
+    if (bad || strlen(text) > USSD_TEXT_MAX) {
+        snprintf(out->text, sizeof(out->text), "END Sorry, that input could not be read.");
+        out->end = 1;
+        out->invalid = 1;
+        rc = -1;
+        goto out;
+    }
+    w->li = -1;
+    w->home = from ? lex_country_by_number(u->h->lx, from) : NULL;
+    push(w, S_MAIN);
+    snprintf(buf, sizeof(buf), "%s", text);
+    /* Empty inputs between two '*' are kept as inputs: each is one key press the user sent. */
+    for (tok = buf; tok != NULL; tok = save) {
+        save = strchr(tok, '*');
+        if (save != NULL)
+            *save++ = '\0';
+        if (tok == buf && save == NULL && *tok == '\0')
+            break; /* the first request */
+        out->invalid = step(u, w, tok) < 0;
+    }
+    if (w->li >= 0)
+        snprintf(out->lang, sizeof(out->lang), "%s", u->langs[w->li].code);
+    switch (top(w)->s) {
+    case S_RESULT:
+    case S_SENT:
+        out->intent = w->intent;
+        if (render_result(u, w, now, out) < 0)
+            rc = -1;
+        break;
+    default:
+        if (top(w)->s == S_LANG)
+            out->intent = "lang";
+        render_list(u, w, out->invalid ? "Invalid choice. " : "", out);
+        break;
+    }
+out:
+    free(w);
+    return rc;
+}

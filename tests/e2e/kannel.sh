@@ -1,0 +1,154 @@
+#!/bin/bash
+# remitline behind real Kannel (Debian's bearerbox, smsbox and kannel-extras' fakesmsc), all on
+# loopback ports of this test's own, with a kannel.conf written here (any Kannel service the
+# package started is neither used nor disturbed):
+#   fakesmsc -> bearerbox -> smsbox -> get-url -> remitline /kannel -> reply body -> smsbox ->
+#   bearerbox -> fakesmsc
+# and a queued message through remitline's kannel transport -> sendsms -> bearerbox -> fakesmsc.
+. "$(dirname "$0")/lib.inc"
+
+FAKESMSC=/usr/lib/kannel/test/fakesmsc
+for b in /usr/sbin/bearerbox /usr/sbin/smsbox "$FAKESMSC" curl sqlite3 python3; do
+    command -v "$b" >/dev/null || fail "$b is needed (make test installs kannel, kannel-extras)"
+done
+DB="$WORK/var/remitline.db"
+q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+# Free loopback ports, chosen by the kernel.
+read -r P_HTTP P_ADMIN P_BOX P_SMSC P_SEND < <(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(5)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+
+cat >"$WORK/kannel.conf" <<CONF
+group = core
+admin-port = $P_ADMIN
+admin-password = admin-secret
+admin-interface = 127.0.0.1
+admin-allow-ip = 127.0.0.1
+smsbox-port = $P_BOX
+smsbox-interface = 127.0.0.1
+box-allow-ip = 127.0.0.1
+log-file = "$WORK/bearerbox.log"
+log-level = 1
+store-type = spool
+store-location = "$WORK/spool"
+
+group = smsc
+smsc = fake
+smsc-id = fake
+port = $P_SMSC
+connect-allow-ip = 127.0.0.1
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+bearerbox-port = $P_BOX
+sendsms-port = $P_SEND
+sendsms-interface = 127.0.0.1
+log-file = "$WORK/smsbox.log"
+log-level = 1
+mo-recode = true
+
+group = sms-service
+keyword = default
+catch-all = true
+max-messages = 3
+concatenation = true
+get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c"
+
+group = sendsms-user
+username = remitline
+password = sendsms-secret
+default-sender = 12345
+max-messages = 3
+concatenation = true
+CONF
+mkdir -p "$WORK/spool" "$WORK/content"
+cp "$SRC"/conf/content/lang-*.conf "$SRC/tests/fixtures/content/world.conf" "$WORK/content/"
+cat >"$WORK/remitline.conf" <<CONF
+content = "$WORK/content";
+poll_interval_ms = 100;
+http = {
+  listen = "127.0.0.1:$P_HTTP";
+  clients = ( { name = "kannel"; user = "kannel"; password = "kannel-secret"; },
+              { name = "test"; token = "kannel-test-token-0123"; } );
+};
+modems = (
+  { name = "kannel1"; transport = "kannel"; url = "http://127.0.0.1:$P_SEND/cgi-bin/sendsms";
+    username = "remitline"; password = "sendsms-secret"; send_rate = 0; }
+);
+CONF
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+/usr/sbin/bearerbox "$WORK/kannel.conf" >"$WORK/bearerbox.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do
+    curl -s "http://127.0.0.1:$P_ADMIN/status?password=admin-secret" >/dev/null && break
+    sleep 0.2
+done
+/usr/sbin/smsbox "$WORK/kannel.conf" >"$WORK/smsbox.out" 2>&1 &
+PIDS+=($!)
+"$RL" run -c "$WORK/remitline.conf" >>"$WORK/run.log" 2>&1 &
+RLPID=$!
+PIDS+=($RLPID)
+for _ in $(seq 100); do
+    grep -q 'modem=kannel1 state=connected' "$WORK/run.log" 2>/dev/null && break
+    sleep 0.2
+done
+grep -q 'modem=kannel1 state=connected' "$WORK/run.log" ||
+    fail "remitline did not reach Kannel's sendsms: $(tail -5 "$WORK/run.log"; tail -5 "$WORK/smsbox.log")"
+# The phone network: fakesmsc sends one message and logs what comes back ("Got message").
+"$FAKESMSC" -H 127.0.0.1 -r "$P_SMSC" -i 0.5 -m 1 "+14155550100 12345 text FEE USA PHL 200" \
+    >"$WORK/fakesmsc.out" 2>"$WORK/fakesmsc.err" &
+FPID=$!
+PIDS+=($FPID)
+
+# 1. Texted through Kannel: the reply comes back to the phone, and both are in remitline's log.
+for _ in $(seq 100); do
+    grep -q "Alpha Remit" "$WORK/fakesmsc.err" && break
+    sleep 0.2
+done
+expect_contains "reply through Kannel" "Alpha Remit" "$(cat "$WORK/fakesmsc.err")"
+expect_contains "reply to the sender" "+14155550100" "$(grep "Alpha" "$WORK/fakesmsc.err")"
+out=$("$RL" log -c "$WORK/remitline.conf" --full-numbers)
+expect_contains "logged in" "in  #1     +14155550100" "$out"
+expect_contains "logged out" "out #1     +14155550100   sent" "$out"
+[ "$(q "SELECT modem FROM outbox WHERE inbox_id = 1")" = kannel ] || fail "reply not recorded as via kannel"
+
+# 2. A queued message (the USSD 'Send me this by SMS') goes out through the kannel transport.
+out=$(curl -sS -H "Authorization: Bearer kannel-test-token-0123" --data-urlencode sessionId=k1 \
+    --data-urlencode serviceCode=1 --data-urlencode phoneNumber=+639170000009 \
+    --data-urlencode "text=1*1*1*3*1" "http://127.0.0.1:$P_HTTP/ussd")
+expect_contains "queued by USSD" "END Thank you" "$out"
+for _ in $(seq 100); do
+    [ "$(q "SELECT state FROM outbox WHERE recipient = '+639170000009'")" = sent ] && break
+    sleep 0.2
+done
+[ "$(q "SELECT state || ' ' || modem FROM outbox WHERE recipient = '+639170000009'")" = "sent kannel1" ] ||
+    fail "not sent through kannel1: $(q "SELECT state, modem, last_error FROM outbox WHERE recipient = '+639170000009'")"
+for _ in $(seq 50); do
+    grep -q "+639170000009" "$WORK/fakesmsc.err" && break
+    sleep 0.2
+done
+expect_contains "delivered to the phone" "+639170000009" "$(cat "$WORK/fakesmsc.err")"
+
+# 3. A UCS-2 message goes with coding=2 and arrives intact.
+sqlite3 "$DB" "INSERT INTO outbox(recipient, text, coding, parts, priority, next_attempt_at, concat_ref, created_at) VALUES ('+221770000001', 'Ça coûte 2 000 FCFA — 😀', 'ucs2', 1, 10, 0, 7, strftime('%s'))"
+for _ in $(seq 100); do
+    grep -q "+221770000001" "$WORK/fakesmsc.err" && break
+    sleep 0.2
+done
+expect_contains "ucs2 delivered" "+221770000001" "$(cat "$WORK/fakesmsc.err")"
+expect_contains "ucs2 coding" "ucs-2 %00%C7%00a" "$(grep "+221770000001" "$WORK/fakesmsc.err")"
+expect_contains "emoji intact" "%D8%3D%DE%00" "$(grep "+221770000001" "$WORK/fakesmsc.err")"
+
+# 4. Bad requests on /kannel: clear 4xx.
+out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?text=hi")
+expect_contains "missing from 400" $'\n400' "$out"
+out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?from=%2B1555&text=%FF%FE&charset=UTF-8")
+expect_contains "invalid utf-8 400" $'\n400' "$out"
+out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?from=%2B1555&text=%00R%00A%00T%00E%00%20%00U%00S%00D%00%20%00P%00H%00P&charset=UTF-16BE&coding=2")
+expect_contains "utf-16 decoded" "1 USD = " "$out"
+done_ok
