@@ -23,6 +23,7 @@
 #include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/operator.h"
+#include "gateway/privdrop.h"
 #include "gateway/transport.h"
 #include "handlers/handler.h"
 
@@ -468,7 +469,8 @@ static void *modem_main(void *arg)
     double last_pass = 0;
 
     snapshot(m->dm, &s);
-    while (!atomic_load(&m->dm->stop) && (m->d = db_open(s.database)) == NULL)
+    /* With --user, the database and the modem were opened as root before this thread began. */
+    while (!atomic_load(&m->dm->stop) && m->d == NULL && (m->d = db_open(s.database)) == NULL)
         nap(m->dm, 5000);
     m->last_refill = now_s();
     m->tokens = 1;
@@ -671,7 +673,33 @@ static void make_parent(const char *path)
     }
 }
 
-int gw_run(const struct conf *c, const char *conf_path)
+/* What --user must hand over before it drops root: the database (and its WAL), the dummy
+ * phones, the alerts directory. */
+static int become_user(const struct conf *c, const char *user)
+{
+    char wal[PATH_MAX + 8], shm[PATH_MAX + 8], dir[PATH_MAX], *slash;
+    const char *paths[4 + CONF_MAX_MODEMS];
+    int n = 0, i;
+
+    snprintf(dir, sizeof(dir), "%s", c->database);
+    if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+        *slash = '\0';
+        paths[n++] = dir; /* the directory holds the database, its WAL and its SHM */
+    } else {
+        snprintf(wal, sizeof(wal), "%s-wal", c->database);
+        snprintf(shm, sizeof(shm), "%s-shm", c->database);
+        paths[n++] = c->database;
+        paths[n++] = wal;
+        paths[n++] = shm;
+    }
+    paths[n++] = c->alerts_dir;
+    for (i = 0; i < c->nmodems && n < (int)(sizeof(paths) / sizeof(paths[0])); i++)
+        if (strcmp(c->modems[i].model, "dummy") == 0)
+            paths[n++] = c->modems[i].device;
+    return gw_drop_privileges(user, paths, n);
+}
+
+int gw_run(const struct conf *c, const char *conf_path, const char *user)
 {
     struct daemon *dm = calloc(1, sizeof(*dm));
     struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
@@ -713,15 +741,33 @@ int gw_run(const struct conf *c, const char *conf_path)
             log_warnx("modem %s: cannot create its transport '%s'", m->mc.name, m->mc.transport);
             goto stop;
         }
+        if (user != NULL) {
+            /* Open what may need root now; the thread keeps it, and reconnects as the user. */
+            char why[200] = "";
+            if ((m->d = db_open(c->database)) == NULL)
+                goto stop;
+            if (m->t->ops->open(m->t, why, sizeof(why)) == 0)
+                modem_state(m, "connected", NULL);
+            else
+                modem_state(m, "down", why);
+        }
+    }
+    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, &dm->generation)) == NULL) {
+        rc = 1;
+        goto stop;
+    }
+    if (user != NULL && become_user(c, user) < 0) {
+        log_warnx("stop: could not become user %s; not running as root", user);
+        rc = 1;
+        goto stop;
+    }
+    for (i = 0; i < c->nmodems; i++) {
+        struct modem *m = &modems[i];
         if (pthread_create(&m->tid, NULL, modem_main, m) != 0) {
             log_warn("modem %s: starting its thread", m->mc.name);
             goto stop;
         }
         started++;
-    }
-    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, &dm->generation)) == NULL) {
-        rc = 1;
-        goto stop;
     }
     rc = 0;
     while (!atomic_load(&dm->stop)) {
@@ -776,6 +822,8 @@ stop:
     gw_http_stop(http);
     for (i = 0; i < started; i++)
         pthread_join(modems[i].tid, NULL);
+    for (i = started; i < c->nmodems; i++)
+        db_close(modems[i].d); /* opened for a thread that never ran */
     for (i = 0; i < c->nmodems; i++)
         gw_transport_free(modems[i].t);
     handler_close(h);

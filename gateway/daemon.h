@@ -24,8 +24,10 @@
 
 #include "conf/config.h"
 
-/* Runs until SIGTERM or SIGINT. conf_path (may be NULL) is read again on SIGHUP. Returns the
- * process exit status: 0 after a clean stop, 1 if start-up failed. */
-int gw_run(const struct conf *c, const char *conf_path);
+/* Runs until SIGTERM or SIGINT. conf_path (may be NULL) is read again on SIGHUP. user (may be
+ * NULL): after opening the database, the modems and the HTTP port as root, become this user
+ * (see privdrop.h). Returns the process exit status: 0 after a clean stop, 1 if start-up
+ * failed. */
+int gw_run(const struct conf *c, const char *conf_path, const char *user);
 
 #endif

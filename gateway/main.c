@@ -50,7 +50,7 @@ static int cmd_sources(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-    {"run", cmd_run, "run [-c FILE] [-d] [--http ADDR:PORT --http-token TOKEN]",
+    {"run", cmd_run, "run [-c FILE] [-d] [--user NAME] [--http ADDR:PORT --http-token TOKEN]",
      "run the gateway: read SMS from the modems, answer, send (-d: debug logs; --http: serve "
      "USSD, Kannel, /healthz, /metrics)"},
     {"phone", cmd_phone,
@@ -467,22 +467,23 @@ static int cmd_check(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"debug", no_argument, NULL, 'd'},
-        {"http", required_argument, NULL, 'H'},
-        {"http-token", required_argument, NULL, 'T'},
-        {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'}, {"debug", no_argument, NULL, 'd'},
+        {"http", required_argument, NULL, 'H'},   {"http-token", required_argument, NULL, 'T'},
+        {"user", required_argument, NULL, 'u'},   {NULL, 0, NULL, 0},
     };
-    const char *conf_path = NULL, *http = NULL, *token = NULL;
+    const char *conf_path = NULL, *http = NULL, *token = NULL, *user = NULL;
     struct sockaddr_storage sa;
     unsigned salen;
     struct conf *c;
     int ch, debug = 0, rc;
 
-    while ((ch = getopt_long(argc, argv, "c:d", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:du:", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
+            break;
+        case 'u':
+            user = optarg;
             break;
         case 'd':
             debug = 1;
@@ -528,7 +529,7 @@ static int cmd_run(int argc, char **argv)
     }
     if (debug)
         log_init(LOG_LEVEL_DEBUG);
-    rc = gw_run(c, conf_path);
+    rc = gw_run(c, conf_path, user);
     free(c);
     return rc;
 }
