@@ -34,9 +34,7 @@ static int looks_like_loop(db *d, const char *sender, const char **why)
     struct db_recent r[LOOP_SAME_TEXT > LOOP_FAST_ANSWERS ? LOOP_SAME_TEXT : LOOP_FAST_ANSWERS];
     int n = db_recent_from(d, sender, (int)(sizeof(r) / sizeof(r[0])), r), i, same = 1, fast = 0;
 
-    if (n < LOOP_SAME_TEXT)
-        return 0;
-    for (i = 1; i < LOOP_SAME_TEXT; i++)
+    for (i = 1; i < n && i < LOOP_SAME_TEXT; i++)
         if (strcmp(r[i].text, r[0].text) == 0 && r[0].received_at - r[i].received_at <= LOOP_WINDOW)
             same++;
     if (same >= LOOP_SAME_TEXT) {

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Cost and loop guards, demand statistics and the purge (issue #8): alphanumeric senders and
+# short codes are not answered; a number gets max_replies_hour answers, one notice, then
+# silence, but its STOP is still honoured; an auto-responder is muted; a SIM's daily budget
+# pauses broadcasts but not replies; remitline report counts queries without numbers.
+. "$(dirname "$0")/lib.inc"
+
+command -v sqlite3 >/dev/null || fail "sqlite3 is needed (make test installs it)"
+DB="$WORK/var/remitline.db"
+q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+wait_for() {
+    for _ in $(seq $(($3 * 10))); do
+        [ "$(q "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "waited $3 s for [$1] = $2, got $(q "$1")"
+}
+cat >"$WORK/remitline.conf" <<CONF
+content = "$SRC/conf/content";
+poll_interval_ms = 100;
+max_replies_hour = 3;
+loop_guard = false;   # this script texts faster than a person; the loop guard is tested below
+modems = ( { name = "sim"; model = "dummy"; connection = "none"; device = "var/phone";
+             daily_parts = 2; } );
+CONF
+"$RL" run -c "$WORK/remitline.conf" >"$WORK/run.log" 2>&1 &
+PID=$!
+trap 'kill -9 $PID 2>/dev/null' EXIT
+for _ in $(seq 100); do grep -q 'state=connected' "$WORK/run.log" && break; sleep 0.1; done
+phone() { "$RL" phone -c "$WORK/remitline.conf" "$@"; }
+
+# Senders nobody should answer.
+phone --wait 2 "MYBANK" "Your OTP is 1234" >/dev/null 2>&1 && fail "answered an alphanumeric sender"
+phone --wait 2 "2910" "Promo: reply YES" >/dev/null 2>&1 && fail "answered a short code"
+expect_contains "alnum logged" 'reason="alphanumeric sender id"' "$(cat "$WORK/run.log")"
+expect_contains "short code logged" 'reason="short code"' "$(cat "$WORK/run.log")"
+
+# Caps: three answers, one notice, silence; STOP still goes through.
+for t in "FEE USA MEX" "RATE USD PHP" "GUIDE PHL"; do
+    out=$(phone +639170000001 "$t") || fail "answer within the cap: $t"
+done
+out=$(phone +639170000001 "FEE USA PHL") || fail "no notice at the cap"
+expect_contains "notice" "limit of answers" "$out"
+phone --wait 2 +639170000001 "RATE EUR USD" >/dev/null 2>&1 && fail "answered past the notice"
+out=$(phone +639170000001 "STOP") || fail "STOP not honoured at the cap"
+expect_contains "stop at cap" "no more messages" "$out"
+
+# The SIM's daily budget (2 parts) is spent: broadcasts pause, replies still go.
+phone +639170000002 "JOIN PH" >/dev/null || fail "join"
+"$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id budget-1 --text "Held by the budget." >/dev/null || fail "broadcast"
+sleep 2
+[ "$(q "SELECT state FROM outbox WHERE alert_id = 'budget-1'")" = queued ] || fail "a broadcast went past the budget"
+expect_contains "pause logged" "broadcasts=paused" "$(cat "$WORK/run.log")"
+out=$(phone +639170000003 "RATE EUR USD") || fail "replies must go past the budget: $out"
+out=$("$RL" status -c "$WORK/remitline.conf")
+expect_contains "status says paused" "broadcasts paused: daily budget" "$out"
+
+# Demand statistics: counts by keyword and corridor, no numbers.
+out=$("$RL" report -c "$WORK/remitline.conf")
+expect_contains "report header" "week,keyword,language,from,to,queries" "$out"
+expect_contains "report fee" ",fee,en,US,MX,1" "$out"
+expect_not_contains "report has no numbers" "+63" "$out"
+kill -TERM $PID
+wait $PID || fail "exit after SIGTERM"
+
+# With the loop guard on (the default):
+sed -i 's/^loop_guard = false;.*$/loop_guard = true;/' "$WORK/remitline.conf"
+"$RL" run -c "$WORK/remitline.conf" >"$WORK/run2.log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do grep -q 'state=connected' "$WORK/run2.log" && break; sleep 0.1; done
+# An auto-responder: answers within seconds of ours, three times running: muted for a day.
+for i in 1 2 3 4; do phone --wait 5 +254700000009 "Thank you for your message $i" >/dev/null 2>&1 || true; done
+wait_for "SELECT count(*) FROM muted WHERE number = '+254700000009'" 1 10
+expect_contains "mute logged" "result=muted hours=24" "$(cat "$WORK/run2.log")"
+phone --wait 2 +254700000009 "Thank you for your message 5" >/dev/null 2>&1 && fail "answered a muted number"
+
+kill -TERM $PID
+wait $PID || fail "exit after SIGTERM"
+done_ok
