@@ -602,6 +602,7 @@ int gw_run(const struct conf *c, const char *conf_path)
             scan_alerts(&dm->conf, d, h, seen, &nseen);
             if ((i = db_outbox_sweep(d, now)) > 0)
                 log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", i);
+            db_checkpoint(d); /* keeps the WAL small: see db.h */
             last_scan = now;
         }
         if (now != last_tick) {
