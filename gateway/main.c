@@ -491,16 +491,19 @@ static int cmd_phone(int argc, char **argv)
         if (gsm_measure(text, &gi) < 0 || gi.parts != norder) {
             fprintf(stderr, "remitline: --order names %d parts but the text has %d\n", norder,
                     gsm_measure(text, &gi) < 0 ? 0 : gi.parts);
-            return 2;
+            rc = 2;
+            goto out;
         }
     }
     if (gw_phonefile_deliver(dir, number, text, time(NULL), phone_ref(),
                              norder > 0 ? order : NULL) < 0)
-        return 1;
-    if (wait_s == 0)
-        return 0;
+        goto out;
+    if (wait_s == 0) {
+        rc = 0;
+        goto out;
+    }
     if ((reply = malloc(sizeof(*reply))) == NULL)
-        return 1;
+        goto out;
     deadline = time(NULL) + wait_s;
     while (time(NULL) <= deadline) {
         struct timespec tenth = {0, 100000000L};
