@@ -1,12 +1,18 @@
 # remitline: a thin wrapper around CMake, as neovim does it.
 #   make run    install what is missing, build, import the shipped content, start the gateway
 #   make test   install what is missing, build twice (plain and ASan+UBSan), run every test
+#               (the crash test, label `slow`, included: about a minute each)
+#   make fuzz   build the libFuzzer targets with clang in build-fuzz/, run each FUZZ_SECONDS
+#   make valgrind  memcheck on import, bulk ask and a short daemon run (about 15 s; not in test)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
+FUZZ_DIR  ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 REMITLINE := $(BUILD_DIR)/remitline
 
-.PHONY: all deps build build-asan test test-plain test-asan run bench format clean
+.PHONY: all deps build build-asan build-fuzz test test-plain test-asan run bench fuzz valgrind \
+	format clean
 
 all: build
 
@@ -31,6 +37,21 @@ test-asan: build-asan
 # Both configurations, one after the other; any failure fails the target.
 test: test-plain test-asan
 
+# libFuzzer needs clang (Debian's clang 14 with libclang-rt-14-dev). Targets: fuzz/fuzz_*.c;
+# the USSD request handler's target will be fuzz/fuzz_ussd.c (being written on another branch):
+# any fuzz/fuzz_*.c is built and run here without changing this file.
+build-fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
+	@CC=clang cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREMITLINE_FUZZ=ON \
+	  -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+fuzz: build-fuzz
+	@sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+valgrind: build
+	@bash scripts/valgrind.sh $(REMITLINE) $(BUILD_DIR)/valgrind-work
+
 run: build
 	@sh scripts/run.sh $(REMITLINE)
 
@@ -41,4 +62,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

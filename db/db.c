@@ -218,6 +218,22 @@ static sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
     return dbi_stmt(d, stmt_sql[id]);
 }
 
+/*
+ * After a write failed with SQLITE_FULL, outside any transaction: checkpoint the WAL. The WAL
+ * only rewinds to its start after a complete checkpoint, and the automatic one waits for 1000
+ * pages (about 4 MB); on a disk with less room than that the WAL hits the wall first and every
+ * later write fails too, for ever, even once space is freed. A passive checkpoint never waits
+ * for readers; when it completes, the next write reuses the WAL from its start.
+ */
+void dbi_full_checkpoint(db *d, int rc)
+{
+    if ((rc & 0xff) != SQLITE_FULL || !sqlite3_get_autocommit(d->conn))
+        return;
+    if (sqlite3_wal_checkpoint_v2(d->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+        SQLITE_OK)
+        log_debug("database: checkpoint after a full disk: %s", sqlite3_errmsg(d->conn));
+}
+
 int dbi_step_done(db *d, sqlite3_stmt *s)
 {
     int rc;
@@ -227,6 +243,7 @@ int dbi_step_done(db *d, sqlite3_stmt *s)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_full_checkpoint(d, rc);
         return -1;
     }
     return 0;
@@ -255,11 +272,15 @@ int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
         return -1;
     rc = fn(d, arg);
     if (rc < 0) {
+        int err = sqlite3_errcode(d->conn);
         db_rollback(d);
+        dbi_full_checkpoint(d, err);
         return rc;
     }
     if (db_commit(d) < 0) {
+        int err = sqlite3_errcode(d->conn);
         db_rollback(d);
+        dbi_full_checkpoint(d, err);
         return -1;
     }
     return rc;
@@ -325,6 +346,11 @@ db *db_open(const char *path)
     if (strcmp(path, ":memory:") != 0 && (dbi_exec(d, "PRAGMA journal_mode = WAL") < 0 ||
                                           dbi_exec(d, "PRAGMA synchronous = FULL") < 0))
         goto fail;
+    /* Checkpoint every 64 pages (256 KB), not SQLite's 1000: each message writes about 50 KB of
+     * WAL, and a WAL that fills a nearly full disk leaves no room for the checkpoint that would
+     * rewind it (see db_checkpoint() in db.h). */
+    if (dbi_exec(d, "PRAGMA wal_autocheckpoint = 64") < 0)
+        goto fail;
     if (db_migrate(d) < 0) {
         log_warnx("database %s: could not bring the schema up to date", path);
         goto fail;
@@ -352,6 +378,16 @@ static int db_simple(db *d, enum stmt_id id)
     sqlite3_stmt *s = db_stmt(d, id);
 
     return s ? dbi_step_done(d, s) : -1;
+}
+
+int db_checkpoint(db *d)
+{
+    if (sqlite3_wal_checkpoint_v2(d->conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
+        SQLITE_OK) {
+        log_debug("database: checkpoint: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    return 0;
 }
 
 int db_begin(db *d)

@@ -29,6 +29,14 @@ extern const int db_nmigrations;
 db *db_open(const char *path);
 void db_close(db *d);
 
+/*
+ * Copies the write-ahead log into the database and truncates it to nothing. The daemon calls it
+ * from its periodic tick: left alone the WAL grows to about 4 MB before SQLite checkpoints, and on
+ * a nearly full disk it takes the last free bytes first, after which no checkpoint can grow the
+ * database and every write fails even once room is freed. 0, or -1 (readers kept it from
+ * finishing or the disk is full; logged at debug level, tried again next tick).
+ */
+int db_checkpoint(db *d);
 int db_begin(db *d);
 int db_commit(db *d);
 int db_rollback(db *d);

@@ -25,6 +25,9 @@ struct db {
 sqlite3_stmt *dbi_stmt(db *d, const char *sql);
 /* Steps a statement to its end, ignoring rows; 0 or -1 (logged). */
 int dbi_step_done(db *d, sqlite3_stmt *s);
+/* After a write failed with rc (SQLITE_FULL: the disk is full), outside a transaction: checkpoint
+ * the WAL so it can rewind instead of growing, see db.c. Any other rc: nothing. */
+void dbi_full_checkpoint(db *d, int rc);
 /* Runs SQL text with no parameters; 0 or -1 (logged). */
 int dbi_exec(db *d, const char *sql);
 void dbi_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL or "" binds NULL */

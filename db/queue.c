@@ -445,6 +445,7 @@ int db_outbox_claim(db *d, const char *modem, int64_t now, int broadcasts,
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         log_warnx("database: claiming a message: %s", sqlite3_errmsg(d->conn));
+        dbi_full_checkpoint(d, rc);
         return -1;
     }
     return out->id > 0;

@@ -433,7 +433,19 @@ static int send_pending(struct modem *m, const struct conf *s)
         }
         rc = send_parts(m, o, why, sizeof(why));
         if (rc == 0) {
-            db_outbox_done(m->d, o->id, NULL, time(NULL), s->max_attempts, s->max_backoff);
+            /* It went: the record must follow, or the row stays 'sending' until a restart
+             * sends it again. A full disk fails the write; wait for room (the phone keeps
+             * what arrives meanwhile). */
+            int warned = 0;
+            while (db_outbox_done(m->d, o->id, NULL, time(NULL), s->max_attempts, s->max_backoff) <
+                       0 &&
+                   !atomic_load(&m->dm->stop)) {
+                if (!warned++)
+                    log_warnx("sms-out id=%lld modem=%s result=sent problem=\"cannot record "
+                              "it in the database; retrying\"",
+                              (long long)o->id, m->mc.name);
+                nap(m->dm, 1000);
+            }
             log_info("sms-out id=%lld to=%s modem=%s result=sent segs=%d attempts=%d "
                      "latency_s=%lld",
                      (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
@@ -797,6 +809,7 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
             scan_alerts(&dm->conf, d, h, seen, &nseen);
             if ((i = db_outbox_sweep(d, now)) > 0)
                 log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", i);
+            db_checkpoint(d); /* keeps the WAL small: see db.h */
             last_scan = now;
         }
         if (now - last_purge >= 3600) {

@@ -20,7 +20,9 @@ enum log_level log_get_level(void)
     return log_level;
 }
 
-static void log_vwrite(const char *tag, const char *fmt, va_list ap, int with_errno)
+/* The attribute lets clang's -Wformat-nonliteral see that fmt is checked at every caller. */
+__attribute__((format(printf, 2, 0))) static void log_vwrite(const char *tag, const char *fmt,
+                                                             va_list ap, int with_errno)
 {
     char msg[2048];
     int saved = errno;

@@ -417,6 +417,7 @@ static int gammu_send(struct transport *t, const struct gw_out_part *p, char *wh
         snprintf(why, whysz, "the network refused the message (status %d)", g->send_status);
         return -1;
     }
+    gw_fault_sent(t->conf->name, p);
     return 0;
 }
 

@@ -39,8 +39,10 @@ void gw_transport_free(struct transport *t)
 }
 
 #ifdef RL_FAULTS
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 
 /* Sends per number so far, for "send-fail:NUMBER:K"; shared by the modem threads. */
 static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -90,11 +92,49 @@ int gw_fault_send(const char *modem, const char *recipient)
     }
     return 0;
 }
+
+void gw_fault_sent(const char *modem, const struct gw_out_part *p)
+{
+    const char *spec = getenv("REMITLINE_FAULTS"), *path;
+    char file[512], line[1400];
+    size_t len, i;
+    int fd, n;
+
+    if (spec == NULL || (path = strstr(spec, "send-log:")) == NULL)
+        return;
+    path += 9;
+    len = strcspn(path, ",");
+    if (len == 0 || len >= sizeof(file))
+        return;
+    memcpy(file, path, len);
+    file[len] = '\0';
+    n = snprintf(line, sizeof(line), "sent modem=%s to=%s part=%d/%d ref=%d text=%s\n", modem,
+                 p->recipient, p->part, p->parts, p->concat_ref, p->text);
+    if (n < 0)
+        return;
+    len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+    line[len - 1] = '\n'; /* a cut line still ends its record */
+    for (i = 0; i + 1 < len; i++)
+        if (line[i] == '\n' || line[i] == '\r')
+            line[i] = ' ';
+    /* One write() on an O_APPEND descriptor: lines from several modem threads never mix. */
+    if ((fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+        return;
+    if (write(fd, line, len) != (ssize_t)len)
+        fprintf(stderr, "remitline: send-log %s: short write\n", file);
+    close(fd);
+}
 #else
 int gw_fault_send(const char *modem, const char *recipient)
 {
     (void)modem;
     (void)recipient;
     return 0;
+}
+
+void gw_fault_sent(const char *modem, const struct gw_out_part *p)
+{
+    (void)modem;
+    (void)p;
 }
 #endif

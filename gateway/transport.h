@@ -93,9 +93,18 @@ extern const struct transport_ops gw_kannel_ops; /* Kannel's sendsms over HTTP *
  *   send-fail:NUMBER      every send to NUMBER fails
  *   send-fail:NUMBER:K    the first K sends to NUMBER in this process fail
  *   modem-fail:NAME       every send on modem NAME fails with a device error
- * Returns 0 when the send may go ahead, -1 for a failed part, GW_DEVICE_ERROR for a dead modem.
- * Always 0 in other builds.
+ *   send-log:PATH         every part a transport reports sent is appended to PATH as one line,
+ *                         "sent modem=NAME to=NUMBER part=I/N ref=R text=TEXT" (newlines in TEXT
+ *                         become spaces), written with O_APPEND in one write() before the send
+ *                         returns success. The dummy driver's SendSMS writes nothing, so this is
+ *                         how the crash test counts what "went out": a line with no matching
+ *                         'sent' row is a part the modem took just before a kill. PATH runs to
+ *                         the next comma (it cannot hold one).
+ * gw_fault_send() is asked before a part is sent: it returns 0 when the send may go ahead, -1 for
+ * a failed part, GW_DEVICE_ERROR for a dead modem. gw_fault_sent() is told after the network took
+ * the part (it only writes the send log). Both do nothing (and return 0) in other builds.
  */
 int gw_fault_send(const char *modem, const char *recipient);
+void gw_fault_sent(const char *modem, const struct gw_out_part *p);
 
 #endif

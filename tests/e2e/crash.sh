@@ -1,0 +1,195 @@
+#!/bin/bash
+# Crash safety, proven (issue #8): `remitline run` on the dummy phone gets 500 messages while it
+# is killed with SIGKILL at random moments (at least 20 times) and restarted each time. At the
+# end every message is stored once and has exactly one reply recorded as sent; replies the modem
+# took twice (killed after the send, before the record) are counted from the fault switch's send
+# log and must not exceed the number of kills. Then the database goes onto a nearly full tmpfs:
+# store errors are logged, messages stay on the phone until stored, nothing accepted is lost.
+# Labelled slow: about a minute. RANDOM_SEED=N replays one run's kill moments.
+. "$(dirname "$0")/lib.inc"
+
+command -v sqlite3 >/dev/null || fail "sqlite3 is needed to look inside the database (make test installs it)"
+if [ "$FAULTS" != ON ]; then
+    skip_part "the whole crash test: it counts sends through the fault switch's send-log, and this build has none (configure with -DREMITLINE_FAULTS=ON, as make test does)"
+    done_ok
+    exit 0
+fi
+
+MESSAGES=${CRASH_MESSAGES:-500}
+KILLS_WANTED=${CRASH_KILLS:-25}
+seed=${RANDOM_SEED:-$$}
+RANDOM=$seed
+echo "crash test: seed $seed (RANDOM_SEED=$seed replays these kill moments)"
+
+DB="$WORK/var/remitline.db"
+q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+SENDLOG="$WORK/send.log"
+export REMITLINE_FAULTS="send-log:$SENDLOG"
+
+cat >"$WORK/remitline.conf" <<CONF
+content = "$SRC/conf/content";
+poll_interval_ms = 100;
+max_backoff = 1;
+CONF
+
+PID=
+runs=0
+# start CONF: a daemon with a log of its own, once it says its modem is connected.
+start() {
+    runs=$((runs + 1))
+    LOG="$WORK/run.$runs.log"
+    "$RL" run -c "$1" >"$LOG" 2>&1 &
+    PID=$!
+    for _ in $(seq 300); do
+        grep -q 'state=connected' "$LOG" 2>/dev/null && return 0
+        kill -0 "$PID" 2>/dev/null || fail "the daemon died at start: $(cat "$LOG")"
+        sleep 0.1
+    done
+    fail "the daemon did not connect: $(cat "$LOG")"
+}
+stop() {
+    kill -TERM "$PID" 2>/dev/null
+    wait "$PID"
+    status=$?
+    [ "$status" -eq 0 ] || fail "daemon exited $status after SIGTERM: $(tail -5 "$LOG")"
+    PID=
+}
+cleanup() {
+    [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+    mountpoint -q "$WORK/full" 2>/dev/null && umount "$WORK/full"
+}
+trap cleanup EXIT
+# wait_for SQL EXPECTED SECONDS
+wait_for() {
+    for _ in $(seq $(($3 * 10))); do
+        [ "$(q "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "waited $3 s for [$1] = $2, got $(q "$1")"
+}
+# A random pause of 0 to $1 ms.
+pause() { sleep "$(printf '0.%03d' $((RANDOM % $1)))"; }
+
+# The messages are typed into a staging phone first, then linked into the gateway's inbox in
+# batches, so a batch lands at once and typing does not slow the kill loop down.
+queries=("FEE USA MEX" "RATE EUR PHP" "FEE FRA SEN 100" "taux euro peso" "GUIDE PHL" "fee us ph 300")
+mkdir -p "$WORK/stage" "$WORK/var/phone/sms/1"
+for i in $(seq 1 "$MESSAGES"); do
+    "$RL" phone -c "$WORK/remitline.conf" --dir "$WORK/stage" --wait 0 \
+        "+23480$(printf '%05d' "$i")" "${queries[$((i % ${#queries[@]}))]} $i" ||
+        fail "typing message $i"
+done
+[ "$(ls "$WORK/stage/sms/1" | wc -l)" = "$MESSAGES" ] || fail "staging: one file a message"
+
+start "$WORK/remitline.conf"
+batch=$(((MESSAGES + KILLS_WANTED - 1) / KILLS_WANTED))
+next=1
+kills=0
+while [ "$kills" -lt "$KILLS_WANTED" ]; do
+    for i in $(seq "$next" $((next + batch - 1))); do
+        [ "$i" -le "$MESSAGES" ] || break
+        ln "$WORK/stage/sms/1/$i" "$WORK/var/phone/sms/1/$i" || fail "delivering $i"
+    done
+    next=$((next + batch))
+    pause 600
+    kill -KILL "$PID"
+    wait "$PID" 2>/dev/null
+    kills=$((kills + 1))
+    start "$WORK/remitline.conf"
+done
+[ "$next" -gt "$MESSAGES" ] || fail "not every message was delivered before the last kill"
+wait_for "SELECT count(*) FROM outbox o JOIN inbox i ON i.id = o.inbox_id WHERE i.sender LIKE '+23480%' AND o.state = 'sent'" "$MESSAGES" 120
+stop
+cat "$WORK"/run.*.log >"$WORK/run.log"
+
+[ -z "$(ls "$WORK/var/phone/sms/1/")" ] || fail "the phone's inbox was not emptied: $(ls "$WORK/var/phone/sms/1/" | head)"
+checks=$((checks + 1))
+[ "$(q "SELECT count(*) || '|' || count(DISTINCT sender) FROM inbox WHERE sender LIKE '+23480%'")" = "$MESSAGES|$MESSAGES" ] ||
+    fail "stored: $(q "SELECT count(*) || ' rows, ' || count(DISTINCT sender) || ' senders' FROM inbox WHERE sender LIKE '+23480%'"), wanted $MESSAGES once each"
+checks=$((checks + 1))
+bad=$(q "SELECT count(*) FROM inbox i WHERE i.sender LIKE '+23480%' AND (SELECT count(*) FROM outbox o WHERE o.inbox_id = i.id AND o.state = 'sent') != 1")
+[ "$bad" = 0 ] || fail "$bad messages without exactly one reply recorded as sent"
+checks=$((checks + 1))
+[ "$(q "SELECT count(*) FROM outbox WHERE recipient LIKE '+23480%' AND (inbox_id IS NULL OR state != 'sent')")" = 0 ] ||
+    fail "stray replies: $(q "SELECT id, inbox_id, state FROM outbox WHERE recipient LIKE '+23480%' AND (inbox_id IS NULL OR state != 'sent')")"
+
+# What the modem took: one line a part. Every reply went out; some twice, at most once a kill.
+[ -s "$SENDLOG" ] || fail "no send log at $SENDLOG"
+sent_parts=$(q "SELECT sum(parts) FROM outbox WHERE recipient LIKE '+23480%'")
+logged=$(grep -c ' to=+23480' "$SENDLOG")
+distinct=$(grep ' to=+23480' "$SENDLOG" | awk '{print $3, $4}' | sort -u | wc -l)
+recipients=$(grep ' to=+23480' "$SENDLOG" | awk '{print $3}' | sort -u | wc -l)
+doubles=$((logged - distinct))
+checks=$((checks + 1))
+[ "$recipients" = "$MESSAGES" ] || fail "the send log names $recipients recipients, wanted $MESSAGES"
+checks=$((checks + 1))
+[ "$distinct" = "$sent_parts" ] || fail "the send log has $distinct distinct parts, the outbox $sent_parts"
+recovered=$(grep -o 'recover messages=[0-9]*' "$WORK/run.log" | awk -F= '{s += $2} END {print s + 0}')
+echo "crash test: $MESSAGES messages, $kills kills (SIGKILL), $runs starts, $recovered replies recovered from 'sending', $doubles parts sent twice"
+checks=$((checks + 1))
+[ "$doubles" -le "$kills" ] || fail "$doubles double sends for $kills kills"
+
+# --- The database on a nearly full filesystem ---------------------------------------------------
+if [ "$(id -u)" != 0 ]; then
+    skip_part "database on a nearly full filesystem: mounting a tmpfs needs root"
+    done_ok
+    exit 0
+fi
+# The shipped content makes a database of about 1.5 MB, and importing it needs as much again
+# for the WAL: it is imported on the ordinary disk and copied onto a tmpfs with 2 MB to spare.
+mkdir -p "$WORK/full" "$WORK/seed"
+printf 'content = "%s/conf/content";\ndatabase = "%s/seed/remitline.db";\n' "$SRC" "$WORK" >"$WORK/seed.conf"
+"$RL" import -c "$WORK/seed.conf" >"$WORK/.out" 2>&1 || fail "importing the content: $(cat "$WORK/.out")"
+size_k=$(($(stat -c %s "$WORK/seed/remitline.db") / 1024 + 2048))
+if ! mount -t tmpfs -o "size=${size_k}k" tmpfs "$WORK/full" 2>"$WORK/.err"; then
+    skip_part "database on a nearly full filesystem: mount -t tmpfs failed here: $(cat "$WORK/.err")"
+    done_ok
+    exit 0
+fi
+DB="$WORK/full/remitline.db"
+cp "$WORK/seed/remitline.db" "$DB" || fail "copying the database onto the tmpfs"
+mkdir -p "$WORK/phone-full"
+cat >"$WORK/full.conf" <<CONF
+content = "$SRC/conf/content";
+database = "$DB";
+poll_interval_ms = 100;
+max_backoff = 1;
+modems = ( { name = "sim1"; model = "dummy"; connection = "none"; device = "$WORK/phone-full"; } );
+CONF
+fullphone() { "$RL" phone -c "$WORK/full.conf" --dir "$WORK/phone-full" --wait 0 "$@"; }
+start "$WORK/full.conf"
+for i in $(seq 1 20); do fullphone "+23481000$i" "FEE USA MEX $i" || fail "typing $i"; done
+wait_for "SELECT count(*) FROM outbox WHERE recipient LIKE '+23481%' AND state = 'sent'" 20 30
+# Fill what is left, to the last block; the daemon keeps running.
+dd if=/dev/zero of="$WORK/full/filler" bs=4096 2>/dev/null
+dd if=/dev/zero of="$WORK/full/filler2" bs=512 2>/dev/null
+for i in $(seq 1 60); do fullphone "+23482000$i" "RATE EUR PHP $i" || fail "typing $i"; done
+# Whichever write meets the full disk first (storing a message, queueing or recording a reply)
+# says so; the modem thread then waits, and what arrives stays on the phone.
+for _ in $(seq 100); do
+    grep -q 'database or disk is full' "$LOG" && break
+    sleep 0.1
+done
+checks=$((checks + 1))
+grep -q 'database or disk is full' "$LOG" || fail "no error logged on a full disk: $(tail -20 "$LOG")"
+sleep 1
+left=$(ls "$WORK/phone-full/sms/1" | wc -l)
+stored=$(q "SELECT count(*) FROM inbox WHERE sender LIKE '+23482%'" 2>/dev/null || echo 0)
+echo "full disk: $left messages kept on the phone, $stored stored before the disk filled"
+checks=$((checks + 1))
+[ "$((left + stored))" -ge 60 ] || fail "messages lost on a full disk: $left on the phone + $stored stored < 60"
+checks=$((checks + 1))
+[ "$left" -gt 0 ] || fail "every message was stored on a full disk: the test did not fill it"
+# Room again: everything goes through, nothing accepted before was lost.
+rm -f "$WORK/full/filler" "$WORK/full/filler2"
+wait_for "SELECT count(*) FROM outbox o JOIN inbox i ON i.id = o.inbox_id WHERE i.sender LIKE '+23482%' AND o.state = 'sent'" 60 60
+stop
+checks=$((checks + 1))
+[ "$(q "SELECT count(*) || '|' || count(DISTINCT sender) FROM inbox WHERE sender LIKE '+2348_%'")" = "80|80" ] ||
+    fail "after the full disk: $(q "SELECT count(*), count(DISTINCT sender) FROM inbox WHERE sender LIKE '+2348_%'")"
+checks=$((checks + 1))
+[ "$(q "SELECT count(*) FROM inbox i WHERE sender LIKE '+2348_%' AND (SELECT count(*) FROM outbox o WHERE o.inbox_id = i.id AND o.state = 'sent') != 1")" = 0 ] ||
+    fail "after the full disk: a message without exactly one sent reply"
+[ -z "$(ls "$WORK/phone-full/sms/1/")" ] || fail "the phone kept messages after the disk had room again"
+umount "$WORK/full"
+done_ok
