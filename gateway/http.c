@@ -375,7 +375,7 @@ static int hexval(int ch)
  * Finds field name in an application/x-www-form-urlencoded body and decodes it into out.
  * Returns 1 found, 0 missing, -1 malformed (bad escape, NUL byte, or too long for out).
  */
-static int form_field(const char *body, size_t len, const char *name, char *out, size_t outsz)
+int gw_http_form_field(const char *body, size_t len, const char *name, char *out, size_t outsz)
 {
     size_t nlen = strlen(name), i = 0;
 
@@ -519,19 +519,19 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
         ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, "END Out of memory\n");
         goto out;
     }
-    if (form_field(rq->body, rq->len, "sessionId", id, sizeof(id)) != 1 || id[0] == '\0' ||
-        form_field(rq->body, rq->len, "phoneNumber", phone, sizeof(phone)) != 1 ||
+    if (gw_http_form_field(rq->body, rq->len, "sessionId", id, sizeof(id)) != 1 || id[0] == '\0' ||
+        gw_http_form_field(rq->body, rq->len, "phoneNumber", phone, sizeof(phone)) != 1 ||
         !valid_number(phone) ||
-        form_field(rq->body, rq->len, "serviceCode", service, sizeof(service)) != 1) {
+        gw_http_form_field(rq->body, rq->len, "serviceCode", service, sizeof(service)) != 1) {
         ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_BAD_REQUEST,
                    "sessionId, serviceCode and phoneNumber (+ and digits) are required\n");
         goto out;
     }
-    if (form_field(rq->body, rq->len, "networkCode", network, sizeof(network)) < 0) {
+    if (gw_http_form_field(rq->body, rq->len, "networkCode", network, sizeof(network)) < 0) {
         ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_BAD_REQUEST, "networkCode is malformed\n");
         goto out;
     }
-    rc = form_field(rq->body, rq->len, "text", input, USSD_TEXT_MAX + 1);
+    rc = gw_http_form_field(rq->body, rq->len, "text", input, USSD_TEXT_MAX + 1);
     if (rc < 0 || !valid_utf8(input) || !valid_utf8(id)) {
         ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_BAD_REQUEST,
                    "text must be UTF-8, at most 512 bytes\n");

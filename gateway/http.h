@@ -33,6 +33,13 @@ void gw_http_stop(struct gw_http *h);
 /* Parses "ADDR:PORT" or "[V6]:PORT" into a socket address: 0, or -1. Used by the server and by
  * `remitline run --http` to check its argument early. */
 struct sockaddr_storage;
+/*
+ * Finds field name in an application/x-www-form-urlencoded body (len bytes, not NUL-terminated)
+ * and decodes it into out. Returns 1 found, 0 missing, -1 malformed (a bad escape, a NUL byte,
+ * or too long for out). Exposed for the tests and the USSD fuzz target.
+ */
+int gw_http_form_field(const char *body, size_t len, const char *name, char *out, size_t outsz);
+
 int gw_http_parse_listen(const char *listen, struct sockaddr_storage *out, unsigned *len);
 
 #endif
