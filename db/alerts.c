@@ -246,19 +246,7 @@ int db_alert_topic_put(db *d, int64_t file_id, const char *key, const char *lang
 
 int db_alert_topic_find(db *d, const char *folded, char *key, size_t keysz)
 {
-    sqlite3_stmt *s = dbi_stmt(d, sql_topic_find);
-    int rc;
-
-    if (s == NULL)
-        return -1;
-    sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        dbi_col_copy(s, 0, key, keysz);
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return -1;
-    return rc == SQLITE_ROW;
+    return dbi_text_by_key(d, sql_topic_find, folded, key, keysz);
 }
 
 struct queue_arg {

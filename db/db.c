@@ -264,6 +264,25 @@ void dbi_col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz)
     snprintf(out, outsz, "%s", v ? (const char *)v : "");
 }
 
+int dbi_text_by_key(db *d, const char *sql, const char *key, char *out, size_t outsz)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        dbi_col_copy(s, 0, out, outsz);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
 int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
 {
     int rc;
@@ -612,17 +631,7 @@ int db_country_name_put(db *d, int64_t file_id, const char *iso2, const char *la
 
 int db_country_code(db *d, const char *code, char iso2_out[3])
 {
-    sqlite3_stmt *s = db_stmt(d, S_COUNTRY_CODE);
-    int rc;
-
-    if (s == NULL)
-        return -1;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        dbi_col_copy(s, 0, iso2_out, 3);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : -1;
+    return dbi_text_by_key(d, stmt_sql[S_COUNTRY_CODE], code, iso2_out, 3) == 1 ? 0 : -1;
 }
 
 int db_provider_put(db *d, int64_t file_id, const char *key, const char *name, const char *type,
@@ -1164,19 +1173,7 @@ int db_guide_get(db *d, const char *country, const char *topic, const char *lang
 
 int db_guide_topic_find(db *d, const char *folded, char *topic_out, size_t outsz)
 {
-    sqlite3_stmt *s = db_stmt(d, S_GUIDE_TOPIC_FIND);
-    int rc;
-
-    if (s == NULL)
-        return -1;
-    sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        dbi_col_copy(s, 0, topic_out, outsz);
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return -1;
-    return rc == SQLITE_ROW;
+    return dbi_text_by_key(d, stmt_sql[S_GUIDE_TOPIC_FIND], folded, topic_out, outsz);
 }
 
 int db_counts_get(db *d, struct db_counts *c)

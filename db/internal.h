@@ -32,6 +32,9 @@ void dbi_full_checkpoint(db *d, int rc);
 int dbi_exec(db *d, const char *sql);
 void dbi_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL or "" binds NULL */
 void dbi_col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz);
+/* Runs sql (one text parameter, ?1 = key) and copies column 0 of its first row into out.
+ * Returns 1 found, 0 none, -1 on error (logged). */
+int dbi_text_by_key(db *d, const char *sql, const char *key, char *out, size_t outsz);
 /* Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back if it returns < 0. Returns fn's. */
 int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg);
 

@@ -79,6 +79,20 @@ static const struct command commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* Reads a whole number option between min and max, or says what it takes. 0 or -1. */
+static int opt_long(const char *arg, long min, long max, const char *what, long *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (arg[0] == '\0' || *end != '\0' || v < min || v > max) {
+        fprintf(stderr, "remitline: %s takes a whole number from %ld to %ld\n", what, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int usage_error(const char *name)
 {
     size_t i;
@@ -585,15 +599,10 @@ static int cmd_phone(int argc, char **argv)
         case 'D':
             dir = optarg;
             break;
-        case 'w': {
-            char *end;
-            wait_s = strtol(optarg, &end, 10);
-            if (*end != '\0' || wait_s < 0 || wait_s > 3600) {
-                fprintf(stderr, "remitline: --wait takes seconds, 0 to 3600\n");
+        case 'w':
+            if (opt_long(optarg, 0, 3600, "--wait (seconds)", &wait_s) < 0)
                 return 2;
-            }
             break;
-        }
         default:
             return usage_error("phone");
         }
@@ -781,15 +790,10 @@ static int cmd_log(int argc, char **argv)
         case 'F':
             o.full = 1;
             break;
-        case 'n': {
-            char *end;
-            limit = strtol(optarg, &end, 10);
-            if (*end != '\0' || limit < 1 || limit > 100000) {
-                fprintf(stderr, "remitline: --limit takes a number from 1 to 100000\n");
+        case 'n':
+            if (opt_long(optarg, 1, 100000, "--limit", &limit) < 0)
                 return 2;
-            }
             break;
-        }
         default:
             return usage_error("log");
         }
@@ -1114,12 +1118,9 @@ static int cmd_broadcast(int argc, char **argv)
             json = 1;
             break;
         case 'p': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end != '\0' || v < 0 || v > 9) {
-                fprintf(stderr, "remitline: --priority takes 0 (urgent) to 9\n");
+            long v;
+            if (opt_long(optarg, 0, 9, "--priority (0 urgent to 9)", &v) < 0)
                 goto out;
-            }
             a->priority = (int)v;
             break;
         }
