@@ -48,7 +48,7 @@ static int fee_arrive(const struct hq *x, double amount, const char *ccy, double
     int rc;
 
     out[0] = rsrc[0] = as_of[0] = '\0';
-    rc = db_rate_get(x->h->d, ccy, dst_ccy, &rate);
+    rc = hq_rate(x, ccy, dst_ccy, &rate);
     if (rc <= 0)
         return rc;
     fmt_money(x, dst_ccy, amount * (1.0 - pct / 100.0) * rate.rate, value, sizeof(value));
@@ -89,7 +89,7 @@ static double fee_denom(const struct hq *x, const char *src, const char *dst, do
     if (!x->p->has_amount)
         return 200;
     if (strcmp(ccy, "USD") != 0) {
-        if (db_rate_get(x->h->d, ccy, "USD", &r) <= 0)
+        if (hq_rate(x, ccy, "USD", &r) <= 0)
             return 200;
         usd = amount * r.rate;
     }

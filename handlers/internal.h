@@ -16,13 +16,39 @@
 
 #define HANDLER_LEVELS 3
 
+#define HANDLER_RATE_MEMO 64
+
+/*
+ * A context's memory of what it looked up: content only changes by an import, after which the
+ * context is opened again, so names and rates found once stay true for its life. This is what
+ * lets one core answer tens of thousands of queries a second.
+ */
+struct handler_memo {
+    struct name_memo { /* a country's name in a language, by ISO2 slot and language index */
+        char name[64];
+    } * names; /* 26 * 26 * HANDLER_NAME_LANGS, allocated on first use */
+    struct rate_memo {
+        char base[4], quote[4];
+        int rc; /* what db_rate_get returned: 1 found, 0 no path */
+        struct db_rate r;
+    } rates[HANDLER_RATE_MEMO];
+    int nrates, next_rate;
+};
+#define HANDLER_NAME_LANGS 8
+
 struct handler_ctx {
     db *d;
     lexicon *lx;
     char default_lang[8];
     int max_parts;
     int max_age_rates, max_age_fees; /* days */
+    struct handler_memo memo;
 };
+
+struct hq;
+
+/* db_rate_get, remembered for the context's life. */
+int hq_rate(const struct hq *x, const char *base, const char *quote, struct db_rate *out);
 
 /* What a handler sees of one query. */
 struct hq {

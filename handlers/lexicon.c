@@ -47,6 +47,7 @@ struct lexicon {
     size_t by_len[LEX_KEY_MAXLEN + 2]; /* keys[by_len[l]] is the first key of length l */
     int max_words;
     int failed;
+    unsigned short by_iso2[26 * 26]; /* 1 + index into countries, 0 for none: O(1) lookups */
 };
 
 /* Grows an array to hold one more element of size sz; returns 0 or -1. */
@@ -266,6 +267,16 @@ static int on_template(void *arg, const char *lang, const char *name, const char
     return 0;
 }
 
+static int cmp_template(const void *a, const void *b)
+{
+    const struct lex_template *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->lang, y->lang);
+}
+
+/* The slot of a two-letter upper-case code in by_iso2, or -1. */
+static int iso2_slot(const char *iso2);
+
 static int cmp_entry(const void *a, const void *b)
 {
     const struct lex_entry *x = a, *y = b;
@@ -344,9 +355,16 @@ lexicon *lex_load(db *d)
 
     if (lx == NULL)
         return NULL;
-    if (db_countries_each(d, on_country, lx) < 0 || db_country_names_each(d, on_name, lx) < 0 ||
-        db_words_each(d, on_word, lx) < 0 || db_langs_each(d, on_lang, lx) < 0 ||
-        db_templates_each(d, on_template, lx) < 0)
+    if (db_countries_each(d, on_country, lx) < 0)
+        goto fail;
+    /* The index by code first: the words loaded next look their countries up. */
+    for (i = 0; i < lx->ncountries && i < 65535; i++) {
+        int k = iso2_slot(lx->countries[i].iso2);
+        if (k >= 0)
+            lx->by_iso2[k] = (unsigned short)(i + 1);
+    }
+    if (db_country_names_each(d, on_name, lx) < 0 || db_words_each(d, on_word, lx) < 0 ||
+        db_langs_each(d, on_lang, lx) < 0 || db_templates_each(d, on_template, lx) < 0)
         goto fail;
     for (i = 0; i < sizeof(extra_currencies) / sizeof(extra_currencies[0]); i++) {
         char low[4] = {(char)(extra_currencies[i][0] | 0x20), (char)(extra_currencies[i][1] | 0x20),
@@ -362,6 +380,7 @@ lexicon *lex_load(db *d)
     for (i = 0; i < lx->ntpl; i++)
         lx->tpl[i].text = lx->pool + (uintptr_t)lx->tpl[i].text;
     qsort(lx->e, lx->n, sizeof(*lx->e), cmp_entry);
+    qsort(lx->tpl, lx->ntpl, sizeof(*lx->tpl), cmp_template);
     if (db_senders_each(d, on_sender, lx) < 0 || build_keys(lx) < 0)
         goto fail;
     return lx;
@@ -521,14 +540,20 @@ int lex_max_words(const lexicon *lx)
     return lx->max_words;
 }
 
+/* The slot of a two-letter upper-case code in by_iso2, or -1. */
+static int iso2_slot(const char *iso2)
+{
+    if (iso2 == NULL || iso2[0] < 'A' || iso2[0] > 'Z' || iso2[1] < 'A' || iso2[1] > 'Z' ||
+        iso2[2] != '\0')
+        return -1;
+    return (iso2[0] - 'A') * 26 + (iso2[1] - 'A');
+}
+
 const struct lex_country *lex_country(const lexicon *lx, const char *iso2)
 {
-    size_t i;
+    int k = iso2_slot(iso2);
 
-    for (i = 0; i < lx->ncountries; i++)
-        if (strcmp(lx->countries[i].iso2, iso2) == 0)
-            return &lx->countries[i];
-    return NULL;
+    return k >= 0 && lx->by_iso2[k] ? &lx->countries[lx->by_iso2[k] - 1] : NULL;
 }
 
 const struct lex_country *lex_country_by_number(const lexicon *lx, const char *number)
@@ -582,6 +607,11 @@ const struct lex_lang *lex_lang(const lexicon *lx, const char *code)
     return NULL;
 }
 
+const struct lex_lang *lex_lang_at(const lexicon *lx, int i)
+{
+    return i >= 0 && (size_t)i < lx->nlangs ? &lx->langs[i] : NULL;
+}
+
 int lex_nlangs(const lexicon *lx)
 {
     return (int)lx->nlangs;
@@ -590,11 +620,17 @@ int lex_nlangs(const lexicon *lx)
 const char *lex_template(const lexicon *lx, const char *lang, const char *name)
 {
     const char *fallback = NULL;
-    size_t i;
+    size_t lo = 0, hi = lx->ntpl, i;
 
-    for (i = 0; i < lx->ntpl; i++) {
-        if (strcmp(lx->tpl[i].name, name) != 0)
-            continue;
+    /* The templates are sorted by name: find the first of this name, then its languages. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(lx->tpl[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo; i < lx->ntpl && strcmp(lx->tpl[i].name, name) == 0; i++) {
         if (lang != NULL && strcmp(lx->tpl[i].lang, lang) == 0)
             return lx->tpl[i].text;
         if (strcmp(lx->tpl[i].lang, "en") == 0)

@@ -79,6 +79,8 @@ const struct lex_country *lex_country_by_number(const lexicon *lx, const char *n
 int lex_is_currency(const lexicon *lx, const char *code);
 
 const struct lex_lang *lex_lang(const lexicon *lx, const char *code);
+/* The i-th language (0-based), for indexing per-language tables; NULL past the last. */
+const struct lex_lang *lex_lang_at(const lexicon *lx, int i);
 int lex_nlangs(const lexicon *lx);
 
 /* Template text for (lang, name), falling back to English; NULL if neither exists. */

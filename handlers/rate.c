@@ -12,7 +12,7 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
     struct db_rate r;
     int rc;
 
-    rc = db_rate_get(x->h->d, base, quote, &r);
+    rc = hq_rate(x, base, quote, &r);
     if (rc < 0)
         return -1;
     if (rc == 0) {

@@ -124,7 +124,31 @@ void handler_close(handler_ctx *h)
     if (h == NULL)
         return;
     lex_free(h->lx);
+    free(h->memo.names);
     free(h);
+}
+
+int hq_rate(const struct hq *x, const char *base, const char *quote, struct db_rate *out)
+{
+    struct handler_memo *m = &x->h->memo;
+    struct rate_memo *e;
+    int i, rc;
+
+    for (i = 0; i < m->nrates; i++) {
+        if (strcmp(m->rates[i].base, base) == 0 && strcmp(m->rates[i].quote, quote) == 0) {
+            *out = m->rates[i].r;
+            return m->rates[i].rc;
+        }
+    }
+    rc = db_rate_get(x->h->d, base, quote, out);
+    if (rc < 0)
+        return rc; /* an error is not remembered */
+    e = &m->rates[m->nrates < HANDLER_RATE_MEMO ? m->nrates++ : m->next_rate++ % HANDLER_RATE_MEMO];
+    snprintf(e->base, sizeof(e->base), "%.3s", base);
+    snprintf(e->quote, sizeof(e->quote), "%.3s", quote);
+    e->rc = rc;
+    e->r = *out;
+    return rc;
 }
 
 const char *handler_template(handler_ctx *h, const char *lang, const char *name)
@@ -256,7 +280,29 @@ const char *fmt_country(const struct hq *x, const char *iso2, char *out, size_t 
         snprintf(out, outsz, "%s", c->iso3);
         return out;
     }
-    db_country_name(x->h->d, iso2, x->lang, out, outsz);
+    {
+        /* Remembered by (ISO2, language): a reply names two countries, a burst thousands. */
+        struct handler_memo *m = &x->h->memo;
+        const struct lex_lang *l = lex_lang(x->h->lx, x->lang);
+        int li = l != NULL ? (int)(l - lex_lang_at(x->h->lx, 0)) : -1;
+        int k = iso2[0] >= 'A' && iso2[0] <= 'Z' && iso2[1] >= 'A' && iso2[1] <= 'Z'
+                    ? (iso2[0] - 'A') * 26 + (iso2[1] - 'A')
+                    : -1;
+
+        if (k < 0 || li < 0 || li >= HANDLER_NAME_LANGS) {
+            db_country_name(x->h->d, iso2, x->lang, out, outsz);
+            return out;
+        }
+        if (m->names == NULL &&
+            (m->names = calloc(26 * 26 * HANDLER_NAME_LANGS, sizeof(*m->names))) == NULL) {
+            db_country_name(x->h->d, iso2, x->lang, out, outsz);
+            return out;
+        }
+        k = k * HANDLER_NAME_LANGS + li;
+        if (m->names[k].name[0] == '\0')
+            db_country_name(x->h->d, iso2, x->lang, m->names[k].name, sizeof(m->names[k].name));
+        snprintf(out, outsz, "%s", m->names[k].name);
+    }
     return out;
 }
 
