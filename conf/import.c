@@ -261,7 +261,7 @@ static void put_sources(struct importer *im, struct ifile *f, const config_setti
 {
     static const struct field fields[] = {
         {"key", F_STR, 1}, {"short", F_STR, 1},   {"name", F_STR, 1},
-        {"url", F_STR, 0}, {"licence", F_STR, 0},
+        {"url", F_STR, 0}, {"licence", F_STR, 0}, {"fixed", F_BOOL, 0},
     };
     int i;
 
@@ -269,13 +269,15 @@ static void put_sources(struct importer *im, struct ifile *f, const config_setti
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         struct db_source s;
 
-        if (check_fields(im, f->path, "source", g, fields, 5))
+        if (check_fields(im, f->path, "source", g, fields, 6))
             continue;
         s.key = get_str(g, "key");
         s.short_name = get_str(g, "short");
         s.name = get_str(g, "name");
         s.url = get_str(g, "url");
         s.licence = get_str(g, "licence");
+        s.fixed = 0;
+        config_setting_lookup_bool(g, "fixed", &s.fixed);
         if (strlen(s.short_name) > 12) {
             conf_errs_add(im->errs, f->path, line_of(g),
                           "source '%s': 'short' is printed in every reply; keep it to 12 "

@@ -71,10 +71,10 @@ static const char *const stmt_sql[S__COUNT] = {
                       "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [S_FILE_ROWS] = "UPDATE content_file SET rows = ?2 WHERE id = ?1",
     [S_SOURCE_UPSERT] =
-        "INSERT INTO source(key, short, name, url, licence, file_id) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(key) DO UPDATE SET short = excluded.short, "
-        "name = excluded.name, url = excluded.url, licence = excluded.licence, "
-        "file_id = excluded.file_id RETURNING id",
+        "INSERT INTO source(key, short, name, url, licence, file_id, fixed) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(key) DO UPDATE SET short = "
+        "excluded.short, name = excluded.name, url = excluded.url, licence = excluded.licence, "
+        "file_id = excluded.file_id, fixed = excluded.fixed RETURNING id",
     [S_SOURCE_FIND] = "SELECT id FROM source WHERE key = ?1",
     [S_SOURCES_GC] = "DELETE FROM source WHERE id NOT IN (SELECT source_id FROM quote "
                      "UNION SELECT source_id FROM rate UNION SELECT source_id FROM guide) "
@@ -127,9 +127,10 @@ static const char *const stmt_sql[S__COUNT] = {
         "WHERE q.src = ?1 AND q.dst = ?2 AND q.provider_id IS NULL AND q.live = 1 "
         "ORDER BY q.period DESC LIMIT 1",
     [S_CORRIDOR_KNOWN] = "SELECT EXISTS (SELECT 1 FROM quote WHERE src = ?1 AND dst = ?2)",
-    [S_RATE_DIRECT] = "SELECT r.rate, r.as_of, s.short FROM rate r JOIN source s ON s.id = "
-                      "r.source_id WHERE r.base = ?1 AND r.quote = ?2 ORDER BY r.as_of DESC "
-                      "LIMIT 1",
+    [S_RATE_DIRECT] =
+        "SELECT r.rate, r.as_of, s.short, s.fixed FROM rate r JOIN source s ON s.id = "
+        "r.source_id WHERE r.base = ?1 AND r.quote = ?2 ORDER BY r.as_of DESC "
+        "LIMIT 1",
     /* The distinct bases by skipping through the index, not scanning every rate. */
     [S_RATE_BASES] = "WITH RECURSIVE b(x) AS (SELECT min(base) FROM rate UNION ALL "
                      "SELECT (SELECT min(base) FROM rate WHERE base > x) FROM b WHERE x IS NOT "
@@ -520,6 +521,7 @@ int db_source_put(db *d, int64_t file_id, const struct db_source *src, int64_t *
     dbi_bind_text(s, 4, src->url);
     dbi_bind_text(s, 5, src->licence);
     sqlite3_bind_int64(s, 6, file_id);
+    sqlite3_bind_int(s, 7, src->fixed);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && id != NULL)
         *id = sqlite3_column_int64(s, 0);
@@ -1037,6 +1039,7 @@ static int rate_direct(db *d, const char *base, const char *quote, struct db_rat
         out->rate = sqlite3_column_double(s, 0);
         dbi_col_copy(s, 1, out->as_of, sizeof(out->as_of));
         dbi_col_copy(s, 2, out->source, sizeof(out->source));
+        out->fixed = sqlite3_column_int(s, 3);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1052,6 +1055,7 @@ static int rate_leg(db *d, const char *base, const char *quote, struct db_rate *
     memset(out, 0, sizeof(*out));
     if (strcmp(base, quote) == 0) {
         out->rate = 1.0;
+        out->fixed = 1;
         snprintf(out->as_of, sizeof(out->as_of), "9999-12-31");
         return 1;
     }
@@ -1087,11 +1091,16 @@ static int rate_path(db *d, const char *base, const char *quote, int depth, char
             return -1;
         if (rc == 0)
             continue;
-        older = strcmp(a.as_of, b.as_of) < 0 ? a.as_of : b.as_of;
+        /* A fixed parity does not age: the path is as old as its other leg. */
+        if (a.fixed != b.fixed)
+            older = a.fixed ? b.as_of : a.as_of;
+        else
+            older = strcmp(a.as_of, b.as_of) < 0 ? a.as_of : b.as_of;
         if (found && strcmp(older, out->as_of) <= 0)
             continue;
         found = 1;
         out->rate = a.rate * b.rate;
+        out->fixed = a.fixed && b.fixed;
         snprintf(out->as_of, sizeof(out->as_of), "%s", older);
         if (a.source[0] == '\0' || strcmp(a.source, b.source) == 0)
             snprintf(out->source, sizeof(out->source), "%s", b.source);

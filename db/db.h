@@ -62,6 +62,7 @@ int db_fk_violations(db *d);
 
 struct db_source {
     const char *key, *short_name, *name, *url, *licence;
+    int fixed; /* publishes fixed parities: its rates never age */
 };
 /* Adds or replaces a source by key; *id receives its rowid. */
 int db_source_put(db *d, int64_t file_id, const struct db_source *s, int64_t *id);
@@ -187,6 +188,7 @@ struct db_rate {
     char as_of[11]; /* ISO date; for derived rates, the older of the two */
     char source[40];
     int derived; /* 1: inverse or cross rate computed here, not published as such */
+    int fixed;   /* 1: every leg a fixed parity (never old); as_of then the parity's date */
 };
 /* The latest rate base->quote: direct, else inverse, else a cross rate through a common base.
  * 1 and *out, 0 if no path exists, -1 on error. */

@@ -8,7 +8,7 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
 {
     const struct parse_result *p = x->p;
     const char *base = p->money[0], *quote = p->money[1];
-    char rate_s[48], date[16], conv[96] = "", derived[48] = "";
+    char rate_s[48], date[16], conv[96] = "", derived[48] = "", stale[64] = "";
     struct db_rate r;
     int rc;
 
@@ -31,12 +31,16 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
     }
     if (r.derived)
         tpl_render(x, "rate_derived", NULL, 0, derived, sizeof(derived));
+    /* A published rate ages (the ECB's by the day); a fixed parity does not. */
+    if (!r.fixed)
+        tpl_stale(x, r.as_of, x->h->max_age_rates, stale, sizeof(stale));
     {
         struct kv kv[] = {{"base", base},      {"quote", quote},
                           {"rate", rate_s},    {"conv", conv},
                           {"src", r.source},   {"date", fmt_date(r.as_of, date, sizeof(date))},
                           {"derived", derived}};
-        tpl_render(x, "rate", kv, 7, out, outsz);
+        size_t n = tpl_render(x, "rate", kv, 7, out, outsz);
+        snprintf(out + n, outsz - n, "%s", stale);
     }
     return 0;
 }

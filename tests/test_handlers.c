@@ -133,6 +133,29 @@ static void test_rate_direct_derived_and_amount(void **state)
     assert_has(r.text, "Which currencies?");
 }
 
+static void test_old_rates_marked_but_not_parities(void **state)
+{
+    struct fixture *f = *state;
+    struct handler_query q = {.text = "RATE EUR PHP", .now = 1798675200}; /* 2026-12-31 */
+    struct handler_reply r;
+
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_has(r.text, "(old data: 20Nov26)");
+    /* A fixed parity never ages, and gives a derived rate the date of its other leg. */
+    q.text = "RATE EUR XOF";
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_has(r.text, "(TPEG 01Jan99)");
+    assert_null(strstr(r.text, "old data"));
+    q.text = "RATE USD XOF";
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_has(r.text, "TFX+TPEG 20Nov26, derived");
+    /* Within the week: no marker. */
+    q.text = "RATE EUR PHP";
+    q.now = 1795651200; /* 2026-11-26 */
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_null(strstr(r.text, "old data"));
+}
+
 static void test_guide(void **state)
 {
     struct handler_reply r = ask(state, "GUIDE PHL");
@@ -312,6 +335,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fee_missing_places, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fee_in_french_uses_decimal_comma, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_direct_derived_and_amount, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_rates_marked_but_not_parities, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_and_not_understood, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language_preference_when_unclear, setup, teardown),
