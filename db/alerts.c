@@ -94,7 +94,7 @@ static long one_int(db *d, sqlite3_stmt *s)
         v = (long)sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
     return rc == SQLITE_DONE ? 0 : v;
 }
 

@@ -38,7 +38,7 @@ int db_conv_get(db *d, const char *number, int64_t now, struct db_conv *out)
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return rc == SQLITE_ROW;

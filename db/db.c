@@ -174,6 +174,18 @@ static const char *const stmt_sql[S__COUNT] = {
         "ORDER BY s.key",
 };
 
+void dbi_warn(db *d)
+{
+    const char *msg = sqlite3_errmsg(d->conn);
+    time_t now = time(NULL);
+
+    if (strcmp(msg, d->last_warning) == 0 && now - d->last_warning_at < 60)
+        return;
+    snprintf(d->last_warning, sizeof(d->last_warning), "%s", msg);
+    d->last_warning_at = now;
+    log_warnx("database: %s", msg);
+}
+
 int dbi_exec(db *d, const char *sql)
 {
     char *err = NULL;
@@ -243,7 +255,7 @@ int dbi_step_done(db *d, sqlite3_stmt *s)
         ;
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         dbi_full_checkpoint(d, rc);
         return -1;
     }
@@ -278,7 +290,7 @@ int dbi_text_by_key(db *d, const char *sql, const char *key, char *out, size_t o
         dbi_col_copy(s, 0, out, outsz);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return rc == SQLITE_ROW;
@@ -453,7 +465,7 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     if (*unchanged)
@@ -499,7 +511,7 @@ int db_fk_violations(db *d)
     int n = 0;
 
     if (sqlite3_prepare_v2(d->conn, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     while (sqlite3_step(s) == SQLITE_ROW)
@@ -750,7 +762,7 @@ static int db_each(db *d, enum stmt_id id, int (*visit)(sqlite3_stmt *s, void *c
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return n;
@@ -888,7 +900,7 @@ int db_quotes_cheapest_at(db *d, const char *src, const char *dst, double denom,
         quote_from_row(s, &out[n++]);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return n;
@@ -936,7 +948,7 @@ static int trend_rows(db *d, enum stmt_id id, const char *src, const char *dst,
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return n;

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "db/db.h"
 
@@ -13,6 +14,8 @@
 
 struct db {
     sqlite3 *conn;
+    char last_warning[160]; /* the last error logged, and when: the same one is said once a */
+    time_t last_warning_at; /* minute, not once a poll (a full disk fails every write) */
     /* Statements prepared once and kept, found by the address of their SQL text. */
     struct {
         const char *sql;
@@ -20,6 +23,9 @@ struct db {
     } cache[DBI_MAX_CACHED];
     int ncache;
 };
+
+/* Logs the handle's current SQLite error, unless it said the same in the last minute. */
+void dbi_warn(db *d);
 
 /* The statement for sql (a string with static storage), reset and unbound; NULL (logged). */
 sqlite3_stmt *dbi_stmt(db *d, const char *sql);

@@ -326,7 +326,7 @@ int db_inbox_next(db *d, struct db_inbox_row *out)
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return rc == SQLITE_ROW;
@@ -489,7 +489,7 @@ int db_outbox_done(db *d, int64_t id, const char *error, int64_t now, int max_at
         rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
-        log_warnx("database: %s", sqlite3_errmsg(d->conn));
+        dbi_warn(d);
         return -1;
     }
     return failed;

@@ -51,6 +51,7 @@ struct modem {
     double balance;      /* airtime, as the last USSD check read it; < 0 unknown */
     time_t balance_next; /* when to check again */
     char paused[120];    /* why broadcasts are paused on this SIM, "" if they are not */
+    time_t store_warned; /* when a failed store was last logged */
 };
 
 static double now_s(void)
@@ -139,8 +140,12 @@ static int store_cb(void *arg, const struct gw_in_sms *in)
     s.part = in->part;
     rc = db_inbox_store(m->d, &s);
     if (rc < 0) {
-        log_warnx("sms-in modem=%s from=%s result=not-stored (kept on the phone, retrying)",
-                  m->mc.name, log_number(in->sender, num, sizeof(num)));
+        /* Said once a minute: a full disk fails every pass until there is room again. */
+        if (time(NULL) - m->store_warned >= 60) {
+            log_warnx("sms-in modem=%s from=%s result=not-stored (kept on the phone, retrying)",
+                      m->mc.name, log_number(in->sender, num, sizeof(num)));
+            m->store_warned = time(NULL);
+        }
         return -1;
     }
     log_debug("sms-in modem=%s from=%s part=%d/%d result=%s", m->mc.name,
