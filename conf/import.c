@@ -292,11 +292,33 @@ static void put_sources(struct importer *im, struct ifile *f, const config_setti
     }
 }
 
+/* Adds each string of list as a folded word of kind in lang. */
+static void put_word_list(struct importer *im, struct ifile *f, const char *lang,
+                          const char *kind, const config_setting_t *list)
+{
+    int j;
+
+    for (j = 0; j < config_setting_length(list); j++) {
+        const char *w = config_setting_get_string_elem(list, j);
+        char folded[64];
+
+        if (text_fold(w, (size_t)-1, folded, sizeof(folded)) == 0) {
+            conf_errs_add(im->errs, f->path, line_of(list),
+                          "language %s: word \"%s\" has no letters or digits", lang, w);
+            continue;
+        }
+        if (db_word_put(im->d, f->id, lang, kind, folded) < 0)
+            db_failed(im, f->path, line_of(list), "word");
+        else
+            f->rows++;
+    }
+}
+
 /* Adds each string of a list as a folded word of kind in lang. */
 static void put_words(struct importer *im, struct ifile *f, const char *lang,
                       const config_setting_t *words)
 {
-    int i, j;
+    int i;
 
     for (i = 0; i < config_setting_length(words); i++) {
         const config_setting_t *kind = config_setting_get_elem(words, (unsigned)i);
@@ -313,20 +335,7 @@ static void put_words(struct importer *im, struct ifile *f, const char *lang,
                           lang, kname, ftype_name(F_STRLIST));
             continue;
         }
-        for (j = 0; j < config_setting_length(kind); j++) {
-            const char *w = config_setting_get_string_elem(kind, j);
-            char folded[64];
-
-            if (text_fold(w, (size_t)-1, folded, sizeof(folded)) == 0) {
-                conf_errs_add(im->errs, f->path, line_of(kind),
-                              "language %s: word \"%s\" has no letters or digits", lang, w);
-                continue;
-            }
-            if (db_word_put(im->d, f->id, lang, kname, folded) < 0)
-                db_failed(im, f->path, line_of(kind), "word");
-            else
-                f->rows++;
-        }
+        put_word_list(im, f, lang, kname, kind);
     }
 }
 
@@ -339,7 +348,7 @@ static void put_words(struct importer *im, struct ifile *f, const char *lang,
 static void put_code_words(struct importer *im, struct ifile *f, const char *lang,
                            const config_setting_t *group, const char *prefix, size_t codelen)
 {
-    int i, j;
+    int i;
 
     for (i = 0; group != NULL && i < config_setting_length(group); i++) {
         const config_setting_t *l = config_setting_get_elem(group, (unsigned)i);
@@ -354,20 +363,7 @@ static void put_code_words(struct importer *im, struct ifile *f, const char *lan
             continue;
         }
         snprintf(kind, sizeof(kind), "%s%s", prefix, code);
-        for (j = 0; j < config_setting_length(l); j++) {
-            const char *w = config_setting_get_string_elem(l, j);
-            char folded[64];
-
-            if (text_fold(w, (size_t)-1, folded, sizeof(folded)) == 0) {
-                conf_errs_add(im->errs, f->path, line_of(l),
-                              "language %s: word \"%s\" has no letters or digits", lang, w);
-                continue;
-            }
-            if (db_word_put(im->d, f->id, lang, kind, folded) < 0)
-                db_failed(im, f->path, line_of(l), "word");
-            else
-                f->rows++;
-        }
+        put_word_list(im, f, lang, kind, l);
     }
 }
 
