@@ -176,7 +176,7 @@ static void test_language(void **state)
     /* French (3rd in code order: en, es, fr): the main menu again, results in French. */
     screen(*state, "5*3", US_CALLER, &s);
     assert_string_equal(s.lang, "fr");
-    assert_non_null(strstr(s.text, "1 Cost of sending"));
+    assert_non_null(strstr(s.text, "1 Coût d'envoi"));
     screen(*state, "5*3*1*6*1*3", US_CALLER, &s);
     assert_string_equal(s.lang, "fr");
     assert_string_equal(s.intent, "fee");
