@@ -58,6 +58,19 @@ static const char *const template_names[] = {
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
+/* The labels of the USSD screens (handlers/ussd.c), kept apart so the menus' names read as one
+ * group; handler_template_known() takes both. */
+static const char *const ussd_template_names[] = {
+    "ussd_title",        "ussd_cost",      "ussd_rates",   "ussd_guidance",
+    "ussd_alerts",       "ussd_language",  "ussd_join",    "ussd_leave",
+    "ussd_send_to",      "ussd_send_from", "ussd_amount",  "ussd_rate_from",
+    "ussd_rate_to",      "ussd_guide_for", "ussd_topic",   "ussd_alerts_by_sms",
+    "ussd_alerts_about", "ussd_pick_lang", "ussd_invalid", "ussd_more",
+    "ussd_back",         "ussd_by_sms",    "ussd_sent",    "ussd_soon",
+    "ussd_unreadable",   "ussd_error",
+};
+#define NUSSD_TEMPLATES (sizeof(ussd_template_names) / sizeof(ussd_template_names[0]))
+
 int handler_word_kind_known(const char *kind)
 {
     size_t i;
@@ -84,6 +97,9 @@ int handler_template_known(const char *name)
     for (i = 0; i < NTEMPLATES; i++)
         if (strcmp(template_names[i], name) == 0)
             return 1;
+    for (i = 0; i < NUSSD_TEMPLATES; i++)
+        if (strcmp(ussd_template_names[i], name) == 0)
+            return 1;
     return 0;
 }
 
@@ -94,7 +110,12 @@ const char *handler_template_names(void)
            "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
            "guide_need, error, fee_basis, fee_item_fee, stale, fee_trend, fee_trend_point, "
            "fee_trend_none, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, my_list, "
-           "my_none, limit, lang_set, lang_need, choose";
+           "my_none, limit, lang_set, lang_need, choose, "
+           "ussd_title, ussd_cost, ussd_rates, ussd_guidance, ussd_alerts, ussd_language, "
+           "ussd_join, ussd_leave, ussd_send_to, ussd_send_from, ussd_amount, ussd_rate_from, "
+           "ussd_rate_to, ussd_guide_for, ussd_topic, ussd_alerts_by_sms, ussd_alerts_about, "
+           "ussd_pick_lang, ussd_invalid, ussd_more, ussd_back, ussd_by_sms, ussd_sent, ussd_soon, "
+           "ussd_unreadable, ussd_error";
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)

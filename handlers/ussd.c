@@ -3,6 +3,7 @@
  * screens; only the last screen is rendered. A list screen shows as many items as fit in
  * USSD_SCREEN_MAX characters, numbered from 1 on each page, with "98 More" and "0 Back"; page
  * boundaries depend only on the content and the language, so a replay lands on the same page.
+ * Every label a person reads is a template of the screen's language (ussd_*), like the replies.
  */
 #include "handlers/ussd.h"
 
@@ -21,9 +22,9 @@
 #define MAX_TOPICS    24
 #define NAME_MAX_B    48
 
-#define MORE        98
-#define FOOT_LIST   "\n98 More\n0 Back"
-#define FOOT_RESULT "\n1 Send me this by SMS\n98 More\n0 Back"
+#define LABEL_MAX 128 /* bytes of one label or title, UTF-8 */
+
+#define MORE 98
 
 enum scr {
     S_MAIN,
@@ -54,6 +55,7 @@ struct lang {
 
 struct ussd_ctx {
     handler_ctx *h;
+    int def_li; /* the gateway's default language in langs[]: screens before a choice */
     struct country *countries;
     int ncountries;
     /* Countries sorted by name in each language: indexes into countries[]. */
@@ -185,8 +187,11 @@ ussd_ctx *ussd_open(handler_ctx *h)
             if (db_country_name(h->d, u->countries[i].iso2, u->langs[li].code,
                                 u->countries[i].name[li], NAME_MAX_B) < 0)
                 goto fail;
-    for (li = 0; li < u->nlangs; li++)
+    for (li = 0; li < u->nlangs; li++) {
         sort_countries(u, li);
+        if (strcmp(u->langs[li].code, h->default_lang) == 0)
+            u->def_li = li;
+    }
     qsort(u->ccys, (size_t)u->nccys, sizeof(u->ccys[0]), cmp_ccy);
     return u;
 fail:
@@ -239,16 +244,117 @@ static void push(struct walk *w, enum scr s)
     }
 }
 
-static int lang_index(const struct walk *w)
+/* The screen's language: the one chosen in this session, else the gateway's default. */
+static int lang_index(const struct ussd_ctx *u, const struct walk *w)
 {
-    return w->li >= 0 ? w->li : 0;
+    return w->li >= 0 ? w->li : u->def_li;
+}
+
+static const char *lang_code(const struct ussd_ctx *u, const struct walk *w)
+{
+    return u->nlangs > 0 ? u->langs[lang_index(u, w)].code : u->h->default_lang;
+}
+
+/* ---- Labels ---- */
+
+/* The labels, each a template of every language file. The English here is only for a database
+ * imported before the template existed, so a screen is never blank; the content says the same. */
+enum label {
+    L_TITLE,
+    L_COST,
+    L_RATES,
+    L_GUIDANCE,
+    L_ALERTS,
+    L_LANGUAGE,
+    L_JOIN,
+    L_LEAVE,
+    L_SEND_TO,
+    L_SEND_FROM,
+    L_AMOUNT,
+    L_RATE_FROM,
+    L_RATE_TO,
+    L_GUIDE_FOR,
+    L_TOPIC,
+    L_ALERTS_BY_SMS,
+    L_ALERTS_ABOUT,
+    L_PICK_LANG,
+    L_INVALID,
+    L_MORE,
+    L_BACK,
+    L_BY_SMS,
+    L_SENT,
+    L_SOON,
+    L_UNREADABLE,
+    L_ERROR,
+    NLABELS
+};
+
+static const struct {
+    const char *name, *en;
+} labels[NLABELS] = {
+    [L_TITLE] = {"ussd_title", "Remitline: free money transfer info"},
+    [L_COST] = {"ussd_cost", "Cost of sending"},
+    [L_RATES] = {"ussd_rates", "Exchange rates"},
+    [L_GUIDANCE] = {"ussd_guidance", "Guidance"},
+    [L_ALERTS] = {"ussd_alerts", "Alerts"},
+    [L_LANGUAGE] = {"ussd_language", "Language"},
+    [L_JOIN] = {"ussd_join", "Join alerts"},
+    [L_LEAVE] = {"ussd_leave", "Leave alerts"},
+    [L_SEND_TO] = {"ussd_send_to", "Send money to:"},
+    [L_SEND_FROM] = {"ussd_send_from", "Send from:"},
+    [L_AMOUNT] = {"ussd_amount", "Amount:"},
+    [L_RATE_FROM] = {"ussd_rate_from", "Rate from:"},
+    [L_RATE_TO] = {"ussd_rate_to", "Rate {base} to:"},
+    [L_GUIDE_FOR] = {"ussd_guide_for", "Guidance for:"},
+    [L_TOPIC] = {"ussd_topic", "Topic:"},
+    [L_ALERTS_BY_SMS] = {"ussd_alerts_by_sms", "Alerts by SMS:"},
+    [L_ALERTS_ABOUT] = {"ussd_alerts_about", "Alerts about:"},
+    [L_PICK_LANG] = {"ussd_pick_lang", "Language:"},
+    [L_INVALID] = {"ussd_invalid", "Invalid choice."},
+    [L_MORE] = {"ussd_more", "More"},
+    [L_BACK] = {"ussd_back", "Back"},
+    [L_BY_SMS] = {"ussd_by_sms", "Send me this by SMS"},
+    [L_SENT] = {"ussd_sent", "Thank you: the answer is on its way by SMS."},
+    [L_SOON] = {"ussd_soon",
+                "Alerts by SMS are coming soon. You will be able to text {query} here."},
+    [L_UNREADABLE] = {"ussd_unreadable", "Sorry, that input could not be read."},
+    [L_ERROR] = {"ussd_error", "Sorry, a technical problem here."},
+};
+
+/* The raw text of label k in language lang (borrowed: the lexicon's, or the English above). */
+static const char *label_raw(const struct ussd_ctx *u, const char *lang, enum label k)
+{
+    const char *t = handler_template(u->h, lang, labels[k].name);
+
+    return t != NULL && t[0] != '\0' ? t : labels[k].en;
+}
+
+/* Label k of the screen's language into out, with {key} replaced by val (NULL for none) and any
+ * other placeholder left out, as tpl_render does for the replies. */
+static void label(const struct ussd_ctx *u, const char *lang, enum label k, const char *key,
+                  const char *val, char *out, size_t outsz)
+{
+    const char *t = label_raw(u, lang, k), *close;
+    size_t o = 0, klen = key ? strlen(key) : 0;
+
+    while (*t != '\0' && o + 1 < outsz) {
+        if (*t != '{' || (close = strchr(t, '}')) == NULL) {
+            out[o++] = *t++;
+            continue;
+        }
+        if (key != NULL && (size_t)(close - t - 1) == klen && strncmp(t + 1, key, klen) == 0)
+            for (const char *v = val; *v != '\0' && o + 1 < outsz; v++)
+                out[o++] = *v;
+        t = close + 1;
+    }
+    out[o] = '\0';
 }
 
 /* The country shown at position i of a country list: the caller's own first on origin lists. */
 static const struct country *country_at(const struct ussd_ctx *u, const struct walk *w,
                                         int home_first, int i)
 {
-    const short *ord = u->order[lang_index(w)];
+    const short *ord = u->order[lang_index(u, w)];
     int k;
 
     if (home_first && w->home != NULL) {
@@ -294,9 +400,8 @@ static const char *ccy_at(const struct ussd_ctx *u, const struct walk *w, enum s
     return NULL;
 }
 
-static const char *const main_items[] = {"Cost of sending", "Exchange rates", "Guidance", "Alerts",
-                                         "Language"};
-static const char *const alert_items[] = {"Join alerts", "Leave alerts"};
+static const enum label main_items[] = {L_COST, L_RATES, L_GUIDANCE, L_ALERTS, L_LANGUAGE};
+static const enum label alert_items[] = {L_JOIN, L_LEAVE};
 
 /* The label of item i of list screen s into out; 0, or -1 when there is no such item. */
 static int item(const struct ussd_ctx *u, const struct walk *w, enum scr s, int i, char *out,
@@ -311,12 +416,12 @@ static int item(const struct ussd_ctx *u, const struct walk *w, enum scr s, int 
     case S_MAIN:
         if (i >= 5)
             return -1;
-        snprintf(out, outsz, "%s", main_items[i]);
+        label(u, lang_code(u, w), main_items[i], NULL, NULL, out, outsz);
         return 0;
     case S_ALERTS:
         if (i >= 2)
             return -1;
-        snprintf(out, outsz, "%s", alert_items[i]);
+        label(u, lang_code(u, w), alert_items[i], NULL, NULL, out, outsz);
         return 0;
     case S_FEE_DST:
     case S_FEE_SRC:
@@ -324,7 +429,7 @@ static int item(const struct ussd_ctx *u, const struct walk *w, enum scr s, int 
     case S_ALERT_COUNTRY:
         if ((c = country_at(u, w, s == S_FEE_SRC || s == S_GUIDE_COUNTRY, i)) == NULL)
             return -1;
-        snprintf(out, outsz, "%s", c->name[lang_index(w)]);
+        snprintf(out, outsz, "%s", c->name[lang_index(u, w)]);
         return 0;
     case S_FEE_AMT:
         if (i >= NAMOUNTS)
@@ -354,47 +459,28 @@ static int item(const struct ussd_ctx *u, const struct walk *w, enum scr s, int 
     return -1;
 }
 
-static void title(const struct walk *w, enum scr s, char *out, size_t outsz)
+static void title(const struct ussd_ctx *u, const struct walk *w, enum scr s, char *out,
+                  size_t outsz)
 {
-    switch (s) {
-    case S_MAIN:
-        snprintf(out, outsz, "Remitline: free money transfer info");
+    static const enum label titles[] = {
+        [S_MAIN] = L_TITLE,
+        [S_FEE_DST] = L_SEND_TO,
+        [S_FEE_SRC] = L_SEND_FROM,
+        [S_FEE_AMT] = L_AMOUNT,
+        [S_RATE_BASE] = L_RATE_FROM,
+        [S_RATE_QUOTE] = L_RATE_TO,
+        [S_GUIDE_COUNTRY] = L_GUIDE_FOR,
+        [S_GUIDE_TOPIC] = L_TOPIC,
+        [S_ALERTS] = L_ALERTS_BY_SMS,
+        [S_ALERT_COUNTRY] = L_ALERTS_ABOUT,
+        [S_LANG] = L_PICK_LANG,
+    };
+
+    if (s == S_RESULT || s == S_SENT) {
+        out[0] = '\0';
         return;
-    case S_FEE_DST:
-        snprintf(out, outsz, "Send money to:");
-        return;
-    case S_FEE_SRC:
-        snprintf(out, outsz, "Send from:");
-        return;
-    case S_FEE_AMT:
-        snprintf(out, outsz, "Amount:");
-        return;
-    case S_RATE_BASE:
-        snprintf(out, outsz, "Rate from:");
-        return;
-    case S_RATE_QUOTE:
-        snprintf(out, outsz, "Rate %s to:", w->base);
-        return;
-    case S_GUIDE_COUNTRY:
-        snprintf(out, outsz, "Guidance for:");
-        return;
-    case S_GUIDE_TOPIC:
-        snprintf(out, outsz, "Topic:");
-        return;
-    case S_ALERTS:
-        snprintf(out, outsz, "Alerts by SMS:");
-        return;
-    case S_ALERT_COUNTRY:
-        snprintf(out, outsz, "Alerts about:");
-        return;
-    case S_LANG:
-        snprintf(out, outsz, "Language:");
-        return;
-    case S_RESULT:
-    case S_SENT:
-        break;
     }
-    out[0] = '\0';
+    label(u, lang_code(u, w), titles[s], "base", w->base, out, outsz);
 }
 
 /* Characters (code points) of UTF-8 text. */
@@ -407,17 +493,27 @@ static size_t chars(const char *s)
     return n;
 }
 
+/* Characters of "\n98 More\n0 Back" in the screen's language, with "\n1 Send me this by SMS"
+ * before it when by_sms. */
+static size_t foot_chars(const struct ussd_ctx *u, const struct walk *w, int by_sms)
+{
+    const char *l = lang_code(u, w);
+    size_t n = 4 + chars(label_raw(u, l, L_MORE)) + 3 + chars(label_raw(u, l, L_BACK));
+
+    return by_sms ? n + 3 + chars(label_raw(u, l, L_BY_SMS)) : n;
+}
+
 /* How many items of list s fit on a page starting at item start (at least one if any). */
 static int page_fit(const struct ussd_ctx *u, const struct walk *w, enum scr s, int start)
 {
-    char t[64], label[NAME_MAX_B + 8];
+    char t[LABEL_MAX], lb[LABEL_MAX];
     size_t used;
     int n = 0;
 
-    title(w, s, t, sizeof(t));
-    used = 4 + chars(t) + chars(FOOT_LIST);
-    while (item(u, w, s, start + n, label, sizeof(label)) == 0) {
-        size_t add = chars(label) + 4 + (start + n + 1 >= 10 ? 1 : 0); /* "\nNN " */
+    title(u, w, s, t, sizeof(t));
+    used = 4 + chars(t) + foot_chars(u, w, 0);
+    while (item(u, w, s, start + n, lb, sizeof(lb)) == 0) {
+        size_t add = chars(lb) + 4 + (start + n + 1 >= 10 ? 1 : 0); /* "\nNN " */
         if (n > 0 && used + add > USSD_SCREEN_MAX)
             break;
         if (n == 9)
@@ -440,11 +536,13 @@ static int page_start(const struct ussd_ctx *u, const struct walk *w, enum scr s
     return start;
 }
 
-/* Splits a result into pages that leave room for FOOT_RESULT: the byte offset of page p, or -1
- * past the end. Cuts at a space, or mid-word for a word longer than a page. */
-static int result_page(const char *text, int page, size_t *len)
+/* Splits a result into pages that leave foot characters for the choices under it: the byte
+ * offset of page p, or -1 past the end. Cuts at a space, or mid-word for a word longer than a
+ * page. */
+static int result_page(const char *text, size_t foot, int page, size_t *len)
 {
-    size_t room = USSD_SCREEN_MAX - 4 - chars(FOOT_RESULT), off = 0;
+    size_t room = USSD_SCREEN_MAX - 4 - (foot < USSD_SCREEN_MAX - 24 ? foot : USSD_SCREEN_MAX - 24),
+           off = 0;
 
     for (;;) {
         const char *p = text + off;
@@ -516,7 +614,7 @@ static void topics_load(const struct ussd_ctx *u, struct walk *w)
 static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
 {
     struct frame *f = top(w);
-    char label[NAME_MAX_B + 8], *end;
+    char lb[LABEL_MAX], *end;
     long n = strtol(in, &end, 10);
     int idx;
 
@@ -546,7 +644,7 @@ static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
     }
     if (n == MORE) {
         int start = page_start(u, w, f->s, f->page), fit = page_fit(u, w, f->s, start);
-        if (item(u, w, f->s, start + fit, label, sizeof(label)) < 0)
+        if (item(u, w, f->s, start + fit, lb, sizeof(lb)) < 0)
             return -1;
         f->page++;
         return 0;
@@ -647,19 +745,21 @@ static void render_list(const struct ussd_ctx *u, const struct walk *w, const ch
 {
     const struct frame *f = &w->st[w->depth - 1];
     int start = page_start(u, w, f->s, f->page), n = page_fit(u, w, f->s, start), i;
-    char t[64], label[NAME_MAX_B + 8];
+    char t[LABEL_MAX], lb[LABEL_MAX];
+    const char *l = lang_code(u, w);
     size_t len;
 
-    title(w, f->s, t, sizeof(t));
+    title(u, w, f->s, t, sizeof(t));
     len = (size_t)snprintf(out->text, sizeof(out->text), "CON %s%s", prefix, t);
     for (i = 0; i < n && len < sizeof(out->text); i++) {
-        item(u, w, f->s, start + i, label, sizeof(label));
-        len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "\n%d %s", i + 1, label);
+        item(u, w, f->s, start + i, lb, sizeof(lb));
+        len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "\n%d %s", i + 1, lb);
     }
-    if (len < sizeof(out->text) && item(u, w, f->s, start + n, label, sizeof(label)) == 0)
-        len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "\n98 More");
+    if (len < sizeof(out->text) && item(u, w, f->s, start + n, lb, sizeof(lb)) == 0)
+        len += (size_t)snprintf(out->text + len, sizeof(out->text) - len, "\n%d %s", MORE,
+                                label_raw(u, l, L_MORE));
     if (len < sizeof(out->text) && (w->depth > 1 || f->page > 0))
-        snprintf(out->text + len, sizeof(out->text) - len, "\n0 Back");
+        snprintf(out->text + len, sizeof(out->text) - len, "\n0 %s", label_raw(u, l, L_BACK));
 }
 
 /* Cuts UTF-8 text to at most max characters, at a space when there is one. */
@@ -688,7 +788,8 @@ static int render_result(const struct ussd_ctx *u, const struct walk *w, time_t 
                               .from = NULL,
                               .lang = w->li >= 0 ? u->langs[w->li].code : NULL,
                               .now = now};
-    size_t len = 0;
+    const char *l = lang_code(u, w);
+    size_t len = 0, foot = foot_chars(u, w, 1);
     int rc = 0, off;
 
     if (reply == NULL)
@@ -696,7 +797,8 @@ static int render_result(const struct ussd_ctx *u, const struct walk *w, time_t 
     rc = handler_answer(u->h, &q, reply);
     if (f->s == S_SENT) {
         snprintf(out->sms, sizeof(out->sms), "%s", reply->text);
-        snprintf(out->text, sizeof(out->text), "END Thank you: the answer is on its way by SMS.");
+        snprintf(out->text, sizeof(out->text), "END %s", label_raw(u, l, L_SENT));
+        cut_chars(out->text, USSD_SCREEN_MAX);
         out->end = 1;
         goto out;
     }
@@ -709,23 +811,27 @@ static int render_result(const struct ussd_ctx *u, const struct walk *w, time_t 
             snprintf(out->text, sizeof(out->text), "END %.720s", reply->text);
             cut_chars(out->text, USSD_SCREEN_MAX);
         } else {
-            snprintf(out->text, sizeof(out->text),
-                     "END Alerts by SMS are coming soon. You will be able to text %s here.",
-                     w->query);
+            char soon[LABEL_MAX * 2];
+            label(u, l, L_SOON, "query", w->query, soon, sizeof(soon));
+            snprintf(out->text, sizeof(out->text), "END %s", soon);
+            cut_chars(out->text, USSD_SCREEN_MAX);
         }
         goto out;
     }
-    if ((off = result_page(reply->text, f->page, &len)) < 0) {
+    if ((off = result_page(reply->text, foot, f->page, &len)) < 0) {
         /* 98 past the last page: show the last one again. */
         int p = f->page;
-        while (p > 0 && (off = result_page(reply->text, --p, &len)) < 0)
+        while (p > 0 && (off = result_page(reply->text, foot, --p, &len)) < 0)
             ;
         out->invalid = 1;
     }
     {
-        int more = result_page(reply->text, f->page + 1, &(size_t){0}) >= 0;
-        snprintf(out->text, sizeof(out->text), "CON %.*s\n1 Send me this by SMS%s\n0 Back",
-                 (int)len, reply->text + off, more && !out->invalid ? "\n98 More" : "");
+        int more = result_page(reply->text, foot, f->page + 1, &(size_t){0}) >= 0;
+        char more_line[LABEL_MAX + 8] = "";
+        if (more && !out->invalid)
+            snprintf(more_line, sizeof(more_line), "\n%d %s", MORE, label_raw(u, l, L_MORE));
+        snprintf(out->text, sizeof(out->text), "CON %.*s\n1 %s%s\n0 %s", (int)len,
+                 reply->text + off, label_raw(u, l, L_BY_SMS), more_line, label_raw(u, l, L_BACK));
     }
 out:
     free(reply);
@@ -743,7 +849,7 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
     memset(out, 0, sizeof(*out));
     out->intent = "menu";
     if (w == NULL) {
-        snprintf(out->text, sizeof(out->text), "END Sorry, a technical problem here.");
+        snprintf(out->text, sizeof(out->text), "END %s", label_raw(u, u->h->default_lang, L_ERROR));
         out->end = 1;
         return -1;
     }
@@ -753,7 +859,9 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
         if (text_utf8_next(&p) < 0)
             bad = 1;
     if (bad || strlen(text) > USSD_TEXT_MAX) {
-        snprintf(out->text, sizeof(out->text), "END Sorry, that input could not be read.");
+        snprintf(out->text, sizeof(out->text), "END %s",
+                 label_raw(u, u->h->default_lang, L_UNREADABLE));
+        cut_chars(out->text, USSD_SCREEN_MAX);
         out->end = 1;
         out->invalid = 1;
         rc = -1;
@@ -784,7 +892,15 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
     default:
         if (top(w)->s == S_LANG)
             out->intent = "lang";
-        render_list(u, w, out->invalid ? "Invalid choice. " : "", out);
+        if (out->invalid) {
+            char inv[LABEL_MAX];
+            snprintf(inv, sizeof(inv), "%s ", label_raw(u, lang_code(u, w), L_INVALID));
+            render_list(u, w, inv, out);
+        }
+        /* Pages are filled without the notice (a replay must land on the same page): when it
+         * does not fit, the screen is shown without it. */
+        if (!out->invalid || chars(out->text) > USSD_SCREEN_MAX)
+            render_list(u, w, "", out);
         break;
     }
 out:
