@@ -167,26 +167,13 @@ int db_subscriber_stopped(db *d, const char *number)
 int db_subscriptions(db *d, const char *number, char *out, size_t outsz)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_subs_of);
-    size_t len = 0;
-    int n = 0;
 
     if (outsz > 0)
         out[0] = '\0';
     if (s == NULL)
         return -1;
     sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int w = snprintf(out + len, outsz - len, "%s%s", n ? " " : "",
-                         (const char *)sqlite3_column_text(s, 0));
-        if (w < 0 || (size_t)w >= outsz - len) {
-            out[len] = '\0';
-            break;
-        }
-        len += (size_t)w;
-        n++;
-    }
-    sqlite3_reset(s);
-    return n;
+    return dbi_join_column(s, out, outsz);
 }
 
 int db_subscribed(db *d, const char *number, const char *topic)

@@ -277,6 +277,25 @@ void dbi_col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz)
     snprintf(out, outsz, "%s", v ? (const char *)v : "");
 }
 
+int dbi_join_column(sqlite3_stmt *s, char *out, size_t outsz)
+{
+    size_t len = 0;
+    int n = 0;
+
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(s, 0);
+        int w = snprintf(out + len, outsz - len, "%s%s", n ? " " : "", v ? (const char *)v : "");
+        if (w < 0 || (size_t)w >= outsz - len) {
+            out[len] = '\0'; /* what fits, in whole words */
+            break;
+        }
+        len += (size_t)w;
+        n++;
+    }
+    sqlite3_reset(s);
+    return n;
+}
+
 int dbi_text_by_key(db *d, const char *sql, const char *key, char *out, size_t outsz)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql);
@@ -1145,26 +1164,13 @@ int db_rate_get(db *d, const char *base, const char *quote, struct db_rate *out)
 int db_guide_topics(db *d, const char *country, char *out, size_t outsz)
 {
     sqlite3_stmt *s = db_stmt(d, S_GUIDE_TOPICS);
-    size_t len = 0;
-    int n = 0;
 
     if (outsz > 0)
         out[0] = '\0';
     if (s == NULL)
         return -1;
     dbi_bind_text(s, 1, country);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *t = COL(0);
-        int w = snprintf(out + len, outsz - len, "%s%s", n ? " " : "", t);
-        if (w < 0 || (size_t)w >= outsz - len) {
-            out[len] = '\0';
-            break;
-        }
-        len += (size_t)w;
-        n++;
-    }
-    sqlite3_reset(s);
-    return n;
+    return dbi_join_column(s, out, outsz);
 }
 
 int db_guide_get(db *d, const char *country, const char *topic, const char *lang,

@@ -38,6 +38,9 @@ void dbi_full_checkpoint(db *d, int rc);
 int dbi_exec(db *d, const char *sql);
 void dbi_bind_text(sqlite3_stmt *s, int i, const char *v); /* NULL or "" binds NULL */
 void dbi_col_copy(sqlite3_stmt *s, int i, char *out, size_t outsz);
+/* Steps s (already bound) and writes column 0 of its rows into out, space-separated, as many
+ * whole values as fit; resets s. Returns how many were written. */
+int dbi_join_column(sqlite3_stmt *s, char *out, size_t outsz);
 /* Runs sql (one text parameter, ?1 = key) and copies column 0 of its first row into out.
  * Returns 1 found, 0 none, -1 on error (logged). */
 int dbi_text_by_key(db *d, const char *sql, const char *key, char *out, size_t outsz);
