@@ -17,18 +17,9 @@ wait_for() {
 }
 start() {
     : >"$WORK/run.log"
-    "$RL" run -c "$WORK/remitline.conf" >>"$WORK/run.log" 2>&1 &
-    PID=$!
-    for _ in $(seq 100); do
-        grep -q 'state=connected' "$WORK/run.log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "the daemon did not connect: $(cat "$WORK/run.log")"
+    run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 }
-stop() {
-    kill -TERM "$PID" 2>/dev/null
-    wait "$PID" || fail "daemon exited $? after SIGTERM: $(tail -5 "$WORK/run.log")"
-}
+stop() { stop_daemon "$WORK/run.log"; }
 trap 'kill -9 $PID 2>/dev/null' EXIT
 phone() { "$RL" phone -c "$WORK/remitline.conf" "$@"; }
 conf() {

@@ -38,22 +38,9 @@ runs=0
 start() {
     runs=$((runs + 1))
     LOG="$WORK/run.$runs.log"
-    "$RL" run -c "$1" >"$LOG" 2>&1 &
-    PID=$!
-    for _ in $(seq 300); do
-        grep -q 'state=connected' "$LOG" 2>/dev/null && return 0
-        kill -0 "$PID" 2>/dev/null || fail "the daemon died at start: $(cat "$LOG")"
-        sleep 0.1
-    done
-    fail "the daemon did not connect: $(cat "$LOG")"
+    run_daemon "$LOG" 1 -c "$1"
 }
-stop() {
-    kill -TERM "$PID" 2>/dev/null
-    wait "$PID"
-    status=$?
-    [ "$status" -eq 0 ] || fail "daemon exited $status after SIGTERM: $(tail -5 "$LOG")"
-    PID=
-}
+stop() { stop_daemon "$LOG"; }
 cleanup() {
     [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
     mountpoint -q "$WORK/full" 2>/dev/null && umount "$WORK/full"

@@ -18,21 +18,8 @@ max_attempts = 3;
 max_backoff = 1;
 CONF
 
-start() {
-    "$RL" run -c "$WORK/remitline.conf" "$@" >>"$WORK/run.log" 2>&1 &
-    PID=$!
-    for _ in $(seq 100); do
-        grep -q 'state=connected' "$WORK/run.log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "the daemon did not connect: $(cat "$WORK/run.log")"
-}
-stop() {
-    kill -TERM "$PID" 2>/dev/null
-    wait "$PID"
-    status=$?
-    [ "$status" -eq 0 ] || fail "daemon exited $status after SIGTERM: $(tail -5 "$WORK/run.log")"
-}
+start() { run_daemon "$WORK/run.log" "${MODEMS:-1}" -c "$WORK/remitline.conf" "$@"; }
+stop() { stop_daemon "$WORK/run.log"; }
 trap 'kill -9 $PID 2>/dev/null' EXIT
 # wait_for SQL EXPECTED SECONDS
 wait_for() {
@@ -117,7 +104,7 @@ modems = (
   { name = "sim2"; model = "dummy"; connection = "none"; device = "phone2"; }
 );
 CONF
-start
+MODEMS=2 start
 for i in $(seq 3000 3039); do phone --wait 0 --dir "$WORK/var/phone" "+2547000$i" "HELP"; done
 for i in $(seq 3040 3079); do phone --wait 0 --dir "$WORK/phone2" "+2547000$i" "HELP"; done
 wait_for "SELECT count(*) FROM outbox WHERE recipient LIKE '+2547000%' AND state = 'sent'" 80 30

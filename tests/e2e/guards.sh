@@ -23,10 +23,9 @@ loop_guard = false;   # this script texts faster than a person; the loop guard i
 modems = ( { name = "sim"; model = "dummy"; connection = "none"; device = "var/phone";
              daily_parts = 2; } );
 CONF
-"$RL" run -c "$WORK/remitline.conf" >"$WORK/run.log" 2>&1 &
-PID=$!
+PID=
 trap 'kill -9 $PID 2>/dev/null' EXIT
-for _ in $(seq 100); do grep -q 'state=connected' "$WORK/run.log" && break; sleep 0.1; done
+run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 phone() { "$RL" phone -c "$WORK/remitline.conf" "$@"; }
 
 # Senders nobody should answer.
@@ -60,20 +59,16 @@ out=$("$RL" report -c "$WORK/remitline.conf")
 expect_contains "report header" "week,keyword,language,from,to,queries" "$out"
 expect_contains "report fee" ",fee,en,US,MX,1" "$out"
 expect_not_contains "report has no numbers" "+63" "$out"
-kill -TERM $PID
-wait $PID || fail "exit after SIGTERM"
+stop_daemon "$WORK/run.log"
 
 # With the loop guard on (the default):
 sed -i 's/^loop_guard = false;.*$/loop_guard = true;/' "$WORK/remitline.conf"
-"$RL" run -c "$WORK/remitline.conf" >"$WORK/run2.log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do grep -q 'state=connected' "$WORK/run2.log" && break; sleep 0.1; done
+run_daemon "$WORK/run2.log" 1 -c "$WORK/remitline.conf"
 # An auto-responder: answers within seconds of ours, three times running: muted for a day.
 for i in 1 2 3 4; do phone --wait 5 +254700000009 "Thank you for your message $i" >/dev/null 2>&1 || true; done
 wait_for "SELECT count(*) FROM muted WHERE number = '+254700000009'" 1 10
 expect_contains "mute logged" "result=muted hours=24" "$(cat "$WORK/run2.log")"
 phone --wait 2 +254700000009 "Thank you for your message 5" >/dev/null 2>&1 && fail "answered a muted number"
 
-kill -TERM $PID
-wait $PID || fail "exit after SIGTERM"
+stop_daemon "$WORK/run2.log"
 done_ok
