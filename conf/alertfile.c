@@ -8,7 +8,7 @@
 int conf_parse_time(const char *s, int64_t *out)
 {
     struct tm tm;
-    int y, mo, d, h = 0, mi = 0, n = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
     char sep;
     time_t t;
 
@@ -17,17 +17,26 @@ int conf_parse_time(const char *s, int64_t *out)
         return -1;
     if (s[n] != '\0') {
         int k = 0;
-        if (sscanf(s + n, "%c%2d:%2d%n", &sep, &h, &mi, &k) != 3 || (sep != ' ' && sep != 'T') ||
-            s[n + k] != '\0')
+        if (sscanf(s + n, "%c%2d:%2d%n", &sep, &h, &mi, &k) != 3 || (sep != ' ' && sep != 'T'))
+            return -1;
+        n += k;
+        if (s[n] == ':') {
+            if (sscanf(s + n, ":%2d%n", &sec, &k) != 1)
+                return -1;
+            n += k;
+        }
+        if (s[n] != '\0')
             return -1;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+        sec > 59)
         return -1;
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;
     tm.tm_mday = d;
     tm.tm_hour = h;
     tm.tm_min = mi;
+    tm.tm_sec = sec;
     tm.tm_isdst = -1;
     if ((t = mktime(&tm)) == (time_t)-1)
         return -1;

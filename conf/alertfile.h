@@ -41,7 +41,8 @@ struct conf_alert {
 /* Reads path into *a. Returns 0, or -1 with every problem in errs. */
 int conf_alert_read(const char *path, struct conf_alert *a, struct conf_errs *errs);
 
-/* "2026-11-27", "2026-11-27 08:00" or "2026-11-27T08:00" in local time: 0 and *out, or -1. */
+/* "2026-11-27", "2026-11-27 08:00", "2026-11-27T08:00" or with seconds, "2026-11-27 08:00:30",
+ * in local time: 0 and *out, or -1. */
 int conf_parse_time(const char *s, int64_t *out);
 
 #endif

@@ -1126,8 +1126,8 @@ static int cmd_broadcast(int argc, char **argv)
         }
         case 'u':
             if (conf_parse_time(optarg, &a->valid_until) < 0) {
-                fprintf(stderr, "remitline: --until takes a local date like 2026-12-04 or "
-                                "\"2026-12-04 18:00\"\n");
+                fprintf(stderr, "remitline: --until takes a local date like 2026-12-04, "
+                                "\"2026-12-04 18:00\" or \"2026-12-04 18:00:30\"\n");
                 goto out;
             }
             break;

@@ -1,6 +1,7 @@
 /* Subscriptions, consent and broadcast fan-out on an in-memory database. */
 #include "testutil.h"
 
+#include "conf/alertfile.h"
 #include "db/alerts.h"
 #include "db/queue.h"
 #include "handlers/handler.h"
@@ -171,6 +172,38 @@ static void test_handlers(void **state)
     db_close(d);
 }
 
+/* Dates for --until and alert files: minutes and seconds optional, anything else refused. */
+static void test_parse_time(void **state)
+{
+    int64_t t = 0;
+
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    tzset();
+    assert_int_equal(conf_parse_time("2026-11-27", &t), 0);
+    assert_int_equal(t, 1795737600);
+    assert_int_equal(conf_parse_time("2026-11-27 08:00", &t), 0);
+    assert_int_equal(t, 1795737600 + 8 * 3600);
+    assert_int_equal(conf_parse_time("2026-11-27T08:00:30", &t), 0);
+    assert_int_equal(t, 1795737600 + 8 * 3600 + 30);
+    static const char *const bad[] = {"",
+                                      "2026-11",
+                                      "2026-13-01",
+                                      "2026-11-27 8",
+                                      "2026-11-27 24:00",
+                                      "2026-11-27 08:60",
+                                      "2026-11-27 08:00:60",
+                                      "2026-11-27 08:00:",
+                                      "2026-11-27x08:00",
+                                      "2026-11-27 08:00 tomorrow",
+                                      "27/11/2026"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        t = 42;
+        assert_int_equal(conf_parse_time(bad[i], &t), -1);
+        assert_int_equal(t, 42);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_expiry_and_stop_confirmation),
         cmocka_unit_test(test_pins_and_pending),
         cmocka_unit_test(test_handlers),
+        cmocka_unit_test(test_parse_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,8 +82,7 @@ wait_for "SELECT count(*) FROM outbox WHERE alert_id = '2026-11-scam-01' AND sta
 # Dropped again (even under another name): nothing more.
 cp "$WORK/var/alerts/scam.conf" "$WORK/var/alerts/scam-again.conf"
 kill -HUP "$PID"
-sleep 1.5
-expect_contains "once, ever" "result=already-queued" "$(cat "$WORK/run.log")"
+wait_log "$WORK/run.log" "result=already-queued" 10
 [ "$(q "SELECT count(*) FROM outbox WHERE alert_id = '2026-11-scam-01'")" = 3 ] || fail "queued twice"
 
 # A broken alert file: every problem with its line, nothing queued.
@@ -97,7 +96,7 @@ alert = {
 };
 ALERT
 kill -HUP "$PID"
-sleep 1.5
+wait_log "$WORK/run.log" "broken.conf:6:" 10
 log=$(cat "$WORK/run.log")
 expect_contains "bad id" "broken.conf:2: alert: 'id' must be" "$log"
 expect_contains "bad priority" "broken.conf:4: alert: 'priority' must be" "$log"
@@ -147,13 +146,16 @@ wait_for "SELECT count(*) FROM outbox WHERE alert_id = 'slow-2' AND state IN ('q
 stop
 
 # Quiet hours hold broadcasts (replies still go); an alert that expires meanwhile never goes.
-now=$(date +%H:%M); later=$(date -d '+2 min' +%H:%M)
+now=$(date +%H:%M); later=$(date -d '+3 min' +%H:%M)
 conf "quiet_hours = \"$now-$later\";"
 start
-out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id quiet-1 --until "$(date -d '+3 sec' '+%Y-%m-%d %H:%M:%S' | cut -c1-16)" --text "Held.") || true
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id quiet-1 --until "$(date -d '+4 sec' '+%Y-%m-%d %H:%M:%S')" --text "Held.") ||
+    fail "broadcast in quiet hours: $out"
+expect_contains "queued in quiet hours" "alert quiet-1 queued" "$out"
 out=$(phone +639170000001 "RATE USD PHP") || fail "replies during quiet hours: $out"
-sleep 4
+sleep 5
 kill -HUP "$PID"
-wait_for "SELECT count(*) FROM outbox WHERE alert_id = 'quiet-1' AND state = 'sent'" 0 2
+wait_for "SELECT group_concat(DISTINCT state) FROM outbox WHERE alert_id = 'quiet-1'" failed 10
+expect_contains "expiry recorded" "expired" "$(q "SELECT last_error FROM outbox WHERE alert_id = 'quiet-1' LIMIT 1")"
 stop
 done_ok

@@ -47,9 +47,8 @@ expect_contains "stop at cap" "no more messages" "$out"
 # The SIM's daily budget (2 parts) is spent: broadcasts pause, replies still go.
 phone +639170000002 "JOIN PH" >/dev/null || fail "join"
 "$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id budget-1 --text "Held by the budget." >/dev/null || fail "broadcast"
-sleep 2
+wait_log "$WORK/run.log" "broadcasts=paused" 10
 [ "$(q "SELECT state FROM outbox WHERE alert_id = 'budget-1'")" = queued ] || fail "a broadcast went past the budget"
-expect_contains "pause logged" "broadcasts=paused" "$(cat "$WORK/run.log")"
 out=$(phone +639170000003 "RATE EUR USD") || fail "replies must go past the budget: $out"
 out=$("$RL" status -c "$WORK/remitline.conf")
 expect_contains "status says paused" "broadcasts paused: daily budget" "$out"

@@ -182,11 +182,11 @@ stop
 
 # 10. The allowlist refuses other addresses; --http and --http-token without editing the file.
 sed -i 's|  max_body = 1024;|  max_body = 1024; allow = "10.9.9.9";|' "$WORK/remitline.conf"
-"$RL" run -c "$WORK/remitline.conf" >>"$WORK/run.log" 2>&1 &
+"$RL" run -c "$WORK/remitline.conf" >"$WORK/run10.log" 2>&1 &
 PID=$!
-sleep 1.5
+wait_log "$WORK/run10.log" "http listen=" 30
 out=$(curl -sS -m 3 -w '\n%{http_code}' "$URL/healthz" 2>&1)
-expect_not_contains "not allowed" $'\n200' "$out"
+expect_contains "not allowed: dropped at accept" $'\n000' "$out"
 stop
 PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$WORK/plain.conf" <<CONF
