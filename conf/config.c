@@ -111,6 +111,8 @@ static const struct setting http_settings[] = {
      "connections open at once"},
     {"timeout", C_INT, offsetof(struct conf_http, timeout), sizeof(int), 1, 3600,
      "seconds a connection may stay idle before it is closed"},
+    {"request_timeout", C_INT, offsetof(struct conf_http, request_timeout), sizeof(int), 1, 3600,
+     "seconds a request may take in all, from its first byte to its answer"},
     {"threads", C_INT, offsetof(struct conf_http, threads), sizeof(int), 1, 64,
      "worker threads serving requests"},
     {"session_timeout", C_INT, offsetof(struct conf_http, session_timeout), sizeof(int), 10, 3600,
@@ -194,6 +196,7 @@ void conf_defaults(struct conf *c)
     c->http.max_header = 8192;
     c->http.max_connections = 4096;
     c->http.timeout = 10;
+    c->http.request_timeout = 30;
     c->http.threads = 2;
     c->http.session_timeout = 180;
 }
@@ -599,9 +602,9 @@ void conf_print(const struct conf *c, FILE *fp)
     if (c->http.listen[0])
         fprintf(fp,
                 "http = { listen = \"%s\"; allow = \"%s\"; max_body = %d; max_header = %d; "
-                "max_connections = %d; timeout = %d; threads = %d; session_timeout = %d; }; "
-                "# %d clients\n",
+                "max_connections = %d; timeout = %d; request_timeout = %d; threads = %d; "
+                "session_timeout = %d; }; # %d clients\n",
                 c->http.listen, c->http.allow, c->http.max_body, c->http.max_header,
-                c->http.max_connections, c->http.timeout, c->http.threads, c->http.session_timeout,
-                c->http.nclients);
+                c->http.max_connections, c->http.timeout, c->http.request_timeout, c->http.threads,
+                c->http.session_timeout, c->http.nclients);
 }

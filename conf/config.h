@@ -67,6 +67,7 @@ struct conf_http {
     int max_header;      /* bytes a connection may use for its headers (memory limit) */
     int max_connections; /* connections open at once */
     int timeout;         /* seconds a connection may stay idle */
+    int request_timeout; /* seconds a request may take in all, however slowly it trickles */
     int threads;         /* worker threads, each with its own database handle */
     int session_timeout; /* seconds a USSD session lives */
     struct conf_http_client clients[CONF_MAX_HTTP_CLIENTS];

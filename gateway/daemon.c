@@ -793,6 +793,7 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
         int sig = sigtimedwait(&set, &si, &one);
         time_t now = time(NULL);
 
+        gw_http_tick(http);
         if (sig == SIGTERM || sig == SIGINT) {
             log_info("stop signal=%s", sig == SIGTERM ? "TERM" : "INT");
             atomic_store(&dm->stop, 1);

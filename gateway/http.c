@@ -53,6 +53,18 @@ struct session {
     unsigned long long sms_for; /* hash of the text whose answer was queued by SMS, 0 none */
 };
 
+/*
+ * An open connection, for the watchdog: the idle timeout alone lets a client that sends a byte
+ * every second hold a connection for hours. since is when its current request began (the
+ * connection's start, then the end of its last request), on the monotonic clock.
+ */
+struct conn {
+    struct conn *prev, *next;
+    int fd;
+    time_t since;
+    int cut;
+};
+
 struct rule {
     int family;
     unsigned char addr[16];
@@ -76,6 +88,9 @@ struct gw_http {
     atomic_ulong lat_count[EP_N][NLAT + 1];
     atomic_ulong lat_sum_us[EP_N];
     atomic_ulong ussd_sms_queued, ussd_alerts_injected, sessions_expired, refused_addr;
+    atomic_ulong cut_slow;
+    struct conn *conns; /* every open connection, under conn_lock */
+    pthread_mutex_t conn_lock;
 };
 
 /* What a connection accumulates between the calls libmicrohttpd makes for one request. */
@@ -963,9 +978,10 @@ static enum MHD_Result metrics(struct gw_http *h, struct MHD_Connection *c, stru
             "# TYPE remitline_ussd_sms_queued_total counter\nremitline_ussd_sms_queued_total %lu\n"
             "# TYPE remitline_ussd_sessions_expired_total counter\n"
             "remitline_ussd_sessions_expired_total %lu\n"
-            "# TYPE remitline_http_refused_total counter\nremitline_http_refused_total %lu\n",
+            "# TYPE remitline_http_refused_total counter\nremitline_http_refused_total %lu\n"
+            "# TYPE remitline_http_cut_total counter\nremitline_http_cut_total %lu\n",
             atomic_load(&h->ussd_sms_queued), atomic_load(&h->sessions_expired),
-            atomic_load(&h->refused_addr));
+            atomic_load(&h->refused_addr), atomic_load(&h->cut_slow));
     ret = respond(h, c, EP_METRICS, &rq->t0, MHD_HTTP_OK, "text/plain; version=0.0.4", b.p);
     free(b.p);
     return ret;
@@ -1045,14 +1061,91 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     return ep == EP_KANNEL ? kannel(h, c, rq) : metrics(h, c, rq);
 }
 
+static time_t mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+/* Keeps the list of open connections for gw_http_tick. MHD reports a connection closed before
+ * it closes the socket, so under conn_lock a listed fd is always still this connection's. */
+static void connection_cb(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct gw_http *h = cls;
+    struct conn *k = *socket_context;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci == NULL || (k = calloc(1, sizeof(*k))) == NULL)
+            return; /* unwatched: the idle timeout still holds */
+        k->fd = ci->connect_fd;
+        k->since = mono_now();
+        pthread_mutex_lock(&h->conn_lock);
+        k->next = h->conns;
+        if (h->conns != NULL)
+            h->conns->prev = k;
+        h->conns = k;
+        pthread_mutex_unlock(&h->conn_lock);
+        *socket_context = k;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && k != NULL) {
+        pthread_mutex_lock(&h->conn_lock);
+        if (k->prev != NULL)
+            k->prev->next = k->next;
+        else
+            h->conns = k->next;
+        if (k->next != NULL)
+            k->next->prev = k->prev;
+        pthread_mutex_unlock(&h->conn_lock);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+void gw_http_tick(struct gw_http *h)
+{
+    struct conn *k;
+    time_t now;
+    int cut = 0;
+
+    if (h == NULL)
+        return;
+    now = mono_now();
+    pthread_mutex_lock(&h->conn_lock);
+    for (k = h->conns; k != NULL; k = k->next) {
+        if (!k->cut && now - k->since >= h->conf.http.request_timeout) {
+            /* Not close(): MHD still owns the fd. It sees end of file and closes it itself. */
+            shutdown(k->fd, SHUT_RDWR);
+            k->cut = 1;
+            cut++;
+        }
+    }
+    pthread_mutex_unlock(&h->conn_lock);
+    if (cut > 0) {
+        atomic_fetch_add(&h->cut_slow, (unsigned long)cut);
+        log_warnx("http: cut connections=%d (a request went past request_timeout=%d s)", cut,
+                  h->conf.http.request_timeout);
+    }
+}
+
 static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
+    struct gw_http *h = cls;
     struct request *rq = *con_cls;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
-    (void)cls;
-    (void)c;
     (void)why;
+    if (ci != NULL && ci->socket_context != NULL) {
+        struct conn *k = ci->socket_context;
+        pthread_mutex_lock(&h->conn_lock);
+        k->since = mono_now(); /* the next request on this connection starts its own clock */
+        pthread_mutex_unlock(&h->conn_lock);
+    }
     if (rq != NULL) {
         free(rq->body);
         free(rq);
@@ -1076,6 +1169,7 @@ struct gw_http *gw_http_start(const struct conf *c, atomic_int *generation)
     pthread_mutex_init(&h->pool_lock, NULL);
     pthread_cond_init(&h->pool_free, NULL);
     pthread_mutex_init(&h->session_lock, NULL);
+    pthread_mutex_init(&h->conn_lock, NULL);
     h->nworkers = c->http.threads < MAX_WORKERS ? c->http.threads : MAX_WORKERS;
     for (i = 0; i < h->nworkers; i++)
         h->workers[i].generation = -1;
@@ -1085,15 +1179,15 @@ struct gw_http *gw_http_start(const struct conf *c, atomic_int *generation)
     }
     if (parse_rules(h) < 0)
         goto fail;
-    h->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
-                                  (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-                              0, accept_cb, h, access_cb, h, MHD_OPTION_SOCK_ADDR,
-                              (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-                              (unsigned)h->nworkers, MHD_OPTION_CONNECTION_LIMIT,
-                              (unsigned)c->http.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-                              (unsigned)c->http.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                              (size_t)c->http.max_header, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U,
-                              MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h, MHD_OPTION_END);
+    h->mhd = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+            (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+        0, accept_cb, h, access_cb, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->nworkers, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->http.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http.timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http.max_header,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_cb, h, MHD_OPTION_END);
     if (h->mhd == NULL) {
         log_warnx("http: cannot serve on %s (in use, or not an address of this machine?)",
                   c->http.listen);
@@ -1123,6 +1217,7 @@ void gw_http_stop(struct gw_http *h)
         pthread_mutex_destroy(&h->pool_lock);
         pthread_cond_destroy(&h->pool_free);
         pthread_mutex_destroy(&h->session_lock);
+        pthread_mutex_destroy(&h->conn_lock);
     }
     free(h->sessions);
     free(h);

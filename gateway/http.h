@@ -9,13 +9,15 @@
  *   GET  /metrics  counters in the Prometheus text format.
  * Every endpoint but /healthz needs a configured client's bearer token or basic credentials;
  * clients outside the allowlist are refused before a byte is read. Bodies, headers,
- * connections and idle time are bounded by the configuration.
+ * connections, idle time and each request's whole time are bounded by the configuration.
  *
  * Order of calls, from the daemon's main thread:
  *   1. gw_http_start(conf, generation) -> h, or NULL (logged) when the address cannot be bound.
  *      Each worker thread opens its own database handle and handler context; they are reopened
  *      when *generation changes (after a content re-import).
- *   2. gw_http_stop(h) (NULL is fine): stops accepting, finishes the requests in flight.
+ *   2. gw_http_tick(h) about once a second (NULL is fine): cuts connections whose request has
+ *      taken longer than request_timeout, however steadily its bytes trickle in.
+ *   3. gw_http_stop(h) (NULL is fine): stops accepting, finishes the requests in flight.
  */
 #ifndef RL_GW_HTTP_H
 #define RL_GW_HTTP_H
@@ -28,6 +30,7 @@ struct gw_http;
 
 /* c is copied; generation is borrowed and must outlive the server. */
 struct gw_http *gw_http_start(const struct conf *c, atomic_int *generation);
+void gw_http_tick(struct gw_http *h);
 void gw_http_stop(struct gw_http *h);
 
 /* Parses "ADDR:PORT" or "[V6]:PORT" into a socket address: 0, or -1. Used by the server and by

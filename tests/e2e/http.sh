@@ -20,6 +20,7 @@ http = {
   max_body = 1024;
   max_header = 4096;
   timeout = 2;
+  request_timeout = 4;
   session_timeout = 10;
   clients = (
     { name = "aggregator"; token = "$TOKEN"; },
@@ -160,6 +161,35 @@ got=$(timeout 5 cat <&3)
 [ $(($(date +%s) - start_s)) -lt 4 ] || fail "slow client's connection still open"
 expect_not_contains "slow client cut off" "200 OK" "$got"
 exec 3>&-
+
+# 7b. A client that trickles a byte a second never goes idle, but its request may take
+#     request_timeout (4 s here) in all: then the connection is cut, unanswered.
+read -r took got < <(python3 - "$PORT" <<'PY2'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /ussd HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+s.settimeout(1.0)
+t0, got = time.monotonic(), b""
+while time.monotonic() - t0 < 20:
+    try:
+        s.sendall(b"a")
+        d = s.recv(4096)
+        if not d:
+            break
+        got += d
+    except socket.timeout:
+        continue
+    except OSError:
+        break
+print(round(time.monotonic() - t0), len(got))
+PY2
+)
+checks=$((checks + 1))
+[ "$took" -ge 3 ] && [ "$took" -le 10 ] || fail "trickling client cut after ${took} s; request_timeout is 4 s"
+[ "$got" = 0 ] || fail "trickling client got $got bytes of answer"
+wait_log "$WORK/run.log" "http: cut connections=1" 5
+out=$(curl -sS -u kannel:kannel-secret "$URL/metrics")
+expect_contains "cut counted" "remitline_http_cut_total 1" "$out"
 
 # 8. A thousand connections at once: all served or refused cleanly, the daemon lives on.
 pids=()
