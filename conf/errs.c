@@ -11,7 +11,7 @@ void conf_errs_init(struct conf_errs *e)
 
 void conf_errs_add(struct conf_errs *e, const char *file, long line, const char *fmt, ...)
 {
-    char body[512], full[1024];
+    char body[3072], full[sizeof(body) + 1024]; /* the lists of known names run long */
     va_list ap;
 
     e->count++;

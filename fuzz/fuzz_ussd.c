@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0; /* answered 400 before the menu */
     if ((s = malloc(sizeof(*s))) == NULL)
         return 0;
-    ussd_answer(fuzz_u, text, phone, 1795000000, s);
+    ussd_answer(fuzz_u, text, phone, NULL, 1795000000, s);
     free(s);
     return 0;
 }

@@ -19,6 +19,7 @@
 
 #include <microhttpd.h>
 
+#include "db/conv.h"
 #include "db/queue.h"
 #include "gateway/log.h"
 #include "handlers/gsm.h"
@@ -526,6 +527,8 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
     enum session_verdict v;
     int sms_due = 0, rc;
     char num[40];
+    struct db_conv conv;
+    time_t now = time(NULL);
 
     if (type == NULL || strncmp(type, "application/x-www-form-urlencoded", 33) != 0)
         return text(h, c, EP_USSD, &rq->t0, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
@@ -560,19 +563,26 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
                    "END Sorry, the service has a problem. Please try again later.");
         goto out;
     }
-    ussd_answer(w->u, input, phone, time(NULL), scr);
+    /* The caller's saved language (LANG by SMS, or chosen in an earlier session) starts the
+     * menus; a database that cannot say gives the default. */
+    if (db_conv_get(w->d, phone, now, &conv) != 1)
+        conv.lang[0] = '\0';
+    ussd_answer(w->u, input, phone, conv.lang, now, scr);
     v = session_touch(h, id, phone, input, scr->sms[0] != '\0', &sms_due);
     if (v == SESSION_EXPIRED) {
         atomic_fetch_add(&h->sessions_expired, 1);
-        ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_GONE,
-                   "END Your session has expired. Please dial again.");
+        ussd_notice(w->u, scr->lang, USSD_EXPIRED, scr);
+        ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_GONE, scr->text);
         goto out;
     }
     if (v == SESSION_OTHER_PHONE) {
-        ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_CONFLICT,
-                   "END This session belongs to another phone.");
+        ussd_notice(w->u, scr->lang, USSD_OTHER_PHONE, scr);
+        ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_CONFLICT, scr->text);
         goto out;
     }
+    /* A language chosen in the menu is the caller's from now on, as LANG by SMS would be. */
+    if (scr->lang[0] != '\0' && strcmp(scr->lang, conv.lang) != 0)
+        db_conv_set_lang(w->d, phone, scr->lang, now);
     if (sms_due) {
         struct gsm_info gi;
         struct db_out_sms o = {.recipient = phone,

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static const char *const ussd_template_names[] = {
     "ussd_rate_to",      "ussd_guide_for", "ussd_topic",   "ussd_alerts_by_sms",
     "ussd_alerts_about", "ussd_pick_lang", "ussd_invalid", "ussd_more",
     "ussd_back",         "ussd_by_sms",    "ussd_sent",    "ussd_soon",
-    "ussd_unreadable",   "ussd_error",
+    "ussd_unreadable",   "ussd_error",     "ussd_expired", "ussd_other_phone",
 };
 #define NUSSD_TEMPLATES (sizeof(ussd_template_names) / sizeof(ussd_template_names[0]))
 
@@ -84,10 +85,36 @@ int handler_word_kind_known(const char *kind)
     return 0;
 }
 
+/* Appends the n names in a to buf as ", "-separated text. */
+static void names_join(char *buf, size_t sz, const char *const *a, size_t n)
+{
+    size_t i, len = strlen(buf);
+
+    for (i = 0; i < n && len < sz; i++)
+        len += (size_t)snprintf(buf + len, sz - len, "%s%s", len ? ", " : "", a[i]);
+}
+
+/* The lists the importer names in its errors, made once from the tables above so they cannot
+ * drift from them. */
+static char kinds_text[512], templates_text[2048];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_build(void)
+{
+    size_t i;
+
+    for (i = 0; i < NKEYWORDS; i++)
+        names_join(kinds_text, sizeof(kinds_text), &keywords[i].kind, 1);
+    names_join(kinds_text, sizeof(kinds_text), other_kinds,
+               sizeof(other_kinds) / sizeof(other_kinds[0]));
+    names_join(templates_text, sizeof(templates_text), template_names, NTEMPLATES);
+    names_join(templates_text, sizeof(templates_text), ussd_template_names, NUSSD_TEMPLATES);
+}
+
 const char *handler_word_kinds(void)
 {
-    return "fee, rate, guide, lang, join, leave, stop, start, my, help, from, to, filler, trend, "
-           "language";
+    pthread_once(&names_once, names_build);
+    return kinds_text;
 }
 
 int handler_template_known(const char *name)
@@ -105,17 +132,8 @@ int handler_template_known(const char *name)
 
 const char *handler_template_names(void)
 {
-    return "help, fee_need, fee_avg, fee_providers, fee_item, fee_opaque, fee_none, fee_rate_hint, "
-           "fee_arrive, "
-           "rate, rate_derived, rate_need, rate_none, guide_topics, guide_entry, guide_none, "
-           "guide_need, error, fee_basis, fee_item_fee, stale, fee_trend, fee_trend_point, "
-           "fee_trend_none, join_ok, join_need, leave_ok, leave_none, stop_ok, start_ok, my_list, "
-           "my_none, limit, lang_set, lang_need, choose, "
-           "ussd_title, ussd_cost, ussd_rates, ussd_guidance, ussd_alerts, ussd_language, "
-           "ussd_join, ussd_leave, ussd_send_to, ussd_send_from, ussd_amount, ussd_rate_from, "
-           "ussd_rate_to, ussd_guide_for, ussd_topic, ussd_alerts_by_sms, ussd_alerts_about, "
-           "ussd_pick_lang, ussd_invalid, ussd_more, ussd_back, ussd_by_sms, ussd_sent, ussd_soon, "
-           "ussd_unreadable, ussd_error";
+    pthread_once(&names_once, names_build);
+    return templates_text;
 }
 
 handler_ctx *handler_open(db *d, const struct handler_opts *opts)

@@ -88,14 +88,22 @@ static int load_lang(void *arg, const char *code, const char *name, const char *
     return 0;
 }
 
-static struct lang *find_lang(struct ussd_ctx *u, const char *code)
+/* Index of language code in u->langs, or -1 (NULL, "" or not loaded). */
+static int lang_find(const struct ussd_ctx *u, const char *code)
 {
     int i;
 
-    for (i = 0; i < u->nlangs; i++)
+    for (i = 0; code != NULL && code[0] != '\0' && i < u->nlangs; i++)
         if (strcmp(u->langs[i].code, code) == 0)
-            return &u->langs[i];
-    return NULL;
+            return i;
+    return -1;
+}
+
+static struct lang *find_lang(struct ussd_ctx *u, const char *code)
+{
+    int i = lang_find(u, code);
+
+    return i >= 0 ? &u->langs[i] : NULL;
 }
 
 /* The first keyword of each kind in each language: the menus build the text a person of that
@@ -244,7 +252,7 @@ static void push(struct walk *w, enum scr s)
     }
 }
 
-/* The screen's language: the one chosen in this session, else the gateway's default. */
+/* The screen's language: the one chosen in this session or saved before, else the default. */
 static int lang_index(const struct ussd_ctx *u, const struct walk *w)
 {
     return w->li >= 0 ? w->li : u->def_li;
@@ -286,6 +294,8 @@ enum label {
     L_SOON,
     L_UNREADABLE,
     L_ERROR,
+    L_EXPIRED,
+    L_OTHER_PHONE,
     NLABELS
 };
 
@@ -319,6 +329,8 @@ static const struct {
                 "Alerts by SMS are coming soon. You will be able to text {query} here."},
     [L_UNREADABLE] = {"ussd_unreadable", "Sorry, that input could not be read."},
     [L_ERROR] = {"ussd_error", "Sorry, a technical problem here."},
+    [L_EXPIRED] = {"ussd_expired", "Your session has expired. Please dial again."},
+    [L_OTHER_PHONE] = {"ussd_other_phone", "This session belongs to another phone."},
 };
 
 /* The raw text of label k in language lang (borrowed: the lexicon's, or the English above). */
@@ -838,7 +850,20 @@ out:
     return rc;
 }
 
-int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
+void ussd_notice(const ussd_ctx *u, const char *lang, enum ussd_notice n, struct ussd_screen *out)
+{
+    int li = lang_find(u, lang);
+
+    memset(out, 0, sizeof(*out));
+    out->intent = "menu";
+    out->end = 1;
+    snprintf(out->text, sizeof(out->text), "END %s",
+             label_raw(u, li >= 0 ? u->langs[li].code : u->h->default_lang,
+                       n == USSD_EXPIRED ? L_EXPIRED : L_OTHER_PHONE));
+    cut_chars(out->text, USSD_SCREEN_MAX);
+}
+
+int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lang, time_t now,
                 struct ussd_screen *out)
 {
     struct walk *w = calloc(1, sizeof(*w));
@@ -867,7 +892,7 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
         rc = -1;
         goto out;
     }
-    w->li = -1;
+    w->li = lang_find(u, lang);
     w->home = from ? lex_country_by_number(u->h->lx, from) : NULL;
     push(w, S_MAIN);
     snprintf(buf, sizeof(buf), "%s", text);

@@ -34,7 +34,7 @@ struct ussd_screen {
     char sms[HANDLER_REPLY_MAX];        /* not "": queue this answer to the caller by SMS */
     char inject[64];    /* not "": the caller's request to hand to the SMS path as if texted */
     const char *intent; /* static: "menu", "fee", "rate", "guide", "alerts", "lang", "help" */
-    char lang[8];       /* the language chosen in the session, "" when none was */
+    char lang[8];       /* the screens' language when not the default, else "" */
 };
 
 /* NULL on failure (logged). h is borrowed and must outlive u. */
@@ -42,11 +42,19 @@ ussd_ctx *ussd_open(handler_ctx *h);
 void ussd_close(ussd_ctx *u);
 
 /*
- * The screen for the inputs text (may be "" or NULL) from the caller from (E.164, may be NULL).
+ * The screen for the inputs text (may be "" or NULL) from the caller from (E.164, may be NULL),
+ * whose saved language is lang (LANG by SMS or a choice in an earlier session; NULL, "" or a
+ * language not loaded: the gateway's default). out->lang is the language the screens end in
+ * when it is not the default: the caller's to save when it differs from lang.
  * Returns 0; -1 when text is not valid (longer than USSD_TEXT_MAX, or not UTF-8), with an END
  * screen saying so; a database failure gives an END screen that says there is a problem.
  */
-int ussd_answer(ussd_ctx *u, const char *text, const char *from, time_t now,
+int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lang, time_t now,
                 struct ussd_screen *out);
+
+/* What the HTTP layer tells a caller about the session itself, as an END screen in lang (as
+ * for ussd_answer). */
+enum ussd_notice { USSD_EXPIRED, USSD_OTHER_PHONE };
+void ussd_notice(const ussd_ctx *u, const char *lang, enum ussd_notice n, struct ussd_screen *out);
 
 #endif

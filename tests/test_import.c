@@ -119,6 +119,31 @@ static void test_every_problem_reported_nothing_changed(void **state)
     db_close(d);
 }
 
+/* A misspelt word kind or template is named with the full list of what is known, made from the
+ * handlers' own tables. */
+static void test_unknown_names_listed(void **state)
+{
+    char path[256];
+    const char *paths[1] = {path};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+
+    (void)state;
+    test_write_file(path, sizeof(path), "lang-xx.conf",
+                    "languages = ( { code = \"xx\"; name = \"Test\"; decimal = \".\";\n"
+                    "  words = { fees = [\"FEEZ\"]; };\n"
+                    "  templates = { ussd_expird = \"Gone.\"; }; } );\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "unknown word kind 'fees' (known: fee, rate, guide, lang, "));
+    assert_true(test_errs_have(&errs, ", filler, trend, language)"));
+    assert_true(test_errs_have(&errs, "unknown template 'ussd_expird' (known: help, fee_need, "));
+    assert_true(test_errs_have(&errs, ", ussd_expired, ussd_other_phone)"));
+    conf_errs_free(&errs);
+    unlink(path);
+    db_close(d);
+}
+
 static void test_syntax_error_names_line(void **state)
 {
     static const char *const paths[] = {RL_FIXTURES "/broken/syntax.conf"};
@@ -240,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_unknown_key_is_an_error_with_line),
         cmocka_unit_test(test_every_problem_reported_nothing_changed),
         cmocka_unit_test(test_syntax_error_names_line),
+        cmocka_unit_test(test_unknown_names_listed),
         cmocka_unit_test(test_one_bad_file_rolls_back_the_good_ones),
         cmocka_unit_test(test_removing_a_referenced_country_is_refused),
         cmocka_unit_test(test_public_data_files),

@@ -53,7 +53,7 @@ static int starts(const char *s, const char *prefix)
 
 static void screen(struct fx *f, const char *text, const char *from, struct ussd_screen *out)
 {
-    assert_int_equal(ussd_answer(f->u, text, from, 1700000000, out), 0);
+    assert_int_equal(ussd_answer(f->u, text, from, NULL, 1700000000, out), 0);
     assert_true(chars(out->text) <= USSD_SCREEN_MAX);
     assert_true(strncmp(out->text, out->end ? "END " : "CON ", 4) == 0);
 }
@@ -272,6 +272,41 @@ static void test_labels_english(void **state)
     }
 }
 
+/* A caller's saved language (LANG by SMS, or a choice in an earlier session) starts the menus;
+ * a language not loaded is the default; a choice in the menu overrides it and is reported. */
+static void test_saved_language(void **state)
+{
+    struct fx *f = *state;
+    struct ussd_screen s;
+
+    assert_int_equal(ussd_answer(f->u, "", US_CALLER, "fr", 1700000000, &s), 0);
+    assert_non_null(strstr(s.text, "\n1 Coût d'envoi\n"));
+    assert_string_equal(s.lang, "fr");
+    assert_int_equal(ussd_answer(f->u, "", US_CALLER, "xx", 1700000000, &s), 0);
+    assert_true(starts(s.text, "CON Remitline: free money transfer info\n"));
+    assert_string_equal(s.lang, "");
+    assert_int_equal(ussd_answer(f->u, "5*4", US_CALLER, "fr", 1700000000, &s), 0);
+    assert_string_equal(s.lang, "pt");
+    assert_non_null(strstr(s.text, "\n1 Custo de envio\n"));
+}
+
+/* What the HTTP layer says about the session itself, in the caller's language. */
+static void test_notices(void **state)
+{
+    struct fx *f = *state;
+    struct ussd_screen s;
+
+    ussd_notice(f->u, "fr", USSD_EXPIRED, &s);
+    assert_string_equal(s.text, "END Votre session a expiré. Veuillez recomposer le code.");
+    assert_int_equal(s.end, 1);
+    ussd_notice(f->u, "tl", USSD_OTHER_PHONE, &s);
+    assert_string_equal(s.text, "END Ang session na ito ay sa ibang telepono.");
+    ussd_notice(f->u, NULL, USSD_EXPIRED, &s);
+    assert_string_equal(s.text, "END Your session has expired. Please dial again.");
+    ussd_notice(f->u, "zz", USSD_OTHER_PHONE, &s);
+    assert_string_equal(s.text, "END This session belongs to another phone.");
+}
+
 /* Before a language is chosen, the screens are in the gateway's default language. */
 static void test_labels_default_lang(void **state)
 {
@@ -284,10 +319,10 @@ static void test_labels_default_lang(void **state)
     assert_non_null(h);
     u = ussd_open(h);
     assert_non_null(u);
-    assert_int_equal(ussd_answer(u, "", US_CALLER, 1700000000, &s), 0);
+    assert_int_equal(ussd_answer(u, "", US_CALLER, NULL, 1700000000, &s), 0);
     assert_string_equal(s.lang, "");
     assert_non_null(strstr(s.text, "\n1 Custo de envio\n"));
-    assert_int_equal(ussd_answer(u, "1*1*1", US_CALLER, 1700000000, &s), 0);
+    assert_int_equal(ussd_answer(u, "1*1*1", US_CALLER, NULL, 1700000000, &s), 0);
     assert_non_null(strstr(s.text, "CON Valor:\n"));
     assert_non_null(strstr(s.text, "\n0 Voltar"));
     ussd_close(u);
@@ -417,11 +452,11 @@ static void test_bad_input(void **state)
     struct ussd_screen s;
     char big[USSD_TEXT_MAX + 8];
 
-    assert_int_equal(ussd_answer(f->u, "1*\xff\xfe", US_CALLER, 0, &s), -1);
+    assert_int_equal(ussd_answer(f->u, "1*\xff\xfe", US_CALLER, NULL, 0, &s), -1);
     assert_true(s.end);
     memset(big, '1', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    assert_int_equal(ussd_answer(f->u, big, US_CALLER, 0, &s), -1);
+    assert_int_equal(ussd_answer(f->u, big, US_CALLER, NULL, 0, &s), -1);
     /* After the session ended, more input is not a choice. */
     screen(f, "1*6*1*3*1*1", US_CALLER, &s);
     assert_true(s.invalid);
@@ -451,6 +486,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_labels_french, setup, teardown),
         cmocka_unit_test_setup_teardown(test_labels_tagalog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_labels_english, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_saved_language, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_labels_default_lang, setup, teardown),
         cmocka_unit_test_setup_teardown(test_labels_fit_every_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),

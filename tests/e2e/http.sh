@@ -96,14 +96,19 @@ ussd s1 +14155550100 "1*6*1*3*1" >/dev/null
 # 3. Form-encoded Unicode and the other menus.
 out=$(ussd s2 +639170000001 "5*3*1*6*1*3")
 expect_contains "french result" "CON " "$out"
-out=$(ussd s3 +639170000001 "4*1*6")
+# The language chosen in the menu is the caller's from now on: the next session starts in it.
+[ "$(q "SELECT lang FROM conversation WHERE number = '+639170000001'")" = fr ] ||
+    fail "the language chosen by USSD was not saved: $(q "SELECT * FROM conversation")"
+out=$(ussd s2b +639170000001 "")
+expect_contains "next session in French" "1 Coût d'envoi" "$out"
+out=$(ussd s3 +639170000002 "4*1*6")
 expect_contains "alerts wired" "You will get alerts on Philippines" "$out"
 # The request was handed to the SMS path, which records the subscription.
 wait_for_sql() {
     for _ in $(seq 50); do [ "$(q "$1")" = "$2" ] && return 0; sleep 0.1; done
     fail "waited for [$1] = $2, got $(q "$1")"
 }
-wait_for_sql "SELECT count(*) FROM subscription WHERE number = '+639170000001' AND topic = 'country:PH'" 1
+wait_for_sql "SELECT count(*) FROM subscription WHERE number = '+639170000002' AND topic = 'country:PH'" 1
 
 # 4. A restarted daemon answers a session in progress from its text alone.
 stop
@@ -204,10 +209,13 @@ kill -0 "$PID" || fail "daemon died"
 
 # 9. Expired session: 10 s here.
 ussd s7 +14155550100 "" >/dev/null
+ussd s7fr +639170000001 "" >/dev/null
 sleep 11
 out=$(ussd s7 +14155550100 "1")
 expect_contains "expired 410" $'\n410' "$out"
 expect_contains "expired says so" "END Your session has expired" "$out"
+out=$(ussd s7fr +639170000001 "1")
+expect_contains "expired in the caller's language" "END Votre session a expiré" "$out"
 stop
 
 # 10. The allowlist refuses other addresses; --http and --http-token without editing the file.
