@@ -53,6 +53,12 @@ static const char sql_purge_subscriber[] =
 static const char sql_purge_pins[] = "DELETE FROM pin_attempt WHERE at < ?1";
 static const char sql_purge_pending[] = "DELETE FROM alert_pending WHERE expires_at < ?2";
 static const char sql_purge_muted[] = "DELETE FROM muted WHERE until < ?2";
+/* A number's saved language and pending choice: forgotten once it has not written for the whole
+ * period, unless it follows a topic (its alerts come in that language). */
+static const char sql_purge_conversation[] =
+    "DELETE FROM conversation WHERE updated_at < ?1 AND number NOT IN (SELECT number FROM "
+    "subscription) AND NOT EXISTS (SELECT 1 FROM inbox WHERE sender = conversation.number AND "
+    "received_at >= ?1)";
 
 /* Binds number and a time, returns the single integer the statement gives. */
 static long count2(db *d, const char *sql, const char *number, int64_t t)
@@ -231,6 +237,9 @@ static int purge_tx(db *d, void *arg)
         return -1;
     p->c->other += n;
     if ((n = purge_one(d, sql_purge_muted, p->before, p->now)) < 0)
+        return -1;
+    p->c->other += n;
+    if ((n = purge_one(d, sql_purge_conversation, p->before, p->now)) < 0)
         return -1;
     p->c->other += n;
     return 0;
