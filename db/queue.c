@@ -75,10 +75,10 @@ static const char sql_modem_put[] =
 static const char sql_modem_reports[] =
     "SELECT m.name, m.state, coalesce(m.signal, -1), coalesce(m.network, ''), "
     "coalesce(m.detail, ''), m.updated_at, "
-    "(SELECT count(*) FROM outbox o WHERE o.modem = m.name AND o.state = 'sent' "
-    " AND o.sent_at >= ?1), "
-    "(SELECT count(*) FROM outbox o WHERE o.modem = m.name AND o.state = 'failed' "
-    " AND o.next_attempt_at >= ?1), "
+    "CASE WHEN ?1 < 0 THEN 0 ELSE (SELECT count(*) FROM outbox o WHERE o.modem = m.name "
+    " AND o.state = 'sent' AND o.sent_at >= ?1) END, "
+    "CASE WHEN ?1 < 0 THEN 0 ELSE (SELECT count(*) FROM outbox o WHERE o.modem = m.name "
+    " AND o.state = 'failed' AND o.next_attempt_at >= ?1) END, "
     "(SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')), "
     "coalesce(m.balance, -1), coalesce(m.paused, '') FROM modem_status m ORDER BY m.name";
 static const char sql_log[] =
@@ -103,15 +103,14 @@ static const char sql_out_exchange[] =
     "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, state, attempts, "
     "next_attempt_at, concat_ref, modem, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, "
     "'sent', 1, ?6, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?6, ?6)";
-static const char sql_stats_inbox[] =
-    "SELECT modem, coalesce(intent, ''), count(*) FROM inbox GROUP BY 1, 2";
+/* The counters migration 009 keeps by triggers: a few rows, whatever the size of the queue. */
+static const char sql_stats_inbox[] = "SELECT modem, label, n FROM metric WHERE name = 'in'";
 static const char sql_stats_outbox[] =
-    "SELECT coalesce(modem, ''), state, count(*), sum(attempts - (state = 'sent')) FROM outbox "
-    "GROUP BY 1, 2";
-static const char sql_latency[] =
-    "SELECT sum(l <= 1), sum(l <= 5), sum(l <= 10), sum(l <= 30), sum(l <= 60), sum(l <= 300), "
-    "sum(l <= 3600), count(*), coalesce(sum(l), 0) FROM (SELECT o.sent_at - i.received_at AS l "
-    "FROM outbox o JOIN inbox i ON i.id = o.inbox_id WHERE o.state = 'sent')";
+    "SELECT modem, CASE name WHEN 'out' THEN label ELSE 'attempts-failed' END, n FROM metric "
+    "WHERE name IN ('out', 'attempt_failed')";
+static const char sql_latency[] = "SELECT seconds, n FROM reply_latency ORDER BY seconds";
+static const char sql_latency_sum[] =
+    "SELECT coalesce(sum(n), 0) FROM metric WHERE name = 'reply_seconds'";
 
 const int db_latency_bounds[DB_LATENCY_BUCKETS] = {1, 5, 10, 30, 60, 300, 3600};
 
@@ -697,51 +696,57 @@ int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const 
     return dbi_in_tx(d, exchange_tx, &a);
 }
 
-static int stats_each(db *d, const char *sql, int attempts, db_stat_cb cb, void *arg)
+static int stats_each(db *d, const char *sql, db_stat_cb cb, void *arg)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql);
-    int n = 0;
+    int n = 0, rc;
 
     if (s == NULL)
         return -1;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *modem = (const char *)sqlite3_column_text(s, 0);
         const char *what = (const char *)sqlite3_column_text(s, 1);
         n++;
         if (cb(arg, modem ? modem : "", what ? what : "", (long)sqlite3_column_int64(s, 2)) != 0)
             break;
-        if (attempts && sqlite3_column_int64(s, 3) > 0 &&
-            cb(arg, modem ? modem : "", "attempts-failed", (long)sqlite3_column_int64(s, 3)) != 0)
-            break;
     }
     sqlite3_reset(s);
-    return n;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
 int db_stats_inbox(db *d, db_stat_cb cb, void *arg)
 {
-    return stats_each(d, sql_stats_inbox, 0, cb, arg);
+    return stats_each(d, sql_stats_inbox, cb, arg);
 }
 
 int db_stats_outbox(db *d, db_stat_cb cb, void *arg)
 {
-    return stats_each(d, sql_stats_outbox, 1, cb, arg);
+    return stats_each(d, sql_stats_outbox, cb, arg);
 }
 
 int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *sum_s)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_latency);
-    int i, rc = -1;
+    int i, rc;
 
     if (s == NULL)
         return -1;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    memset(counts, 0, sizeof(long) * DB_LATENCY_BUCKETS);
+    *total = 0;
+    /* Per-second counts, summed into the cumulative buckets Prometheus expects. */
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t sec = sqlite3_column_int64(s, 0);
+        long n = (long)sqlite3_column_int64(s, 1);
         for (i = 0; i < DB_LATENCY_BUCKETS; i++)
-            counts[i] = (long)sqlite3_column_int64(s, i);
-        *total = (long)sqlite3_column_int64(s, DB_LATENCY_BUCKETS);
-        *sum_s = (long)sqlite3_column_int64(s, DB_LATENCY_BUCKETS + 1);
-        rc = 0;
+            if (sec <= db_latency_bounds[i])
+                counts[i] += n;
+        *total += n;
     }
     sqlite3_reset(s);
-    return rc;
+    if (rc != SQLITE_DONE || (s = dbi_stmt(d, sql_latency_sum)) == NULL)
+        return -1;
+    rc = sqlite3_step(s);
+    *sum_s = rc == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : -1;
 }

@@ -142,7 +142,8 @@ struct db_modem_report {
     char paused[120]; /* why broadcasts are paused, "" if not */
 };
 typedef int (*db_modem_report_cb)(void *arg, const struct db_modem_report *r);
-/* Every modem that reported, with its sent and failed counts since day_start. */
+/* Every modem that reported, with its sent and failed counts since day_start (day_start < 0:
+ * no counts, for health checks and metrics that have no use for them). */
 int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg);
 
 struct db_log_row {
@@ -173,12 +174,14 @@ int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
 int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const char *intent,
                       const struct db_out_sms *reply, int64_t now, int64_t *out_id);
 
-/* Counts for /metrics. Callbacks return 0 to go on. */
+/* Counters for /metrics, kept by triggers (migration 009) as messages change state: they only
+ * grow, the purge leaves them alone, and reading them costs a few rows. Callbacks return 0 to
+ * go on; the functions return how many rows they gave, or -1. */
 typedef int (*db_stat_cb)(void *arg, const char *modem, const char *what, long count);
-/* Inbound messages by modem (or "kannel", "ussd") and intent ("" when not answered yet). */
+/* Inbound messages answered or ignored, by modem (or "kannel", "ussd") and intent. */
 int db_stats_inbox(db *d, db_stat_cb cb, void *arg);
-/* Outbound messages by modem ("" when not claimed yet) and state; failed send attempts are
- * reported with what = "attempts-failed". */
+/* Outbound messages that reached a final state ("sent", "failed"), by modem ("" when set aside
+ * before any modem took them); failed send attempts come with what = "attempts-failed". */
 int db_stats_outbox(db *d, db_stat_cb cb, void *arg);
 #define DB_LATENCY_BUCKETS 7
 /* Bucket bounds in seconds, for the reply latency histogram. */

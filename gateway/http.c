@@ -52,6 +52,8 @@ struct session {
     char phone[DB_NUMBER_MAX];
     time_t last_seen;
     unsigned long long sms_for; /* hash of the text whose answer was queued by SMS, 0 none */
+    char lang[8];  /* the caller's saved language when the session began: the replay starts in it */
+    char saved[8]; /* the caller's saved language now, as far as this session knows */
 };
 
 /*
@@ -461,34 +463,62 @@ static unsigned long long hash_str(const char *s)
 
 enum session_verdict { SESSION_OK, SESSION_EXPIRED, SESSION_OTHER_PHONE };
 
+/* The entry of session id, or NULL with *victim the slot a new one would take (an empty one,
+ * else the least recently seen around the id's slot). Under session_lock. */
+static struct session *session_find(struct gw_http *h, const char *id, struct session **victim)
+{
+    unsigned long long key = hash_str(id);
+    int i;
+
+    *victim = NULL;
+    for (i = 0; i < SESSION_PROBE; i++) {
+        struct session *e = &h->sessions[(key + (unsigned)i) & (SESSION_SLOTS - 1)];
+        if (e->id[0] != '\0' && strcmp(e->id, id) == 0)
+            return e;
+        if (*victim == NULL || e->id[0] == '\0' ||
+            ((*victim)->id[0] != '\0' && e->last_seen < (*victim)->last_seen))
+            *victim = *victim != NULL && (*victim)->id[0] == '\0' ? *victim : e;
+    }
+    return NULL;
+}
+
+/* The language session id of phone began in: 1 and lang, or 0 when the session is new to this
+ * server (first screen, or a restart), and the caller's saved language must be read. */
+static int session_lang(struct gw_http *h, const char *id, const char *phone, char *lang,
+                        size_t langsz)
+{
+    struct session *s, *victim;
+    int found;
+
+    pthread_mutex_lock(&h->session_lock);
+    s = session_find(h, id, &victim);
+    found = s != NULL && strcmp(s->phone, phone) == 0;
+    if (found)
+        snprintf(lang, langsz, "%s", s->lang);
+    pthread_mutex_unlock(&h->session_lock);
+    return found;
+}
+
 /*
  * Finds or makes the session id of phone, under the lock. A session seen within the timeout
  * goes on; one past it is expired (and forgotten); an unknown one with inputs already is taken
- * up where its text says (a restarted daemon). When the table is full around the slot, the
- * least recently seen entry there gives way. *sms_due says whether the answer to text may be
- * queued by SMS (not already queued for the same text in this session).
+ * up where its text says (a restarted daemon), beginning in lang. When the table is full around
+ * the slot, the least recently seen entry there gives way. *sms_due says whether the answer to
+ * text may be queued by SMS (not already queued for the same text in this session); *save_lang
+ * whether chosen (the language the screens are in now) is new for the caller and must be saved.
  */
 static enum session_verdict session_touch(struct gw_http *h, const char *id, const char *phone,
-                                          const char *text, int wants_sms, int *sms_due)
+                                          const char *text, int wants_sms, const char *lang,
+                                          const char *chosen, int *sms_due, int *save_lang)
 {
-    unsigned long long key = hash_str(id), th = hash_str(text);
+    unsigned long long th = hash_str(text);
     time_t now = time(NULL);
-    struct session *s = NULL, *victim = NULL;
+    struct session *s, *victim;
     enum session_verdict v = SESSION_OK;
-    int i;
 
-    *sms_due = 0;
+    *sms_due = *save_lang = 0;
     pthread_mutex_lock(&h->session_lock);
-    for (i = 0; i < SESSION_PROBE; i++) {
-        struct session *e = &h->sessions[(key + (unsigned)i) & (SESSION_SLOTS - 1)];
-        if (e->id[0] != '\0' && strcmp(e->id, id) == 0) {
-            s = e;
-            break;
-        }
-        if (victim == NULL || e->id[0] == '\0' ||
-            (victim->id[0] != '\0' && e->last_seen < victim->last_seen))
-            victim = victim != NULL && victim->id[0] == '\0' ? victim : e;
-    }
+    s = session_find(h, id, &victim);
     if (s != NULL && now - s->last_seen > h->conf.http.session_timeout) {
         s->id[0] = '\0';
         v = SESSION_EXPIRED;
@@ -503,11 +533,17 @@ static enum session_verdict session_touch(struct gw_http *h, const char *id, con
         memset(s, 0, sizeof(*s));
         snprintf(s->id, sizeof(s->id), "%s", id);
         snprintf(s->phone, sizeof(s->phone), "%s", phone);
+        snprintf(s->lang, sizeof(s->lang), "%s", lang);
+        snprintf(s->saved, sizeof(s->saved), "%s", lang);
     }
     s->last_seen = now;
     if (wants_sms && s->sms_for != th) {
         s->sms_for = th;
         *sms_due = 1;
+    }
+    if (chosen[0] != '\0' && strcmp(chosen, s->saved) != 0) {
+        snprintf(s->saved, sizeof(s->saved), "%s", chosen);
+        *save_lang = 1;
     }
 out:
     pthread_mutex_unlock(&h->session_lock);
@@ -525,7 +561,7 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
     struct worker *w = NULL;
     enum MHD_Result ret;
     enum session_verdict v;
-    int sms_due = 0, rc;
+    int sms_due = 0, save_lang = 0, rc;
     char num[40];
     struct db_conv conv;
     time_t now = time(NULL);
@@ -564,11 +600,13 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
         goto out;
     }
     /* The caller's saved language (LANG by SMS, or chosen in an earlier session) starts the
-     * menus; a database that cannot say gives the default. */
-    if (db_conv_get(w->d, phone, now, &conv) != 1)
+     * menus; it is read once a session, and a database that cannot say gives the default. */
+    if (!session_lang(h, id, phone, conv.lang, sizeof(conv.lang)) &&
+        db_conv_get(w->d, phone, now, &conv) != 1)
         conv.lang[0] = '\0';
     ussd_answer(w->u, input, phone, conv.lang, now, scr);
-    v = session_touch(h, id, phone, input, scr->sms[0] != '\0', &sms_due);
+    v = session_touch(h, id, phone, input, scr->sms[0] != '\0', conv.lang, scr->lang, &sms_due,
+                      &save_lang);
     if (v == SESSION_EXPIRED) {
         atomic_fetch_add(&h->sessions_expired, 1);
         ussd_notice(w->u, scr->lang, USSD_EXPIRED, scr);
@@ -581,7 +619,7 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
         goto out;
     }
     /* A language chosen in the menu is the caller's from now on, as LANG by SMS would be. */
-    if (scr->lang[0] != '\0' && strcmp(scr->lang, conv.lang) != 0)
+    if (save_lang)
         db_conv_set_lang(w->d, phone, scr->lang, now);
     if (sms_due) {
         struct gsm_info gi;
@@ -840,7 +878,7 @@ static enum MHD_Result healthz(struct gw_http *h, struct MHD_Connection *c, stru
 
     body[0] = '\0';
     bprintf(&b, "{\"modems\":[");
-    if (w->d != NULL && db_modem_reports(w->d, 0, health_modem, &x) >= 0)
+    if (w->d != NULL && db_modem_reports(w->d, -1, health_modem, &x) >= 0)
         depth = db_outbox_depth(w->d);
     worker_give(h, w);
     ok = depth >= 0 && (x.connected > 0 || h->conf.nmodems == 0);
@@ -937,7 +975,7 @@ static enum MHD_Result metrics(struct gw_http *h, struct MHD_Connection *c, stru
                     "# TYPE remitline_modem_up gauge\n# HELP remitline_modem_signal_percent "
                     "Signal strength the modem last reported.\n"
                     "# TYPE remitline_modem_signal_percent gauge\n");
-        db_modem_reports(w->d, 0, stat_modem, &a);
+        db_modem_reports(w->d, -1, stat_modem, &a);
         depth = db_outbox_depth(w->d);
         if (db_reply_latency(w->d, counts, &total, &sum) == 0) {
             bprintf(&b, "# HELP remitline_sms_reply_seconds From a question's arrival to its "

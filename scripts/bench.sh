@@ -12,6 +12,8 @@ echo "== GSM 03.38 (bench_gsm)"
 "$dir/bench/bench_gsm"
 echo "== CSV reader (bench_csv)"
 "$dir/bench/bench_csv"
+echo "== /metrics, /healthz and the daily budget on a million messages (bench_metrics)"
+"$dir/bench/bench_metrics"
 echo "== remitline run vs gammu-smsd on Gammu's dummy phone (bench/daemon_vs_smsd.sh)"
 # Installs gammu-smsd with apt-get if missing (root); about 4 minutes, most of it gammu-smsd's.
 bash bench/daemon_vs_smsd.sh "$dir/remitline"

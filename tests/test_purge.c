@@ -105,10 +105,79 @@ static void test_purge(void **state)
     db_close(d);
 }
 
+struct tally {
+    long in_help, out_sent, out_failed, attempts_failed;
+};
+
+static int tally_cb(void *arg, const char *modem, const char *what, long n)
+{
+    struct tally *t = arg;
+
+    assert_string_equal(modem, "m1");
+    if (strcmp(what, "help") == 0)
+        t->in_help += n;
+    else if (strcmp(what, "sent") == 0)
+        t->out_sent += n;
+    else if (strcmp(what, "failed") == 0)
+        t->out_failed += n;
+    else if (strcmp(what, "attempts-failed") == 0)
+        t->attempts_failed += n;
+    return 0;
+}
+
+/* The /metrics counters follow the messages through their states, and only ever grow: the
+ * purge that deletes the messages leaves them as they were. */
+static void test_metrics_survive_purge(void **state)
+{
+    db *d = db_open(":memory:");
+    struct db_purge_counts pc;
+    struct tally t = {0};
+    struct db_outbox_row o;
+    long counts[DB_LATENCY_BUCKETS], total = 0, sum = 0;
+    int64_t id;
+
+    (void)state;
+    exchange(d, "+15550000001", OLD, "answer", 1, NULL);       /* sent at once: 0 s */
+    exchange(d, "+15550000002", OLD + 100, "answer", 0, NULL); /* fails once, then sent */
+    assert_int_equal(db_outbox_claim(d, "m1", OLD + 100, 1, &o), 1);
+    id = o.id;
+    assert_int_equal(db_outbox_done(d, id, "no network", OLD + 100, 2, 1), 0);
+    assert_int_equal(db_outbox_claim(d, "m1", OLD + 107, 1, &o), 1);
+    assert_int_equal(db_outbox_done(d, id, NULL, OLD + 107, 2, 1), 0); /* 7 s after arrival */
+    exchange(d, "+15550000003", OLD + 200, "answer", 0, NULL);         /* fails twice: set aside */
+    assert_int_equal(db_outbox_claim(d, "m1", OLD + 200, 1, &o), 1);
+    id = o.id;
+    assert_int_equal(db_outbox_done(d, id, "no network", OLD + 200, 2, 1), 0);
+    assert_int_equal(db_outbox_claim(d, "m1", OLD + 210, 1, &o), 1);
+    assert_int_equal(db_outbox_done(d, id, "no network", OLD + 210, 2, 1), 1);
+
+    for (int round = 0; round < 2; round++) {
+        memset(&t, 0, sizeof(t));
+        assert_true(db_stats_inbox(d, tally_cb, &t) > 0);
+        assert_true(db_stats_outbox(d, tally_cb, &t) > 0);
+        assert_int_equal(t.in_help, 3);
+        assert_int_equal(t.out_sent, 2);
+        assert_int_equal(t.out_failed, 1);
+        assert_int_equal(t.attempts_failed, 3);
+        assert_int_equal(db_reply_latency(d, counts, &total, &sum), 0);
+        assert_int_equal(total, 2);
+        assert_int_equal(sum, 7);
+        assert_int_equal(counts[0], 1); /* within 1 s */
+        assert_int_equal(counts[1], 1); /* within 5 s */
+        assert_int_equal(counts[2], 2); /* within 10 s */
+        assert_int_equal(counts[DB_LATENCY_BUCKETS - 1], 2);
+        /* Everything is old: the purge takes the messages, not the counts. */
+        assert_int_equal(db_purge(d, BEFORE, NOW, &pc), 0);
+        assert_int_equal(count(d, "SELECT count(*) FROM outbox"), 0);
+    }
+    db_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_purge),
+        cmocka_unit_test(test_metrics_survive_purge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
