@@ -1,7 +1,8 @@
 #!/bin/bash
 # valgrind memcheck on the end-to-end paths (issue #8): `remitline import` of the shipped content,
 # `remitline ask` over a bulk stdin file, and `remitline run` on the dummy phone through a short
-# daemon scenario (40 messages in, answered, sent, SIGTERM). Any memcheck error or leak fails.
+# daemon scenario (40 messages in, answered, sent; USSD screens, health and metrics over HTTP;
+# SIGTERM). Any memcheck error or leak fails.
 # Usage: scripts/valgrind.sh REMITLINE_BINARY [WORKDIR]   (make valgrind; a build without ASan)
 set -u
 RL=$1
@@ -45,7 +46,11 @@ t0=$(date +%s)
 # Not through vg(): a function in the background is a subshell, and SIGTERM would stop it,
 # not the daemon.
 # shellcheck disable=SC2086
-$VG --log-file="$WORK/vg.run.log" "$RL" run -c "$WORK/remitline.conf" >"$WORK/run.log" 2>&1 &
+# The HTTP interface too: USSD screens, health, metrics, and a connection cut for its time.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+TOKEN=valgrind-token-0123456789
+$VG --log-file="$WORK/vg.run.log" "$RL" run -c "$WORK/remitline.conf" --http "127.0.0.1:$PORT" \
+    --http-token "$TOKEN" >"$WORK/run.log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null' EXIT
 for _ in $(seq 600); do
@@ -58,6 +63,17 @@ for i in $(seq 10 49); do
 done
 out=$("$RL" phone -c "$WORK/remitline.conf" --wait 120 +639170000099 "RATE EUR PHP") ||
     fail "no reply under valgrind: $out"
+command -v curl >/dev/null || fail "curl is needed"
+for t in "" "1" "1*6" "1*6*1*3" "1*6*1*3*1" "5*2" "5*2*1" "99*x" "2*1*2"; do
+    curl -sS -m 30 -H "Authorization: Bearer $TOKEN" --data-urlencode sessionId=vg1 \
+        --data-urlencode serviceCode='*384#' --data-urlencode phoneNumber=+14155550100 \
+        --data-urlencode "text=$t" "http://127.0.0.1:$PORT/ussd" >>"$WORK/ussd.out" ||
+        fail "USSD '$t' under valgrind"
+done
+grep -q "^CON " "$WORK/ussd.out" || fail "no USSD screen: $(head -5 "$WORK/ussd.out")"
+curl -sS -m 30 "http://127.0.0.1:$PORT/healthz" >/dev/null || fail "healthz under valgrind"
+curl -sS -m 30 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" |
+    grep -q remitline_messages_in_total || fail "metrics under valgrind"
 sent=$(sqlite3 -cmd '.timeout 5000' "$WORK/var/remitline.db" "SELECT count(*) FROM outbox WHERE state = 'sent'")
 kill -TERM "$pid"
 wait "$pid"
@@ -65,4 +81,4 @@ status=$?
 trap - EXIT
 [ "$status" -eq 0 ] || fail "remitline run under valgrind exited $status: $(tail -40 "$WORK/vg.run.log")"
 [ "$sent" -ge 41 ] || fail "only $sent replies sent"
-echo "valgrind: run with $sent messages answered and sent, stopped by SIGTERM, clean ($(($(date +%s) - t0)) s)"
+echo "valgrind: run with $sent messages answered and sent, USSD, health and metrics over HTTP, stopped by SIGTERM, clean ($(($(date +%s) - t0)) s)"
