@@ -634,8 +634,8 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
             o.parts = gi.parts;
         }
         if (db_outbox_add(w->d, &o, time(NULL), &out_id) < 0) {
-            ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
-                       "END Sorry, the SMS could not be queued. Please try again later.");
+            ussd_notice(w->u, scr->lang, USSD_ERROR, scr);
+            ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, scr->text);
             goto out;
         }
         atomic_fetch_add(&h->ussd_sms_queued, 1);

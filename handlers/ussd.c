@@ -859,7 +859,9 @@ void ussd_notice(const ussd_ctx *u, const char *lang, enum ussd_notice n, struct
     out->end = 1;
     snprintf(out->text, sizeof(out->text), "END %s",
              label_raw(u, li >= 0 ? u->langs[li].code : u->h->default_lang,
-                       n == USSD_EXPIRED ? L_EXPIRED : L_OTHER_PHONE));
+                       n == USSD_EXPIRED       ? L_EXPIRED
+                       : n == USSD_OTHER_PHONE ? L_OTHER_PHONE
+                                               : L_ERROR));
     cut_chars(out->text, USSD_SCREEN_MAX);
 }
 

@@ -52,9 +52,9 @@ void ussd_close(ussd_ctx *u);
 int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lang, time_t now,
                 struct ussd_screen *out);
 
-/* What the HTTP layer tells a caller about the session itself, as an END screen in lang (as
- * for ussd_answer). */
-enum ussd_notice { USSD_EXPIRED, USSD_OTHER_PHONE };
+/* What the HTTP layer tells a caller about the session itself, or that it could not do what
+ * was asked (the database failed), as an END screen in lang (as for ussd_answer). */
+enum ussd_notice { USSD_EXPIRED, USSD_OTHER_PHONE, USSD_ERROR };
 void ussd_notice(const ussd_ctx *u, const char *lang, enum ussd_notice n, struct ussd_screen *out);
 
 #endif

@@ -305,6 +305,8 @@ static void test_notices(void **state)
     assert_string_equal(s.text, "END Your session has expired. Please dial again.");
     ussd_notice(f->u, "zz", USSD_OTHER_PHONE, &s);
     assert_string_equal(s.text, "END This session belongs to another phone.");
+    ussd_notice(f->u, "es", USSD_ERROR, &s);
+    assert_string_equal(s.text, "END Lo sentimos, hay un problema técnico.");
 }
 
 /* Before a language is chosen, the screens are in the gateway's default language. */
