@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -385,9 +384,8 @@ static int broadcasts_allowed(struct modem *m, const struct conf *s, time_t now)
 /* Reads the airtime balance by USSD when it is due; said once when the modem cannot. */
 static void check_balance(struct modem *m, time_t now)
 {
-    char reply[640] = "", why[160] = "", num[64];
-    regmatch_t g[2];
-    regex_t re;
+    char reply[640] = "", why[160] = "";
+    double amount;
 
     if (m->mc.balance_ussd[0] == '\0' || now < m->balance_next || m->t->ops->ussd == NULL)
         return;
@@ -397,26 +395,14 @@ static void check_balance(struct modem *m, time_t now)
                   m->mc.balance_ussd, why);
         return;
     }
-    if (regcomp(&re, m->mc.balance_pattern[0] ? m->mc.balance_pattern : "([0-9]+([.,][0-9]+)?)",
-                REG_EXTENDED) != 0)
-        return;
-    if (regexec(&re, reply, 2, g, 0) == 0 && g[1].rm_so >= 0) {
-        size_t n = (size_t)(g[1].rm_eo - g[1].rm_so), i;
-        if (n >= sizeof(num))
-            n = sizeof(num) - 1;
-        memcpy(num, reply + g[1].rm_so, n);
-        num[n] = '\0';
-        for (i = 0; i < n; i++)
-            if (num[i] == ',')
-                num[i] = '.';
-        m->balance = strtod(num, NULL);
-        db_modem_balance_put(m->d, m->mc.name, m->balance, now);
-        log_info("balance modem=%s amount=%.2f", m->mc.name, m->balance);
-    } else {
+    if (gw_balance_read(m->mc.balance_pattern, reply, &amount) < 0) {
         log_warnx("balance modem=%s result=unreadable answer=\"%.80s\" (check balance_pattern)",
                   m->mc.name, reply);
+        return;
     }
-    regfree(&re);
+    m->balance = amount;
+    db_modem_balance_put(m->d, m->mc.name, m->balance, now);
+    log_info("balance modem=%s amount=%.2f", m->mc.name, m->balance);
 }
 
 static int send_pending(struct modem *m, const struct conf *s)

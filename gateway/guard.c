@@ -1,6 +1,8 @@
 #include "gateway/guard.h"
 
 #include <ctype.h>
+#include <regex.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/guards.h"
@@ -88,4 +90,67 @@ int gw_guard(db *d, const struct conf *c, const char *sender, int64_t now, const
         return n ? GW_GUARD_SILENT : GW_GUARD_NOTICE;
     }
     return GW_GUARD_ANSWER;
+}
+
+/*
+ * A number as operators' USSD answers write it, into out: spaces group thousands; when both '.'
+ * and ',' appear the last one is the decimal point; one kind alone is a thousands separator when
+ * it appears more than once, or once before exactly three digits (1.500, 12,345) unless the
+ * whole part is 0 (0.500 KWD); otherwise it is the decimal point. 0, or -1 if no digit.
+ */
+static int number_read(const char *s, double *out)
+{
+    char buf[64], dec = 0;
+    const char *last = NULL, *p;
+    int dots = 0, commas = 0;
+    size_t n = 0;
+
+    for (p = s; *p; p++) {
+        if (*p == '.' || *p == ',') {
+            dots += *p == '.';
+            commas += *p == ',';
+            last = p;
+        }
+    }
+    if (dots && commas) {
+        dec = *last;
+    } else if (dots + commas == 1) {
+        size_t after = strspn(last + 1, "0123456789");
+        int zero = last - s == 1 && s[0] == '0';
+        dec = after == 3 && !zero ? 0 : *last;
+    }
+    for (p = s; *p && n + 1 < sizeof(buf); p++) {
+        if (isdigit((unsigned char)*p))
+            buf[n++] = *p;
+        else if (p == last && *p == dec)
+            buf[n++] = '.';
+    }
+    buf[n] = '\0';
+    if (strspn(buf, "0123456789") == 0)
+        return -1;
+    *out = strtod(buf, NULL);
+    return 0;
+}
+
+int gw_balance_read(const char *pattern, const char *reply, double *amount)
+{
+    char num[64];
+    regmatch_t g[2];
+    regex_t re;
+    size_t n;
+    int rc = -1;
+
+    if (regcomp(&re, pattern != NULL && pattern[0] ? pattern : GW_BALANCE_PATTERN, REG_EXTENDED) !=
+        0)
+        return -1;
+    if (regexec(&re, reply, 2, g, 0) == 0 && g[1].rm_so >= 0) {
+        n = (size_t)(g[1].rm_eo - g[1].rm_so);
+        if (n >= sizeof(num))
+            n = sizeof(num) - 1;
+        memcpy(num, reply + g[1].rm_so, n);
+        num[n] = '\0';
+        rc = number_read(num, amount);
+    }
+    regfree(&re);
+    return rc;
 }

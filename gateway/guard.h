@@ -24,4 +24,14 @@ enum gw_guard { GW_GUARD_ANSWER = 0, GW_GUARD_SILENT = 1, GW_GUARD_NOTICE = 2 };
  * Returns the verdict, or -1 on a database error (then answer). */
 int gw_guard(db *d, const struct conf *c, const char *sender, int64_t now, const char **why);
 
+/*
+ * The airtime balance in a SIM's USSD answer ("Solde: 1 234,50 FCFA", "Bal N1,234.56"): the
+ * first parenthesised group of pattern (POSIX extended; NULL or "" for the first number in the
+ * answer), read as operators write numbers: spaces and a repeated or three-digit-group separator
+ * are thousands, the last of '.' and ',' the decimal point. 0 and *amount, or -1 when the
+ * pattern does not compile or match, or what it took holds no digit.
+ */
+#define GW_BALANCE_PATTERN "([0-9]+(( [0-9]{3})+)?([.,][0-9]+)*)"
+int gw_balance_read(const char *pattern, const char *reply, double *amount);
+
 #endif

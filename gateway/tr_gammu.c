@@ -486,6 +486,8 @@ static int gammu_ussd(struct transport *t, const char *code, char *reply, size_t
         snprintf(why, whysz, "not connected");
         return -1;
     }
+    if (gw_fault_ussd(t->conf->name, reply, replysz))
+        return 0;
     snprintf(number, sizeof(number), "%s", code);
     g->ussd_done = 0;
     GSM_SetIncomingUSSDCallback(g->sm, on_ussd, g);

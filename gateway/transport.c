@@ -124,7 +124,33 @@ void gw_fault_sent(const char *modem, const struct gw_out_part *p)
         fprintf(stderr, "remitline: send-log %s: short write\n", file);
     close(fd);
 }
+
+int gw_fault_ussd(const char *modem, char *reply, size_t replysz)
+{
+    const char *spec = getenv("REMITLINE_FAULTS"), *p;
+    char key[80];
+    size_t len;
+
+    if (spec == NULL || modem == NULL)
+        return 0;
+    len = (size_t)snprintf(key, sizeof(key), "ussd-reply:%s:", modem);
+    /* TEXT runs to the end of the list, commas and all (an answer like "1 234,50 FCFA"). */
+    for (p = strstr(spec, key); p != NULL; p = strstr(p + 1, key))
+        if (p == spec || p[-1] == ',') {
+            snprintf(reply, replysz, "%s", p + len);
+            return 1;
+        }
+    return 0;
+}
 #else
+int gw_fault_ussd(const char *modem, char *reply, size_t replysz)
+{
+    (void)modem;
+    (void)reply;
+    (void)replysz;
+    return 0;
+}
+
 int gw_fault_send(const char *modem, const char *recipient)
 {
     (void)modem;

@@ -100,11 +100,16 @@ extern const struct transport_ops gw_kannel_ops; /* Kannel's sendsms over HTTP *
  *                         how the crash test counts what "went out": a line with no matching
  *                         'sent' row is a part the modem took just before a kill. PATH runs to
  *                         the next comma (it cannot hold one).
+ *   ussd-reply:NAME:TEXT  modem NAME answers every USSD code with TEXT, which runs to the end of
+ *                         the list, commas and all (so it comes last); the dummy phone cannot
+ *                         dial USSD, so this is how the balance check is tested
  * gw_fault_send() is asked before a part is sent: it returns 0 when the send may go ahead, -1 for
  * a failed part, GW_DEVICE_ERROR for a dead modem. gw_fault_sent() is told after the network took
  * the part (it only writes the send log). Both do nothing (and return 0) in other builds.
  */
 int gw_fault_send(const char *modem, const char *recipient);
 void gw_fault_sent(const char *modem, const struct gw_out_part *p);
+/* 1 and the canned answer in reply when modem has an ussd-reply fault, else 0. */
+int gw_fault_ussd(const char *modem, char *reply, size_t replysz);
 
 #endif

@@ -70,4 +70,33 @@ expect_contains "mute logged" "result=muted hours=24" "$(cat "$WORK/run2.log")"
 phone --wait 2 +254700000009 "Thank you for your message 5" >/dev/null 2>&1 && fail "answered a muted number"
 
 stop_daemon "$WORK/run2.log"
+
+# The SIM's airtime balance, read by USSD on a schedule; below the floor, broadcasts pause and
+# replies go on. The dummy phone cannot dial USSD: test builds give it the operator's answer.
+if [ "$FAULTS" = ON ]; then
+    cat >"$WORK/balance.conf" <<CONF
+content = "$SRC/conf/content";
+poll_interval_ms = 100;
+modems = ( { name = "sim"; model = "dummy"; connection = "none"; device = "var/phone";
+             balance_ussd = "*100#"; balance_floor = "50"; balance_interval = 60; } );
+CONF
+    REMITLINE_FAULTS="ussd-reply:sim:Solde 1 234,50 FCFA. Tapez *100# pour recharger" \
+        run_daemon "$WORK/run3.log" 1 -c "$WORK/balance.conf"
+    wait_log "$WORK/run3.log" "balance modem=sim amount=1234.50" 10
+    expect_contains "balance in status" "airtime balance: 1234.50" "$("$RL" status -c "$WORK/balance.conf")"
+    stop_daemon "$WORK/run3.log"
+    REMITLINE_FAULTS="ussd-reply:sim:Solde 12,50 FCFA" run_daemon "$WORK/run4.log" 1 -c "$WORK/balance.conf"
+    wait_log "$WORK/run4.log" "balance modem=sim amount=12.50" 10
+    "$RL" broadcast -c "$WORK/balance.conf" --topic PH --id floor-1 --text "Held by the floor." >/dev/null ||
+        fail "broadcast below the floor"
+    wait_log "$WORK/run4.log" 'reason="airtime balance 12.50 below the floor 50"' 10
+    [ "$(q "SELECT state FROM outbox WHERE alert_id = 'floor-1'")" = queued ] ||
+        fail "a broadcast went out below the airtime floor"
+    out=$("$RL" phone -c "$WORK/balance.conf" +639170000004 "RATE EUR USD") || fail "replies must go below the floor: $out"
+    expect_contains "status says why" "broadcasts paused: airtime balance 12.50 below the floor 50" \
+        "$("$RL" status -c "$WORK/balance.conf")"
+    stop_daemon "$WORK/run4.log"
+else
+    skip_part "the airtime balance: this build has no fault switches to answer the dummy phone's USSD (configure with -DREMITLINE_FAULTS=ON, as make test does)"
+fi
 done_ok
