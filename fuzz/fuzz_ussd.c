@@ -46,7 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char body[8192], text[1024], phone[64], session[128];
+    char body[8192], text[1024], phone[64], session[128], lang[8];
     struct ussd_screen *s;
 
     if (size >= sizeof(body))
@@ -57,9 +57,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gw_http_form_field(body, size, "phoneNumber", phone, sizeof(phone)) < 1 ||
         gw_http_form_field(body, size, "text", text, sizeof(text)) < 0)
         return 0; /* answered 400 before the menu */
+    /* The caller's saved language, as the server reads it from the database: any short text. */
+    if (gw_http_form_field(body, size, "lang", lang, sizeof(lang)) < 1)
+        lang[0] = '\0';
     if ((s = malloc(sizeof(*s))) == NULL)
         return 0;
-    ussd_answer(fuzz_u, text, phone, NULL, 1795000000, s);
+    ussd_answer(fuzz_u, text, phone, lang, 1795000000, s);
+    ussd_notice(fuzz_u, s->lang, (enum ussd_notice)(size % 3), s);
     free(s);
     return 0;
 }
