@@ -963,11 +963,12 @@ static enum MHD_Result metrics(struct gw_http *h, struct MHD_Connection *c, stru
     b.p[0] = '\0';
     w = worker_take(h);
     if (w->d != NULL) {
-        bprintf(&b, "# HELP remitline_messages_in_total Messages received, by transport, modem "
-                    "and keyword.\n# TYPE remitline_messages_in_total counter\n");
+        bprintf(&b, "# HELP remitline_messages_in_total Messages received and answered (or "
+                    "ignored), by transport, modem and keyword.\n# TYPE "
+                    "remitline_messages_in_total counter\n");
         dbok = db_stats_inbox(w->d, stat_in, &a) >= 0;
-        bprintf(&b, "# HELP remitline_messages_out_total Messages to send, by transport, modem "
-                    "and state.\n# TYPE remitline_messages_out_total counter\n"
+        bprintf(&b, "# HELP remitline_messages_out_total Messages sent or set aside as failed, "
+                    "by transport, modem and state.\n# TYPE remitline_messages_out_total counter\n"
                     "# HELP remitline_send_failures_total Send attempts that failed.\n"
                     "# TYPE remitline_send_failures_total counter\n");
         dbok = dbok && db_stats_outbox(w->d, stat_out, &a) >= 0;
@@ -1022,14 +1023,16 @@ static enum MHD_Result metrics(struct gw_http *h, struct MHD_Connection *c, stru
                 ep_names[e], cum, ep_names[e], (double)atomic_load(&h->lat_sum_us[e]) / 1e6,
                 ep_names[e], cum);
     }
-    bprintf(&b,
-            "# TYPE remitline_ussd_sms_queued_total counter\nremitline_ussd_sms_queued_total %lu\n"
-            "# TYPE remitline_ussd_sessions_expired_total counter\n"
-            "remitline_ussd_sessions_expired_total %lu\n"
-            "# TYPE remitline_http_refused_total counter\nremitline_http_refused_total %lu\n"
-            "# TYPE remitline_http_cut_total counter\nremitline_http_cut_total %lu\n",
-            atomic_load(&h->ussd_sms_queued), atomic_load(&h->sessions_expired),
-            atomic_load(&h->refused_addr), atomic_load(&h->cut_slow));
+    bprintf(
+        &b,
+        "# TYPE remitline_ussd_sms_queued_total counter\nremitline_ussd_sms_queued_total %lu\n"
+        "# TYPE remitline_ussd_sessions_expired_total counter\n"
+        "remitline_ussd_sessions_expired_total %lu\n"
+        "# TYPE remitline_http_refused_total counter\nremitline_http_refused_total %lu\n"
+        "# HELP remitline_http_cut_total Connections cut for taking longer than "
+        "request_timeout.\n# TYPE remitline_http_cut_total counter\nremitline_http_cut_total %lu\n",
+        atomic_load(&h->ussd_sms_queued), atomic_load(&h->sessions_expired),
+        atomic_load(&h->refused_addr), atomic_load(&h->cut_slow));
     ret = respond(h, c, EP_METRICS, &rq->t0, MHD_HTTP_OK, "text/plain; version=0.0.4", b.p);
     free(b.p);
     return ret;
