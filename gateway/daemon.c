@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf/alertfile.h"
 #include "conf/import.h"
@@ -678,22 +680,60 @@ static void make_parent(const char *path)
 
 /* What --user must hand over before it drops root: the database (and its WAL), the dummy
  * phones, the alerts directory. */
+/*
+ * One daemon per database. A second `remitline run` on the same database would, as it starts,
+ * put back in the queue the messages the first is sending (they look half-sent after a crash),
+ * and both would send them. An fcntl lock on DATABASE.lock, held for the life of the process,
+ * dies with it, even under SIGKILL; the file says whose it is. Returns the descriptor, kept
+ * open; exits when another daemon holds it.
+ */
+static int lock_database(const char *database)
+{
+    struct flock fl;
+    char path[PATH_MAX + 8], pid[32] = "";
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s.lock", database);
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        fatal("cannot open the lock file %s", path);
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(fd, F_SETLK, &fl) < 0) {
+        if (errno != EACCES && errno != EAGAIN)
+            fatal("cannot lock %s", path);
+        if ((n = pread(fd, pid, sizeof(pid) - 1, 0)) > 0)
+            pid[n] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        fatalx("another `remitline run` (pid %s) is using %s: stop it first, or give this one a "
+               "database of its own",
+               pid[0] ? pid : "unknown", database);
+    }
+    n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+        log_warn("writing the pid into %s", path);
+    return fd;
+}
+
 static int become_user(const struct conf *c, const char *user)
 {
-    char wal[PATH_MAX + 8], shm[PATH_MAX + 8], dir[PATH_MAX], *slash;
-    const char *paths[4 + CONF_MAX_MODEMS];
+    char wal[PATH_MAX + 8], shm[PATH_MAX + 8], lock[PATH_MAX + 8], dir[PATH_MAX], *slash;
+    const char *paths[5 + CONF_MAX_MODEMS];
     int n = 0, i;
 
     snprintf(dir, sizeof(dir), "%s", c->database);
     if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
         *slash = '\0';
-        paths[n++] = dir; /* the directory holds the database, its WAL and its SHM */
+        paths[n++] = dir; /* the directory holds the database, its WAL, SHM and lock */
     } else {
         snprintf(wal, sizeof(wal), "%s-wal", c->database);
         snprintf(shm, sizeof(shm), "%s-shm", c->database);
+        snprintf(lock, sizeof(lock), "%s.lock", c->database);
         paths[n++] = c->database;
         paths[n++] = wal;
         paths[n++] = shm;
+        paths[n++] = lock;
     }
     paths[n++] = c->alerts_dir;
     for (i = 0; i < c->nmodems && n < (int)(sizeof(paths) / sizeof(paths[0])); i++)
@@ -712,7 +752,7 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     struct handler_opts ho;
     handler_ctx *h = NULL;
     db *d = NULL;
-    int i, started = 0, rc = 1, recovered, nseen = 0, gen = -1;
+    int i, started = 0, rc = 1, recovered, nseen = 0, gen = -1, lockfd;
     time_t last_tick = 0, last_scan = 0, last_purge = 0;
 
     if (dm == NULL || modems == NULL || seen == NULL)
@@ -727,6 +767,7 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     make_parent(c->database);
+    lockfd = lock_database(c->database);
     if ((d = db_open(c->database)) == NULL)
         fatalx("cannot open the database %s", c->database);
     if (ensure_content(c, d) < 0)
@@ -837,6 +878,7 @@ stop:
     free(seen);
     free(modems);
     free(dm);
+    close(lockfd);
     log_info("stopped");
     return rc;
 }

@@ -38,6 +38,13 @@ expect_contains "single" "United States>Philippines USD200: avg cost" "$out"
 expect_contains "log line" "sms-in id=1 from=+63" "$(cat "$WORK/run.log")"
 expect_not_contains "numbers masked in logs" "+639170000001" "$(cat "$WORK/run.log")"
 
+# 1a. A second daemon on the same database refuses to start, saying whose it is, and the first
+#     goes on: two would each put the other's sends back in the queue.
+"$RL" run -c "$WORK/remitline.conf" >"$WORK/second.log" 2>&1 && fail "a second daemon started"
+expect_contains "second refused" "another \`remitline run\` (pid $PID) is using" "$(cat "$WORK/second.log")"
+out=$(phone +639170000012 "RATE EUR PHP") || fail "the first daemon after a second was refused: $out"
+expect_contains "first goes on" "1 EUR = " "$out"
+
 # 1b. A corrupt file on the phone does not hide the messages after it, and is reported once.
 : >"$WORK/var/phone/sms/1/.bad"
 ln "$WORK/var/phone/sms/1/.bad" "$WORK/var/phone/sms/1/5" && rm "$WORK/var/phone/sms/1/.bad"
