@@ -104,10 +104,11 @@ static const char sql_out_exchange[] =
     "next_attempt_at, concat_ref, modem, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, "
     "'sent', 1, ?6, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?6, ?6)";
 /* The counters migration 009 keeps by triggers: a few rows, whatever the size of the queue. */
-static const char sql_stats_inbox[] = "SELECT modem, label, n FROM metric WHERE name = 'in'";
+static const char sql_stats_inbox[] =
+    "SELECT modem, keyword, state, n FROM metric WHERE name = 'in'";
 static const char sql_stats_outbox[] =
-    "SELECT modem, CASE name WHEN 'out' THEN label ELSE 'attempts-failed' END, n FROM metric "
-    "WHERE name IN ('out', 'attempt_failed')";
+    "SELECT modem, keyword, CASE name WHEN 'out' THEN state ELSE 'attempts-failed' END, n "
+    "FROM metric WHERE name IN ('out', 'attempt_failed')";
 static const char sql_latency[] = "SELECT seconds, n FROM reply_latency ORDER BY seconds";
 static const char sql_latency_sum[] =
     "SELECT coalesce(sum(n), 0) FROM metric WHERE name = 'reply_seconds'";
@@ -705,9 +706,11 @@ static int stats_each(db *d, const char *sql, db_stat_cb cb, void *arg)
         return -1;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *modem = (const char *)sqlite3_column_text(s, 0);
-        const char *what = (const char *)sqlite3_column_text(s, 1);
+        const char *keyword = (const char *)sqlite3_column_text(s, 1);
+        const char *what = (const char *)sqlite3_column_text(s, 2);
         n++;
-        if (cb(arg, modem ? modem : "", what ? what : "", (long)sqlite3_column_int64(s, 2)) != 0)
+        if (cb(arg, modem ? modem : "", keyword ? keyword : "", what ? what : "",
+               (long)sqlite3_column_int64(s, 3)) != 0)
             break;
     }
     sqlite3_reset(s);

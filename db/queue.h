@@ -177,11 +177,14 @@ int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const 
 /* Counters for /metrics, kept by triggers (migration 009) as messages change state: they only
  * grow, the purge leaves them alone, and reading them costs a few rows. Callbacks return 0 to
  * go on; the functions return how many rows they gave, or -1. */
-typedef int (*db_stat_cb)(void *arg, const char *modem, const char *what, long count);
-/* Inbound messages answered or ignored, by modem (or "kannel", "ussd") and intent. */
+typedef int (*db_stat_cb)(void *arg, const char *modem, const char *keyword, const char *what,
+                          long count);
+/* Inbound messages answered or ignored, by modem (or "kannel", "ussd") and keyword; what is "". */
 int db_stats_inbox(db *d, db_stat_cb cb, void *arg);
-/* Outbound messages that reached a final state ("sent", "failed"), by modem ("" when set aside
- * before any modem took them); failed send attempts come with what = "attempts-failed". */
+/* Outbound messages that reached a final state (what = "sent", "failed"), by modem ("" when set
+ * aside before any modem took them) and the keyword of the question they answer (else their
+ * kind: "broadcast", "notice", "reply"); failed send attempts come by modem with what =
+ * "attempts-failed" and keyword "". */
 int db_stats_outbox(db *d, db_stat_cb cb, void *arg);
 #define DB_LATENCY_BUCKETS 7
 /* Bucket bounds in seconds, for the reply latency histogram. */

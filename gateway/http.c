@@ -910,29 +910,32 @@ static const char *transport_of(const struct gw_http *h, const char *modem)
     return "none";
 }
 
-static int stat_in(void *arg, const char *modem, const char *what, long count)
+static int stat_in(void *arg, const char *modem, const char *keyword, const char *what, long count)
 {
     struct stat_arg *a = arg;
     char m[80], k[40];
 
+    (void)what;
     bprintf(a->b, "remitline_messages_in_total{transport=\"%s\",modem=\"%s\",keyword=\"%s\"} %ld\n",
             transport_of(a->h, modem), label(modem, m, sizeof(m)),
-            label(what[0] ? what : "pending", k, sizeof(k)), count);
+            label(keyword[0] ? keyword : "none", k, sizeof(k)), count);
     return 0;
 }
 
-static int stat_out(void *arg, const char *modem, const char *what, long count)
+static int stat_out(void *arg, const char *modem, const char *keyword, const char *what, long count)
 {
     struct stat_arg *a = arg;
-    char m[80];
+    char m[80], k[40];
 
     if (strcmp(what, "attempts-failed") == 0)
         bprintf(a->b, "remitline_send_failures_total{transport=\"%s\",modem=\"%s\"} %ld\n",
                 transport_of(a->h, modem), label(modem, m, sizeof(m)), count);
     else
         bprintf(a->b,
-                "remitline_messages_out_total{transport=\"%s\",modem=\"%s\",state=\"%s\"} %ld\n",
-                transport_of(a->h, modem), label(modem, m, sizeof(m)), what, count);
+                "remitline_messages_out_total{transport=\"%s\",modem=\"%s\",keyword=\"%s\","
+                "state=\"%s\"} %ld\n",
+                transport_of(a->h, modem), label(modem, m, sizeof(m)),
+                label(keyword[0] ? keyword : "none", k, sizeof(k)), what, count);
     return 0;
 }
 
@@ -968,7 +971,8 @@ static enum MHD_Result metrics(struct gw_http *h, struct MHD_Connection *c, stru
                     "remitline_messages_in_total counter\n");
         dbok = db_stats_inbox(w->d, stat_in, &a) >= 0;
         bprintf(&b, "# HELP remitline_messages_out_total Messages sent or set aside as failed, "
-                    "by transport, modem and state.\n# TYPE remitline_messages_out_total counter\n"
+                    "by transport, modem, keyword answered (or kind) and state.\n# TYPE "
+                    "remitline_messages_out_total counter\n"
                     "# HELP remitline_send_failures_total Send attempts that failed.\n"
                     "# TYPE remitline_send_failures_total counter\n");
         dbok = dbok && db_stats_outbox(w->d, stat_out, &a) >= 0;

@@ -109,19 +109,23 @@ struct tally {
     long in_help, out_sent, out_failed, attempts_failed;
 };
 
-static int tally_cb(void *arg, const char *modem, const char *what, long n)
+static int tally_cb(void *arg, const char *modem, const char *keyword, const char *what, long n)
 {
     struct tally *t = arg;
 
     assert_string_equal(modem, "m1");
-    if (strcmp(what, "help") == 0)
+    if (strcmp(what, "attempts-failed") == 0) {
+        assert_string_equal(keyword, "");
+        t->attempts_failed += n;
+        return 0;
+    }
+    assert_string_equal(keyword, "help"); /* what the questions asked, in and out */
+    if (what[0] == '\0')
         t->in_help += n;
     else if (strcmp(what, "sent") == 0)
         t->out_sent += n;
     else if (strcmp(what, "failed") == 0)
         t->out_failed += n;
-    else if (strcmp(what, "attempts-failed") == 0)
-        t->attempts_failed += n;
     return 0;
 }
 

@@ -126,7 +126,10 @@ expect_contains "basic auth metrics" $'\n200' "$out"
 expect_contains "metrics queue" "remitline_queue_depth" "$out"
 expect_contains "metrics in" 'remitline_messages_in_total' "$out"
 # The "send me this by SMS" answer and the JOIN confirmation went out through the dummy phone.
-expect_contains "metrics out" 'remitline_messages_out_total{transport="gammu",modem="dummy",state="sent"} 2' "$out"
+# Out by the keyword answered: the JOIN given by USSD, answered by SMS; and the USSD answer
+# sent by SMS, which answers no SMS question (its kind, "reply").
+expect_contains "metrics out by keyword" 'remitline_messages_out_total{transport="gammu",modem="dummy",keyword="join",state="sent"} 1' "$out"
+expect_contains "metrics out by kind" 'remitline_messages_out_total{transport="gammu",modem="dummy",keyword="reply",state="sent"} 1' "$out"
 expect_contains "metrics latency" 'remitline_http_reply_seconds_bucket{endpoint="ussd"' "$out"
 out=$(curl -sS -w '\n%{http_code}' -u kannel:wrong "$URL/metrics")
 expect_contains "bad basic 401" $'\n401' "$out"
