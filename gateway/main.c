@@ -1305,6 +1305,11 @@ int main(int argc, char **argv)
         cmd_help(0, NULL);
         return 2;
     }
+    /* The database holds phone numbers and what they asked: what the gateway creates (database,
+     * WAL, lock, the modem's files) is not for other users. `phone` plays a person texting a
+     * daemon that may run as another user, who must read what it writes. */
+    if (strcmp(argv[1], "phone") != 0)
+        umask(027);
     for (i = 0; i < NCOMMANDS; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
             if (argc > 2 && strcmp(argv[2], "--help") == 0) {

@@ -45,6 +45,11 @@ expect_contains "second refused" "another \`remitline run\` (pid $PID) is using"
 out=$(phone +639170000012 "RATE EUR PHP") || fail "the first daemon after a second was refused: $out"
 expect_contains "first goes on" "1 EUR = " "$out"
 
+# 1a'. The database holds numbers: what the daemon created is not readable by other users.
+for f in "$DB" "$DB-wal" "$DB.lock"; do
+    [ "$(stat -c %a "$f")" = 640 ] || fail "$f is mode $(stat -c %a "$f"), wanted 640"
+done
+
 # 1b. A corrupt file on the phone does not hide the messages after it, and is reported once.
 : >"$WORK/var/phone/sms/1/.bad"
 ln "$WORK/var/phone/sms/1/.bad" "$WORK/var/phone/sms/1/5" && rm "$WORK/var/phone/sms/1/.bad"
