@@ -57,9 +57,12 @@ BEGIN
         ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
--- A message counts out once it reaches a final state; a reply sent adds its latency.
-CREATE TRIGGER metric_out_final AFTER UPDATE OF state ON outbox
-WHEN NEW.state IN ('sent', 'failed') AND OLD.state NOT IN ('sent', 'failed')
+-- A message counts out once it reaches a final state; a reply sent adds its latency. It gets
+-- there by an update (the send loop) or is stored there at once (Kannel's get-url): both
+-- triggers hand the message to this view, whose one trigger does the counting.
+CREATE VIEW metric_out_event (modem, inbox_id, kind, state, sent_at) AS
+    SELECT NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER metric_out_count INSTEAD OF INSERT ON metric_out_event
 BEGIN
     INSERT INTO metric (name, modem, keyword, state, n)
         VALUES ('out', coalesce(NEW.modem, ''),
@@ -74,21 +77,15 @@ BEGIN
         WHERE NEW.state = 'sent' AND i.id = NEW.inbox_id
         ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
+CREATE TRIGGER metric_out_final AFTER UPDATE OF state ON outbox
+WHEN NEW.state IN ('sent', 'failed') AND OLD.state NOT IN ('sent', 'failed')
+BEGIN
+    INSERT INTO metric_out_event VALUES (NEW.modem, NEW.inbox_id, NEW.kind, NEW.state, NEW.sent_at);
+END;
 CREATE TRIGGER metric_out_stored AFTER INSERT ON outbox
 WHEN NEW.state IN ('sent', 'failed')
 BEGIN
-    INSERT INTO metric (name, modem, keyword, state, n)
-        VALUES ('out', coalesce(NEW.modem, ''),
-                coalesce((SELECT intent FROM inbox WHERE id = NEW.inbox_id), NEW.kind), NEW.state, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO reply_latency (seconds, n)
-        SELECT min(max(NEW.sent_at - i.received_at, 0), 86400), 1 FROM inbox i
-        WHERE NEW.state = 'sent' AND i.id = NEW.inbox_id
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO metric (name, modem, keyword, state, n)
-        SELECT 'reply_seconds', '', '', '', max(NEW.sent_at - i.received_at, 0) FROM inbox i
-        WHERE NEW.state = 'sent' AND i.id = NEW.inbox_id
-        ON CONFLICT DO UPDATE SET n = n + excluded.n;
+    INSERT INTO metric_out_event VALUES (NEW.modem, NEW.inbox_id, NEW.kind, NEW.state, NEW.sent_at);
 END;
 
 -- Every attempt that did not end in 'sent' is a send failure of the modem that tried.
