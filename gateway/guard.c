@@ -7,6 +7,7 @@
 
 #include "db/guards.h"
 #include "gateway/log.h"
+#include "handlers/text.h"
 
 #define LOOP_SAME_TEXT    5   /* the same text this many times ... */
 #define LOOP_WINDOW       600 /* ... within ten minutes */
@@ -92,44 +93,20 @@ int gw_guard(db *d, const struct conf *c, const char *sender, int64_t now, const
     return GW_GUARD_ANSWER;
 }
 
-/*
- * A number as operators' USSD answers write it, into out: spaces group thousands; when both '.'
- * and ',' appear the last one is the decimal point; one kind alone is a thousands separator when
- * it appears more than once, or once before exactly three digits (1.500, 12,345) unless the
- * whole part is 0 (0.500 KWD); otherwise it is the decimal point. 0, or -1 if no digit.
- */
+/* The amount in what the pattern took: spaces group thousands ("1 234,50"), then as
+ * text_number() reads it. 0, or -1 if it holds no number. */
 static int number_read(const char *s, double *out)
 {
-    char buf[64], dec = 0;
-    const char *last = NULL, *p;
-    int dots = 0, commas = 0;
+    char buf[64];
+    const char *d;
     size_t n = 0;
 
-    for (p = s; *p; p++) {
-        if (*p == '.' || *p == ',') {
-            dots += *p == '.';
-            commas += *p == ',';
-            last = p;
-        }
-    }
-    if (dots && commas) {
-        dec = *last;
-    } else if (dots + commas == 1) {
-        size_t after = strspn(last + 1, "0123456789");
-        int zero = last - s == 1 && s[0] == '0';
-        dec = after == 3 && !zero ? 0 : *last;
-    }
-    for (p = s; *p && n + 1 < sizeof(buf); p++) {
-        if (isdigit((unsigned char)*p))
-            buf[n++] = *p;
-        else if (p == last && *p == dec)
-            buf[n++] = '.';
-    }
+    for (; *s && n + 1 < sizeof(buf); s++)
+        if (*s != ' ')
+            buf[n++] = *s;
     buf[n] = '\0';
-    if (strspn(buf, "0123456789") == 0)
-        return -1;
-    *out = strtod(buf, NULL);
-    return 0;
+    d = strpbrk(buf, "0123456789");
+    return d != NULL && text_number(d, strlen(d), out) > 0 ? 0 : -1;
 }
 
 int gw_balance_read(const char *pattern, const char *reply, double *amount)

@@ -64,58 +64,6 @@ static const char *strip_sign(const char *s, size_t len, size_t *signlen, int at
     return NULL;
 }
 
-/* Reads digits with separators; returns the number of bytes used (0 if no digit). */
-static size_t read_number(const char *s, size_t len, double *out)
-{
-    char digits[40];
-    size_t i = 0, nd = 0, ndots = 0, ncommas = 0, last_sep = 0, after_last = 0;
-    char last = 0;
-    int saw_digit = 0;
-
-    while (i < len && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ',')) {
-        if (isdigit((unsigned char)s[i])) {
-            saw_digit = 1;
-            after_last++;
-        } else {
-            if (!saw_digit || i + 1 >= len || !isdigit((unsigned char)s[i + 1]))
-                break;
-            if (s[i] == '.')
-                ndots++;
-            else
-                ncommas++;
-            last = s[i];
-            last_sep = i;
-            after_last = 0;
-        }
-        i++;
-    }
-    if (!saw_digit)
-        return 0;
-    /* Decide which separator is the decimal point: with both, the last one; with one kind seen
-     * once and followed by exactly three digits, it groups thousands ("1.500", "1,500"). */
-    for (size_t k = 0; k < i && nd + 1 < sizeof(digits); k++) {
-        char c = s[k];
-        if (isdigit((unsigned char)c)) {
-            digits[nd++] = c;
-        } else if (ndots && ncommas) {
-            if (k == last_sep)
-                digits[nd++] = '.';
-        } else if ((c == '.' ? ndots : ncommas) == 1 && after_last != 3 && k == last_sep) {
-            digits[nd++] = '.';
-        }
-    }
-    (void)last;
-    digits[nd] = '\0';
-    {
-        char *end;
-        double v = strtod(digits, &end);
-        if (*end != '\0' || !isfinite(v))
-            return 0;
-        *out = v;
-    }
-    return i;
-}
-
 static int code_is_currency(const lexicon *lx, const char *s, size_t len, char ccy[4])
 {
     char code[4];
@@ -150,7 +98,7 @@ int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[
         p += 3; /* "usd200" */
         len -= 3;
     }
-    used = read_number(p, len, &v);
+    used = text_number(p, len, &v);
     if (used == 0)
         return 0;
     p += used;

@@ -1,5 +1,8 @@
 #include "handlers/text.h"
 
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ASCII spelling of U+00C0..U+017F (Latin-1 letters and Latin Extended-A), from Unicode's
@@ -136,4 +139,47 @@ size_t text_collapse(const char *in, char *out, size_t outsz)
             out[o++] = *in;
     out[o] = '\0';
     return o;
+}
+
+size_t text_number(const char *s, size_t len, double *out)
+{
+    char digits[40];
+    size_t i = 0, nd = 0, ndots = 0, ncommas = 0, last_sep = 0, after_last = 0;
+    int saw_digit = 0, zero;
+    char *end;
+    double v;
+
+    while (i < len && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ',')) {
+        if (isdigit((unsigned char)s[i])) {
+            saw_digit = 1;
+            after_last++;
+        } else {
+            if (!saw_digit || i + 1 >= len || !isdigit((unsigned char)s[i + 1]))
+                break;
+            if (s[i] == '.')
+                ndots++;
+            else
+                ncommas++;
+            last_sep = i;
+            after_last = 0;
+        }
+        i++;
+    }
+    if (!saw_digit)
+        return 0;
+    zero = ndots + ncommas == 1 && last_sep == 1 && s[0] == '0';
+    for (size_t k = 0; k < i && nd + 1 < sizeof(digits); k++) {
+        char c = s[k];
+        if (isdigit((unsigned char)c))
+            digits[nd++] = c;
+        else if (k == last_sep && ((ndots && ncommas) || ((c == '.' ? ndots : ncommas) == 1 &&
+                                                          (after_last != 3 || zero))))
+            digits[nd++] = '.';
+    }
+    digits[nd] = '\0';
+    v = strtod(digits, &end);
+    if (*end != '\0' || !isfinite(v))
+        return 0;
+    *out = v;
+    return i;
 }

@@ -28,4 +28,12 @@ long text_utf8_next(const char **p);
  * the second fold for typing on a keypad. Returns the length written. */
 size_t text_collapse(const char *in, char *out, size_t outsz);
 
+/*
+ * Reads a number at s (len bytes) as people and operators write it: digits with '.' or ','
+ * between them. With both, the last is the decimal point; one kind seen more than once groups
+ * thousands, and so does one seen once before exactly three digits ("1.500", "12,345") unless
+ * the whole part is 0 ("0.500"). Returns the bytes used and *out, or 0 when there is no digit.
+ */
+size_t text_number(const char *s, size_t len, double *out);
+
 #endif
