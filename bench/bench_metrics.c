@@ -132,8 +132,10 @@ static double loop_us(db *d, int n, int64_t base)
         struct db_in_sms m = {"sim0", number, "HELP", "gsm7", base + i, base + i, -1, 1, 1};
         snprintf(number, sizeof(number), "+1555%07d", (int)(base % 1000000) + i);
         r.recipient = number;
-        if (db_inbox_store(d, &m) != 1 || db_inbox_next(d, &row) != 1 ||
-            db_inbox_answer(d, row.id, "en", "help", NULL, &r, base + i, NULL) != 1 ||
+        if (db_inbox_store(d, &m) != 1 || db_begin(d) < 0 ||
+            db_inbox_claim(d, base + i, &row) != 1 ||
+            db_inbox_finish(d, row.id, 1, "en", "help", base + i) != 1 ||
+            db_outbox_reply(d, row.id, &r, NULL, base + i, NULL) < 0 || db_commit(d) < 0 ||
             db_outbox_claim(d, "sim0", base + i, 1, &o) != 1 ||
             db_outbox_done(d, o.id, NULL, base + i, 5, 600) != 0)
             return -1;

@@ -293,8 +293,8 @@ static void put_sources(struct importer *im, struct ifile *f, const config_setti
 }
 
 /* Adds each string of list as a folded word of kind in lang. */
-static void put_word_list(struct importer *im, struct ifile *f, const char *lang,
-                          const char *kind, const config_setting_t *list)
+static void put_word_list(struct importer *im, struct ifile *f, const char *lang, const char *kind,
+                          const config_setting_t *list)
 {
     int j;
 
@@ -1389,6 +1389,11 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
                       "no longer define; put it back or remove what refers to it");
     if (errs->count > errors_before || dry_run)
         goto out;
+    /* Every door reloads its handler context before its next answer (db.h). */
+    if (st->files > st->unchanged && db_content_bump(d) < 0) {
+        conf_errs_add(errs, "database", 0, "%s", db_errmsg(d));
+        goto out;
+    }
     if (db_commit(d) < 0) {
         conf_errs_add(errs, "database", 0, "commit failed: %s", db_errmsg(d));
         goto out;

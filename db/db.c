@@ -15,6 +15,11 @@
  */
 enum stmt_id {
     S_BEGIN,
+    S_SAVEPOINT,
+    S_SAVEPOINT_UNDO,
+    S_SAVEPOINT_RELEASE,
+    S_GENERATION,
+    S_GENERATION_BUMP,
     S_COMMIT,
     S_ROLLBACK,
     S_FILE_FIND,
@@ -63,6 +68,11 @@ enum stmt_id {
 
 static const char *const stmt_sql[S__COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_SAVEPOINT] = "SAVEPOINT step",
+    [S_SAVEPOINT_UNDO] = "ROLLBACK TO step",
+    [S_SAVEPOINT_RELEASE] = "RELEASE step",
+    [S_GENERATION] = "SELECT n FROM content_generation",
+    [S_GENERATION_BUMP] = "UPDATE content_generation SET n = n + 1",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_FILE_FIND] = "SELECT id, digest FROM content_file WHERE path = ?1",
@@ -315,10 +325,23 @@ int dbi_text_by_key(db *d, const char *sql, const char *key, char *out, size_t o
     return rc == SQLITE_ROW;
 }
 
+static int db_simple(db *d, enum stmt_id id);
+
 int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
 {
     int rc;
 
+    if (!sqlite3_get_autocommit(d->conn)) {
+        /* A step of the caller's transaction: a savepoint makes it all or nothing on its own. */
+        if (db_simple(d, S_SAVEPOINT) < 0)
+            return -1;
+        rc = fn(d, arg);
+        if (rc < 0)
+            db_simple(d, S_SAVEPOINT_UNDO);
+        if (db_simple(d, S_SAVEPOINT_RELEASE) < 0)
+            return -1;
+        return rc;
+    }
     if (db_begin(d) < 0)
         return -1;
     rc = fn(d, arg);
@@ -335,6 +358,33 @@ int dbi_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
         return -1;
     }
     return rc;
+}
+
+int db_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
+{
+    return dbi_in_tx(d, fn, arg);
+}
+
+int db_content_generation(db *d, int64_t *gen)
+{
+    sqlite3_stmt *s = db_stmt(d, S_GENERATION);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    rc = sqlite3_step(s);
+    *gen = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return 0;
+}
+
+int db_content_bump(db *d)
+{
+    return db_simple(d, S_GENERATION_BUMP);
 }
 
 static int db_migrate(db *d)

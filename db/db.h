@@ -40,6 +40,21 @@ int db_checkpoint(db *d);
 int db_begin(db *d);
 int db_commit(db *d);
 int db_rollback(db *d);
+/*
+ * Runs fn inside one write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back if fn returns
+ * < 0. Called inside a transaction already, fn runs in a savepoint of it, so a function that
+ * needs "all or nothing" may be used alone or as one step of a larger transaction. Returns fn's.
+ */
+int db_in_tx(db *d, int (*fn)(db *d, void *arg), void *arg);
+
+/*
+ * The content generation: a number every import bumps in its own transaction. Each handler
+ * context remembers the generation it loaded, and every thread compares it before answering, so
+ * an import by another process (`remitline import` while the daemon runs) reaches every door
+ * from the next message on. 0 and *gen, or -1.
+ */
+int db_content_generation(db *d, int64_t *gen);
+int db_content_bump(db *d);
 
 /* Last SQLite error message of this handle, for messages to the operator. Borrowed. */
 const char *db_errmsg(db *d);

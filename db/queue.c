@@ -34,13 +34,24 @@ static const char sql_part_late[] =
 static const char sql_part_expired[] =
     "SELECT DISTINCT sender, concat_ref, parts FROM inbox_part WHERE assembled = 0 "
     "AND received_at < ?1 LIMIT 64";
-static const char sql_in_next[] =
-    "SELECT id, modem, sender, text, parts, complete, received_at FROM inbox "
-    "WHERE state = 'received' ORDER BY id LIMIT 1";
+/* The claim: the oldest message waiting, taken inside the caller's write transaction, so no two
+ * modem threads or workers ever handle one message (the state changes when it is answered, in
+ * the same transaction: the metrics' trigger then sees its keyword). */
+static const char sql_in_claim[] =
+    "UPDATE inbox SET answered_at = ?1 WHERE id = (SELECT id FROM inbox WHERE state = 'received' "
+    "ORDER BY id LIMIT 1) RETURNING id, modem, sender, text, parts, complete, received_at";
+static const char sql_in_by_dedup[] = "SELECT id FROM inbox WHERE dedup = ?1";
+static const char sql_in_reply_text[] =
+    "SELECT text FROM outbox WHERE inbox_id = ?1 ORDER BY id LIMIT 1";
 static const char sql_in_redact[] = "UPDATE inbox SET text = ?2 WHERE id = ?1";
 static const char sql_in_answered[] =
     "UPDATE inbox SET state = ?2, lang = ?3, intent = ?4, answered_at = ?5 WHERE id = ?1 "
     "AND state = 'received'";
+/* A reply that went out through the door the question came in by (Kannel's get-url body). */
+static const char sql_out_through[] =
+    "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, state, attempts, "
+    "next_attempt_at, concat_ref, modem, created_at, sent_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6, 'sent', 1, ?7, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?8, ?7, ?7, ?9)";
 static const char sql_out_insert[] =
     "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, next_attempt_at, "
     "concat_ref, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
@@ -95,14 +106,6 @@ static const char sql_reply_for[] =
     "i.id = o.inbox_id WHERE i.sender = ?1 AND i.id > ?2 ORDER BY i.id LIMIT 1";
 static const char sql_in_last[] = "SELECT coalesce(max(id), 0) FROM inbox WHERE sender = ?1";
 
-static const char sql_in_exchange[] =
-    "INSERT INTO inbox(modem, sender, smsc_time, received_at, text, coding, concat_ref, parts, "
-    "complete, dedup, state, lang, intent, answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, -1, 1, 1, "
-    "?7, 'answered', ?8, ?9, ?4) ON CONFLICT(dedup) DO NOTHING";
-static const char sql_out_exchange[] =
-    "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, state, attempts, "
-    "next_attempt_at, concat_ref, modem, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, "
-    "'sent', 1, ?6, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?6, ?6)";
 /* The counters migration 009 keeps by triggers: a few rows, whatever the size of the queue. */
 static const char sql_stats_inbox[] =
     "SELECT modem, keyword, state, n FROM metric WHERE name = 'in'";
@@ -307,23 +310,78 @@ int db_inbox_expire(db *d, int64_t cutoff, int64_t now)
     return dbi_in_tx(d, expire_tx, &x);
 }
 
-int db_inbox_next(db *d, struct db_inbox_row *out)
+static void row_read(sqlite3_stmt *s, struct db_inbox_row *out)
 {
-    sqlite3_stmt *s = dbi_stmt(d, sql_in_next);
+    out->id = sqlite3_column_int64(s, 0);
+    dbi_col_copy(s, 1, out->modem, sizeof(out->modem));
+    dbi_col_copy(s, 2, out->sender, sizeof(out->sender));
+    dbi_col_copy(s, 3, out->text, sizeof(out->text));
+    out->parts = sqlite3_column_int(s, 4);
+    out->complete = sqlite3_column_int(s, 5);
+    out->received_at = sqlite3_column_int64(s, 6);
+}
+
+int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_claim);
+    int rc, found = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, now);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        row_read(s, out);
+        found = 1;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return found;
+}
+
+int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out)
+{
+    char dedup[160];
+    sqlite3_stmt *s;
+    int rc;
+
+    dedup_key(m, m->text, dedup, sizeof(dedup));
+    memset(out, 0, sizeof(*out));
+    if ((rc = in_insert(d, m, m->text, dedup, 1)) < 0)
+        return -1;
+    if (rc == 1) {
+        out->id = sqlite3_last_insert_rowid(d->conn);
+    } else {
+        if ((s = dbi_stmt(d, sql_in_by_dedup)) == NULL)
+            return -1;
+        sqlite3_bind_text(s, 1, dedup, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            out->id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+    }
+    snprintf(out->modem, sizeof(out->modem), "%s", m->modem);
+    snprintf(out->sender, sizeof(out->sender), "%s", m->sender);
+    snprintf(out->text, sizeof(out->text), "%s", m->text);
+    out->parts = 1;
+    out->complete = 1;
+    out->received_at = m->received_at;
+    return rc;
+}
+
+int db_inbox_reply_text(db *d, int64_t inbox_id, char *out, size_t outsz)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_reply_text);
     int rc;
 
     if (s == NULL)
         return -1;
+    out[0] = '\0';
+    sqlite3_bind_int64(s, 1, inbox_id);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
-        dbi_col_copy(s, 1, out->modem, sizeof(out->modem));
-        dbi_col_copy(s, 2, out->sender, sizeof(out->sender));
-        dbi_col_copy(s, 3, out->text, sizeof(out->text));
-        out->parts = sqlite3_column_int(s, 4);
-        out->complete = sqlite3_column_int(s, 5);
-        out->received_at = sqlite3_column_int64(s, 6);
-    }
+    if (rc == SQLITE_ROW)
+        dbi_col_copy(s, 0, out, outsz);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         dbi_warn(d);
@@ -366,46 +424,46 @@ static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64
     return 0;
 }
 
-struct answer_arg {
-    int64_t inbox_id, now, *out_id;
-    const char *lang, *intent;
-    const struct db_consent *consent;
-    const struct db_out_sms *reply;
-};
-
-static int answer_tx(db *d, void *arg)
+int db_inbox_finish(db *d, int64_t inbox_id, int answered, const char *lang, const char *intent,
+                    int64_t now)
 {
-    struct answer_arg *a = arg;
     sqlite3_stmt *s = dbi_stmt(d, sql_in_answered);
 
     if (s == NULL)
         return -1;
-    sqlite3_bind_int64(s, 1, a->inbox_id);
-    sqlite3_bind_text(s, 2, a->reply ? "answered" : "ignored", -1, SQLITE_STATIC);
-    dbi_bind_text(s, 3, a->lang);
-    dbi_bind_text(s, 4, a->intent);
-    sqlite3_bind_int64(s, 5, a->now);
+    sqlite3_bind_int64(s, 1, inbox_id);
+    sqlite3_bind_text(s, 2, answered ? "answered" : "ignored", -1, SQLITE_STATIC);
+    dbi_bind_text(s, 3, lang);
+    dbi_bind_text(s, 4, intent);
+    sqlite3_bind_int64(s, 5, now);
     if (dbi_step_done(d, s) < 0)
         return -1;
-    if (sqlite3_changes(d->conn) == 0)
-        return 0; /* answered already (another thread, or before a crash): queue nothing */
-    if (a->consent != NULL && db_consent_apply(d, a->consent) < 0)
-        return -1;
-    if (a->reply != NULL && out_insert(d, a->inbox_id, a->reply, a->now, a->out_id) < 0)
-        return -1;
-    return 1;
+    return sqlite3_changes(d->conn) > 0;
 }
 
-int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
-                    const struct db_consent *consent, const struct db_out_sms *reply, int64_t now,
-                    int64_t *out_id)
+int db_outbox_reply(db *d, int64_t inbox_id, const struct db_out_sms *m, const char *through,
+                    int64_t now, int64_t *out_id)
 {
-    struct answer_arg a = {inbox_id, now, out_id, lang, intent, consent, reply};
-    int64_t dummy;
+    sqlite3_stmt *s;
 
-    if (a.out_id == NULL)
-        a.out_id = &dummy;
-    return dbi_in_tx(d, answer_tx, &a);
+    if (through == NULL)
+        return out_insert(d, inbox_id, m, now, out_id);
+    if ((s = dbi_stmt(d, sql_out_through)) == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, inbox_id);
+    sqlite3_bind_text(s, 2, m->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, m->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, m->coding, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, m->parts);
+    sqlite3_bind_int(s, 6, m->priority);
+    sqlite3_bind_int64(s, 7, now);
+    sqlite3_bind_text(s, 8, through, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, m->kind ? m->kind : "reply", -1, SQLITE_STATIC);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    if (out_id != NULL)
+        *out_id = sqlite3_last_insert_rowid(d->conn);
+    return 0;
 }
 
 int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id)
@@ -640,61 +698,6 @@ int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row 
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;
     return rc == SQLITE_ROW;
-}
-
-struct exchange_arg {
-    const struct db_in_sms *m;
-    const char *lang, *intent;
-    const struct db_out_sms *reply;
-    int64_t now, *out_id;
-};
-
-static int exchange_tx(db *d, void *arg)
-{
-    struct exchange_arg *a = arg;
-    sqlite3_stmt *s = dbi_stmt(d, sql_in_exchange);
-    char dedup[160];
-    int64_t in_id;
-
-    if (s == NULL)
-        return -1;
-    dedup_key(a->m, a->m->text, dedup, sizeof(dedup));
-    sqlite3_bind_text(s, 1, a->m->modem, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, a->m->sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, a->m->smsc_time);
-    sqlite3_bind_int64(s, 4, a->m->received_at);
-    sqlite3_bind_text(s, 5, a->m->text, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, a->m->coding, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 7, dedup, -1, SQLITE_TRANSIENT);
-    dbi_bind_text(s, 8, a->lang);
-    dbi_bind_text(s, 9, a->intent);
-    if (dbi_step_done(d, s) < 0)
-        return -1;
-    if (sqlite3_changes(d->conn) == 0)
-        return 0;
-    in_id = sqlite3_last_insert_rowid(d->conn);
-    if ((s = dbi_stmt(d, sql_out_exchange)) == NULL)
-        return -1;
-    sqlite3_bind_int64(s, 1, in_id);
-    sqlite3_bind_text(s, 2, a->reply->recipient, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, a->reply->text, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, a->reply->coding, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, a->reply->parts);
-    sqlite3_bind_int64(s, 6, a->now);
-    sqlite3_bind_text(s, 7, a->m->modem, -1, SQLITE_STATIC);
-    if (dbi_step_done(d, s) < 0)
-        return -1;
-    *a->out_id = sqlite3_last_insert_rowid(d->conn);
-    return 1;
-}
-
-int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const char *intent,
-                      const struct db_out_sms *reply, int64_t now, int64_t *out_id)
-{
-    int64_t dummy;
-    struct exchange_arg a = {m, lang, intent, reply, now, out_id ? out_id : &dummy};
-
-    return dbi_in_tx(d, exchange_tx, &a);
 }
 
 static int stats_each(db *d, const char *sql, db_stat_cb cb, void *arg)

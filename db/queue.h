@@ -9,8 +9,12 @@
  *                            that completes its set assembles the message in the same commit;
  *   2. db_inbox_expire()     from the periodic tick: sets still incomplete after the timeout are
  *                            assembled as they are;
- *   3. db_inbox_next()       the oldest message waiting for an answer;
- *      db_inbox_answer()     queue its reply and mark it answered, in one transaction;
+ *   3. inside one write transaction (db_in_tx), per message, by the gateway's answer service:
+ *      db_inbox_claim()      the oldest stored message waiting for an answer, or
+ *      db_inbox_take()       a message a door hands over whole (Kannel, USSD, ask), stored now;
+ *      db_inbox_finish()     marks it answered or ignored, with its language and keyword;
+ *      db_outbox_reply()     its reply: queued for the modems, or recorded as gone through the
+ *                            door it came in by;
  *   4. db_outbox_claim()     a modem takes the next message it may send (replies first);
  *      db_outbox_part_sent() after each part the modem accepted;
  *      db_outbox_done()      sent, or failed: retried with backoff, set aside after N tries;
@@ -59,8 +63,22 @@ struct db_inbox_row {
 /* Replaces a stored message's text, to mask a secret in it (an operator's PIN). */
 int db_inbox_redact(db *d, int64_t id, const char *text);
 
-/* The oldest message waiting for an answer: 1 and *out, 0 if none, -1. */
-int db_inbox_next(db *d, struct db_inbox_row *out);
+/* Inside a write transaction: takes the oldest message waiting for an answer (no other
+ * transaction can take it before this one ends). 1 and *out, 0 if none, -1. */
+int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out);
+
+/* Inside a write transaction: stores m (one whole message) to be answered in this transaction.
+ * 1 and *out if it is new; 0 if the same message was stored before (out->id is that one's, 0
+ * if it cannot be found), -1. */
+int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out);
+
+/* The reply already recorded for inbox message inbox_id: 1 and out, 0 if none, -1. */
+int db_inbox_reply_text(db *d, int64_t inbox_id, char *out, size_t outsz);
+
+/* Marks a claimed or taken message answered (answered = 1) or ignored, with the language and
+ * keyword of its answer. 1, or 0 if it was not waiting (answered already), or -1. */
+int db_inbox_finish(db *d, int64_t inbox_id, int answered, const char *lang, const char *intent,
+                    int64_t now);
 
 struct db_out_sms {
     const char *recipient;
@@ -73,18 +91,11 @@ struct db_out_sms {
 #define DB_PRIORITY_REPLY     0
 #define DB_PRIORITY_BROADCAST 10
 
-struct db_consent;
-
-/*
- * In one transaction: apply consent (a JOIN, LEAVE, STOP or START the message asked for; NULL
- * for none), queue reply (NULL: nothing to send) and mark the inbound message answered (or
- * ignored when reply is NULL) with its language and intent. *out_id gets the outbox id.
- * Returns 1, or 0 when the message had been answered already (by another modem's thread, which
- * got there first: nothing is applied or queued twice), or -1.
- */
-int db_inbox_answer(db *d, int64_t inbox_id, const char *lang, const char *intent,
-                    const struct db_consent *consent, const struct db_out_sms *reply, int64_t now,
-                    int64_t *out_id);
+/* The reply to inbox message inbox_id: queued for the modems (through NULL), or recorded as
+ * sent through the door the question came in by (through = "kannel", "ask": the door delivers
+ * it itself). *out_id gets its id. 0 or -1. */
+int db_outbox_reply(db *d, int64_t inbox_id, const struct db_out_sms *m, const char *through,
+                    int64_t now, int64_t *out_id);
 
 /* Queues a message that answers nothing (a broadcast, a notice). */
 int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id);
@@ -163,16 +174,6 @@ struct db_log_row {
 typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */
 int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
-
-/*
- * A message answered at once over HTTP (Kannel's get-url answers with the reply as its response
- * body): in one transaction, stores m in the inbox as answered with lang and intent, and records
- * reply in the outbox as sent through m->modem (e.g. "kannel"), so `remitline log` shows both.
- * The same dedup key as db_inbox_store applies: a repeat of the same request (sender, SMSC time,
- * text) records nothing new and returns 0; else 1 and *out_id, or -1.
- */
-int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const char *intent,
-                      const struct db_out_sms *reply, int64_t now, int64_t *out_id);
 
 /* Counters for /metrics, kept by triggers (migration 009) as messages change state: they only
  * grow, the purge leaves them alone, and reading them costs a few rows. Callbacks return 0 to

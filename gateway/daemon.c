@@ -19,9 +19,11 @@
 #include "db/conv.h"
 #include "db/queue.h"
 #include "db/guards.h"
+#include "gateway/answer.h"
 #include "gateway/broadcast.h"
 #include "gateway/guard.h"
 #include "gateway/http.h"
+#include "gateway/live.h"
 #include "gateway/log.h"
 #include "gateway/operator.h"
 #include "gateway/privdrop.h"
@@ -30,10 +32,9 @@
 
 /* State shared by the main thread and the modem threads. */
 struct daemon {
-    struct conf conf; /* guarded by lock: replaced on SIGHUP */
-    pthread_mutex_t lock;
-    atomic_int stop;       /* set once, on SIGTERM/SIGINT */
-    atomic_int generation; /* bumped after each successful re-import */
+    struct conf conf; /* the main thread's own: replaced on SIGHUP, then published in live */
+    gw_live *live;    /* the configuration every thread answers with */
+    atomic_int stop;  /* set once, on SIGTERM/SIGINT */
 };
 
 struct modem {
@@ -42,8 +43,7 @@ struct modem {
     pthread_t tid;
     struct transport *t;
     db *d;
-    handler_ctx *h;
-    int generation;
+    gw_ctx *ctx;      /* the answer service on d */
     char state[16];   /* last state logged: connecting, connected, down */
     char detail[160]; /* last problem logged */
     double tokens;    /* send-rate bucket */
@@ -60,14 +60,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A modem thread's own copy of the configuration, taken under the lock each round. */
-static void snapshot(struct daemon *dm, struct conf *s)
-{
-    pthread_mutex_lock(&dm->lock);
-    *s = dm->conf;
-    pthread_mutex_unlock(&dm->lock);
 }
 
 /* Minutes since local midnight, for quiet hours. */
@@ -155,135 +147,18 @@ static int store_cb(void *arg, const struct gw_in_sms *in)
     return 0;
 }
 
-/* (Re)loads the handler context when the content changed, so answers use the new content. */
-static int handlers_ready(struct modem *m, const struct conf *s)
+/* Answers every stored message that waits for an answer, through the answer service.
+ * Returns how many. */
+static int answer_pending(struct modem *m)
 {
-    int gen = atomic_load(&m->dm->generation);
-    struct handler_opts o;
+    struct gw_result *res = malloc(sizeof(*res));
+    int n = 0;
 
-    if (m->h != NULL && gen == m->generation)
+    if (res == NULL)
         return 0;
-    handler_close(m->h);
-    o.default_lang = s->default_lang;
-    o.max_parts = s->max_parts;
-    o.max_age_rates = s->max_age_rates;
-    o.max_age_fees = s->max_age_fees;
-    m->h = handler_open(m->d, &o);
-    m->generation = gen;
-    return m->h ? 0 : -1;
-}
-
-/* Answers every stored message that waits for an answer. Returns how many. */
-static int answer_pending(struct modem *m, const struct conf *s)
-{
-    struct db_inbox_row *row = malloc(sizeof(*row));
-    struct handler_reply *reply = malloc(sizeof(*reply));
-    struct db_conv *conv = malloc(sizeof(*conv));
-    int n = 0, rc;
-
-    if (row == NULL || reply == NULL || conv == NULL)
-        goto out;
-    if (handlers_ready(m, s) < 0)
-        goto out;
-    while (!atomic_load(&m->dm->stop) && db_inbox_next(m->d, row) == 1) {
-        struct handler_query q = {.text = row->text, .from = row->sender, .now = time(NULL)};
-        const char *why = "";
-        const char *kind = "reply";
-        struct db_out_sms out;
-        struct db_consent consent;
-        char redacted[DB_TEXT_MAX];
-        int64_t out_id = 0;
-        char num[40];
-
-        rc = s->noperators > 0
-                 ? gw_operator(m->d, m->h, s, row->sender, row->text, time(NULL), reply->text,
-                               sizeof(reply->text), redacted, sizeof(redacted))
-                 : 0;
-        if (rc < 0)
-            break;
-        if (rc > 0) {
-            /* An operator's command: its answer is not a query's, and its PIN is not kept. */
-            memset(&reply->info, 0, sizeof(reply->info));
-            gsm_measure(reply->text, &reply->info);
-            snprintf(reply->lang, sizeof(reply->lang), "%s", s->default_lang);
-            reply->intent = "operator";
-            reply->understood = 1;
-            reply->silent = 0;
-            reply->consent[0] = '\0';
-            db_inbox_redact(m->d, row->id, redacted);
-        } else {
-            /* The sender's saved language and pending choice in, what to remember out. A
-             * failure here only loses that memory: the message is still answered. */
-            if (db_conv_get(m->d, row->sender, q.now, conv) == 1) {
-                q.lang = conv->lang[0] ? conv->lang : NULL;
-                q.pending = conv->pending[0] ? conv->pending : NULL;
-            }
-            handler_answer(m->h, &q, reply);
-            if (reply->save_lang[0] != '\0')
-                db_conv_set_lang(m->d, row->sender, reply->save_lang, q.now);
-            if (reply->pending[0] != '\0' || q.pending != NULL)
-                db_conv_set_pending(m->d, row->sender, reply->pending, q.now + HANDLER_CHOICE_TTL,
-                                    q.now);
-            /* A consent (STOP above all) is always recorded; anything else passes the guards
-             * against cost and loops first. */
-            rc = reply->consent[0] ? GW_GUARD_ANSWER : gw_guard(m->d, s, row->sender, q.now, &why);
-            if (rc == GW_GUARD_SILENT) {
-                if (db_inbox_answer(m->d, row->id, reply->lang, "guard", NULL, NULL, q.now, NULL) <
-                    0)
-                    break;
-                log_info("sms-in id=%lld from=%s result=ignored reason=\"%s\"", (long long)row->id,
-                         log_number(row->sender, num, sizeof(num)), why);
-                continue;
-            }
-            if (rc == GW_GUARD_NOTICE) {
-                const char *t = handler_template(m->h, reply->lang, "limit");
-                snprintf(reply->text, sizeof(reply->text), "%s", t ? t : "Limit reached.");
-                gsm_measure(reply->text, &reply->info);
-                reply->intent = "limit";
-                reply->silent = 0;
-                kind = "notice";
-                log_info("guard from=%s result=notice reason=\"%s\" (then silence)",
-                         log_number(row->sender, num, sizeof(num)), why);
-            }
-        }
-        out.recipient = row->sender;
-        out.text = reply->text;
-        out.coding = reply->info.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
-        out.parts = reply->info.parts;
-        out.priority = DB_PRIORITY_REPLY;
-        /* The STOP confirmation is the one message that goes to a number that said STOP. */
-        out.kind = strcmp(reply->consent, "stop") == 0 ? "stop" : kind;
-        consent.number = row->sender;
-        consent.action = reply->consent;
-        consent.topic = reply->topic;
-        consent.lang = reply->lang;
-        consent.text = row->text;
-        consent.inbox_id = row->id;
-        consent.at = time(NULL);
-        rc = db_inbox_answer(m->d, row->id, reply->lang, reply->intent,
-                             reply->consent[0] ? &consent : NULL, reply->silent ? NULL : &out,
-                             time(NULL), &out_id);
-        if (rc < 0)
-            break;
-        if (rc == 0)
-            continue; /* another modem's thread answered it first */
-        if (!reply->silent && strcmp(reply->intent, "operator") != 0 &&
-            db_demand_count(m->d, q.now, reply->intent, reply->lang, reply->src, reply->dst) < 0)
-            log_warnx("demand statistics: not counted (database error)");
-        log_info("sms-in id=%lld from=%s kw=%s lang=%s result=%s parts=%d reply=%lld segs=%d%s%s",
-                 (long long)row->id, log_number(row->sender, num, sizeof(num)), reply->intent,
-                 reply->lang,
-                 reply->silent       ? "silent"
-                 : reply->understood ? "answered"
-                                     : "help",
-                 row->parts, (long long)out_id, reply->silent ? 0 : reply->info.parts,
-                 reply->consent[0] ? " consent=" : "", reply->consent);
+    while (!atomic_load(&m->dm->stop) && gw_answer_next(m->ctx, res) == 1)
         n++;
-    }
-out:
-    free(row);
-    free(reply);
-    free(conv);
+    free(res);
     return n;
 }
 
@@ -469,21 +344,26 @@ static int send_pending(struct modem *m, const struct conf *s)
 static void *modem_main(void *arg)
 {
     struct modem *m = arg;
-    struct conf s;
+    const struct conf *s;
     int backoff = 1, woken = 1;
     double last_pass = 0;
 
-    snapshot(m->dm, &s);
+    s = gw_live_acquire(m->dm->live, NULL);
     /* With --user, the database and the modem were opened as root before this thread began. */
-    while (!atomic_load(&m->dm->stop) && m->d == NULL && (m->d = db_open(s.database)) == NULL)
+    while (!atomic_load(&m->dm->stop) && m->d == NULL && (m->d = db_open(s->database)) == NULL)
         nap(m->dm, 5000);
+    gw_live_release(m->dm->live, s);
+    if (m->d != NULL && (m->ctx = gw_ctx_open(m->dm->live, m->d)) == NULL)
+        log_warnx("modem %s: out of memory", m->mc.name);
     m->last_refill = now_s();
     m->tokens = 1;
-    while (!atomic_load(&m->dm->stop)) {
+    while (m->ctx != NULL && !atomic_load(&m->dm->stop)) {
         char why[200] = "";
         int busy = 0, rc;
 
-        snapshot(m->dm, &s);
+        /* The newest configuration and content, as every door answers with them. */
+        gw_ctx_refresh(m->ctx);
+        s = gw_ctx_conf(m->ctx);
         if (strcmp(m->state, "connected") != 0) {
             if (strcmp(m->state, "down") != 0)
                 modem_state(m, "connecting", NULL);
@@ -510,8 +390,8 @@ static void *modem_main(void *arg)
             busy += rc > 0;
         }
         woken = 0;
-        busy += answer_pending(m, &s) > 0;
-        rc = send_pending(m, &s);
+        busy += answer_pending(m) > 0;
+        rc = send_pending(m, s);
         if (rc == GW_DEVICE_ERROR) {
             /* Back off before the next try, so a modem that fails every send does not spin
              * taking messages the healthy ones could send. */
@@ -527,7 +407,7 @@ static void *modem_main(void *arg)
         modem_state(m, "connected", NULL); /* refreshes status once a minute */
         check_balance(m, time(NULL));
         if (!busy)
-            woken = m->t->ops->wait(m->t, s.poll_ms) > 0;
+            woken = m->t->ops->wait(m->t, s->poll_ms) > 0;
         else
             woken = 1; /* more may have come while we were busy */
     }
@@ -537,7 +417,7 @@ static void *modem_main(void *arg)
         db_modem_status_put(m->d, &st);
     }
     log_info("modem-state modem=%s state=stopped", m->mc.name);
-    handler_close(m->h);
+    gw_ctx_close(m->ctx);
     db_close(m->d);
     return NULL;
 }
@@ -568,13 +448,15 @@ static void reload(struct daemon *dm, const char *conf_path, db *d)
         conf_errs_free(&errs);
         return;
     }
-    pthread_mutex_lock(&dm->lock);
     memcpy(fresh.modems, dm->conf.modems, sizeof(fresh.modems));
     fresh.nmodems = dm->conf.nmodems;
+    if (gw_live_set(dm->live, &fresh) < 0) {
+        log_warnx("reload result=failed problem=\"out of memory; the old configuration stays\"");
+        conf_errs_free(&errs);
+        return;
+    }
     dm->conf = fresh;
-    pthread_mutex_unlock(&dm->lock);
     log_init((enum log_level)fresh.log_level);
-    atomic_fetch_add(&dm->generation, 1);
     log_info("reload result=ok files=%d unchanged=%d rows=%ld", st.files, st.unchanged, st.rows);
     conf_errs_free(&errs);
 }
@@ -749,16 +631,16 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     struct gw_http *http = NULL;
     sigset_t set;
     struct seen_file *seen = calloc(MAX_ALERT_FILES, sizeof(*seen));
-    struct handler_opts ho;
-    handler_ctx *h = NULL;
+    gw_ctx *main_ctx = NULL; /* the main thread's own, to resolve alert topics */
     db *d = NULL;
-    int i, started = 0, rc = 1, recovered, nseen = 0, gen = -1, lockfd;
+    int i, started = 0, rc = 1, recovered, nseen = 0, lockfd;
     time_t last_tick = 0, last_scan = 0, last_purge = 0;
 
     if (dm == NULL || modems == NULL || seen == NULL)
         fatal("allocating the daemon");
     dm->conf = *c;
-    pthread_mutex_init(&dm->lock, NULL);
+    if ((dm->live = gw_live_new(c)) == NULL)
+        fatal("allocating the daemon");
     /* Signals are taken synchronously by the main thread; no handler, no flag. */
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -772,6 +654,8 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
         fatalx("cannot open the database %s", c->database);
     if (ensure_content(c, d) < 0)
         fatalx("the shipped content did not import; fix it and start again");
+    if ((main_ctx = gw_ctx_open(dm->live, d)) == NULL)
+        fatal("allocating the daemon");
     if ((recovered = db_outbox_recover(d)) > 0)
         log_warnx("recover messages=%d (half-sent before a crash; they go out again)", recovered);
     log_info("start version=%s modems=%d database=%s", RL_VERSION, c->nmodems, c->database);
@@ -796,7 +680,7 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
                 modem_state(m, "down", why);
         }
     }
-    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, &dm->generation)) == NULL) {
+    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, dm->live)) == NULL) {
         rc = 1;
         goto stop;
     }
@@ -828,18 +712,10 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
             reload(dm, conf_path, d);
             last_scan = 0; /* look at the alert files now */
         }
-        if (gen != atomic_load(&dm->generation)) {
-            /* The main thread's own handlers, to resolve alert topics with the current content. */
-            handler_close(h);
-            ho.default_lang = dm->conf.default_lang;
-            ho.max_parts = dm->conf.max_parts;
-            ho.max_age_rates = dm->conf.max_age_rates;
-            ho.max_age_fees = dm->conf.max_age_fees;
-            h = handler_open(d, &ho);
-            gen = atomic_load(&dm->generation);
-        }
-        if (h != NULL && now - last_scan >= 10) {
-            scan_alerts(&dm->conf, d, h, seen, &nseen);
+        /* The main thread's handlers resolve alert topics with the current content. */
+        gw_ctx_refresh(main_ctx);
+        if (gw_ctx_handlers(main_ctx) != NULL && now - last_scan >= 10) {
+            scan_alerts(&dm->conf, d, gw_ctx_handlers(main_ctx), seen, &nseen);
             if ((i = db_outbox_sweep(d, now)) > 0)
                 log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", i);
             db_checkpoint(d); /* keeps the WAL small: see db.h */
@@ -872,9 +748,9 @@ stop:
         db_close(modems[i].d); /* opened for a thread that never ran */
     for (i = 0; i < c->nmodems; i++)
         gw_transport_free(modems[i].t);
-    handler_close(h);
+    gw_ctx_close(main_ctx);
     db_close(d);
-    pthread_mutex_destroy(&dm->lock);
+    gw_live_free(dm->live);
     free(seen);
     free(modems);
     free(dm);

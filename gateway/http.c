@@ -21,6 +21,7 @@
 
 #include "db/conv.h"
 #include "db/queue.h"
+#include "gateway/answer.h"
 #include "gateway/log.h"
 #include "handlers/gsm.h"
 #include "handlers/handler.h"
@@ -41,9 +42,8 @@ static const long lat_bounds_us[NLAT] = {250, 500, 1000, 2500, 5000, 10000, 5000
 
 struct worker {
     db *d;
-    handler_ctx *h;
-    ussd_ctx *u;
-    int generation;
+    gw_ctx *ctx; /* the answer service on d: the same as the modem threads' */
+    ussd_ctx *u; /* built on ctx's handlers, rebuilt when they reload */
     int busy;
 };
 
@@ -75,8 +75,8 @@ struct rule {
 };
 
 struct gw_http {
-    struct conf conf;
-    atomic_int *generation;
+    struct conf conf; /* as at start: the server's own settings (listen, clients, limits) */
+    gw_live *live;    /* what answers are made with: reloaded by SIGHUP */
     struct MHD_Daemon *mhd;
     struct worker workers[MAX_WORKERS];
     int nworkers;
@@ -223,10 +223,12 @@ static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen
 
 /* ---- Workers ---- */
 
+/* A free worker, brought up to date with the newest configuration and content (its handlers
+ * and USSD menus NULL when the database failed). Give it back with worker_give(). */
 static struct worker *worker_take(struct gw_http *h)
 {
     struct worker *w = NULL;
-    int i, gen = atomic_load(h->generation);
+    int i, rc;
 
     pthread_mutex_lock(&h->pool_lock);
     for (;;) {
@@ -241,15 +243,14 @@ static struct worker *worker_take(struct gw_http *h)
     pthread_mutex_unlock(&h->pool_lock);
     if (w->d == NULL && (w->d = db_open(h->conf.database)) == NULL)
         return w;
-    if (w->h == NULL || w->generation != gen) {
-        struct handler_opts o = {.default_lang = h->conf.default_lang,
-                                 .max_parts = h->conf.max_parts};
+    if (w->ctx == NULL && (w->ctx = gw_ctx_open(h->live, w->d)) == NULL)
+        return w;
+    rc = gw_ctx_refresh(w->ctx);
+    if (rc != 0 || w->u == NULL) {
         ussd_close(w->u);
-        handler_close(w->h);
         w->u = NULL;
-        if ((w->h = handler_open(w->d, &o)) != NULL)
-            w->u = ussd_open(w->h);
-        w->generation = gen;
+        if (gw_ctx_handlers(w->ctx) != NULL)
+            w->u = ussd_open(gw_ctx_handlers(w->ctx));
     }
     return w;
 }
@@ -621,40 +622,26 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
     /* A language chosen in the menu is the caller's from now on, as LANG by SMS would be. */
     if (save_lang)
         db_conv_set_lang(w->d, phone, scr->lang, now);
-    if (sms_due) {
-        struct gsm_info gi;
-        struct db_out_sms o = {.recipient = phone,
-                               .text = scr->sms,
-                               .coding = "gsm7",
-                               .parts = 1,
-                               .priority = DB_PRIORITY_REPLY};
-        int64_t out_id = 0;
-        if (gsm_measure(scr->sms, &gi) == 0) {
-            o.coding = gi.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
-            o.parts = gi.parts;
-        }
-        if (db_outbox_add(w->d, &o, time(NULL), &out_id) < 0) {
+    if (scr->inject[0] != '\0' && (scr->sms[0] == '\0' || sms_due)) {
+        /* An answer by SMS, or alerts: the caller's request goes through the answer service,
+         * as if texted (guards, consent, statistics), and the reply is queued for the modems. */
+        struct gw_inbound in = {.door = "ussd",
+                                .sender = phone,
+                                .text = scr->inject,
+                                .lang = scr->lang[0] ? scr->lang : conv.lang,
+                                .reply_to = GW_REPLY_QUEUE};
+        struct gw_result *res = malloc(sizeof(*res));
+        if (res == NULL || gw_answer_text(w->ctx, &in, now, res) < 0) {
+            free(res);
             ussd_notice(w->u, scr->lang, USSD_ERROR, scr);
             ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, scr->text);
             goto out;
         }
-        atomic_fetch_add(&h->ussd_sms_queued, 1);
-        log_info("ussd-sms id=%lld to=%s kw=%s", (long long)out_id,
-                 log_number(phone, num, sizeof(num)), scr->intent);
-    }
-    if (scr->inject[0] != '\0') {
-        /* An alerts request goes through the SMS path, which owns subscriptions. */
-        struct db_in_sms m = {.modem = "ussd",
-                              .sender = phone,
-                              .text = scr->inject,
-                              .coding = "gsm7",
-                              .smsc_time = time(NULL),
-                              .received_at = time(NULL),
-                              .concat_ref = -1,
-                              .parts = 1,
-                              .part = 1};
-        if (db_inbox_store(w->d, &m) >= 0)
+        if (scr->sms[0] != '\0')
+            atomic_fetch_add(&h->ussd_sms_queued, 1);
+        else
             atomic_fetch_add(&h->ussd_alerts_injected, 1);
+        free(res);
     }
     log_debug("ussd session=%s from=%s text=\"%s\" end=%d", id, log_number(phone, num, sizeof(num)),
               input, scr->end);
@@ -731,26 +718,43 @@ static int kannel_text(const char *in, size_t len, const char *charset, char *ou
     return -1;
 }
 
+/* A sender as Kannel passes it: a number, a short code or an alphanumeric id ("MyBank"), in
+ * printable ASCII. Whether it is answered is the guards' to say, not the door's. */
+static int valid_sender(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n >= DB_NUMBER_MAX)
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+/*
+ * Kannel's get-url: the text goes through the answer service as an SMS from the modem would,
+ * and the reply is the response body, which smsbox sends back through bearerbox. A message that
+ * must stay unanswered gets an empty body: with omit-empty (README) Kannel sends nothing.
+ */
 static enum MHD_Result kannel(struct gw_http *h, struct MHD_Connection *c, struct request *rq)
 {
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
     const char *charset = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "charset");
     const char *raw = NULL;
     size_t rawlen = 0;
-    struct handler_reply *reply = NULL;
-    char *in = NULL, num[40];
+    struct gw_result *res = NULL;
+    char *in = NULL;
     struct worker *w = NULL;
     enum MHD_Result ret;
-    int64_t out_id = 0;
-    int rc;
 
-    if (from == NULL || !valid_number(from) || strlen(from) >= DB_NUMBER_MAX ||
+    if (from == NULL || !valid_sender(from) ||
         MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "text", 4, &raw, &rawlen) !=
             MHD_YES ||
         raw == NULL)
         return text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_BAD_REQUEST,
-                    "from (+ and digits) and text are required\n");
-    if ((in = malloc(DB_TEXT_MAX)) == NULL || (reply = malloc(sizeof(*reply))) == NULL) {
+                    "from (a number or sender id, printable ASCII) and text are required\n");
+    if ((in = malloc(DB_TEXT_MAX)) == NULL || (res = malloc(sizeof(*res))) == NULL) {
         ret = text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory\n");
         goto out;
     }
@@ -760,50 +764,20 @@ static enum MHD_Result kannel(struct gw_http *h, struct MHD_Connection *c, struc
         goto out;
     }
     w = worker_take(h);
-    if (w->h == NULL) {
-        ret = text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
-                   "the service has a problem\n");
-        goto out;
-    }
     {
-        struct handler_query q = {.text = in, .from = from, .now = time(NULL)};
-        struct db_in_sms m = {.modem = "kannel",
-                              .sender = from,
-                              .text = in,
-                              .coding = "gsm7",
-                              .smsc_time = time(NULL),
-                              .received_at = time(NULL),
-                              .concat_ref = -1,
-                              .parts = 1,
-                              .part = 1};
-        struct db_out_sms o;
-        struct gsm_info gi;
-
-        handler_answer(w->h, &q, reply);
-        if (gsm_measure(in, &gi) == 0 && gi.coding == GSM_CODING_UCS2)
-            m.coding = "ucs2";
-        o.recipient = from;
-        o.text = reply->text;
-        o.coding = reply->info.coding == GSM_CODING_UCS2 ? "ucs2" : "gsm7";
-        o.parts = reply->info.parts;
-        o.priority = DB_PRIORITY_REPLY;
-        rc = db_inbox_exchange(w->d, &m, reply->lang, reply->intent, &o, time(NULL), &out_id);
-        if (rc < 0) {
-            ret = text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, "database error\n");
+        struct gw_inbound m = {
+            .door = "kannel", .sender = from, .text = in, .reply_to = GW_REPLY_THROUGH};
+        if (w->ctx == NULL || gw_answer_text(w->ctx, &m, time(NULL), res) < 0) {
+            ret = text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
+                       "the service has a problem\n");
             goto out;
         }
-        log_info("sms-in transport=kannel from=%s kw=%s lang=%s result=%s reply=%lld segs=%d",
-                 log_number(from, num, sizeof(num)), reply->intent, reply->lang,
-                 rc == 0             ? "duplicate"
-                 : reply->understood ? "answered"
-                                     : "help",
-                 (long long)out_id, reply->info.parts);
     }
-    ret = text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_OK, reply->text);
+    ret = text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_OK, res->silent ? "" : res->text);
 out:
     if (w != NULL)
         worker_give(h, w);
-    free(reply);
+    free(res);
     free(in);
     return ret;
 }
@@ -1208,26 +1182,23 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-struct gw_http *gw_http_start(const struct conf *c, atomic_int *generation)
+struct gw_http *gw_http_start(const struct conf *c, gw_live *live)
 {
     struct gw_http *h = calloc(1, sizeof(*h));
     struct sockaddr_storage sa;
     unsigned salen;
-    int i;
 
     if (h == NULL || (h->sessions = calloc(SESSION_SLOTS, sizeof(*h->sessions))) == NULL) {
         log_warn("http: allocating the server");
         goto fail;
     }
     h->conf = *c;
-    h->generation = generation;
+    h->live = live;
     pthread_mutex_init(&h->pool_lock, NULL);
     pthread_cond_init(&h->pool_free, NULL);
     pthread_mutex_init(&h->session_lock, NULL);
     pthread_mutex_init(&h->conn_lock, NULL);
     h->nworkers = c->http.threads < MAX_WORKERS ? c->http.threads : MAX_WORKERS;
-    for (i = 0; i < h->nworkers; i++)
-        h->workers[i].generation = -1;
     if (gw_http_parse_listen(c->http.listen, &sa, &salen) < 0) {
         log_warnx("http: listen = \"%s\" is not ADDR:PORT", c->http.listen);
         goto fail;
@@ -1265,7 +1236,7 @@ void gw_http_stop(struct gw_http *h)
         MHD_stop_daemon(h->mhd);
     for (i = 0; i < h->nworkers; i++) {
         ussd_close(h->workers[i].u);
-        handler_close(h->workers[i].h);
+        gw_ctx_close(h->workers[i].ctx);
         db_close(h->workers[i].d);
     }
     if (h->sessions != NULL) {

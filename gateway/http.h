@@ -12,9 +12,10 @@
  * connections, idle time and each request's whole time are bounded by the configuration.
  *
  * Order of calls, from the daemon's main thread:
- *   1. gw_http_start(conf, generation) -> h, or NULL (logged) when the address cannot be bound.
- *      Each worker thread opens its own database handle and handler context; they are reopened
- *      when *generation changes (after a content re-import).
+ *   1. gw_http_start(conf, live) -> h, or NULL (logged) when the address cannot be bound.
+ *      Each worker opens its own database handle and answer context (answer.h), which takes the
+ *      newest configuration from live and reloads when the content generation changes, as the
+ *      modem threads do. The server's own settings (listen, clients, limits) are read once.
  *   2. gw_http_tick(h) about once a second (NULL is fine): cuts connections whose request has
  *      taken longer than request_timeout, however steadily its bytes trickle in.
  *   3. gw_http_stop(h) (NULL is fine): stops accepting, finishes the requests in flight.
@@ -25,11 +26,12 @@
 #include <stdatomic.h>
 
 #include "conf/config.h"
+#include "gateway/live.h"
 
 struct gw_http;
 
-/* c is copied; generation is borrowed and must outlive the server. */
-struct gw_http *gw_http_start(const struct conf *c, atomic_int *generation);
+/* c is copied; live is borrowed and must outlive the server. */
+struct gw_http *gw_http_start(const struct conf *c, gw_live *live);
 void gw_http_tick(struct gw_http *h);
 void gw_http_stop(struct gw_http *h);
 

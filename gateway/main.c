@@ -22,6 +22,7 @@
 #include "conf/alertfile.h"
 #include "db/alerts.h"
 #include "db/guards.h"
+#include "gateway/answer.h"
 #include "gateway/broadcast.h"
 #include "gateway/daemon.h"
 #include "gateway/http.h"
@@ -60,8 +61,9 @@ static const struct command commands[] = {
      "recent messages in and out, with their state"},
     {"status", cmd_status, "status [-c FILE] [--json]",
      "each modem: connected, signal, network, queue, sent and failed today"},
-    {"ask", cmd_ask, "ask [-c FILE] [--from NUMBER] [--lang xx] [-v] [TEXT...]",
-     "answer TEXT as an SMS would be answered (no TEXT: each line of stdin)"},
+    {"ask", cmd_ask, "ask [-c FILE] [--from NUMBER [--save]] [--lang xx] [-v] [TEXT...]",
+     "answer TEXT as an SMS would be answered (no TEXT: each line of stdin); --from: as from "
+     "that number, changing nothing it saved unless --save"},
     {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|rpw|ecb] [PATH...]",
      "validate content files and apply them in one transaction (no PATH: shipped content)"},
     {"sources", cmd_sources, "sources [-c FILE] [--json]",
@@ -252,54 +254,79 @@ static void print_one_line(const char *s)
     putchar('\n');
 }
 
-/*
- * Answers one query for ask. With --from, the number's conversation is used and kept as the
- * daemon keeps it (saved language, pending choice), so a choice can be answered by a second
- * `remitline ask --from N 2`. --lang overrides the saved language.
- */
-static void ask_one(db *d, struct handler_query *q, handler_ctx *h, struct handler_reply *reply)
-{
-    static struct db_conv conv;
-    const char *lang = q->lang;
+/* What ask prints, as the phone would see it (silence is an empty line), and with -v how. */
+struct ask_out {
+    const char *text, *lang, *intent, *result, *why;
+    struct gsm_info info;
+};
 
-    q->pending = NULL;
-    if (q->from != NULL && db_conv_get(d, q->from, q->now, &conv) == 1) {
-        if (q->lang == NULL && conv.lang[0])
-            q->lang = conv.lang;
-        q->pending = conv.pending[0] ? conv.pending : NULL;
+/*
+ * Answers one query for ask. Without a number it is the handlers' answer alone. With --from, it
+ * is the answer service's, exactly as an SMS from that number would be answered now (saved
+ * language, pending choice, guards, consent), decided in a transaction that is rolled back, so
+ * nothing that number has saved changes; with --save it is kept, as a message in and a reply
+ * out through "ask".
+ */
+static int ask_one(gw_ctx *ctx, const char *text, const char *from, const char *lang, int save,
+                   struct handler_reply *reply, struct gw_result *res, struct ask_out *out)
+{
+    if (from == NULL) {
+        struct handler_query q = {.text = text, .lang = lang, .now = time(NULL)};
+        if (gw_ctx_refresh(ctx) < 0 || gw_ctx_handlers(ctx) == NULL)
+            return -1;
+        handler_answer(gw_ctx_handlers(ctx), &q, reply);
+        out->text = reply->text;
+        out->lang = reply->lang;
+        out->intent = reply->intent;
+        out->result = reply->silent ? "silent" : reply->understood ? "answered" : "help";
+        out->why = "";
+        out->info = reply->info;
+    } else {
+        struct gw_inbound in = {.door = "ask",
+                                .sender = from,
+                                .text = text,
+                                .lang = lang,
+                                .reply_to = save ? GW_REPLY_THROUGH : GW_REPLY_DRY};
+        if (gw_answer_text(ctx, &in, time(NULL), res) < 0)
+            return -1;
+        out->text = res->silent ? "" : res->text;
+        out->lang = res->lang;
+        out->intent = res->intent;
+        out->result = res->result;
+        out->why = res->why;
+        gsm_measure(out->text, &out->info);
     }
-    handler_answer(h, q, reply);
-    if (q->from != NULL) {
-        if (reply->save_lang[0] != '\0')
-            db_conv_set_lang(d, q->from, reply->save_lang, q->now);
-        if (reply->pending[0] != '\0' || q->pending != NULL)
-            db_conv_set_pending(d, q->from, reply->pending, q->now + HANDLER_CHOICE_TTL, q->now);
-    }
-    q->lang = lang;
+    return 0;
+}
+
+static void ask_verbose(const struct ask_out *o)
+{
+    fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d result=%s%s%s%s\n", o->lang,
+            o->intent, coding_name(o->info.coding), o->info.units, o->info.parts, o->result,
+            o->why[0] ? " reason=\"" : "", o->why, o->why[0] ? "\"" : "");
 }
 
 static int cmd_ask(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"from", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},
-        {"verbose", no_argument, NULL, 'v'},
-        {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'}, {"from", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},   {"save", no_argument, NULL, 's'},
+        {"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0},
     };
     const char *conf_path = NULL, *from = NULL, *lang = NULL;
-    struct handler_opts ho;
-    struct handler_reply reply;
-    struct handler_query q;
-    handler_ctx *h = NULL;
+    struct handler_reply *reply = malloc(sizeof(*reply));
+    struct gw_result *res = malloc(sizeof(*res));
+    struct ask_out out;
+    gw_live *live = NULL;
+    gw_ctx *ctx = NULL;
     struct conf c;
     char *line = NULL, text[4096];
     size_t cap = 0, len = 0;
-    int ch, verbose = 0, rc = 1, i;
+    int ch, verbose = 0, save = 0, rc = 1, i;
     long batch = 0;
     db *d = NULL;
 
-    while ((ch = getopt_long(argc, argv, "c:f:l:v", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:f:l:sv", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -310,27 +337,29 @@ static int cmd_ask(int argc, char **argv)
         case 'l':
             lang = optarg;
             break;
+        case 's':
+            save = 1;
+            break;
         case 'v':
             verbose = 1;
             break;
         default:
-            return usage_error("ask");
+            rc = usage_error("ask");
+            goto out;
         }
     }
-    if (load_conf(conf_path, &c) < 0)
-        return 1;
+    if (save && from == NULL) {
+        fprintf(stderr, "remitline: ask --save keeps what a number's message changes: it needs "
+                        "--from NUMBER\n");
+        rc = 2;
+        goto out;
+    }
+    if (reply == NULL || res == NULL || load_conf(conf_path, &c) < 0)
+        goto out;
     if ((d = open_content_db(&c)) == NULL)
         goto out;
-    ho.default_lang = c.default_lang;
-    ho.max_parts = c.max_parts;
-    ho.max_age_rates = c.max_age_rates;
-    ho.max_age_fees = c.max_age_fees;
-    if ((h = handler_open(d, &ho)) == NULL)
+    if ((live = gw_live_new(&c)) == NULL || (ctx = gw_ctx_open(live, d)) == NULL)
         goto out;
-    memset(&q, 0, sizeof(q));
-    q.from = from;
-    q.lang = lang;
-    q.now = time(NULL);
     if (optind < argc) {
         /* The words of TEXT may come unquoted: remitline ask FEE USA MEX */
         text[0] = '\0';
@@ -341,13 +370,11 @@ static int cmd_ask(int argc, char **argv)
                 break;
             len += (size_t)w;
         }
-        q.text = text;
-        ask_one(d, &q, h, &reply);
-        puts(reply.text);
+        if (ask_one(ctx, text, from, lang, save, reply, res, &out) < 0)
+            goto out;
+        puts(out.text);
         if (verbose)
-            fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d\n", reply.lang,
-                    reply.intent, coding_name(reply.info.coding), reply.info.units,
-                    reply.info.parts);
+            ask_verbose(&out);
         rc = 0;
         goto out;
     }
@@ -356,31 +383,33 @@ static int cmd_ask(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     /* One read transaction per batch of lines: without it SQLite locks and checks the file for
      * every statement, which costs more than answering. Short batches keep the daemon (and its
-     * checkpoints) from waiting on a long bulk run. */
+     * checkpoints) from waiting on a long bulk run. With --from each line is a transaction of
+     * its own, as each SMS is. */
     while (getline(&line, &cap, stdin) != -1) {
         size_t n = strlen(line);
-        if (batch++ % 1000 == 0) {
+        if (from == NULL && batch++ % 1000 == 0) {
             if (batch > 1)
                 db_commit(d);
             db_begin(d);
         }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        q.text = line;
-        ask_one(d, &q, h, &reply);
-        print_one_line(reply.text);
+        if (ask_one(ctx, line, from, lang, save, reply, res, &out) < 0)
+            goto out;
+        print_one_line(out.text);
         if (verbose)
-            fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d\n", reply.lang,
-                    reply.intent, coding_name(reply.info.coding), reply.info.units,
-                    reply.info.parts);
+            ask_verbose(&out);
     }
-    if (batch > 0)
-        db_commit(d);
     rc = 0;
 out:
+    if (batch > 0)
+        db_commit(d);
     free(line);
-    handler_close(h);
+    gw_ctx_close(ctx);
+    gw_live_free(live);
     db_close(d);
+    free(reply);
+    free(res);
     return rc;
 }
 

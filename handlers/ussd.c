@@ -808,7 +808,9 @@ static int render_result(const struct ussd_ctx *u, const struct walk *w, time_t 
         return -1;
     rc = handler_answer(u->h, &q, reply);
     if (f->s == S_SENT) {
+        /* The SMS is the answer service's to write (guards, statistics): it gets the query. */
         snprintf(out->sms, sizeof(out->sms), "%s", reply->text);
+        snprintf(out->inject, sizeof(out->inject), "%s", w->query);
         snprintf(out->text, sizeof(out->text), "END %s", label_raw(u, l, L_SENT));
         cut_chars(out->text, USSD_SCREEN_MAX);
         out->end = 1;
@@ -819,7 +821,7 @@ static int render_result(const struct ussd_ctx *u, const struct walk *w, time_t 
          * which owns subscriptions, and is answered there by SMS. */
         out->end = 1;
         if (reply->understood) {
-            snprintf(out->inject, sizeof(out->inject), "%.63s", w->query);
+            snprintf(out->inject, sizeof(out->inject), "%s", w->query);
             snprintf(out->text, sizeof(out->text), "END %.720s", reply->text);
             cut_chars(out->text, USSD_SCREEN_MAX);
         } else {

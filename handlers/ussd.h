@@ -24,6 +24,7 @@
 
 #define USSD_SCREEN_MAX 182 /* characters a screen may have, "CON "/"END " included */
 #define USSD_TEXT_MAX   512 /* bytes of the inputs so far; longer texts are refused */
+#define USSD_QUERY_MAX  160 /* the query a result screen stands for ("FEE USA PHL 200 USD") */
 
 typedef struct ussd_ctx ussd_ctx;
 
@@ -31,8 +32,10 @@ struct ussd_screen {
     char text[USSD_SCREEN_MAX * 4 + 1]; /* "CON ..." or "END ...", UTF-8 */
     int end;                            /* 1: the session is over */
     int invalid;                        /* 1: the last input was not a choice on its screen */
-    char sms[HANDLER_REPLY_MAX];        /* not "": queue this answer to the caller by SMS */
-    char inject[64];    /* not "": the caller's request to hand to the SMS path as if texted */
+    char sms[HANDLER_REPLY_MAX];        /* not "": the caller asked for this answer by SMS */
+    /* not "": the caller's request, to hand to the answer service as if texted (the answer by
+     * SMS, or alerts) */
+    char inject[USSD_QUERY_MAX];
     const char *intent; /* static: "menu", "fee", "rate", "guide", "alerts", "lang", "help" */
     char lang[8];       /* the screens' language when not the default, else "" */
 };

@@ -44,8 +44,8 @@ static int64_t exchange(db *d, const char *sender, int64_t t, const char *reply,
     int64_t out_id = 0;
 
     assert_int_equal(db_inbox_store(d, &m), 1);
-    assert_int_equal(db_inbox_next(d, &row), 1);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", c, reply ? &r : NULL, t, &out_id), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
+    assert_int_equal(test_inbox_answer(d, row.id, "en", "help", c, reply ? &r : NULL, t, &out_id), 1);
     if (reply != NULL && sent) {
         assert_int_equal(db_outbox_claim(d, "m1", t, 1, &o), 1);
         assert_int_equal(o.id, out_id);

@@ -20,7 +20,7 @@ static void test_single_stored_once(void **state)
     assert_int_equal(db_inbox_store(d, &m), 1);
     /* A crash before the SIM delete: the same SMS is read again and stored as nothing new. */
     assert_int_equal(db_inbox_store(d, &m), 0);
-    assert_int_equal(db_inbox_next(d, &row), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
     assert_string_equal(row.text, "FEE USA PHL");
     assert_string_equal(row.sender, "+639170000001");
     /* The same text again later is a new message. */
@@ -40,17 +40,17 @@ static void test_multipart_out_of_order_and_duplicates(void **state)
     (void)state;
     assert_int_equal(db_inbox_store(d, &p3), 1);
     assert_int_equal(db_inbox_store(d, &p1), 1);
-    assert_int_equal(db_inbox_next(d, &row), 0); /* not complete yet */
+    assert_int_equal(test_inbox_next(d, &row), 0); /* not complete yet */
     assert_int_equal(db_inbox_store(d, &p1), 0); /* re-read */
     assert_int_equal(db_inbox_store(d, &p2), 1);
-    assert_int_equal(db_inbox_next(d, &row), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
     assert_string_equal(row.text, "one two three");
     assert_int_equal(row.parts, 3);
     assert_int_equal(row.complete, 1);
     /* Reading a part again after assembly creates nothing. */
     assert_int_equal(db_inbox_store(d, &p2), 0);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "fee", NULL, NULL, 3000, NULL), 1);
-    assert_int_equal(db_inbox_next(d, &row), 0);
+    assert_int_equal(test_inbox_answer(d, row.id, "en", "fee", NULL, NULL, 3000, NULL), 1);
+    assert_int_equal(test_inbox_next(d, &row), 0);
     db_close(d);
 }
 
@@ -63,9 +63,9 @@ static void test_incomplete_set_expires(void **state)
     (void)state;
     assert_int_equal(db_inbox_store(d, &p1), 1);
     assert_int_equal(db_inbox_expire(d, 1000, 1000), 0); /* not old yet */
-    assert_int_equal(db_inbox_next(d, &row), 0);
+    assert_int_equal(test_inbox_next(d, &row), 0);
     assert_int_equal(db_inbox_expire(d, 3000, 3000), 1);
-    assert_int_equal(db_inbox_next(d, &row), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
     assert_string_equal(row.text, "first half");
     assert_int_equal(row.complete, 0);
     /* The missing half arriving late does not produce a second message. */
@@ -73,9 +73,9 @@ static void test_incomplete_set_expires(void **state)
         struct db_in_sms p2 = sms("+1555", "second", 2005, 9, 2, 2);
         p2.received_at = 3100;
         assert_int_equal(db_inbox_store(d, &p2), 0);
-        assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, NULL, 3000, NULL), 1);
+        assert_int_equal(test_inbox_answer(d, row.id, "en", "help", NULL, NULL, 3000, NULL), 1);
         assert_int_equal(db_inbox_expire(d, 99999, 99999), 0);
-        assert_int_equal(db_inbox_next(d, &row), 0);
+        assert_int_equal(test_inbox_next(d, &row), 0);
     }
     db_close(d);
 }
@@ -91,11 +91,11 @@ static void test_answer_send_retry_fail(void **state)
 
     (void)state;
     assert_int_equal(db_inbox_store(d, &m), 1);
-    assert_int_equal(db_inbox_next(d, &row), 1);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1001, &out_id), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
+    assert_int_equal(test_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1001, &out_id), 1);
     assert_true(out_id > 0);
     /* Answering twice (two threads, or a retry) queues one reply. */
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1001, NULL), 0);
+    assert_int_equal(test_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1001, NULL), 0);
     assert_int_equal(db_outbox_depth(d), 1);
 
     assert_int_equal(db_outbox_claim(d, "m1", 1001, 1, &o), 1);
@@ -153,8 +153,8 @@ static void test_reply_for_and_log(void **state)
     assert_int_equal(db_inbox_store(d, &m), 1);
     assert_int_equal(db_reply_for(d, "+63917", 0, &lr), 0);
     assert_int_equal(db_inbox_last_id(d, "+63917"), 1);
-    assert_int_equal(db_inbox_next(d, &row), 1);
-    assert_int_equal(db_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1002, NULL), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
+    assert_int_equal(test_inbox_answer(d, row.id, "en", "help", NULL, &reply, 1002, NULL), 1);
     assert_int_equal(db_reply_for(d, "+63917", 0, &lr), 1);
     assert_string_equal(lr.state, "queued");
     assert_string_equal(lr.text, "help text");

@@ -17,7 +17,9 @@
 #include <cmocka.h>
 
 #include "conf/import.h"
+#include "db/alerts.h"
 #include "db/db.h"
+#include "db/queue.h"
 
 /* The shipped language files and the synthetic world, for handler and parser tests. */
 #define TEST_LANGS                                                                                 \
@@ -69,6 +71,41 @@ static inline int test_errs_have(const struct conf_errs *e, const char *needle)
         if (strstr(e->msg[i], needle) != NULL)
             return 1;
     return 0;
+}
+
+/* The oldest message waiting for an answer, without taking it (claimed in a transaction that is
+ * rolled back): 1 and *row, 0, -1. */
+static inline int test_inbox_next(db *d, struct db_inbox_row *row)
+{
+    int rc;
+
+    if (db_begin(d) < 0)
+        return -1;
+    rc = db_inbox_claim(d, 0, row);
+    db_rollback(d);
+    return rc;
+}
+
+/* Answers message id as the answer service records an answer (consent, state, reply), in one
+ * transaction: 1, 0 when it was answered already, -1. */
+static inline int test_inbox_answer(db *d, int64_t id, const char *lang, const char *intent,
+                                    const struct db_consent *consent,
+                                    const struct db_out_sms *reply, int64_t now, int64_t *out_id)
+{
+    int rc;
+
+    if (db_begin(d) < 0)
+        return -1;
+    rc = db_inbox_finish(d, id, reply != NULL, lang, intent, now);
+    if (rc == 1 && consent != NULL && db_consent_apply(d, consent) < 0)
+        rc = -1;
+    if (rc == 1 && reply != NULL && db_outbox_reply(d, id, reply, NULL, now, out_id) < 0)
+        rc = -1;
+    if (rc < 0) {
+        db_rollback(d);
+        return -1;
+    }
+    return db_commit(d) < 0 ? -1 : rc;
 }
 
 #endif

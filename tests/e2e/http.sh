@@ -109,6 +109,8 @@ wait_for_sql() {
     fail "waited for [$1] = $2, got $(q "$1")"
 }
 wait_for_sql "SELECT count(*) FROM subscription WHERE number = '+639170000002' AND topic = 'country:PH'" 1
+# Its confirmation goes by SMS, through the modem.
+wait_for_sql "SELECT state FROM outbox WHERE recipient = '+639170000002'" sent
 
 # 4. A restarted daemon answers a session in progress from its text alone.
 stop
@@ -125,11 +127,12 @@ out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "$URL/metrics")
 expect_contains "basic auth metrics" $'\n200' "$out"
 expect_contains "metrics queue" "remitline_queue_depth" "$out"
 expect_contains "metrics in" 'remitline_messages_in_total' "$out"
-# The "send me this by SMS" answer and the JOIN confirmation went out through the dummy phone.
-# Out by the keyword answered: the JOIN given by USSD, answered by SMS; and the USSD answer
-# sent by SMS, which answers no SMS question (its kind, "reply").
+# The "send me this by SMS" answer and the JOIN confirmation went out through the dummy phone,
+# counted by the keyword they answer: both requests went through the answer service as texts
+# from the caller (door "ussd"), a FEE and a JOIN.
 expect_contains "metrics out by keyword" 'remitline_messages_out_total{transport="gammu",modem="dummy",keyword="join",state="sent"} 1' "$out"
-expect_contains "metrics out by kind" 'remitline_messages_out_total{transport="gammu",modem="dummy",keyword="reply",state="sent"} 1' "$out"
+expect_contains "metrics out fee" 'remitline_messages_out_total{transport="gammu",modem="dummy",keyword="fee",state="sent"} 1' "$out"
+expect_contains "metrics in by door" 'remitline_messages_in_total{transport="ussd",modem="ussd",keyword="join"} 1' "$out"
 expect_contains "metrics latency" 'remitline_http_reply_seconds_bucket{endpoint="ussd"' "$out"
 out=$(curl -sS -w '\n%{http_code}' -u kannel:wrong "$URL/metrics")
 expect_contains "bad basic 401" $'\n401' "$out"
