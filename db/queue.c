@@ -99,11 +99,15 @@ static const char sql_log[] =
     " UNION ALL SELECT 'out', id, coalesce(sent_at, created_at), recipient, state, text, coding, "
     " parts, '', '', attempts, coalesce(last_error, ''), coalesce(modem, '') FROM outbox"
     ") ORDER BY 3 DESC, 2 DESC LIMIT ?1";
+/* The reply to the first message from a sender after an id; a message the gateway chose not to
+ * answer gives state 'ignored' and no text. */
 static const char sql_reply_for[] =
-    "SELECT 'out', o.id, coalesce(o.sent_at, o.created_at), o.recipient, o.state, o.text, "
-    "o.coding, o.parts, coalesce(i.lang, ''), coalesce(i.intent, ''), o.attempts, "
-    "coalesce(o.last_error, ''), coalesce(o.modem, '') FROM outbox o JOIN inbox i ON "
-    "i.id = o.inbox_id WHERE i.sender = ?1 AND i.id > ?2 ORDER BY i.id LIMIT 1";
+    "SELECT 'out', coalesce(o.id, 0), coalesce(o.sent_at, o.created_at, i.answered_at, 0), "
+    "i.sender, coalesce(o.state, i.state), coalesce(o.text, ''), coalesce(o.coding, ''), "
+    "coalesce(o.parts, 0), coalesce(i.lang, ''), coalesce(i.intent, ''), coalesce(o.attempts, 0), "
+    "coalesce(o.last_error, ''), coalesce(o.modem, '') FROM inbox i LEFT JOIN outbox o ON "
+    "o.inbox_id = i.id WHERE i.sender = ?1 AND i.id > ?2 AND i.state != 'received' "
+    "ORDER BY i.id, o.id LIMIT 1";
 static const char sql_in_last[] = "SELECT coalesce(max(id), 0) FROM inbox WHERE sender = ?1";
 
 /* The counters migration 009 keeps by triggers: a few rows, whatever the size of the queue. */

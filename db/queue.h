@@ -195,8 +195,8 @@ extern const int db_latency_bounds[DB_LATENCY_BUCKETS];
 int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *sum_s);
 
 /* The id of the newest message stored from sender (0 if none), and the reply to the first
- * message from sender stored after after_id: 1 and *out (state tells whether it went out), 0 if
- * none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */
+ * message from sender stored after after_id, once that message is answered: 1 and *out (state
+ * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */
 int64_t db_inbox_last_id(db *d, const char *sender);
 int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row *out);
 

@@ -689,13 +689,21 @@ static int cmd_phone(int argc, char **argv)
         struct timespec tenth = {0, 100000000L};
         if (d == NULL && access(c.database, F_OK) == 0)
             d = db_open(c.database);
-        if (d != NULL && db_reply_for(d, number, since, reply) == 1 &&
-            strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
-            puts(reply->text);
-            if (strcmp(reply->state, "failed") == 0)
-                fprintf(stderr, "remitline: the reply could not be sent: %s\n", reply->error);
-            rc = strcmp(reply->state, "sent") == 0 ? 0 : 1;
-            goto out;
+        if (d != NULL && db_reply_for(d, number, since, reply) == 1) {
+            if (strcmp(reply->state, "ignored") == 0) {
+                fprintf(stderr, "remitline: no reply: the gateway stays silent to this message "
+                                "(%s)\n",
+                        reply->intent);
+                rc = 0;
+                goto out;
+            }
+            if (strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
+                puts(reply->text);
+                if (strcmp(reply->state, "failed") == 0)
+                    fprintf(stderr, "remitline: the reply could not be sent: %s\n", reply->error);
+                rc = strcmp(reply->state, "sent") == 0 ? 0 : 1;
+                goto out;
+            }
         }
         nanosleep(&tenth, NULL);
     }
