@@ -54,6 +54,7 @@ keyword = default
 catch-all = true
 max-messages = 3
 concatenation = true
+omit-empty = true
 get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c"
 
 group = sendsms-user
@@ -151,4 +152,57 @@ out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_
 expect_contains "invalid utf-8 400" $'\n400' "$out"
 out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?from=%2B1555&text=%00R%00A%00T%00E%00%20%00U%00S%00D%00%20%00P%00H%00P&charset=UTF-16BE&coding=2")
 expect_contains "utf-16 decoded" "1 USD = " "$out"
+
+# 5. Through Kannel, every promise of the SMS door: JOIN is followed by that topic's broadcast,
+# STOP gets exactly one confirmation and nothing after (a broadcast included), a message the
+# gateway must not answer reaches the phone as nothing at all (omit-empty), and neither does
+# anything to an alphanumeric sender. A phone network that sends in order replaces fakesmsc.
+kill "$FPID" 2>/dev/null
+wait "$FPID" 2>/dev/null
+P=+14155550111
+mkfifo "$WORK/to-smsc"
+python3 "$SRC/tests/e2e/smsc.py" "$P_SMSC" "$WORK/phones.out" <"$WORK/to-smsc" 2>"$WORK/smsc.err" &
+PIDS+=($!)
+exec 3>"$WORK/to-smsc"
+text_in() { echo "$1 12345 text $2" >&3; }
+got() { grep -c -- " $1 text " "$WORK/phones.out" 2>/dev/null; }
+wait_phone() { # wait_phone NUMBER NEEDLE: a message to NUMBER holding NEEDLE arrives
+    checks=$((checks + 1))
+    for _ in $(seq 100); do
+        grep -- " $1 text " "$WORK/phones.out" 2>/dev/null | grep -qF -- "$2" && return 0
+        sleep 0.1
+    done
+    fail "nothing holding '$2' reached $1: $(cat "$WORK/phones.out" "$WORK/smsc.err" 2>/dev/null)"
+}
+# barrier: another phone's question and its answer, then a moment, so what was sent before
+# has had every chance to arrive.
+barrier=0
+barrier() {
+    barrier=$((barrier + 1))
+    text_in "+1415555080$barrier" "RATE USD PHP"
+    wait_phone "+1415555080$barrier" "1 USD ="
+    sleep 1
+}
+text_in "$P" "JOIN PH"
+wait_phone "$P" "alerts on Philippines"
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id k-1 --text "Typhoon: offices closed.")
+expect_contains "broadcast to the Kannel follower" "queued for 1 recipient" "$out"
+wait_phone "$P" "Typhoon: offices closed."
+text_in "$P" "STOP"
+wait_phone "$P" "no more messages"
+[ "$(got "$P")" = 3 ] || fail "STOP: expected 3 messages so far, got: $(grep -- " $P " "$WORK/phones.out")"
+text_in "$P" "FEE USA PHL 200"
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id k-2 --text "Second warning.")
+barrier
+[ "$(got "$P")" = 3 ] || fail "a number that said STOP through Kannel got more: $(grep -- " $P " "$WORK/phones.out")"
+[ "$(q "SELECT count(*) FROM consent WHERE number = '$P' AND action = 'stop'")" = 1 ] ||
+    fail "STOP through Kannel not recorded"
+text_in "MyBank" "Your code is 123456"
+barrier
+[ "$(got MyBank)" = 0 ] || fail "an alphanumeric sender got an answer: $(grep MyBank "$WORK/phones.out")"
+[ "$(q "SELECT state || ' ' || intent FROM inbox WHERE sender = 'MyBank'")" = "ignored guard" ] ||
+    fail "the alphanumeric sender was not stopped by the guard: $(q "SELECT * FROM inbox WHERE sender = 'MyBank'")"
+expect_not_contains "no empty-reply text" "Empty reply" "$(cat "$WORK/phones.out")"
+expect_not_contains "no fetch error text" "Could not fetch" "$(cat "$WORK/phones.out")"
+exec 3>&-
 done_ok
