@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 
 #include "db/alerts.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "handlers/handler.h"
 #include "handlers/lexicon.h"
-#include "handlers/text.h"
+#include "util/text.h"
 
 #define IMPORT_MAX_FILES 256
 

@@ -5,7 +5,7 @@
 
 #include "db/alerts.h"
 #include "db/internal.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 static const char sql_in_insert[] =
     "INSERT INTO inbox(modem, sender, smsc_time, received_at, text, coding, concat_ref, parts, "

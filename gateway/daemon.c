@@ -22,7 +22,8 @@
 #include "gateway/broadcast.h"
 #include "gateway/guard.h"
 #include "gateway/http.h"
-#include "gateway/log.h"
+#include "util/log.h"
+#include "util/mono.h"
 #include "gateway/operator.h"
 #include "gateway/privdrop.h"
 #include "gateway/transport.h"
@@ -54,13 +55,6 @@ struct modem {
     char paused[120];    /* why broadcasts are paused on this SIM, "" if they are not */
     time_t store_warned; /* when a failed store was last logged */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A modem thread's own copy of the configuration, taken under the lock each round. */
 static void snapshot(struct daemon *dm, struct conf *s)
@@ -290,7 +284,7 @@ out:
 /* Whether the send rate lets one more message go now. */
 static int rate_allows(struct modem *m)
 {
-    double now = now_s(), cap;
+    double now = mono_s(), cap;
 
     if (m->mc.send_rate <= 0)
         return 1;
@@ -477,7 +471,7 @@ static void *modem_main(void *arg)
     /* With --user, the database and the modem were opened as root before this thread began. */
     while (!atomic_load(&m->dm->stop) && m->d == NULL && (m->d = db_open(s.database)) == NULL)
         nap(m->dm, 5000);
-    m->last_refill = now_s();
+    m->last_refill = mono_s();
     m->tokens = 1;
     while (!atomic_load(&m->dm->stop)) {
         char why[200] = "";
@@ -499,8 +493,8 @@ static void *modem_main(void *arg)
         /* A full read of the phone costs time (about 0.1 s on the dummy phone, more on a SIM):
          * with a transport whose wake-ups can be trusted, read when it says something came,
          * and otherwise only every SAFETY_PASS seconds; else every poll interval. */
-        if (woken || !m->t->wakeups || now_s() - last_pass >= SAFETY_PASS) {
-            last_pass = now_s();
+        if (woken || !m->t->wakeups || mono_s() - last_pass >= SAFETY_PASS) {
+            last_pass = mono_s();
             rc = m->t->ops->receive(m->t, store_cb, m);
             if (rc == GW_DEVICE_ERROR) {
                 m->t->ops->close(m->t);

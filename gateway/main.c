@@ -25,7 +25,8 @@
 #include "gateway/broadcast.h"
 #include "gateway/daemon.h"
 #include "gateway/http.h"
-#include "gateway/log.h"
+#include "util/log.h"
+#include "util/mono.h"
 #include "gateway/phonefile.h"
 #include "handlers/handler.h"
 
@@ -145,19 +146,11 @@ struct progress {
     int shown;
 };
 
-static double mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void progress_draw(void *arg, const char *path, long done, long total)
 {
     struct progress *p = arg;
     const char *base = strrchr(path, '/');
-    double t = mono_now();
+    double t = mono_s();
     int pct = total > 0 ? (int)(done * 100 / total) : 0, i;
 
     /* At most four redraws a second, and always the last one. */

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "db/db.h"
-#include "handlers/gsm.h"
+#include "util/gsm.h"
 
 /* A reply is at most a few SMS parts; 4 x 67 UCS-2 characters of up to 4 UTF-8 bytes fit. */
 #define HANDLER_REPLY_MAX 1200

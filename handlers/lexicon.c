@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
-#include "handlers/text.h"
+#include "util/log.h"
+#include "util/text.h"
 
 /* Bounds that no sane content reaches; they keep a bad file from exhausting memory. */
 #define LEX_MAX_ENTRIES 200000

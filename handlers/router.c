@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 #include "db/alerts.h"
 #include "handlers/internal.h"
 

@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 #include "handlers/internal.h"
-#include "handlers/text.h"
+#include "util/text.h"
+#include "util/utf8.h"
 
 #define MAX_COUNTRIES 320
 #define MAX_LANGS     16
@@ -870,7 +871,6 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lan
 {
     struct walk *w = calloc(1, sizeof(*w));
     char buf[USSD_TEXT_MAX + 1], *tok, *save = NULL;
-    const char *p;
     int rc = 0, bad = 0;
 
     memset(out, 0, sizeof(*out));
@@ -882,9 +882,7 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lan
     }
     if (text == NULL)
         text = "";
-    for (p = text; *p;)
-        if (text_utf8_next(&p) < 0)
-            bad = 1;
+    bad = !utf8_valid(text);
     if (bad || strlen(text) > USSD_TEXT_MAX) {
         snprintf(out->text, sizeof(out->text), "END %s",
                  label_raw(u, u->h->default_lang, L_UNREADABLE));
