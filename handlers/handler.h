@@ -94,10 +94,4 @@ int handler_is_stale(const char *period, time_t now, int max_age_days);
  * query path (the notice to a number that reached its limit). NULL if there is none. */
 const char *handler_template(handler_ctx *h, const char *lang, const char *name);
 
-/* What content files may name: word kinds and template names, checked at import. */
-int handler_word_kind_known(const char *kind);
-const char *handler_word_kinds(void);
-int handler_template_known(const char *name);
-const char *handler_template_names(void);
-
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "db/vocab.h"
 #include "handlers/internal.h"
 #include "util/text.h"
 #include "util/utf8.h"
@@ -333,6 +334,17 @@ static const struct {
     [L_EXPIRED] = {"ussd_expired", "Your session has expired. Please dial again."},
     [L_OTHER_PHONE] = {"ussd_other_phone", "This session belongs to another phone."},
 };
+
+int ussd_vocab_check(void)
+{
+    for (int k = 0; k < NLABELS; k++) {
+        if (!db_template_known(labels[k].name)) {
+            log_warnx("template %s is not in db/vocab.c", labels[k].name);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* The raw text of label k in language lang (borrowed: the lexicon's, or the English above). */
 static const char *label_raw(const struct ussd_ctx *u, const char *lang, enum label k)
