@@ -103,7 +103,7 @@ static const char sql_out_exchange[] =
     "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, state, attempts, "
     "next_attempt_at, concat_ref, modem, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, "
     "'sent', 1, ?6, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?6, ?6)";
-/* The counters migration 009 keeps by triggers: a few rows, whatever the size of the queue. */
+/* The counters migration 008 keeps by triggers: a few rows, whatever the size of the queue. */
 static const char sql_stats_inbox[] =
     "SELECT modem, keyword, state, n FROM metric WHERE name = 'in'";
 static const char sql_stats_outbox[] =

@@ -174,7 +174,7 @@ int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
 int db_inbox_exchange(db *d, const struct db_in_sms *m, const char *lang, const char *intent,
                       const struct db_out_sms *reply, int64_t now, int64_t *out_id);
 
-/* Counters for /metrics, kept by triggers (migration 009) as messages change state: they only
+/* Counters for /metrics, kept by triggers (migration 008) as messages change state: they only
  * grow, the purge leaves them alone, and reading them costs a few rows. Callbacks return 0 to
  * go on; the functions return how many rows they gave, or -1. */
 typedef int (*db_stat_cb)(void *arg, const char *modem, const char *keyword, const char *what,
