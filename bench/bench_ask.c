@@ -15,6 +15,7 @@
 #include "handlers/handler.h"
 #include "handlers/lexicon.h"
 #include "handlers/parse.h"
+#include "util/mono.h"
 
 static const char *const queries[] = {
     "FEE USA MEX",
@@ -35,9 +36,7 @@ static const char *const queries[] = {
 
 static double now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+    return mono_s() * 1e9;
 }
 
 static int cmp_double(const void *a, const void *b)

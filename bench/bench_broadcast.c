@@ -13,12 +13,11 @@
 
 #include "db/alerts.h"
 #include "db/queue.h"
+#include "util/mono.h"
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return mono_s();
 }
 
 int main(int argc, char **argv)

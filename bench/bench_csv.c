@@ -8,16 +8,14 @@
 #include <unistd.h>
 
 #include "conf/csv.h"
+#include "util/mono.h"
 
 #define BENCH_ROWS 200000
 #define BENCH_COLS 42
 
 static double now(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return mono_s();
 }
 
 int main(void)

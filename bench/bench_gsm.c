@@ -3,16 +3,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "handlers/gsm.h"
+#include "util/gsm.h"
+#include "util/mono.h"
 
 #define ROUNDS 1000000
 
 static double now_ns(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+    return mono_s() * 1e9;
 }
 
 int main(void)

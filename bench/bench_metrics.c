@@ -15,6 +15,7 @@
 #include "db/guards.h"
 #include "db/internal.h" /* to fill the tables in bulk and to run the old queries */
 #include "db/queue.h"
+#include "util/mono.h"
 
 /* The schema 8 queries: a scan of every message at each scrape. */
 static const char *const old_scrape[] = {
@@ -37,9 +38,7 @@ static int64_t today_start;
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return mono_s();
 }
 
 static int run_sql(db *d, const char *sql)

@@ -13,16 +13,14 @@
 #include <gammu.h>
 
 #include "gateway/phonefile.h"
+#include "util/mono.h"
 
 #define MESSAGES 200
 #define PASSES   5
 
 static double now_s(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return mono_s();
 }
 
 /* Runs one full pass; returns the parts seen, or -1. */

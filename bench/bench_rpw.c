@@ -11,15 +11,13 @@
 
 #include "conf/import.h"
 #include "db/db.h"
+#include "util/mono.h"
 
 #define BENCH_ROWS 200000
 
 static double now(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return mono_s();
 }
 
 static const char *const header =

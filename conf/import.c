@@ -11,10 +11,9 @@
 #include <sys/stat.h>
 
 #include "db/alerts.h"
-#include "gateway/log.h"
-#include "handlers/handler.h"
-#include "handlers/lexicon.h"
-#include "handlers/text.h"
+#include "db/vocab.h"
+#include "util/log.h"
+#include "util/text.h"
 
 #define IMPORT_MAX_FILES 256
 
@@ -324,10 +323,10 @@ static void put_words(struct importer *im, struct ifile *f, const char *lang,
         const config_setting_t *kind = config_setting_get_elem(words, (unsigned)i);
         const char *kname = config_setting_name(kind);
 
-        if (!handler_word_kind_known(kname)) {
+        if (!db_word_kind_known(kname)) {
             conf_errs_add(im->errs, f->path, line_of(kind),
                           "language %s: unknown word kind '%s' (known: %s)", lang, kname,
-                          handler_word_kinds());
+                          db_word_kinds());
             continue;
         }
         if (!ftype_matches(kind, F_STRLIST)) {
@@ -342,7 +341,7 @@ static void put_words(struct importer *im, struct ifile *f, const char *lang,
 /*
  * A language's words that stand for a code: currencies = { USD = ["DOLLAR", "DOLLARS"]; } and
  * country_words = { PH = ["FILIPINO", "PINOY", "RP"]; } (demonyms, abbreviations, cities people
- * use for the country). Stored as words of kind "ccy:USD" or "country:PH" (handlers/lexicon.h).
+ * use for the country). Stored as words of kind "ccy:USD" or "country:PH" (db/vocab.h).
  * Country codes are only checked for form here: languages are read before countries.
  */
 static void put_code_words(struct importer *im, struct ifile *f, const char *lang,
@@ -367,7 +366,7 @@ static void put_code_words(struct importer *im, struct ifile *f, const char *lan
     }
 }
 
-/* spoken_in = ["FR", "SN"]: stored as words of kind "spoken" (handlers/lexicon.h). */
+/* spoken_in = ["FR", "SN"]: stored as words of kind "spoken" (db/vocab.h). */
 static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
                        const config_setting_t *list)
 {
@@ -382,7 +381,7 @@ static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
                           lang, c ? c : "");
             continue;
         }
-        if (db_word_put(im->d, f->id, lang, LEX_KIND_SPOKEN, c) < 0)
+        if (db_word_put(im->d, f->id, lang, DB_KIND_SPOKEN, c) < 0)
             db_failed(im, f->path, line_of(list), "word");
         else
             f->rows++;
@@ -430,9 +429,9 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         }
         f->rows++;
         put_words(im, f, code, config_setting_get_member(g, "words"));
-        put_code_words(im, f, code, config_setting_get_member(g, "currencies"), LEX_KIND_CURRENCY,
+        put_code_words(im, f, code, config_setting_get_member(g, "currencies"), DB_KIND_CURRENCY,
                        3);
-        put_code_words(im, f, code, config_setting_get_member(g, "country_words"), LEX_KIND_COUNTRY,
+        put_code_words(im, f, code, config_setting_get_member(g, "country_words"), DB_KIND_COUNTRY,
                        2);
         put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
         tpl = config_setting_get_member(g, "templates");
@@ -440,10 +439,10 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
             const config_setting_t *t = config_setting_get_elem(tpl, (unsigned)j);
             const char *tname = config_setting_name(t);
 
-            if (!handler_template_known(tname)) {
+            if (!db_template_known(tname)) {
                 conf_errs_add(im->errs, f->path, line_of(t),
                               "language %s: unknown template '%s' (known: %s)", code, tname,
-                              handler_template_names());
+                              db_template_names());
                 continue;
             }
             if (config_setting_type(t) != CONFIG_TYPE_STRING) {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "conf/csv.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 #define RPW_SERIES  "ATCR.CORR"
 #define RPW_MAX_PCT 100.0

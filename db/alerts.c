@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 static const char sql_subscriber_put[] =
     "INSERT INTO subscriber(number, lang, stopped, updated_at) VALUES (?1, ?2, ?3, ?4) "

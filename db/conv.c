@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/internal.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 static const char sql_get[] =
     "SELECT coalesce(lang, ''), CASE WHEN pending_until > ?2 THEN "

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "db/internal.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 /*
  * Every statement this file runs. They are prepared on first use and kept for the life of the

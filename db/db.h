@@ -22,7 +22,8 @@
 
 typedef struct db db;
 
-/* db/migrations/NNN-*.sql, compiled in by CMake: migration i brings user_version to i + 1. */
+/* db/migrations/NNN-*.sql, compiled in by CMake in number order: db_migrations[i] is file
+ * number i + 1 and brings user_version to i + 1 (CMake refuses a gap or a duplicate). */
 extern const char *const db_migrations[];
 extern const int db_nmigrations;
 

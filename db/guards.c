@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "db/internal.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 static const char sql_replies_since[] =
     "SELECT count(*) FROM outbox WHERE recipient = ?1 AND created_at >= ?2 "

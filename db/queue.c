@@ -5,7 +5,7 @@
 
 #include "db/alerts.h"
 #include "db/internal.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 static const char sql_in_insert[] =
     "INSERT INTO inbox(modem, sender, smsc_time, received_at, text, coding, concat_ref, parts, "
@@ -110,7 +110,7 @@ static const char sql_reply_for[] =
     "ORDER BY i.id, o.id LIMIT 1";
 static const char sql_in_last[] = "SELECT coalesce(max(id), 0) FROM inbox WHERE sender = ?1";
 
-/* The counters migration 009 keeps by triggers: a few rows, whatever the size of the queue. */
+/* The counters migration 008 keeps by triggers: a few rows, whatever the size of the queue. */
 static const char sql_stats_inbox[] =
     "SELECT modem, keyword, state, n FROM metric WHERE name = 'in'";
 static const char sql_stats_outbox[] =

@@ -175,7 +175,7 @@ typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */
 int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
 
-/* Counters for /metrics, kept by triggers (migration 009) as messages change state: they only
+/* Counters for /metrics, kept by triggers (migration 008) as messages change state: they only
  * grow, the purge leaves them alone, and reading them costs a few rows. Callbacks return 0 to
  * go on; the functions return how many rows they gave, or -1. */
 typedef int (*db_stat_cb)(void *arg, const char *modem, const char *keyword, const char *what,

@@ -13,7 +13,7 @@
 #include "conf/import.h"
 #include "db/db.h"
 #include "fuzz/fuzz_util.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,7 +10,7 @@
 
 #include "conf/import.h"
 #include "db/db.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "handlers/lexicon.h"
 #include "handlers/parse.h"
 

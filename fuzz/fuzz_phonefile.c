@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "fuzz/fuzz_util.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "gateway/phonefile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,7 +11,7 @@
 #include "conf/import.h"
 #include "db/db.h"
 #include "gateway/http.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "handlers/handler.h"
 #include "handlers/ussd.h"
 

@@ -10,7 +10,7 @@
 #include "db/guards.h"
 #include "db/queue.h"
 #include "gateway/guard.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "gateway/operator.h"
 
 struct gw_ctx {

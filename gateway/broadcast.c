@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/alerts.h"
-#include "handlers/gsm.h"
+#include "util/gsm.h"
 
 int gw_alert_queue(db *d, handler_ctx *h, const struct conf_alert *a, const char *origin,
                    const char *file, const char *default_lang, int max_parts, int64_t now,

@@ -24,7 +24,8 @@
 #include "gateway/guard.h"
 #include "gateway/http.h"
 #include "gateway/live.h"
-#include "gateway/log.h"
+#include "util/log.h"
+#include "util/mono.h"
 #include "gateway/operator.h"
 #include "gateway/privdrop.h"
 #include "gateway/transport.h"
@@ -54,13 +55,6 @@ struct modem {
     char paused[120];    /* why broadcasts are paused on this SIM, "" if they are not */
     time_t store_warned; /* when a failed store was last logged */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Minutes since local midnight, for quiet hours. */
 static int minute_of_day(time_t t)
@@ -165,7 +159,7 @@ static int answer_pending(struct modem *m)
 /* Whether the send rate lets one more message go now. */
 static int rate_allows(struct modem *m)
 {
-    double now = now_s(), cap;
+    double now = mono_s(), cap;
 
     if (m->mc.send_rate <= 0)
         return 1;
@@ -355,7 +349,7 @@ static void *modem_main(void *arg)
     gw_live_release(m->dm->live, s);
     if (m->d != NULL && (m->ctx = gw_ctx_open(m->dm->live, m->d)) == NULL)
         log_warnx("modem %s: out of memory", m->mc.name);
-    m->last_refill = now_s();
+    m->last_refill = mono_s();
     m->tokens = 1;
     while (m->ctx != NULL && !atomic_load(&m->dm->stop)) {
         char why[200] = "";
@@ -379,8 +373,8 @@ static void *modem_main(void *arg)
         /* A full read of the phone costs time (about 0.1 s on the dummy phone, more on a SIM):
          * with a transport whose wake-ups can be trusted, read when it says something came,
          * and otherwise only every SAFETY_PASS seconds; else every poll interval. */
-        if (woken || !m->t->wakeups || now_s() - last_pass >= SAFETY_PASS) {
-            last_pass = now_s();
+        if (woken || !m->t->wakeups || mono_s() - last_pass >= SAFETY_PASS) {
+            last_pass = mono_s();
             rc = m->t->ops->receive(m->t, store_cb, m);
             if (rc == GW_DEVICE_ERROR) {
                 m->t->ops->close(m->t);

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "db/guards.h"
-#include "gateway/log.h"
-#include "handlers/text.h"
+#include "util/log.h"
+#include "util/text.h"
 
 #define LOOP_SAME_TEXT    5   /* the same text this many times ... */
 #define LOOP_WINDOW       600 /* ... within ten minutes */

@@ -22,10 +22,13 @@
 #include "db/conv.h"
 #include "db/queue.h"
 #include "gateway/answer.h"
-#include "gateway/log.h"
-#include "handlers/gsm.h"
+#include "util/log.h"
+#include "util/gsm.h"
 #include "handlers/handler.h"
-#include "handlers/text.h"
+#include "util/hex.h"
+#include "util/mono.h"
+#include "util/text.h"
+#include "util/utf8.h"
 #include "handlers/ussd.h"
 
 #define MAX_WORKERS    64
@@ -101,14 +104,12 @@ struct request {
     char *body;
     size_t len;
     int too_big;
-    struct timespec t0;
+    double t0; /* mono_s() when the request arrived */
 };
 
-static double elapsed_us(const struct timespec *t0)
+static double elapsed_us(const double *t0)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) * 1e6 + (double)(t.tv_nsec - t0->tv_nsec) / 1e3;
+    return (mono_s() - *t0) * 1e6;
 }
 
 /* ---- Addresses ---- */
@@ -266,7 +267,7 @@ static void worker_give(struct gw_http *h, struct worker *w)
 /* ---- Responses ---- */
 
 static enum MHD_Result respond(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
-                               const struct timespec *t0, unsigned status, const char *type,
+                               const double *t0, unsigned status, const char *type,
                                const char *body)
 {
     struct MHD_Response *r =
@@ -292,7 +293,7 @@ static enum MHD_Result respond(struct gw_http *h, struct MHD_Connection *c, enum
 }
 
 static enum MHD_Result text(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
-                            const struct timespec *t0, unsigned status, const char *body)
+                            const double *t0, unsigned status, const char *body)
 {
     return respond(h, c, ep, t0, status, "text/plain; charset=utf-8", body);
 }
@@ -377,19 +378,6 @@ static const struct conf_http_client *authenticate(struct gw_http *h, struct MHD
     return NULL;
 }
 
-/* ---- Form bodies ---- */
-
-static int hexval(int ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /*
  * Finds field name in an application/x-www-form-urlencoded body and decodes it into out.
  * Returns 1 found, 0 missing, -1 malformed (bad escape, NUL byte, or too long for out).
@@ -409,8 +397,8 @@ int gw_http_form_field(const char *body, size_t len, const char *name, char *out
                 if (ch == '+')
                     ch = ' ';
                 else if (ch == '%') {
-                    int hi = k + 2 < end ? hexval(body[k + 1]) : -1;
-                    int lo = k + 2 < end ? hexval(body[k + 2]) : -1;
+                    int hi = k + 2 < end ? hex_val(body[k + 1]) : -1;
+                    int lo = k + 2 < end ? hex_val(body[k + 2]) : -1;
                     if (k + 2 >= end)
                         return -1;
                     if (hi < 0 || lo < 0)
@@ -428,14 +416,6 @@ int gw_http_form_field(const char *body, size_t len, const char *name, char *out
         i = end + 1;
     }
     return 0;
-}
-
-static int valid_utf8(const char *s)
-{
-    while (*s)
-        if (text_utf8_next(&s) < 0)
-            return 0;
-    return 1;
 }
 
 /* A phone number as aggregators send it: "+" and digits. */
@@ -587,7 +567,7 @@ static enum MHD_Result ussd(struct gw_http *h, struct MHD_Connection *c, struct 
         goto out;
     }
     rc = gw_http_form_field(rq->body, rq->len, "text", input, USSD_TEXT_MAX + 1);
-    if (rc < 0 || !valid_utf8(input) || !valid_utf8(id)) {
+    if (rc < 0 || !utf8_valid(input) || !utf8_valid(id)) {
         ret = text(h, c, EP_USSD, &rq->t0, MHD_HTTP_BAD_REQUEST,
                    "text must be UTF-8, at most 512 bytes\n");
         goto out;
@@ -664,7 +644,7 @@ static int kannel_text(const char *in, size_t len, const char *charset, char *ou
             return -1;
         memcpy(out, in, len);
         out[len] = '\0';
-        return valid_utf8(out) ? 0 : -1;
+        return utf8_valid(out) ? 0 : -1;
     }
     if (strcasecmp(charset, "UTF-16BE") == 0 || strcasecmp(charset, "UCS-2") == 0 ||
         strcasecmp(charset, "UCS-2BE") == 0) {
@@ -681,21 +661,7 @@ static int kannel_text(const char *in, size_t len, const char *charset, char *ou
             }
             if (o + 5 >= outsz)
                 return -1;
-            if (cp < 0x80) {
-                out[o++] = (char)cp;
-            } else if (cp < 0x800) {
-                out[o++] = (char)(0xC0 | (cp >> 6));
-                out[o++] = (char)(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                out[o++] = (char)(0xE0 | (cp >> 12));
-                out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[o++] = (char)(0x80 | (cp & 0x3F));
-            } else {
-                out[o++] = (char)(0xF0 | (cp >> 18));
-                out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-                out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[o++] = (char)(0x80 | (cp & 0x3F));
-            }
+            o += utf8_encode((uint32_t)cp, out + o);
         }
         out[o] = '\0';
         return len % 2 == 0 ? 0 : -1;
@@ -705,12 +671,7 @@ static int kannel_text(const char *in, size_t len, const char *charset, char *ou
             unsigned char ch = (unsigned char)in[i];
             if (ch == 0 || o + 3 >= outsz)
                 return -1;
-            if (ch < 0x80) {
-                out[o++] = (char)ch;
-            } else {
-                out[o++] = (char)(0xC0 | (ch >> 6));
-                out[o++] = (char)(0x80 | (ch & 0x3F));
-            }
+            o += utf8_encode(ch, out + o);
         }
         out[o] = '\0';
         return 0;
@@ -1045,7 +1006,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if ((rq = calloc(1, sizeof(*rq))) == NULL)
             return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+        rq->t0 = mono_s();
         *con_cls = rq;
         if (cl != NULL && strtoul(cl, NULL, 10) > (unsigned long)h->conf.http.max_body) {
             rq->too_big = 1;
@@ -1090,14 +1051,6 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     return ep == EP_KANNEL ? kannel(h, c, rq) : metrics(h, c, rq);
 }
 
-static time_t mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec;
-}
-
 /* Keeps the list of open connections for gw_http_tick. MHD reports a connection closed before
  * it closes the socket, so under conn_lock a listed fd is always still this connection's. */
 static void connection_cb(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -1112,7 +1065,7 @@ static void connection_cb(void *cls, struct MHD_Connection *c, void **socket_con
         if (ci == NULL || (k = calloc(1, sizeof(*k))) == NULL)
             return; /* unwatched: the idle timeout still holds */
         k->fd = ci->connect_fd;
-        k->since = mono_now();
+        k->since = (time_t)mono_s();
         pthread_mutex_lock(&h->conn_lock);
         k->next = h->conns;
         if (h->conns != NULL)
@@ -1142,7 +1095,7 @@ void gw_http_tick(struct gw_http *h)
 
     if (h == NULL)
         return;
-    now = mono_now();
+    now = (time_t)mono_s();
     pthread_mutex_lock(&h->conn_lock);
     for (k = h->conns; k != NULL; k = k->next) {
         if (!k->cut && now - k->since >= h->conf.http.request_timeout) {
@@ -1172,7 +1125,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     if (ci != NULL && ci->socket_context != NULL) {
         struct conn *k = ci->socket_context;
         pthread_mutex_lock(&h->conn_lock);
-        k->since = mono_now(); /* the next request on this connection starts its own clock */
+        k->since = (time_t)mono_s(); /* the next request on this connection starts its own clock */
         pthread_mutex_unlock(&h->conn_lock);
     }
     if (rq != NULL) {

@@ -1,5 +1,6 @@
 /* httpc.c: the HTTP/1.0 client of httpc.h. */
 #include "gateway/httpc.h"
+#include "util/mono.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,16 +71,13 @@ int gw_httpc_escape(const char *s, char *out, size_t outsz, size_t *len)
     return 0;
 }
 
-static long ms_left(const struct timespec *deadline)
+static long ms_left(const double *deadline)
 {
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+    return (long)((*deadline - mono_s()) * 1000);
 }
 
 /* Waits for events on fd until the deadline: 1 ready, 0 timed out, -1 error. */
-static int wait_fd(int fd, short events, const struct timespec *deadline)
+static int wait_fd(int fd, short events, const double *deadline)
 {
     struct pollfd p = {fd, events, 0};
     long left;
@@ -99,20 +97,14 @@ int gw_httpc_get(const struct gw_url *u, const char *target, int timeout_ms, int
                  char *body, size_t bodysz, char *why, size_t whysz)
 {
     struct addrinfo hints, *ai = NULL;
-    struct timespec deadline;
+    double deadline;
     char *resp = NULL, req[2048];
     size_t cap = bodysz + 1024, got = 0, sent = 0;
     int fd = -1, rc = -1, n, err = 0;
     socklen_t errlen = sizeof(err);
     char *eol, *start;
 
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    deadline = mono_s() + timeout_ms / 1000.0;
     n = snprintf(req, sizeof(req),
                  "GET %s HTTP/1.0\r\nHost: %s:%s\r\nUser-Agent: remitline\r\n\r\n", target, u->host,
                  u->port);

@@ -26,7 +26,8 @@
 #include "gateway/broadcast.h"
 #include "gateway/daemon.h"
 #include "gateway/http.h"
-#include "gateway/log.h"
+#include "util/log.h"
+#include "util/mono.h"
 #include "gateway/phonefile.h"
 #include "handlers/handler.h"
 
@@ -147,19 +148,11 @@ struct progress {
     int shown;
 };
 
-static double mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void progress_draw(void *arg, const char *path, long done, long total)
 {
     struct progress *p = arg;
     const char *base = strrchr(path, '/');
-    double t = mono_now();
+    double t = mono_s();
     int pct = total > 0 ? (int)(done * 100 / total) : 0, i;
 
     /* At most four redraws a second, and always the last one. */
@@ -694,7 +687,7 @@ static int cmd_phone(int argc, char **argv)
                 fprintf(stderr, "remitline: no reply: the gateway stays silent to this message "
                                 "(%s)\n",
                         reply->intent);
-                rc = 0;
+                rc = 3; /* silence by design: not a failure, not an answer */
                 goto out;
             }
             if (strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {

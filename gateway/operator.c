@@ -9,7 +9,7 @@
 
 #include "db/alerts.h"
 #include "gateway/broadcast.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 #define PIN_TRIES       3
 #define LOCK_SECONDS    3600

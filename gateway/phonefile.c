@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
-#include "handlers/gsm.h"
+#include "util/log.h"
+#include "util/gsm.h"
+#include "util/hex.h"
+#include "util/utf8.h"
 
 #define HEX_PER_LINE 200  /* hex digits per TextNN line, as Gammu writes them */
 #define FILE_MAX     2048 /* one part: 160 units = 640 hex digits, plus the other lines */
@@ -57,41 +59,19 @@ static void buf_hex16(struct buf *b, unsigned v, int digits)
     buf_add(b, h);
 }
 
-/* Decodes one code point of valid UTF-8 (gsm_measure() has checked it) and advances *p. */
-static uint32_t utf8_next(const unsigned char **p)
-{
-    const unsigned char *s = *p;
-    uint32_t c = s[0];
-    int extra = 0;
-
-    if (c >= 0xF0) {
-        c &= 0x07;
-        extra = 3;
-    } else if (c >= 0xE0) {
-        c &= 0x0F;
-        extra = 2;
-    } else if (c >= 0xC0) {
-        c &= 0x1F;
-        extra = 1;
-    }
-    for (int i = 1; i <= extra; i++)
-        c = (c << 6) | (s[i] & 0x3F);
-    *p = s + 1 + extra;
-    return c;
-}
-
 /*
  * Appends Text00, Text01... for bytes [from, to) of text as UTF-16BE hex, HEX_PER_LINE digits a
  * line (a surrogate pair may straddle two lines: Gammu joins the lines before decoding).
  */
 static void buf_text(struct buf *b, const char *from, const char *to)
 {
-    const unsigned char *p = (const unsigned char *)from;
+    const char *p = from;
     char hex[FILE_MAX];
     size_t n = 0;
 
-    while (p < (const unsigned char *)to) {
-        uint32_t c = utf8_next(&p);
+    while (p < to) {
+        long cp = utf8_next(&p); /* valid: gsm_measure() has checked it */
+        uint32_t c = cp < 0 ? 0xFFFD : (uint32_t)cp;
         unsigned units[2];
         int nu = 0;
 
@@ -365,36 +345,6 @@ out:
     return rc;
 }
 
-/* ---- Reading ---- */
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-/* Decodes hex into bytes; returns the byte count, or -1 on odd length, a bad digit or no room. */
-static int hex_decode(const char *hex, unsigned char *out, size_t outsz)
-{
-    size_t n = strlen(hex);
-
-    if (n % 2 != 0 || n / 2 > outsz)
-        return -1;
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval((unsigned char)hex[i]), lo = hexval((unsigned char)hex[i + 1]);
-
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i / 2] = (unsigned char)(hi << 4 | lo);
-    }
-    return (int)(n / 2);
-}
-
 /* Converts UTF-16BE hex to NUL-terminated UTF-8 in out[outsz]; 0, or -1 on any bad input. */
 static int utf16hex_to_utf8(const char *hex, char *out, size_t outsz)
 {
@@ -425,21 +375,7 @@ static int utf16hex_to_utf8(const char *hex, char *out, size_t outsz)
         }
         if (o + 5 > outsz)
             return -1;
-        if (c < 0x80) {
-            out[o++] = (char)c;
-        } else if (c < 0x800) {
-            out[o++] = (char)(0xC0 | c >> 6);
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out[o++] = (char)(0xE0 | c >> 12);
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            out[o++] = (char)(0xF0 | c >> 18);
-            out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        }
+        o += utf8_encode(c, out + o);
     }
     if (o >= outsz)
         return -1;

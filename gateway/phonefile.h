@@ -43,7 +43,7 @@
  * Writes one incoming SMS from sender (as given, "+639171234567"; printable ASCII without '"'
  * or '\\', under 32 bytes) with UTF-8 text into dir/sms/1/, creating sms/ and sms/1/ if missing
  * (dir must exist). Text is sent as GSM-7 ("Coding = Default") when every character is in GSM-7,
- * else as UCS-2 ("Unicode"), split as handlers/gsm.h splits it; text needing more than one SMS
+ * else as UCS-2 ("Unicode"), split as util/gsm.h splits it; text needing more than one SMS
  * becomes one file per part, each with a concatenation UDH carrying ref (0..65535), the part
  * count and the part number. "" is one empty SMS. when is the SMSC timestamp.
  *

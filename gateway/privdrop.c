@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 
 /* Gives path, and everything below it, to uid:gid; links are not followed. Returns 0 or -1. */
 static int give(const char *path, uid_t uid, gid_t gid, int depth)

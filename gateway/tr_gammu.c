@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 #include "gateway/transport.h"
 
 struct gammu {

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "db/db.h"
-#include "handlers/gsm.h"
+#include "util/gsm.h"
 
 /* A reply is at most a few SMS parts; 4 x 67 UCS-2 characters of up to 4 UTF-8 bytes fit. */
 #define HANDLER_REPLY_MAX 1200
@@ -93,11 +93,5 @@ int handler_is_stale(const char *period, time_t now, int max_age_days);
 /* A template's text in lang (English if missing), for messages the gateway writes outside the
  * query path (the notice to a number that reached its limit). NULL if there is none. */
 const char *handler_template(handler_ctx *h, const char *lang, const char *name);
-
-/* What content files may name: word kinds and template names, checked at import. */
-int handler_word_kind_known(const char *kind);
-const char *handler_word_kinds(void);
-int handler_template_known(const char *name);
-const char *handler_template_names(void);
 
 #endif

@@ -94,6 +94,12 @@ void fee_places(const lexicon *lx, const struct parse_result *p, const char *num
  * first keyword, or what the places and currencies imply. Static string. */
 const char *router_intent(const struct parse_result *p);
 
+/* Whether the names the query path gives content are those the content schema accepts
+ * (db/vocab.h): router_vocab_check() each keyword row's word kind and asking template,
+ * ussd_vocab_check() each screen label's template. 0, or -1 with the first stray name logged. */
+int router_vocab_check(void);
+int ussd_vocab_check(void);
+
 /* A placeholder value for a template. */
 struct kv {
     const char *key;

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
-#include "handlers/text.h"
+#include "db/vocab.h"
+#include "util/log.h"
+#include "util/text.h"
 
 /* Bounds that no sane content reaches; they keep a bad file from exhausting memory. */
 #define LEX_MAX_ENTRIES 200000
@@ -156,7 +157,7 @@ static int add_entry(lexicon *lx, const char *folded, int type, const char *kind
 
 static int on_word(void *arg, const char *lang, const char *kind, const char *folded)
 {
-    if (strcmp(kind, LEX_KIND_SPOKEN) == 0) {
+    if (strcmp(kind, DB_KIND_SPOKEN) == 0) {
         lexicon *lx = arg;
         struct lex_spoken *sp;
         if (grow(&lx->spoken, &lx->spoken_cap, lx->nspoken, sizeof(*sp), 10000) < 0) {
@@ -170,10 +171,10 @@ static int on_word(void *arg, const char *lang, const char *kind, const char *fo
         sp->iso2[2] = '\0';
         return 0;
     }
-    if (strncmp(kind, LEX_KIND_CURRENCY, strlen(LEX_KIND_CURRENCY)) == 0)
-        return add_entry(arg, folded, LEX_CURRENCY, "word", lang, kind + strlen(LEX_KIND_CURRENCY));
-    if (strncmp(kind, LEX_KIND_COUNTRY, strlen(LEX_KIND_COUNTRY)) == 0) {
-        const char *iso2 = kind + strlen(LEX_KIND_COUNTRY);
+    if (strncmp(kind, DB_KIND_CURRENCY, strlen(DB_KIND_CURRENCY)) == 0)
+        return add_entry(arg, folded, LEX_CURRENCY, "word", lang, kind + strlen(DB_KIND_CURRENCY));
+    if (strncmp(kind, DB_KIND_COUNTRY, strlen(DB_KIND_COUNTRY)) == 0) {
+        const char *iso2 = kind + strlen(DB_KIND_COUNTRY);
         /* Countries are loaded first: a word for a country the content lacks is dropped. */
         if (lex_country(arg, iso2) == NULL)
             return 0;

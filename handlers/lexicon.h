@@ -16,12 +16,7 @@
 
 #define LEX_MAX_WORDS 5
 
-/* Word kinds a language file stores for currency words and country words (demonyms,
- * abbreviations): "ccy:USD", "country:PH". */
-#define LEX_KIND_CURRENCY "ccy:"
-#define LEX_KIND_COUNTRY  "country:"
-/* Kind of the word rows that say where a language is spoken (the word is an ISO2 code). */
-#define LEX_KIND_SPOKEN "spoken"
+/* Word kinds are listed in db/vocab.h (DB_KIND_*), the content schema's facts. */
 
 enum lex_type { LEX_WORD = 0, LEX_COUNTRY = 1, LEX_CURRENCY = 2 };
 

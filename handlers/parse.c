@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "handlers/text.h"
+#include "util/text.h"
 
 /* A query longer than this is cut: nobody asks a question in more words, and the cap keeps the
  * cost of a 2,000-character message bounded. */

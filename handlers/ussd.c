@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
+#include "db/vocab.h"
 #include "handlers/internal.h"
-#include "handlers/text.h"
+#include "util/text.h"
+#include "util/utf8.h"
 
 #define MAX_COUNTRIES 320
 #define MAX_LANGS     16
@@ -332,6 +334,17 @@ static const struct {
     [L_EXPIRED] = {"ussd_expired", "Your session has expired. Please dial again."},
     [L_OTHER_PHONE] = {"ussd_other_phone", "This session belongs to another phone."},
 };
+
+int ussd_vocab_check(void)
+{
+    for (int k = 0; k < NLABELS; k++) {
+        if (!db_template_known(labels[k].name)) {
+            log_warnx("template %s is not in db/vocab.c", labels[k].name);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* The raw text of label k in language lang (borrowed: the lexicon's, or the English above). */
 static const char *label_raw(const struct ussd_ctx *u, const char *lang, enum label k)
@@ -872,7 +885,6 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lan
 {
     struct walk *w = calloc(1, sizeof(*w));
     char buf[USSD_TEXT_MAX + 1], *tok, *save = NULL;
-    const char *p;
     int rc = 0, bad = 0;
 
     memset(out, 0, sizeof(*out));
@@ -884,9 +896,7 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lan
     }
     if (text == NULL)
         text = "";
-    for (p = text; *p;)
-        if (text_utf8_next(&p) < 0)
-            bad = 1;
+    bad = !utf8_valid(text);
     if (bad || strlen(text) > USSD_TEXT_MAX) {
         snprintf(out->text, sizeof(out->text), "END %s",
                  label_raw(u, u->h->default_lang, L_UNREADABLE));

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generate handlers/gsm_table.c from the GSM 03.38 table in tests/fixtures/gsm0338.csv.
+"""Generate util/gsm_table.c from the GSM 03.38 table in tests/fixtures/gsm0338.csv.
 
-Usage: scripts/gen-gsm-table.py [CSV] [OUT]   (defaults: the fixture, handlers/gsm_table.c)
+Usage: scripts/gen-gsm-table.py [CSV] [OUT]   (defaults: the fixture, util/gsm_table.c)
 
-Writes three read-only tables that handlers/gsm.c searches (declared in handlers/gsm_table.h):
+Writes three read-only tables that util/gsm.c searches (declared in util/gsm_table.h):
   gsm_septets_low[256]  septets for U+0000..U+00FF (0: not in GSM-7), the fast path;
   gsm_septets[]         every GSM-7 code point with its septet count, sorted by code point;
   gsm_translit[]        for code points outside GSM-7, the plain GSM-7 text they fold to,
@@ -25,7 +25,7 @@ import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CSV_PATH = os.path.join(ROOT, "tests", "fixtures", "gsm0338.csv")
-OUT_PATH = os.path.join(ROOT, "handlers", "gsm_table.c")
+OUT_PATH = os.path.join(ROOT, "util", "gsm_table.c")
 
 # Letters with no Unicode decomposition, folded the way a reader would spell them.
 LETTERS = {
@@ -150,7 +150,7 @@ def main():
         f" * (GSM 03.38 default alphabet and extension table) and Python's unicodedata, Unicode",
         f" * {unicodedata.unidata_version}. Do not edit: change the CSV or the script and run it again.",
         " */",
-        '#include "handlers/gsm_table.h"',
+        '#include "util/gsm_table.h"',
         "",
         "/* One row per line, as generated; clang-format would only realign the comments. */",
         "/* clang-format off */",

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "handlers/gsm.h"
+#include "util/gsm.h"
 
 #define EURO   "\xe2\x82\xac"     /* U+20AC, 2 septets */
 #define DE     "\xd0\xb4"         /* U+0434 CYRILLIC SMALL LETTER DE: not GSM-7, 1 UTF-16 unit */

@@ -3,6 +3,7 @@
 
 #include "db/conv.h"
 #include "handlers/handler.h"
+#include "handlers/internal.h"
 
 struct fixture {
     db *d;
@@ -326,6 +327,15 @@ static void test_templates_placeholders_are_data(void **state)
     assert_null(strstr(r.text, "United"));
 }
 
+/* The names the query path gives content (keyword kinds, asking templates, USSD labels) are the
+ * ones db/vocab.h lets an import store: the two lists cannot drift apart unnoticed. */
+static void test_vocab_matches_content_schema(void **state)
+{
+    (void)state;
+    assert_int_equal(router_vocab_check(), 0);
+    assert_int_equal(ussd_vocab_check(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +355,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_origin_only_from_a_sending_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_typos_and_run_together, setup, teardown),
         cmocka_unit_test(test_numbered_choice),
+        cmocka_unit_test(test_vocab_matches_content_schema),
         cmocka_unit_test_setup_teardown(test_conversation_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
 
 #include "handlers/lexicon.h"
 #include "handlers/parse.h"
-#include "handlers/text.h"
+#include "util/text.h"
 
 struct fixture {
     db *d;

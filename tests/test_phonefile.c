@@ -22,7 +22,7 @@
 #include <gammu.h>
 
 #include "gateway/phonefile.h"
-#include "handlers/gsm.h"
+#include "util/gsm.h"
 
 #define SENDER  "+639171234567"
 #define SENDER2 "+33612345678"

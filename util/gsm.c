@@ -1,5 +1,6 @@
-#include "handlers/gsm.h"
-#include "handlers/gsm_table.h"
+#include "util/gsm.h"
+#include "util/gsm_table.h"
+#include "util/utf8.h"
 
 #include <assert.h>
 #include <limits.h>
@@ -74,54 +75,6 @@ static const char *fold_of(uint32_t cp)
     return lo < gsm_translit_len && gsm_translit[lo].cp == cp ? gsm_translit[lo].to : NULL;
 }
 
-/*
- * Decodes one UTF-8 sequence at s, which is NUL-terminated (the NUL fails every continuation
- * check, so this never reads past it). Returns the sequence length and sets *cp; for ill-formed
- * input returns minus the length of the maximal invalid subpart (Unicode 3.9, U+FFFD
- * substitution), at least 1. Overlongs, surrogates and code points past U+10FFFF are ill-formed.
- */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    uint32_t v;
-    int n;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-        if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F; /* past U+10FFFF */
-    } else {
-        return -1;
-    }
-    for (int i = 1; i < n; i++) {
-        unsigned b = s[i];
-        if (b < lo || b > hi)
-            return -i;
-        lo = 0x80;
-        hi = 0xBF;
-        v = (v << 6) | (b & 0x3F);
-    }
-    *cp = v;
-    return n;
-}
-
 static unsigned utf16_units(uint32_t cp)
 {
     return cp > 0xFFFF ? 2 : 1;
@@ -144,7 +97,7 @@ static int measure(const unsigned char *s, int strict, struct gsm_info *out)
      */
     while (*s) {
         uint32_t cp;
-        int n = *s < 0x80 ? (cp = *s, 1) : utf8_decode(s, &cp);
+        int n = *s < 0x80 ? (cp = *s, 1) : utf8_decode((const char *)s, &cp);
         unsigned w;
 
         if (n < 0) {
@@ -209,7 +162,7 @@ int gsm_prepare(const char *in, int translit, char *out, size_t outsz)
     while (*s) {
         const char *rep = (const char *)s;
         uint32_t cp;
-        int n = *s < 0x80 ? (cp = *s, 1) : utf8_decode(s, &cp);
+        int n = *s < 0x80 ? (cp = *s, 1) : utf8_decode((const char *)s, &cp);
         size_t rlen;
 
         if (n < 0) {
@@ -285,7 +238,7 @@ size_t gsm_fit(char *text, int max_parts)
         best = pos;
         if (pos > 0 && is_break(s[pos]) && !is_break(s[pos - 1]))
             best_word = pos;
-        n = s[pos] < 0x80 ? (cp = s[pos], 1) : utf8_decode(s + pos, &cp);
+        n = s[pos] < 0x80 ? (cp = s[pos], 1) : utf8_decode((const char *)s + pos, &cp);
         if (n < 0) {
             cp = 0xFFFD;
             n = -n;
@@ -324,7 +277,7 @@ int gsm_split(const char *utf8, size_t *starts, int max_starts)
         return 1;
     while (s[pos]) {
         uint32_t cp;
-        int len = s[pos] < 0x80 ? (cp = s[pos], 1) : utf8_decode(s + pos, &cp);
+        int len = s[pos] < 0x80 ? (cp = s[pos], 1) : utf8_decode((const char *)s + pos, &cp);
         int started;
 
         assert(len > 0); /* measure() accepted it */

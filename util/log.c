@@ -1,4 +1,4 @@
-#include "gateway/log.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <stdarg.h>

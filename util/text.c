@@ -1,4 +1,5 @@
-#include "handlers/text.h"
+#include "util/text.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -21,46 +22,6 @@ static const char *const fold_latin[0x180 - 0xC0] = {
     "w", "w", "y",  "y",  "y", "z", "z",  "z",  "z",  "z", "z", "s",
 };
 
-long text_utf8_next(const char **p)
-{
-    const unsigned char *s = (const unsigned char *)*p;
-    long cp;
-    int n, i;
-
-    if (s[0] < 0x80) {
-        *p += 1;
-        return s[0];
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        n = 1;
-        cp = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        n = 2;
-        cp = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        n = 3;
-        cp = s[0] & 0x07;
-    } else {
-        *p += 1;
-        return -1;
-    }
-    for (i = 1; i <= n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *p += 1;
-            return -1;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8. */
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-        *p += 1;
-        return -1;
-    }
-    *p += n + 1;
-    return cp;
-}
-
 size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
 {
     const char *p = in, *end, *start;
@@ -77,7 +38,7 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
         long cp;
 
         start = p;
-        cp = text_utf8_next(&p);
+        cp = utf8_next(&p);
         if (p > end)
             break;
         if (cp < 0)

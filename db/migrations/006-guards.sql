@@ -1,4 +1,4 @@
--- remitline schema version 7: what keeps the gateway from costing more than it helps, and from
+-- remitline schema version 6: what keeps the gateway from costing more than it helps, and from
 -- keeping what it need not keep.
 
 -- Queries counted without numbers, by ISO week, for NGOs and researchers (remitline report).

@@ -1,4 +1,4 @@
--- remitline schema version 9: the counters /metrics reports, kept by triggers as messages change
+-- remitline schema version 8: the counters /metrics reports, kept by triggers as messages change
 -- state, and an index for the sent messages of a modem. Counting the rows at each scrape cost a full scan of inbox and outbox (about half a
 -- second each at a million messages), and the totals fell whenever the retention purge deleted
 -- rows, which Prometheus takes for a restart. These only grow; the purge leaves them alone.

@@ -1,4 +1,4 @@
--- remitline schema version 10: the content generation. Every import adds one to it in the
+-- remitline schema version 9: the content generation. Every import adds one to it in the
 -- transaction that changes the content; every thread that answers (modem threads, HTTP
 -- workers) compares it with the generation its handler context was loaded from before each
 -- answer, and reloads when they differ. So `remitline import` run beside the daemon, or a

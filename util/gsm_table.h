@@ -1,7 +1,7 @@
 /*
- * gsm_table.h: the generated GSM 03.38 tables, private to handlers/gsm.c (use handlers/gsm.h).
+ * gsm_table.h: the generated GSM 03.38 tables, private to util/gsm.c (use util/gsm.h).
  *
- * handlers/gsm_table.c is written by scripts/gen-gsm-table.py from tests/fixtures/gsm0338.csv;
+ * util/gsm_table.c is written by scripts/gen-gsm-table.py from tests/fixtures/gsm0338.csv;
  * all tables are read-only and sorted by code point so gsm.c can binary-search them.
  */
 #ifndef RL_GSM_TABLE_H

@@ -18,12 +18,6 @@
  */
 size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz);
 
-/*
- * Decodes one UTF-8 code point at *p (advancing *p past it, at least one byte). Returns the code
- * point, or -1 for an invalid or overlong sequence (then *p advances one byte).
- */
-long text_utf8_next(const char **p);
-
 /* Copies folded text with each run of one letter made single ("phillipines" -> "philipines"),
  * the second fold for typing on a keypad. Returns the length written. */
 size_t text_collapse(const char *in, char *out, size_t outsz);

@@ -3,7 +3,7 @@
  * (GSM 03.38 default alphabet and extension table) and Python's unicodedata, Unicode
  * 14.0.0. Do not edit: change the CSV or the script and run it again.
  */
-#include "handlers/gsm_table.h"
+#include "util/gsm_table.h"
 
 /* One row per line, as generated; clang-format would only realign the comments. */
 /* clang-format off */
