@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/tr_fake.h"
+
 static const struct transport_ops *const backends[] = {
-    &gw_gammu_ops,
-    &gw_kannel_ops,
+    &gw_gammu_ops, &gw_kannel_ops,
+    &gw_fake_ops, /* in-memory, for tests: the configuration accepts only the two above */
 };
 
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf)
