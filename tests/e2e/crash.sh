@@ -116,6 +116,52 @@ echo "crash test: $MESSAGES messages, $kills kills (SIGKILL), $runs starts, $rec
 checks=$((checks + 1))
 [ "$doubles" -le "$kills" ] || fail "$doubles double sends for $kills kills"
 
+# --- One kill placed in the window that makes a double send --------------------------------------
+# The kills above land where chance puts them, so they may never hit the one window that matters:
+# the modem took a reply, and the 'sent' record is not written yet. The fault switch holds the
+# modem thread there (sent-pause, after the send log has the part's line); SIGKILL comes during
+# that pause. The restart must find the reply half-sent ('sending'), say "recover messages=N"
+# with N > 0, and send it again: the person gets it twice (the modem cannot tell us it took the
+# first), it is recorded sent once, and nothing else goes twice.
+VICTIM=+23489000001
+export REMITLINE_FAULTS="send-log:$SENDLOG,sent-pause:$VICTIM:60000"
+start "$WORK/remitline.conf"
+"$RL" phone -c "$WORK/remitline.conf" --wait 0 "$VICTIM" "FEE USA MEX 777" || fail "typing the victim's message"
+for _ in $(seq 300); do
+    grep -q "fault sent-pause" "$LOG" && break
+    sleep 0.1
+done
+checks=$((checks + 1))
+grep -q "fault sent-pause" "$LOG" || fail "the modem never reached the pause after the send: $(tail -5 "$LOG")"
+checks=$((checks + 1))
+[ "$(grep -c " to=$VICTIM " "$SENDLOG")" = 1 ] || fail "before the kill, the send log should have the victim's part once"
+kill -KILL "$PID"
+wait "$PID" 2>/dev/null
+PID=
+kills=$((kills + 1))
+checks=$((checks + 1))
+state=$(q "SELECT state FROM outbox WHERE recipient = '$VICTIM'")
+[ "$state" = sending ] || fail "killed in the pause, the victim's reply should be 'sending', is '$state'"
+export REMITLINE_FAULTS="send-log:$SENDLOG"
+start "$WORK/remitline.conf"
+wait_for "SELECT state FROM outbox WHERE recipient = '$VICTIM'" sent 30
+stop
+placed_recovered=$(grep -o 'recover messages=[0-9]*' "$LOG" | awk -F= '{s += $2} END {print s + 0}')
+victim_sent=$(grep -c " to=$VICTIM " "$SENDLOG")
+victim_rows=$(q "SELECT count(*) || '|' || sum(state = 'sent') FROM outbox WHERE recipient = '$VICTIM'")
+echo "crash test, placed kill: the reply was 'sending' at the SIGKILL; the restart logged recover messages=$placed_recovered; the modem took the reply $victim_sent times; outbox rows|sent: $victim_rows"
+checks=$((checks + 1))
+[ "$placed_recovered" -ge 1 ] || fail "the restart after the placed kill recovered nothing: $(head -5 "$LOG")"
+checks=$((checks + 1))
+[ "$victim_sent" = 2 ] || fail "the victim's reply went out $victim_sent times, wanted 2 (before the kill, after the recovery)"
+checks=$((checks + 1))
+[ "$victim_rows" = "1|1" ] || fail "the victim's reply: $victim_rows rows|sent, wanted 1|1"
+checks=$((checks + 1))
+[ "$(q "SELECT count(*) FROM inbox WHERE sender = '$VICTIM'")" = 1 ] || fail "the victim's message was not stored once"
+# Nothing the earlier runs sent went out again with it.
+checks=$((checks + 1))
+[ "$(grep -c ' to=+23480' "$SENDLOG")" = "$logged" ] || fail "the placed kill's restart sent earlier replies again"
+
 # --- The database on a nearly full filesystem ---------------------------------------------------
 if [ "$(id -u)" != 0 ]; then
     skip_part "database on a nearly full filesystem: mounting a tmpfs needs root"
