@@ -10,6 +10,7 @@
  */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -77,16 +78,33 @@ static void stop_daemon(struct fixture *f)
     assert_int_equal(f->rc, 0);
 }
 
+/* The scratch directory holds only files (the database, its WAL, SHM and lock). */
+static void remove_dir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    char path[512];
+
+    while (dp != NULL && (e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0)
+            fprintf(stderr, "could not remove %s\n", path);
+    }
+    if (dp != NULL)
+        closedir(dp);
+    if (rmdir(dir) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char path[256];
 
     stop_daemon(f);
     sqlite3_close(f->q);
-    snprintf(path, sizeof(path), "rm -rf '%s'", f->dir);
-    if (system(path) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    remove_dir(f->dir);
     free(f);
     return 0;
 }
@@ -278,12 +296,14 @@ static void test_device_error_releases(void **state)
                      1);
 }
 
-/* Operator +15550009999, PIN 4821. */
+/* Operators +15550009999 (PIN 4821) and +15550008888 (PIN 1357). */
 static void add_operator(struct fixture *f)
 {
-    f->c.noperators = 1;
+    f->c.noperators = 2;
     snprintf(f->c.operators[0].number, sizeof(f->c.operators[0].number), "+15550009999");
     snprintf(f->c.operators[0].pin, sizeof(f->c.operators[0].pin), "4821");
+    snprintf(f->c.operators[1].number, sizeof(f->c.operators[1].number), "+15550008888");
+    snprintf(f->c.operators[1].pin, sizeof(f->c.operators[1].pin), "1357");
 }
 
 /* ALERT <PIN> then YES <code> from the operator; returns once the confirmation came back. */
@@ -434,6 +454,84 @@ static void test_hourly_cap_notice_then_silence(void **state)
     assert_int_equal(sql_int(f, "SELECT count(*) FROM inbox WHERE sender = '+15550000006'"), 6);
 }
 
+/* A question in two parts, read in the wrong order, is one message with one answer. */
+static void test_concatenated_question_answered_once(void **state)
+{
+    struct fixture *f = *state;
+    struct gw_fake_part p[4];
+
+    start_daemon(f);
+    assert_int_equal(gw_fake_push_part(MODEM, "+15550000007", "MEX 200", 12, 2, 2), 0);
+    assert_int_equal(gw_fake_push_part(MODEM, "+15550000007", "FEE USA ", 12, 1, 2), 0);
+    wait_sent("+15550000007", 1);
+    wait_settled(f);
+    assert_int_equal(sent_to("+15550000007", p, 4), 1);
+    assert_non_null(strstr(p[0].text, "Mexico"));
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM inbox WHERE sender = '+15550000007' AND "
+                                "parts = 2 AND state = 'answered'"),
+                     1);
+}
+
+/* A listed number still needs its PIN: three wrong ones lock it out, even with the right PIN
+ * after; a confirmation code is bound to the number that asked for it. Nothing is queued. */
+static void test_operator_pin_and_code_guarded(void **state)
+{
+    struct fixture *f = *state;
+    char reply[700], yes[32];
+    const char *code;
+    int i;
+
+    add_operator(f);
+    start_daemon(f);
+    ask("+639170000001", "JOIN PH", reply, sizeof(reply));
+    ask("+15550009999", "ALERT 4821 PH Offices closed", reply, sizeof(reply));
+    assert_non_null(code = strstr(reply, "YES "));
+    snprintf(yes, sizeof(yes), "YES %.*s", (int)strspn(code + 4, "0123456789"), code + 4);
+    ask("+15550008888", yes, reply, sizeof(reply)); /* the other operator */
+    assert_non_null(strstr(reply, "No alert waits"));
+    for (i = 1; i <= 3; i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "ALERT 0000 PH wrong pin %d", i);
+        ask("+15550008888", text, reply, sizeof(reply));
+    }
+    assert_non_null(strstr(reply, "locked for an hour"));
+    ask("+15550008888", "ALERT 1357 PH now the right pin", reply, sizeof(reply));
+    assert_non_null(strstr(reply, "Locked for an hour"));
+    wait_settled(f);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM inbox WHERE text LIKE '%4821%' OR text "
+                                "LIKE '%1357%' OR text LIKE '%0000%'"),
+                     0);
+}
+
+/* Another machine answering each of our answers within seconds: muted, then silence. */
+static void test_auto_responder_muted(void **state)
+{
+    struct fixture *f = *state;
+    struct gw_fake_part p[16];
+    int i, replies;
+
+    f->c.loop_guard = 1;
+    start_daemon(f);
+    for (i = 1; i <= 6; i++) {
+        char text[48];
+        int before = sent_to("+15550000008", p, 16);
+        snprintf(text, sizeof(text), "FEE USA MEX %d", 100 + i);
+        assert_int_equal(gw_fake_push(MODEM, "+15550000008", text), 0);
+        wait_settled(f);
+        if (sent_to("+15550000008", p, 16) == before)
+            break; /* silence: the guard took over */
+    }
+    replies = sent_to("+15550000008", p, 16);
+    assert_true(i <= 6);
+    assert_true(replies < 6);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM muted"), 1);
+    /* Muted means silent, whatever it sends next. */
+    assert_int_equal(gw_fake_push(MODEM, "+15550000008", "HELP"), 0);
+    wait_settled(f);
+    assert_int_equal(sent_to("+15550000008", p, 16), replies);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +543,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stop_then_broadcast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alphanumeric_sender_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hourly_cap_notice_then_silence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concatenated_question_answered_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_operator_pin_and_code_guarded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auto_responder_muted, setup, teardown),
     };
 
     log_init(LOG_LEVEL_WARN);
