@@ -80,8 +80,8 @@ struct transport {
                   * then reads the phone on a wake-up and only now and then otherwise */
 };
 
-/* Creates a transport of the named backend ("gammu", "kannel"; tests add "fake"); NULL if unknown
- * or out of memory. */
+/* Creates a transport of the named backend ("gammu", "kannel", or "fake": tr_fake.h, for tests);
+ * NULL if unknown or out of memory. */
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf);
 void gw_transport_free(struct transport *t);
 
