@@ -27,7 +27,11 @@
 /* Runs until SIGTERM or SIGINT. conf_path (may be NULL) is read again on SIGHUP. user (may be
  * NULL): after opening the database, the modems and the HTTP port as root, become this user
  * (see privdrop.h). Returns the process exit status: 0 after a clean stop, 1 if start-up
- * failed. */
+ * failed.
+ * The signals are taken with sigtimedwait() by the thread that called gw_run(), which blocks
+ * them itself. A program that runs gw_run() in a thread of its own (tests/test_daemon.c) blocks
+ * SIGTERM, SIGINT and SIGHUP before creating that thread, and stops it with
+ * pthread_kill(thread, SIGTERM) then pthread_join(): the same path as `kill -TERM`. */
 int gw_run(const struct conf *c, const char *conf_path, const char *user);
 
 #endif

@@ -66,6 +66,14 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
         return 0;
     log_number(sender, num, sizeof(num));
     snprintf(redacted, redactedsz, "%s", text);
+    if (word_is(cmd, "ALERT")) {
+        /* ALERT <PIN> <topic> <text>: the PIN is masked before anything else, so not even a
+         * locked-out number's message keeps it. */
+        next_word(&p, pin, sizeof(pin));
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        snprintf(redacted, redactedsz, "%s **** %s", cmd, p);
+    }
     failures = db_pin_failures(d, sender, now - LOCK_SECONDS);
     if (failures < 0)
         return -1;
@@ -116,11 +124,7 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
         conf_errs_free(&errs);
         return 1;
     }
-    /* ALERT <PIN> <topic> <text> */
-    next_word(&p, pin, sizeof(pin));
-    while (*p && isspace((unsigned char)*p))
-        p++;
-    snprintf(redacted, redactedsz, "%s **** %s", cmd, p);
+    /* ALERT <PIN> <topic> <text>: pin and p were read above. */
     if (strcmp(pin, op->pin) != 0) {
         if (db_pin_attempt(d, sender, 0, now) < 0)
             return -1;

@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/tr_fake.h"
+
 static const struct transport_ops *const backends[] = {
-    &gw_gammu_ops,
-    &gw_kannel_ops,
+    &gw_gammu_ops, &gw_kannel_ops,
+    &gw_fake_ops, /* in-memory, for tests: the configuration accepts only the two above */
 };
 
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf)
@@ -39,9 +41,11 @@ void gw_transport_free(struct transport *t)
 }
 
 #ifdef RL_FAULTS
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Sends per number so far, for "send-fail:NUMBER:K"; shared by the modem threads. */
@@ -93,14 +97,14 @@ int gw_fault_send(const char *modem, const char *recipient)
     return 0;
 }
 
-void gw_fault_sent(const char *modem, const struct gw_out_part *p)
+static void send_log(const char *spec, const char *modem, const struct gw_out_part *p)
 {
-    const char *spec = getenv("REMITLINE_FAULTS"), *path;
+    const char *path;
     char file[512], line[1400];
     size_t len, i;
     int fd, n;
 
-    if (spec == NULL || (path = strstr(spec, "send-log:")) == NULL)
+    if ((path = strstr(spec, "send-log:")) == NULL)
         return;
     path += 9;
     len = strcspn(path, ",");
@@ -123,6 +127,41 @@ void gw_fault_sent(const char *modem, const struct gw_out_part *p)
     if (write(fd, line, len) != (ssize_t)len)
         fprintf(stderr, "remitline: send-log %s: short write\n", file);
     close(fd);
+}
+
+/* sent-pause:NUMBER:MS: the modem took the part and nothing is recorded yet; wait here. */
+static void fault_sent_pause(const char *spec, const char *recipient)
+{
+    char buf[512], *tok, *save = NULL;
+    struct timespec ts;
+
+    snprintf(buf, sizeof(buf), "%s", spec);
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *num = tok + 11, *ms;
+        long v;
+        if (strncmp(tok, "sent-pause:", 11) != 0 || (ms = strchr(num, ':')) == NULL)
+            continue;
+        *ms++ = '\0';
+        if (strcmp(num, recipient) != 0 || (v = strtol(ms, NULL, 10)) <= 0)
+            continue;
+        fprintf(stderr, "remitline: fault sent-pause ms=%ld (the part went; not recorded yet)\n",
+                v);
+        ts.tv_sec = v / 1000;
+        ts.tv_nsec = (v % 1000) * 1000000L;
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+            ;
+        return;
+    }
+}
+
+void gw_fault_sent(const char *modem, const struct gw_out_part *p)
+{
+    const char *spec = getenv("REMITLINE_FAULTS");
+
+    if (spec == NULL)
+        return;
+    send_log(spec, modem, p);
+    fault_sent_pause(spec, p->recipient);
 }
 
 int gw_fault_ussd(const char *modem, char *reply, size_t replysz)

@@ -80,8 +80,8 @@ struct transport {
                   * then reads the phone on a wake-up and only now and then otherwise */
 };
 
-/* Creates a transport of the named backend ("gammu", "kannel"; tests add "fake"); NULL if unknown
- * or out of memory. */
+/* Creates a transport of the named backend ("gammu", "kannel", or "fake": tr_fake.h, for tests);
+ * NULL if unknown or out of memory. */
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf);
 void gw_transport_free(struct transport *t);
 
@@ -100,12 +100,16 @@ extern const struct transport_ops gw_kannel_ops; /* Kannel's sendsms over HTTP *
  *                         how the crash test counts what "went out": a line with no matching
  *                         'sent' row is a part the modem took just before a kill. PATH runs to
  *                         the next comma (it cannot hold one).
+ *   sent-pause:NUMBER:MS  after the network took a part to NUMBER (and send-log has its line),
+ *                         the modem thread sleeps MS before the send returns, so before the
+ *                         'sent' record: the crash test kills the daemon in that window
  *   ussd-reply:NAME:TEXT  modem NAME answers every USSD code with TEXT, which runs to the end of
  *                         the list, commas and all (so it comes last); the dummy phone cannot
  *                         dial USSD, so this is how the balance check is tested
  * gw_fault_send() is asked before a part is sent: it returns 0 when the send may go ahead, -1 for
  * a failed part, GW_DEVICE_ERROR for a dead modem. gw_fault_sent() is told after the network took
- * the part (it only writes the send log). Both do nothing (and return 0) in other builds.
+ * the part (it writes the send log, then pauses if asked). Both do nothing (and return 0) in other
+ * builds.
  */
 int gw_fault_send(const char *modem, const char *recipient);
 void gw_fault_sent(const char *modem, const struct gw_out_part *p);

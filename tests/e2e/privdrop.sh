@@ -3,11 +3,7 @@
 # good, handing it the files it must keep writing; it still answers afterwards.
 . "$(dirname "$0")/lib.inc"
 
-if [ "$(id -u)" != 0 ]; then
-    skip_part "--user needs root to test (this run is not root)"
-    done_ok
-    exit 0
-fi
+[ "$(id -u)" = 0 ] || skip_all "--user needs root to test (this run is not root)"
 id nobody >/dev/null 2>&1 || fail "no user 'nobody' on this machine"
 chmod 755 "$WORK"
 "$RL" run --user nobody >"$WORK/run.log" 2>&1 &
