@@ -37,6 +37,29 @@ long=$(head -c 2000 /dev/zero | tr '\0' 'x')
 expect_status "2000 chars" 0 "$RL" ask "$long"
 expect_status "controls" 0 "$RL" ask "$(printf 'FEE\001\002\033[31m USA MEX')"
 
+# --from answers as the gateway would answer that number, and changes nothing it saved unless
+# --save: a LANG tried out with ask is not that person's language.
+N=+15550100
+out=$("$RL" ask --from $N "LANG ES")
+expect_contains "--from LANG answered" "español" "$out"
+[ -z "$(sqlite3 var/remitline.db "SELECT lang FROM conversation WHERE number = '$N'")" ] ||
+    fail "ask --from saved a language without --save"
+[ "$(sqlite3 var/remitline.db "SELECT count(*) FROM inbox WHERE sender = '$N'")" = 0 ] ||
+    fail "ask --from recorded a message without --save"
+"$RL" ask --from $N --save "LANG ES" >/dev/null
+[ "$(sqlite3 var/remitline.db "SELECT lang FROM conversation WHERE number = '$N'")" = es ] ||
+    fail "ask --from --save did not save the language"
+expect_contains "--save recorded through ask" "ask" \
+    "$(sqlite3 var/remitline.db "SELECT modem FROM inbox WHERE sender = '$N'")"
+# A STOP tried with --from leaves the number subscribed to nothing less; the guards speak in -v.
+"$RL" ask --from $N "STOP" >/dev/null
+[ "$(sqlite3 var/remitline.db "SELECT count(*) FROM consent WHERE number = '$N'")" = 0 ] ||
+    fail "ask --from recorded a consent without --save"
+out=$("$RL" ask -v --from MYBANK "Your OTP is 1234" 2>"$WORK/g.err")
+[ -z "$out" ] || fail "an alphanumeric sender was answered by ask --from: $out"
+expect_contains "-v says why" 'reason="alphanumeric sender id"' "$(cat "$WORK/g.err")"
+expect_status "--save needs --from" 2 "$RL" ask --save "HELP"
+
 # Import again: nothing changes.
 n=$(ls "$SRC"/conf/content/*.conf "$SRC"/conf/content/data/*.csv | wc -l)
 out=$("$RL" import)
