@@ -505,6 +505,32 @@ static void test_operator_pin_and_code_guarded(void **state)
 }
 
 /* Another machine answering each of our answers within seconds: muted, then silence. */
+/* Two modems read into one inbox: each message is claimed by one thread, in the transaction
+ * that answers it, so an operator's 40 ALERTs make 40 PIN checks and 40 pending alerts, and
+ * each gets exactly one reply, whichever modem read it. */
+static void test_two_modems_one_answer_each(void **state)
+{
+    struct fixture *f = *state;
+    char text[64];
+    int i;
+
+    add_operator(f);
+    f->c.nmodems = 2;
+    f->c.modems[1] = f->c.modems[0];
+    snprintf(f->c.modems[1].name, sizeof(f->c.modems[1].name), "sim2");
+    start_daemon(f);
+    for (i = 0; i < 40; i++) {
+        snprintf(text, sizeof(text), "ALERT 4821 PH Typhoon bulletin %d", i);
+        assert_int_equal(gw_fake_push(i % 2 ? "sim2" : MODEM, "+15550009999", text), 0);
+    }
+    wait_sql(f, "SELECT count(*) FROM inbox WHERE state != 'received'", 40);
+    wait_settled(f);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM pin_attempt"), 40);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM alert_pending"), 40);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM outbox"), 40);
+    assert_int_equal(sql_int(f, "SELECT count(DISTINCT inbox_id) FROM outbox"), 40);
+}
+
 static void test_auto_responder_muted(void **state)
 {
     struct fixture *f = *state;
@@ -545,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hourly_cap_notice_then_silence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concatenated_question_answered_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_operator_pin_and_code_guarded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_modems_one_answer_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_auto_responder_muted, setup, teardown),
     };
 
