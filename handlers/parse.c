@@ -547,12 +547,166 @@ static int break_tie(const lexicon *lx, const struct votes *v, int top,
     return win;
 }
 
+/* The longest phrase of at most maxw tokens from token i that the lexicon knows, never across an
+ * amount: its entries into *e and its length into *len. Returns the number of entries, 0 if
+ * none. */
+static size_t match_longest(const lexicon *lx, const struct scan *sc, int i, int maxw,
+                            const struct lex_entry **e, int *len)
+{
+    size_t ne = 0;
+    int k;
+
+    for (*len = maxw; *len >= 1; (*len)--) {
+        char phrase[160];
+        size_t pl = 0;
+        int ok = 1;
+
+        if (i + *len > sc->n)
+            continue;
+        for (k = 0; k < *len; k++) {
+            int w;
+            if (sc->t[i + k].is_amount) {
+                ok = 0;
+                break;
+            }
+            w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
+                         sc->t[i + k].folded);
+            if (w < 0 || (size_t)w >= sizeof(phrase) - pl) {
+                ok = 0;
+                break;
+            }
+            pl += (size_t)w;
+        }
+        if (ok && (ne = lex_find(lx, phrase, e)) > 0)
+            break;
+    }
+    return ne;
+}
+
+/* Token at i matched e[word], a word: it votes for its languages and may be the keyword, the
+ * language LANG asks for, a direction for the next place, or TREND. */
+static void take_word(const struct lex_entry *e, size_t ne, int word, int at,
+                      struct parse_result *r, struct votes *v, int *pending_role)
+{
+    const char *kind = e[word].kind;
+    size_t j;
+
+    for (j = 0; j < ne; j++)
+        if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
+            strcmp(kind, "language") != 0) {
+            vote(v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
+            v->words++;
+        }
+    if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
+        snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
+    if (is_keyword_kind(kind)) {
+        if (r->intent[0] == '\0') {
+            snprintf(r->intent, sizeof(r->intent), "%s", kind);
+            r->intent_at = at;
+        } else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
+            snprintf(r->rest[r->nrest++], 32, "%s", e[word].folded);
+    } else if (strcmp(kind, "from") == 0) {
+        *pending_role = ROLE_FROM;
+    } else if (strcmp(kind, "to") == 0) {
+        *pending_role = ROLE_TO;
+    } else if (strcmp(kind, "trend") == 0) {
+        r->trend = 1;
+    }
+}
+
+/* The tokens from start to end (text offsets) matched e[country], a place: it takes the pending
+ * direction, brings its money, and notes the other countries the word may mean. */
+static void take_country(const lexicon *lx, const struct lex_entry *e, size_t ne, int country,
+                         int currency, const char *tie, int start, int end, struct parse_result *r,
+                         struct votes *v, int *pending_role)
+{
+    const struct lex_country *c;
+    int neutral = 0;
+    size_t j;
+
+    /* A code ("usa") is every language's: only names and words of one language vote. */
+    for (j = 0; j < ne; j++)
+        neutral |= e[j].lang[0] == '\0';
+    for (j = 0; j < ne && !neutral; j++)
+        if (e[j].type == LEX_COUNTRY)
+            vote(v, e[j].lang, 1);
+    if (r->nchoices == 0)
+        note_choices(lx, r, e, ne, tie, start, end);
+    add_country(r, e[country].code, *pending_role);
+    *pending_role = ROLE_NONE;
+    c = lex_country(lx, e[country].code);
+    add_money(r, c ? c->currency : NULL);
+    /* "usa" is a country here, and its currency may matter to RATE: keep it too. */
+    if (currency >= 0)
+        add_currency(r, e[currency].code);
+}
+
+/* The token matched e[currency], a currency word: its languages vote, and it is money. */
+static void take_currency(const struct lex_entry *e, size_t ne, int currency,
+                          struct parse_result *r, struct votes *v)
+{
+    size_t j;
+
+    for (j = 0; j < ne; j++)
+        if (e[j].type == LEX_CURRENCY && e[j].lang[0] != '\0') {
+            vote(v, e[j].lang, 1);
+            v->words++;
+        }
+    add_currency(r, e[currency].code);
+    add_money(r, e[currency].code);
+}
+
+/*
+ * An amount without a sign takes the currency written next to it: before it ("USD 200") unless
+ * that is the second of a pair ("RATE USD PHP 200" converts 200 USD), else after it ("200 usd").
+ */
+static void amount_currency(const lexicon *lx, const struct scan *sc, const char *pref,
+                            struct parse_result *r)
+{
+    int i;
+
+    for (i = 0; i < sc->n && r->has_amount && r->amount_ccy[0] == '\0'; i++) {
+        char c1[4], c2[4];
+        if (!sc->t[i].is_amount)
+            continue;
+        if (i >= 1 && token_currency(lx, &sc->t[i - 1], pref, r, c1) &&
+            !lex_is_country_token(lx, &sc->t[i - 1]) &&
+            (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
+            memcpy(r->amount_ccy, c1, 4);
+        else if (phrase_currency(lx, sc, i + 1, pref, r, c1))
+            memcpy(r->amount_ccy, c1, 4);
+        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
+                 !lex_is_country_token(lx, &sc->t[i + 1]))
+            memcpy(r->amount_ccy, c1, 4);
+        break;
+    }
+}
+
+/* The reply language from the votes: a clear winner, else break_tie(), else none. */
+static void elect_lang(const lexicon *lx, const struct votes *v, struct parse_result *r)
+{
+    int k, best = -1, vtie = 0;
+
+    for (k = 0; k < v->n; k++) {
+        if (best < 0 || v->score[k] > v->score[best]) {
+            best = k;
+            vtie = 0;
+        } else if (v->score[k] == v->score[best]) {
+            vtie = 1;
+        }
+    }
+    if (best >= 0 && vtie)
+        best = v->words == 0 ? -1 : break_tie(lx, v, v->score[best], r);
+    if (best >= 0)
+        snprintf(r->lang, sizeof(r->lang), "%s", v->lang[best]);
+}
+
 /* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
 static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
                       const char *pref, struct parse_result *r, struct amb *amb, int *ccy_amb)
 {
     struct votes v;
-    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, vtie = 0;
+    int i = 0, pending_role = ROLE_NONE, ambiguous = 0;
     const char *tie;
     int maxw = lex_max_words(lx);
 
@@ -573,31 +727,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             i++;
             continue;
         }
-        /* Longest phrase first, never across an amount. */
-        for (len = maxw; len >= 1; len--) {
-            char phrase[160];
-            size_t pl = 0;
-            int ok = 1;
-
-            if (i + len > sc->n)
-                continue;
-            for (k = 0; k < len; k++) {
-                int w;
-                if (sc->t[i + k].is_amount) {
-                    ok = 0;
-                    break;
-                }
-                w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
-                             sc->t[i + k].folded);
-                if (w < 0 || (size_t)w >= sizeof(phrase) - pl) {
-                    ok = 0;
-                    break;
-                }
-                pl += (size_t)w;
-            }
-            if (ok && (ne = lex_find(lx, phrase, &e)) > 0)
-                break;
-        }
+        ne = match_longest(lx, sc, i, maxw, &e, &len);
         tie = NULL;
         if (ne == 0)
             ne = find_near(lx, sc, i, &e, &len, &tie);
@@ -631,90 +761,17 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 country = -1;
             }
         }
-
-        if (word >= 0) {
-            const char *kind = e[word].kind;
-            for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
-                    strcmp(kind, "language") != 0) {
-                    vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
-                    v.words++;
-                }
-            if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
-                snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
-            if (is_keyword_kind(kind)) {
-                if (r->intent[0] == '\0') {
-                    snprintf(r->intent, sizeof(r->intent), "%s", kind);
-                    r->intent_at = i;
-                } else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
-                    snprintf(r->rest[r->nrest++], 32, "%s", e[word].folded);
-            } else if (strcmp(kind, "from") == 0) {
-                pending_role = ROLE_FROM;
-            } else if (strcmp(kind, "to") == 0) {
-                pending_role = ROLE_TO;
-            } else if (strcmp(kind, "trend") == 0) {
-                r->trend = 1;
-            }
-        } else if (country >= 0) {
-            /* A code ("usa") is every language's: only names and words of one language vote. */
-            int neutral = 0;
-            for (j = 0; j < ne; j++)
-                neutral |= e[j].lang[0] == '\0';
-            for (j = 0; j < ne && !neutral; j++)
-                if (e[j].type == LEX_COUNTRY)
-                    vote(&v, e[j].lang, 1);
-            if (r->nchoices == 0)
-                note_choices(lx, r, e, ne, tie, sc->t[i].start, sc->t[i + len - 1].end);
-            add_country(r, e[country].code, pending_role);
-            pending_role = ROLE_NONE;
-            {
-                const struct lex_country *c = lex_country(lx, e[country].code);
-                add_money(r, c ? c->currency : NULL);
-            }
-            /* "usa" is a country here, and its currency may matter to RATE: keep it too. */
-            if (currency >= 0)
-                add_currency(r, e[currency].code);
-        } else if (currency >= 0) {
-            for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_CURRENCY && e[j].lang[0] != '\0') {
-                    vote(&v, e[j].lang, 1);
-                    v.words++;
-                }
-            add_currency(r, e[currency].code);
-            add_money(r, e[currency].code);
-        }
+        if (word >= 0)
+            take_word(e, ne, word, i, r, &v, &pending_role);
+        else if (country >= 0)
+            take_country(lx, e, ne, country, currency, tie, sc->t[i].start, sc->t[i + len - 1].end,
+                         r, &v, &pending_role);
+        else if (currency >= 0)
+            take_currency(e, ne, currency, r, &v);
         i += len;
     }
-    /* An amount without a sign takes the currency written next to it: before it ("USD 200")
-     * unless that is the second of a pair ("RATE USD PHP 200" converts 200 USD), else after it
-     * ("200 usd"). */
-    for (i = 0; i < sc->n && r->has_amount && r->amount_ccy[0] == '\0'; i++) {
-        char c1[4], c2[4];
-        if (!sc->t[i].is_amount)
-            continue;
-        if (i >= 1 && token_currency(lx, &sc->t[i - 1], pref, r, c1) &&
-            !lex_is_country_token(lx, &sc->t[i - 1]) &&
-            (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
-            memcpy(r->amount_ccy, c1, 4);
-        else if (phrase_currency(lx, sc, i + 1, pref, r, c1))
-            memcpy(r->amount_ccy, c1, 4);
-        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
-                 !lex_is_country_token(lx, &sc->t[i + 1]))
-            memcpy(r->amount_ccy, c1, 4);
-        break;
-    }
-    for (k = 0; k < v.n; k++) {
-        if (best < 0 || v.score[k] > v.score[best]) {
-            best = k;
-            vtie = 0;
-        } else if (v.score[k] == v.score[best]) {
-            vtie = 1;
-        }
-    }
-    if (best >= 0 && vtie)
-        best = v.words == 0 ? -1 : break_tie(lx, &v, v.score[best], r);
-    if (best >= 0)
-        snprintf(r->lang, sizeof(r->lang), "%s", v.lang[best]);
+    amount_currency(lx, sc, pref, r);
+    elect_lang(lx, &v, r);
     return ambiguous;
 }
 
