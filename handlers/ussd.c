@@ -584,14 +584,23 @@ static int result_page(const char *text, size_t foot, int page, size_t *len)
     }
 }
 
-static const char *kw(const struct ussd_ctx *u, const struct walk *w, int which)
+/* The keywords a menu's query is written with, in the walk's language (else English). */
+enum ussd_kw { UKW_FEE, UKW_RATE, UKW_GUIDE, UKW_JOIN, UKW_STOP };
+
+static const char *kw(const struct ussd_ctx *u, const struct walk *w, enum ussd_kw which)
 {
-    static const char *const en[] = {"FEE", "RATE", "GUIDE", "JOIN", "STOP"};
+    static const char *const en[] = {
+        [UKW_FEE] = "FEE",   [UKW_RATE] = "RATE", [UKW_GUIDE] = "GUIDE",
+        [UKW_JOIN] = "JOIN", [UKW_STOP] = "STOP",
+    };
     const struct lang *l = w->li >= 0 ? &u->langs[w->li] : NULL;
     const char *v = NULL;
 
     if (l != NULL) {
-        const char *const slots[] = {l->kw_fee, l->kw_rate, l->kw_guide, l->kw_join, l->kw_stop};
+        const char *const slots[] = {
+            [UKW_FEE] = l->kw_fee,   [UKW_RATE] = l->kw_rate, [UKW_GUIDE] = l->kw_guide,
+            [UKW_JOIN] = l->kw_join, [UKW_STOP] = l->kw_stop,
+        };
         v = slots[which];
     }
     return v != NULL && v[0] != '\0' ? v : en[which];
@@ -622,52 +631,32 @@ static void topics_load(const struct ussd_ctx *u, struct walk *w)
         snprintf(w->topics[w->ntopics++], 32, "%s", tok);
 }
 
-/* Applies one input to the walk. Returns 0, or -1 when it is not a choice on this screen. */
-static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
+/* The fee screens are done: the query for the chosen corridor and amount. 0, or -1 if a
+ * country is gone. */
+static int fee_query(const struct ussd_ctx *u, struct walk *w, int idx)
 {
-    struct frame *f = top(w);
-    char lb[LABEL_MAX], *end;
-    long n = strtol(in, &end, 10);
-    int idx;
+    const struct country *s = NULL, *d = NULL;
+    int i;
 
-    if (end == in || *end != '\0' || n < 0 || n > 99)
+    w->amount = amounts[idx];
+    for (i = 0; i < u->ncountries; i++) {
+        if (strcmp(u->countries[i].iso2, w->src) == 0)
+            s = &u->countries[i];
+        if (strcmp(u->countries[i].iso2, w->dst) == 0)
+            d = &u->countries[i];
+    }
+    if (s == NULL || d == NULL)
         return -1;
-    if (f->s == S_SENT)
-        return -1;
-    if (n == 0) {
-        if (f->page > 0)
-            f->page--;
-        else if (w->depth > 1)
-            w->depth--;
-        else
-            return -1;
-        return 0;
-    }
-    if (f->s == S_RESULT) {
-        if (n == 1 && !w->alerts) {
-            push(w, S_SENT);
-            return 0;
-        }
-        if (n == MORE) {
-            f->page++; /* checked against the answer's length when rendered */
-            return 0;
-        }
-        return -1;
-    }
-    if (n == MORE) {
-        int start = page_start(u, w, f->s, f->page), fit = page_fit(u, w, f->s, start);
-        if (item(u, w, f->s, start + fit, lb, sizeof(lb)) < 0)
-            return -1;
-        f->page++;
-        return 0;
-    }
-    {
-        int start = page_start(u, w, f->s, f->page);
-        if (n > page_fit(u, w, f->s, start))
-            return -1;
-        idx = start + (int)n - 1;
-    }
-    switch (f->s) {
+    snprintf(w->query, sizeof(w->query), "%s %s %s %d %s", kw(u, w, UKW_FEE), s->iso3, d->iso3,
+             w->amount, w->ccy);
+    result(u, w, "fee", 0);
+    return 0;
+}
+
+/* Item idx (counted over all pages) of screen s was chosen: the next screen, or the query. */
+static int choose(const struct ussd_ctx *u, struct walk *w, enum scr s, int idx)
+{
+    switch (s) {
     case S_MAIN: {
         static const enum scr next[] = {S_FEE_DST, S_RATE_BASE, S_GUIDE_COUNTRY, S_ALERTS, S_LANG};
         push(w, next[idx]);
@@ -684,37 +673,22 @@ static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
         push(w, S_FEE_AMT);
         return 0;
     }
-    case S_FEE_AMT: {
-        const struct country *s = NULL, *d = NULL;
-        int i;
-        w->amount = amounts[idx];
-        for (i = 0; i < u->ncountries; i++) {
-            if (strcmp(u->countries[i].iso2, w->src) == 0)
-                s = &u->countries[i];
-            if (strcmp(u->countries[i].iso2, w->dst) == 0)
-                d = &u->countries[i];
-        }
-        if (s == NULL || d == NULL)
-            return -1;
-        snprintf(w->query, sizeof(w->query), "%s %s %s %d %s", kw(u, w, 0), s->iso3, d->iso3,
-                 w->amount, w->ccy);
-        result(u, w, "fee", 0);
-        return 0;
-    }
+    case S_FEE_AMT:
+        return fee_query(u, w, idx);
     case S_RATE_BASE:
         snprintf(w->base, sizeof(w->base), "%s", ccy_at(u, w, S_RATE_BASE, idx));
         push(w, S_RATE_QUOTE);
         return 0;
     case S_RATE_QUOTE:
         snprintf(w->quote, sizeof(w->quote), "%s", ccy_at(u, w, S_RATE_QUOTE, idx));
-        snprintf(w->query, sizeof(w->query), "%s %s %s", kw(u, w, 1), w->base, w->quote);
+        snprintf(w->query, sizeof(w->query), "%s %s %s", kw(u, w, UKW_RATE), w->base, w->quote);
         result(u, w, "rate", 0);
         return 0;
     case S_GUIDE_COUNTRY:
         snprintf(w->gcountry, sizeof(w->gcountry), "%s", country_at(u, w, 1, idx)->iso3);
         topics_load(u, w);
         if (w->ntopics == 0) {
-            snprintf(w->query, sizeof(w->query), "%s %s", kw(u, w, 2), w->gcountry);
+            snprintf(w->query, sizeof(w->query), "%s %s", kw(u, w, UKW_GUIDE), w->gcountry);
             result(u, w, "guide", 0);
             return 0;
         }
@@ -722,7 +696,8 @@ static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
         return 0;
     case S_GUIDE_TOPIC:
         snprintf(w->topic, sizeof(w->topic), "%s", w->topics[idx]);
-        snprintf(w->query, sizeof(w->query), "%s %s %s", kw(u, w, 2), w->gcountry, w->topic);
+        snprintf(w->query, sizeof(w->query), "%s %s %s", kw(u, w, UKW_GUIDE), w->gcountry,
+                 w->topic);
         result(u, w, "guide", 0);
         return 0;
     case S_ALERTS:
@@ -730,11 +705,12 @@ static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
             push(w, S_ALERT_COUNTRY);
             return 0;
         }
-        snprintf(w->query, sizeof(w->query), "%s", kw(u, w, 4));
+        snprintf(w->query, sizeof(w->query), "%s", kw(u, w, UKW_STOP));
         result(u, w, "alerts", 1);
         return 0;
     case S_ALERT_COUNTRY:
-        snprintf(w->query, sizeof(w->query), "%s %s", kw(u, w, 3), country_at(u, w, 0, idx)->iso2);
+        snprintf(w->query, sizeof(w->query), "%s %s", kw(u, w, UKW_JOIN),
+                 country_at(u, w, 0, idx)->iso2);
         result(u, w, "alerts", 1);
         return 0;
     case S_LANG:
@@ -748,6 +724,62 @@ static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
         break;
     }
     return -1;
+}
+
+/* 0 on a screen: the previous page, else the previous screen. -1 on the main menu's first. */
+static int go_back(struct walk *w, struct frame *f)
+{
+    if (f->page > 0)
+        f->page--;
+    else if (w->depth > 1)
+        w->depth--;
+    else
+        return -1;
+    return 0;
+}
+
+/* An input on an answer: 1 sends it by SMS (not for alerts, which are sent anyway), MORE
+ * turns its page. */
+static int result_input(struct walk *w, struct frame *f, long n)
+{
+    if (n == 1 && !w->alerts) {
+        push(w, S_SENT);
+        return 0;
+    }
+    if (n == MORE) {
+        f->page++; /* checked against the answer's length when rendered */
+        return 0;
+    }
+    return -1;
+}
+
+/* Applies one input to the walk. Returns 0, or -1 when it is not a choice on this screen. */
+static int step(const struct ussd_ctx *u, struct walk *w, const char *in)
+{
+    struct frame *f = top(w);
+    char lb[LABEL_MAX], *end;
+    long n = strtol(in, &end, 10);
+    int start;
+
+    if (end == in || *end != '\0' || n < 0 || n > 99)
+        return -1;
+    if (f->s == S_SENT)
+        return -1;
+    if (n == 0)
+        return go_back(w, f);
+    if (f->s == S_RESULT)
+        return result_input(w, f, n);
+    start = page_start(u, w, f->s, f->page);
+    if (n == MORE) {
+        int fit = page_fit(u, w, f->s, start);
+        if (item(u, w, f->s, start + fit, lb, sizeof(lb)) < 0)
+            return -1;
+        f->page++;
+        return 0;
+    }
+    if (n > page_fit(u, w, f->s, start))
+        return -1;
+    return choose(u, w, f->s, start + (int)n - 1);
 }
 
 /* ---- Rendering ---- */
