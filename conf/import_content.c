@@ -334,6 +334,47 @@ static void put_providers(struct importer *im, struct ifile *f, const config_set
     }
 }
 
+/*
+ * The full cost of a quote in per cent of the amount: fee and FX margin, or the fee alone when
+ * the margin was not disclosed (transparent = false), or the published total of a corridor
+ * average (average: no provider). total: the file's own total, or NULL. 0, or -1 (reported).
+ */
+static int quote_total(struct importer *im, const char *file, long line, struct db_quote_in *q,
+                       int transparent, int average, const double *total)
+{
+    if (!transparent) {
+        /* The FX margin was not disclosed: the full cost is unknown, say so, never rank. */
+        if (q->has_margin) {
+            conf_errs_add(im->errs, file, line,
+                          "quote: fx_margin given but transparent = false; drop one");
+            return -1;
+        }
+        if (!q->has_fee) {
+            conf_errs_add(im->errs, file, line,
+                          "quote: a quote whose exchange margin is not disclosed needs 'fee'");
+            return -1;
+        }
+        q->total_pct = q->fee / q->amount * 100.0;
+    } else if (q->has_fee && q->has_margin) {
+        q->total_pct = q->fee / q->amount * 100.0 + q->fx_margin;
+        if (total != NULL && fabs(*total - q->total_pct) > 0.05) {
+            conf_errs_add(im->errs, file, line,
+                          "quote: total %.2f%% does not match fee/amount*100 + fx_margin = "
+                          "%.2f%%",
+                          *total, q->total_pct);
+            return -1;
+        }
+    } else if (total != NULL && average) {
+        q->total_pct = *total; /* a corridor average: only the total is published */
+    } else {
+        conf_errs_add(im->errs, file, line,
+                      "quote: give 'fee' and 'fx_margin' (the exchange-rate margin in %%, 0 if "
+                      "none), or set transparent = false when the margin is not disclosed");
+        return -1;
+    }
+    return 0;
+}
+
 static void put_quotes(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
@@ -392,36 +433,9 @@ static void put_quotes(struct importer *im, struct ifile *f, const config_settin
             conf_errs_add(im->errs, f->path, line, "quote: fee cannot be negative");
             continue;
         }
-        if (!transparent) {
-            /* The FX margin was not disclosed: the full cost is unknown, say so, never rank. */
-            if (q.has_margin) {
-                conf_errs_add(im->errs, f->path, line,
-                              "quote: fx_margin given but transparent = false; drop one");
-                continue;
-            }
-            if (!q.has_fee) {
-                conf_errs_add(im->errs, f->path, line,
-                              "quote: a quote whose exchange margin is not disclosed needs 'fee'");
-                continue;
-            }
-            q.total_pct = q.fee / q.amount * 100.0;
-        } else if (q.has_fee && q.has_margin) {
-            q.total_pct = q.fee / q.amount * 100.0 + q.fx_margin;
-            if (has_total && fabs(total - q.total_pct) > 0.05) {
-                conf_errs_add(im->errs, f->path, line,
-                              "quote: total %.2f%% does not match fee/amount*100 + fx_margin = "
-                              "%.2f%%",
-                              total, q.total_pct);
-                continue;
-            }
-        } else if (has_total && pkey == NULL) {
-            q.total_pct = total; /* a corridor average: only the total is published */
-        } else {
-            conf_errs_add(im->errs, f->path, line,
-                          "quote: give 'fee' and 'fx_margin' (the exchange-rate margin in %%, 0 if "
-                          "none), or set transparent = false when the margin is not disclosed");
+        if (quote_total(im, f->path, line, &q, transparent, pkey == NULL,
+                        has_total ? &total : NULL) < 0)
             continue;
-        }
         if (q.total_pct < -50 || q.total_pct > 100) {
             conf_errs_add(im->errs, f->path, line, "quote: total cost %.2f%% is not plausible",
                           q.total_pct);
