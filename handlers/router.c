@@ -75,8 +75,8 @@ static const char *const template_names[] = {
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 
-/* The labels of the USSD screens (handlers/ussd.c), kept apart so the menus' names read as one
- * group; handler_template_known() takes both. */
+/* The labels of the USSD screens (handlers/ussd_screens.c), kept apart so the menus' names read as
+ * one group; handler_template_known() takes both. */
 static const char *const ussd_template_names[] = {
     "ussd_title",        "ussd_cost",      "ussd_rates",   "ussd_guidance",
     "ussd_alerts",       "ussd_language",  "ussd_join",    "ussd_leave",
