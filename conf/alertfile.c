@@ -46,13 +46,160 @@ int conf_parse_time(const char *s, int64_t *out)
 
 static const char *const alert_keys[] = {"id",         "topics",      "priority",
                                          "valid_from", "valid_until", "text"};
+#define NALERT_KEYS (sizeof(alert_keys) / sizeof(alert_keys[0]))
+
+static long line_of(const config_setting_t *s)
+{
+    return (long)config_setting_source_line(s);
+}
+
+/* The line of member m, else of its group's (line). */
+static long line_or(const config_setting_t *m, long line)
+{
+    return m ? line_of(m) : line;
+}
+
+/* Reports anything beside the one 'alert' group, and any key of it not in alert_keys[]. */
+static void check_keys(const config_t *cfg, const config_setting_t *g, const char *path,
+                       struct conf_errs *errs)
+{
+    const config_setting_t *root = config_root_setting(cfg), *m;
+    size_t k;
+    int i;
+
+    for (i = 0; i < config_setting_length(root); i++) {
+        m = config_setting_get_elem(root, (unsigned)i);
+        if (strcmp(config_setting_name(m), "alert") != 0)
+            conf_errs_add(errs, path, line_of(m),
+                          "unknown key '%s' (a file holds one 'alert' group)",
+                          config_setting_name(m));
+    }
+    for (i = 0; i < config_setting_length(g); i++) {
+        m = config_setting_get_elem(g, (unsigned)i);
+        for (k = 0; k < NALERT_KEYS; k++)
+            if (strcmp(config_setting_name(m), alert_keys[k]) == 0)
+                break;
+        if (k == NALERT_KEYS)
+            conf_errs_add(errs, path, line_of(m),
+                          "alert: unknown key '%s' (known: id, topics, priority, valid_from, "
+                          "valid_until, text)",
+                          config_setting_name(m));
+    }
+}
+
+static void read_id(const config_setting_t *g, long line, const char *path, struct conf_alert *a,
+                    struct conf_errs *errs)
+{
+    const config_setting_t *m = config_setting_get_member(g, "id");
+    const char *v;
+
+    if (config_setting_lookup_string(g, "id", &v) != CONFIG_TRUE || v[0] == '\0' ||
+        strlen(v) >= sizeof(a->id) ||
+        strspn(v, "abcdefghijklmnopqrstuvwxyz"
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen(v))
+        conf_errs_add(errs, path, line_or(m, line),
+                      "alert: 'id' must be a string of letters, digits, '-', '_' or '.' (at most "
+                      "63): it names the alert for ever");
+    else
+        snprintf(a->id, sizeof(a->id), "%s", v);
+}
+
+static void read_topics(const config_setting_t *g, long line, const char *path,
+                        struct conf_alert *a, struct conf_errs *errs)
+{
+    const config_setting_t *m = config_setting_get_member(g, "topics");
+    int i;
+
+    if (m == NULL ||
+        (config_setting_type(m) != CONFIG_TYPE_ARRAY &&
+         config_setting_type(m) != CONFIG_TYPE_LIST) ||
+        config_setting_length(m) == 0) {
+        conf_errs_add(errs, path, line_or(m, line),
+                      "alert: 'topics' must list who gets it, e.g. [\"PH\", \"SCAMS\"]");
+        return;
+    }
+    for (i = 0; i < config_setting_length(m) && i < CONF_ALERT_MAX_TOPICS; i++) {
+        const char *t = config_setting_get_string_elem(m, i);
+        if (t == NULL || t[0] == '\0') {
+            conf_errs_add(errs, path, line_of(m), "alert: each topic is a string");
+            continue;
+        }
+        snprintf(a->topics[a->ntopics], sizeof(a->topics[0]), "%s", t);
+        a->topic_line[a->ntopics++] = line_of(m);
+    }
+    if (config_setting_length(m) > CONF_ALERT_MAX_TOPICS)
+        conf_errs_add(errs, path, line_of(m), "alert: at most %d topics", CONF_ALERT_MAX_TOPICS);
+}
+
+/* priority, valid_from and valid_until: all optional. */
+static void read_when(const config_setting_t *g, long line, const char *path, struct conf_alert *a,
+                      struct conf_errs *errs)
+{
+    const config_setting_t *m;
+    int k;
+
+    if ((m = config_setting_get_member(g, "priority")) != NULL) {
+        if (config_setting_type(m) != CONFIG_TYPE_INT || config_setting_get_int(m) < 0 ||
+            config_setting_get_int(m) > 9)
+            conf_errs_add(errs, path, line_of(m),
+                          "alert: 'priority' must be a whole number from 0 (urgent) to 9");
+        else
+            a->priority = config_setting_get_int(m);
+    }
+    for (k = 0; k < 2; k++) {
+        const char *key = k ? "valid_until" : "valid_from";
+        int64_t *dst = k ? &a->valid_until : &a->valid_from;
+        if ((m = config_setting_get_member(g, key)) == NULL)
+            continue;
+        if (config_setting_type(m) != CONFIG_TYPE_STRING ||
+            conf_parse_time(config_setting_get_string(m), dst) < 0)
+            conf_errs_add(errs, path, line_of(m),
+                          "alert: '%s' must be a local date and time like \"2026-11-27 08:00\" "
+                          "or a date",
+                          key);
+    }
+    if (a->valid_from && a->valid_until && a->valid_until <= a->valid_from)
+        conf_errs_add(errs, path, line, "alert: valid_until must come after valid_from");
+}
+
+static void read_texts(const config_setting_t *g, long line, const char *path, struct conf_alert *a,
+                       struct conf_errs *errs)
+{
+    const config_setting_t *m = config_setting_get_member(g, "text");
+    int i;
+
+    if (m == NULL || config_setting_type(m) != CONFIG_TYPE_GROUP || config_setting_length(m) == 0) {
+        conf_errs_add(errs, path, line_or(m, line),
+                      "alert: 'text' must hold the message per language: text = { en = "
+                      "\"...\"; };");
+        return;
+    }
+    for (i = 0; i < config_setting_length(m) && a->ntexts < CONF_ALERT_MAX_TEXTS; i++) {
+        const config_setting_t *t = config_setting_get_elem(m, (unsigned)i);
+        const char *lang = config_setting_name(t);
+        size_t n = strlen(lang);
+        if (n < 2 || n > 3 || strspn(lang, "abcdefghijklmnopqrstuvwxyz") != n ||
+            config_setting_type(t) != CONFIG_TYPE_STRING ||
+            strlen(config_setting_get_string(t)) == 0 ||
+            strlen(config_setting_get_string(t)) >= sizeof(a->texts[0].text)) {
+            conf_errs_add(errs, path, line_of(t),
+                          "alert: text.%s must be a language code with a text of 1 to 1023 "
+                          "bytes",
+                          lang);
+            continue;
+        }
+        snprintf(a->texts[a->ntexts].lang, sizeof(a->texts[0].lang), "%s", lang);
+        snprintf(a->texts[a->ntexts].text, sizeof(a->texts[0].text), "%s",
+                 config_setting_get_string(t));
+        a->ntexts++;
+    }
+}
 
 int conf_alert_read(const char *path, struct conf_alert *a, struct conf_errs *errs)
 {
-    const config_setting_t *g, *m;
+    const config_setting_t *g;
     config_t cfg;
-    const char *v;
-    int before = errs->count, i, k;
+    int before = errs->count;
     long line;
 
     memset(a, 0, sizeof(*a));
@@ -67,105 +214,12 @@ int conf_alert_read(const char *path, struct conf_alert *a, struct conf_errs *er
         conf_errs_add(errs, path, 0, "no 'alert = { ... };' group in this file");
         goto out;
     }
-    line = (long)config_setting_source_line(g);
-    for (i = 0; i < config_setting_length(config_root_setting(&cfg)); i++) {
-        m = config_setting_get_elem(config_root_setting(&cfg), (unsigned)i);
-        if (strcmp(config_setting_name(m), "alert") != 0)
-            conf_errs_add(errs, path, (long)config_setting_source_line(m),
-                          "unknown key '%s' (a file holds one 'alert' group)",
-                          config_setting_name(m));
-    }
-    for (i = 0; i < config_setting_length(g); i++) {
-        m = config_setting_get_elem(g, (unsigned)i);
-        for (k = 0; k < 6; k++)
-            if (strcmp(config_setting_name(m), alert_keys[k]) == 0)
-                break;
-        if (k == 6)
-            conf_errs_add(errs, path, (long)config_setting_source_line(m),
-                          "alert: unknown key '%s' (known: id, topics, priority, valid_from, "
-                          "valid_until, text)",
-                          config_setting_name(m));
-    }
-    m = config_setting_get_member(g, "id");
-    if (config_setting_lookup_string(g, "id", &v) != CONFIG_TRUE || v[0] == '\0' ||
-        strlen(v) >= sizeof(a->id) ||
-        strspn(v, "abcdefghijklmnopqrstuvwxyz"
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen(v))
-        conf_errs_add(errs, path, m ? (long)config_setting_source_line(m) : line,
-                      "alert: 'id' must be a string of letters, digits, '-', '_' or '.' (at most "
-                      "63): it names the alert for ever");
-    else
-        snprintf(a->id, sizeof(a->id), "%s", v);
-    m = config_setting_get_member(g, "topics");
-    if (m == NULL ||
-        (config_setting_type(m) != CONFIG_TYPE_ARRAY &&
-         config_setting_type(m) != CONFIG_TYPE_LIST) ||
-        config_setting_length(m) == 0) {
-        conf_errs_add(errs, path, m ? (long)config_setting_source_line(m) : line,
-                      "alert: 'topics' must list who gets it, e.g. [\"PH\", \"SCAMS\"]");
-    } else {
-        for (i = 0; i < config_setting_length(m) && i < CONF_ALERT_MAX_TOPICS; i++) {
-            const char *t = config_setting_get_string_elem(m, i);
-            if (t == NULL || t[0] == '\0') {
-                conf_errs_add(errs, path, (long)config_setting_source_line(m),
-                              "alert: each topic is a string");
-                continue;
-            }
-            snprintf(a->topics[a->ntopics], sizeof(a->topics[0]), "%s", t);
-            a->topic_line[a->ntopics++] = (long)config_setting_source_line(m);
-        }
-        if (config_setting_length(m) > CONF_ALERT_MAX_TOPICS)
-            conf_errs_add(errs, path, (long)config_setting_source_line(m),
-                          "alert: at most %d topics", CONF_ALERT_MAX_TOPICS);
-    }
-    if ((m = config_setting_get_member(g, "priority")) != NULL) {
-        if (config_setting_type(m) != CONFIG_TYPE_INT || config_setting_get_int(m) < 0 ||
-            config_setting_get_int(m) > 9)
-            conf_errs_add(errs, path, (long)config_setting_source_line(m),
-                          "alert: 'priority' must be a whole number from 0 (urgent) to 9");
-        else
-            a->priority = config_setting_get_int(m);
-    }
-    for (k = 0; k < 2; k++) {
-        const char *key = k ? "valid_until" : "valid_from";
-        int64_t *dst = k ? &a->valid_until : &a->valid_from;
-        if ((m = config_setting_get_member(g, key)) == NULL)
-            continue;
-        if (config_setting_type(m) != CONFIG_TYPE_STRING ||
-            conf_parse_time(config_setting_get_string(m), dst) < 0)
-            conf_errs_add(errs, path, (long)config_setting_source_line(m),
-                          "alert: '%s' must be a local date and time like \"2026-11-27 08:00\" "
-                          "or a date",
-                          key);
-    }
-    if (a->valid_from && a->valid_until && a->valid_until <= a->valid_from)
-        conf_errs_add(errs, path, line, "alert: valid_until must come after valid_from");
-    m = config_setting_get_member(g, "text");
-    if (m == NULL || config_setting_type(m) != CONFIG_TYPE_GROUP || config_setting_length(m) == 0) {
-        conf_errs_add(errs, path, m ? (long)config_setting_source_line(m) : line,
-                      "alert: 'text' must hold the message per language: text = { en = "
-                      "\"...\"; };");
-    } else {
-        for (i = 0; i < config_setting_length(m) && a->ntexts < CONF_ALERT_MAX_TEXTS; i++) {
-            const config_setting_t *t = config_setting_get_elem(m, (unsigned)i);
-            const char *lang = config_setting_name(t);
-            size_t n = strlen(lang);
-            if (n < 2 || n > 3 || strspn(lang, "abcdefghijklmnopqrstuvwxyz") != n ||
-                config_setting_type(t) != CONFIG_TYPE_STRING ||
-                strlen(config_setting_get_string(t)) == 0 ||
-                strlen(config_setting_get_string(t)) >= sizeof(a->texts[0].text)) {
-                conf_errs_add(errs, path, (long)config_setting_source_line(t),
-                              "alert: text.%s must be a language code with a text of 1 to 1023 "
-                              "bytes",
-                              lang);
-                continue;
-            }
-            snprintf(a->texts[a->ntexts].lang, sizeof(a->texts[0].lang), "%s", lang);
-            snprintf(a->texts[a->ntexts].text, sizeof(a->texts[0].text), "%s",
-                     config_setting_get_string(t));
-            a->ntexts++;
-        }
-    }
+    line = line_of(g);
+    check_keys(&cfg, g, path, errs);
+    read_id(g, line, path, a, errs);
+    read_topics(g, line, path, a, errs);
+    read_when(g, line, path, a, errs);
+    read_texts(g, line, path, a, errs);
 out:
     config_destroy(&cfg);
     return errs->count > before ? -1 : 0;

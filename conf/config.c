@@ -212,116 +212,178 @@ static void resolve(const char *file, const char *value, char *out, size_t outsz
         snprintf(out, outsz, "%.*s/%s", (int)(slash - file), file, value);
 }
 
+/* One function per setting type: checks member m, stores it in field. 0, or -1 (reported). */
+typedef int apply_fn(const struct setting *s, const config_setting_t *m, const char *file,
+                     long line, char *field, struct conf_errs *errs);
+
+/* A string member's value, or "" when m is not a string. */
+static const char *str_or_empty(const config_setting_t *m)
+{
+    return config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
+}
+
+/* C_STRING and C_PATH (resolved against the file's directory). */
+static int apply_string(const struct setting *s, const config_setting_t *m, const char *file,
+                        long line, char *field, struct conf_errs *errs)
+{
+    const char *v;
+
+    if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+        conf_errs_add(errs, file, line, "'%s' must be a string in double quotes (%s)", s->name,
+                      s->help);
+        return -1;
+    }
+    v = config_setting_get_string(m);
+    if (s->type == C_STRING && (strlen(v) < (size_t)s->min || strlen(v) > (size_t)s->max)) {
+        conf_errs_add(errs, file, line, "'%s' must have %ld to %ld characters (%s)", s->name,
+                      s->min, s->max, s->help);
+        return -1;
+    }
+    if (s->type == C_PATH && v[0] == '\0') {
+        conf_errs_add(errs, file, line, "'%s' cannot be empty (%s)", s->name, s->help);
+        return -1;
+    }
+    if (s->type == C_PATH)
+        resolve(file, v, field, s->size);
+    else
+        snprintf(field, s->size, "%s", v);
+    return 0;
+}
+
+static int apply_int(const struct setting *s, const config_setting_t *m, const char *file,
+                     long line, char *field, struct conf_errs *errs)
+{
+    long long n;
+
+    if (config_setting_type(m) != CONFIG_TYPE_INT && config_setting_type(m) != CONFIG_TYPE_INT64) {
+        conf_errs_add(errs, file, line, "'%s' must be a whole number (%s)", s->name, s->help);
+        return -1;
+    }
+    n = config_setting_get_int64(m);
+    if (n < s->min || n > s->max) {
+        conf_errs_add(errs, file, line, "'%s' must be between %ld and %ld (got %lld)", s->name,
+                      s->min, s->max, n);
+        return -1;
+    }
+    *(int *)field = (int)n;
+    return 0;
+}
+
+static int apply_quiet(const struct setting *s, const config_setting_t *m, const char *file,
+                       long line, char *field, struct conf_errs *errs)
+{
+    const char *v = str_or_empty(m);
+    int h1, m1, h2, m2;
+    char tail;
+
+    if (v[0] != '\0' &&
+        (sscanf(v, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 > 23 || h2 > 23 ||
+         m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0)) {
+        conf_errs_add(errs, file, line, "'%s' must look like \"21:00-07:00\" (got \"%s\")", s->name,
+                      v);
+        return -1;
+    }
+    snprintf(field, s->size, "%s", v);
+    return 0;
+}
+
+static int apply_bool(const struct setting *s, const config_setting_t *m, const char *file,
+                      long line, char *field, struct conf_errs *errs)
+{
+    if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
+        conf_errs_add(errs, file, line, "'%s' must be true or false (%s)", s->name, s->help);
+        return -1;
+    }
+    *(int *)field = config_setting_get_bool(m);
+    return 0;
+}
+
+static int apply_regex(const struct setting *s, const config_setting_t *m, const char *file,
+                       long line, char *field, struct conf_errs *errs)
+{
+    const char *v = str_or_empty(m);
+    regex_t re;
+
+    if (v[0] == '\0' || strlen(v) >= s->size || regcomp(&re, v, REG_EXTENDED) != 0) {
+        conf_errs_add(errs, file, line, "'%s' must be a valid extended regular expression (%s)",
+                      s->name, s->help);
+        return -1;
+    }
+    if (re.re_nsub < 1) {
+        regfree(&re);
+        conf_errs_add(errs, file, line, "'%s' needs a group ( ) around the amount", s->name);
+        return -1;
+    }
+    regfree(&re);
+    snprintf(field, s->size, "%s", v);
+    return 0;
+}
+
+static int apply_number(const struct setting *s, const config_setting_t *m, const char *file,
+                        long line, char *field, struct conf_errs *errs)
+{
+    const char *v = str_or_empty(m);
+    char *end;
+
+    if (v[0] == '\0' || strlen(v) >= s->size || (strtod(v, &end), *end != '\0')) {
+        conf_errs_add(errs, file, line, "'%s' must be a number in quotes, e.g. \"5.00\" (%s)",
+                      s->name, s->help);
+        return -1;
+    }
+    snprintf(field, s->size, "%s", v);
+    return 0;
+}
+
+static int apply_level(const struct setting *s, const config_setting_t *m, const char *file,
+                       long line, char *field, struct conf_errs *errs)
+{
+    const char *v = str_or_empty(m);
+
+    if (strcmp(v, "warning") == 0)
+        *(int *)field = 0;
+    else if (strcmp(v, "info") == 0)
+        *(int *)field = 1;
+    else if (strcmp(v, "debug") == 0)
+        *(int *)field = 2;
+    else {
+        conf_errs_add(errs, file, line, "'%s' must be \"warning\", \"info\" or \"debug\"", s->name);
+        return -1;
+    }
+    return 0;
+}
+
 static int apply(const struct setting *s, const config_setting_t *m, const char *file, char *base,
                  struct conf_errs *errs)
 {
-    char *field = base + s->offset;
-    long line = (long)config_setting_source_line(m);
-    const char *v;
-    long long n;
+    apply_fn *fn = NULL;
 
     switch (s->type) {
     case C_PATH:
     case C_STRING:
-        if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-            conf_errs_add(errs, file, line, "'%s' must be a string in double quotes (%s)", s->name,
-                          s->help);
-            return -1;
-        }
-        v = config_setting_get_string(m);
-        if (s->type == C_STRING && (strlen(v) < (size_t)s->min || strlen(v) > (size_t)s->max)) {
-            conf_errs_add(errs, file, line, "'%s' must have %ld to %ld characters (%s)", s->name,
-                          s->min, s->max, s->help);
-            return -1;
-        }
-        if (s->type == C_PATH && v[0] == '\0') {
-            conf_errs_add(errs, file, line, "'%s' cannot be empty (%s)", s->name, s->help);
-            return -1;
-        }
-        if (s->type == C_PATH)
-            resolve(file, v, field, s->size);
-        else
-            snprintf(field, s->size, "%s", v);
-        return 0;
+        fn = apply_string;
+        break;
     case C_INT:
-        if (config_setting_type(m) != CONFIG_TYPE_INT &&
-            config_setting_type(m) != CONFIG_TYPE_INT64) {
-            conf_errs_add(errs, file, line, "'%s' must be a whole number (%s)", s->name, s->help);
-            return -1;
-        }
-        n = config_setting_get_int64(m);
-        if (n < s->min || n > s->max) {
-            conf_errs_add(errs, file, line, "'%s' must be between %ld and %ld (got %lld)", s->name,
-                          s->min, s->max, n);
-            return -1;
-        }
-        *(int *)field = (int)n;
-        return 0;
-    case C_QUIET: {
-        int h1, m1, h2, m2;
-        char tail;
-        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
-        if (v[0] != '\0' &&
-            (sscanf(v, "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 > 23 || h2 > 23 ||
-             m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0)) {
-            conf_errs_add(errs, file, line, "'%s' must look like \"21:00-07:00\" (got \"%s\")",
-                          s->name, v);
-            return -1;
-        }
-        snprintf(field, s->size, "%s", v);
-        return 0;
-    }
+        fn = apply_int;
+        break;
+    case C_QUIET:
+        fn = apply_quiet;
+        break;
     case C_BOOL:
-        if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
-            conf_errs_add(errs, file, line, "'%s' must be true or false (%s)", s->name, s->help);
-            return -1;
-        }
-        *(int *)field = config_setting_get_bool(m);
-        return 0;
-    case C_REGEX: {
-        regex_t re;
-        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
-        if (v[0] == '\0' || strlen(v) >= s->size || regcomp(&re, v, REG_EXTENDED) != 0) {
-            conf_errs_add(errs, file, line, "'%s' must be a valid extended regular expression (%s)",
-                          s->name, s->help);
-            return -1;
-        }
-        if (re.re_nsub < 1) {
-            regfree(&re);
-            conf_errs_add(errs, file, line, "'%s' needs a group ( ) around the amount", s->name);
-            return -1;
-        }
-        regfree(&re);
-        snprintf(field, s->size, "%s", v);
-        return 0;
-    }
-    case C_NUMBER: {
-        char *end;
-        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
-        if (v[0] == '\0' || strlen(v) >= s->size || (strtod(v, &end), *end != '\0')) {
-            conf_errs_add(errs, file, line, "'%s' must be a number in quotes, e.g. \"5.00\" (%s)",
-                          s->name, s->help);
-            return -1;
-        }
-        snprintf(field, s->size, "%s", v);
-        return 0;
-    }
+        fn = apply_bool;
+        break;
+    case C_REGEX:
+        fn = apply_regex;
+        break;
+    case C_NUMBER:
+        fn = apply_number;
+        break;
     case C_LEVEL:
-        v = config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m) : "";
-        if (strcmp(v, "warning") == 0)
-            *(int *)field = 0;
-        else if (strcmp(v, "info") == 0)
-            *(int *)field = 1;
-        else if (strcmp(v, "debug") == 0)
-            *(int *)field = 2;
-        else {
-            conf_errs_add(errs, file, line, "'%s' must be \"warning\", \"info\" or \"debug\"",
-                          s->name);
-            return -1;
-        }
-        return 0;
+        fn = apply_level;
+        break;
     }
-    return -1;
+    if (fn == NULL)
+        return -1;
+    return fn(s, m, file, (long)config_setting_source_line(m), base + s->offset, errs);
 }
 
 /* Applies every member of group g through table; unknown keys are errors. */

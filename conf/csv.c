@@ -120,6 +120,28 @@ static int csv_read_error(csv *c)
     return -1;
 }
 
+/* Empty lines carry no row; DataBank exports end with some. Skips them and returns the next
+ * byte, unread. */
+static int csv_skip_empty(csv *c)
+{
+    int ch;
+
+    for (;;) {
+        ch = csv_peekc(c);
+        if (ch == '\r') {
+            csv_getc(c);
+            if (csv_peekc(c) == '\n')
+                csv_getc(c);
+            c->line++;
+        } else if (ch == '\n') {
+            csv_getc(c);
+            c->line++;
+        } else {
+            return ch;
+        }
+    }
+}
+
 int csv_next(csv *c, char ***fields, int *nfields)
 {
     enum csv_state st = CSV_FIELD_START;
@@ -133,22 +155,7 @@ int csv_next(csv *c, char ***fields, int *nfields)
     if (!c->bom_checked)
         csv_skip_bom(c);
 
-    /* Empty lines carry no row; DataBank exports end with some. */
-    for (;;) {
-        ch = csv_peekc(c);
-        if (ch == '\r') {
-            csv_getc(c);
-            if (csv_peekc(c) == '\n')
-                csv_getc(c);
-            c->line++;
-        } else if (ch == '\n') {
-            csv_getc(c);
-            c->line++;
-        } else {
-            break;
-        }
-    }
-    if (ch == EOF)
+    if (csv_skip_empty(c) == EOF)
         return c->read_err == 1 ? csv_read_error(c) : 0;
     c->row_line = c->line + 1;
 

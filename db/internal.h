@@ -1,5 +1,8 @@
 /*
  * internal.h: what the files of db/ share (SQLite's btreeInt.h, in small). Not for other modules.
+ *
+ * db.c owns the handle: the connection, the statement cache, migrations and transactions. The
+ * other files each keep a table of their own statements and reach the connection through these.
  */
 #ifndef RL_DB_INTERNAL_H
 #define RL_DB_INTERNAL_H

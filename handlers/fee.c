@@ -140,122 +140,163 @@ static int fee_trend(const struct hq *x, const char *src, const char *dst, const
     return 0;
 }
 
-int handler_fee(const struct hq *x, char *out, size_t outsz)
-{
-    const struct lex_country *sc, *dc;
-    struct db_quote q[FEE_MAX_PROVIDERS];
-    char from[64], to[64], amount_s[96], src_s[160], arrive[96], rsrc[48], pct[24], cost[48];
-    char list[400], as_of[11], stale[64];
+/* What a FEE query asks, resolved: the corridor and the amount, named for the reply. */
+struct fee_ask {
     const char *src, *dst, *ccy;
-    double amount, denom;
-    int n, i, max;
+    const struct lex_country *sc, *dc;
+    double amount;
+    char from[64], to[64], amount_s[96];
+};
 
-    fee_places(x->h->lx, x->p, x->q->from, &src, &dst);
-    if (src == NULL || dst == NULL || strcmp(src, dst) == 0) {
-        tpl_render(x, "fee_need", NULL, 0, out, outsz);
-        return 0;
+/* Firm-level quotes are for USD 200 or 500: appends to the amount which one priced the answer. */
+static void fee_basis(const struct hq *x, const struct db_quote *q, int n, double denom,
+                      struct fee_ask *f)
+{
+    char d_s[24], basis[64];
+    size_t al = strlen(f->amount_s);
+    int i;
+
+    for (i = 0; i < n && q[i].denom == 0; i++)
+        ;
+    if (i == n)
+        return;
+    snprintf(d_s, sizeof(d_s), "%.0f", denom);
+    {
+        struct kv kv[] = {{"denom", d_s}};
+        tpl_render(x, "fee_basis", kv, 1, basis, sizeof(basis));
     }
-    snprintf(x->r->src, sizeof(x->r->src), "%.2s", src);
-    snprintf(x->r->dst, sizeof(x->r->dst), "%.2s", dst);
-    sc = lex_country(x->h->lx, src);
-    dc = lex_country(x->h->lx, dst);
-    fmt_country(x, src, from, sizeof(from));
-    fmt_country(x, dst, to, sizeof(to));
-    /* Without an amount, the survey's own basis: the equivalent of USD 200. */
-    amount = x->p->has_amount ? x->p->amount : 200;
-    ccy = x->p->amount_ccy[0] ? x->p->amount_ccy : (x->p->has_amount && sc ? sc->currency : "USD");
-    fmt_money(x, ccy, amount, amount_s, sizeof(amount_s));
-    if (x->p->trend)
-        return fee_trend(x, src, dst, from, to, out, outsz);
+    snprintf(f->amount_s + al, sizeof(f->amount_s) - al, " %s", basis);
+}
 
-    /* With an amount, level 0 lists three providers with their fees, level 1 three without,
-     * level 2 two; without one, three, two, one. */
-    max = FEE_MAX_PROVIDERS - x->level + (x->p->has_amount && x->level > 0);
-    denom = fee_denom(x, src, dst, amount, ccy);
-    n = db_quotes_cheapest_at(x->h->d, src, dst, denom, q, max);
-    if (n < 0)
+/* The numbered providers into list. Returns the first whose full cost is known, or -1. */
+static int fee_list(const struct hq *x, const struct db_quote *q, int n, char *list, size_t listsz)
+{
+    size_t len = 0;
+    int i, best = -1;
+
+    list[0] = '\0';
+    for (i = 0; i < n; i++) {
+        char num[12], item[128], fee[48] = "", pct[24];
+        const char *tpl = "fee_item";
+        struct kv kv[4];
+        if (q[i].has_fee)
+            fmt_money(x, q[i].ccy, q[i].fee, fee, sizeof(fee));
+        snprintf(num, sizeof(num), "%d", i + 1);
+        fmt_pct(x, q[i].total_pct, pct, sizeof(pct));
+        kv[0] = (struct kv){"n", num};
+        kv[1] = (struct kv){"name", q[i].provider};
+        kv[2] = (struct kv){"pct", pct};
+        kv[3] = (struct kv){"fee", fee};
+        if (!q[i].has_margin)
+            tpl = "fee_opaque";
+        else if (x->level == 0 && x->p->has_amount && q[i].has_fee)
+            tpl = "fee_item_fee";
+        tpl_render(x, tpl, kv, 4, item, sizeof(item));
+        len += (size_t)snprintf(list + len, listsz - len, "%s%s", i ? " " : "", item);
+        if (len >= listsz)
+            len = listsz - 1;
+        if (best < 0 && q[i].has_margin)
+            best = i;
+    }
+    return best;
+}
+
+/* The cheapest providers, q[0..n), n > 0. */
+static int fee_providers(const struct hq *x, struct fee_ask *f, const struct db_quote *q, int n,
+                         double denom, char *out, size_t outsz)
+{
+    char src_s[160], arrive[96], rsrc[48], list[400], as_of[11], stale[64];
+    int best;
+
+    fee_basis(x, q, n, denom, f);
+    best = fee_list(x, q, n, list, sizeof(list));
+    arrive[0] = rsrc[0] = as_of[0] = '\0';
+    if (best >= 0 && f->dc != NULL &&
+        fee_arrive(x, f->amount, f->ccy, q[best].total_pct, f->dc->currency, arrive, sizeof(arrive),
+                   rsrc, sizeof(rsrc), as_of) < 0)
         return -1;
-    if (n > 0) {
-        size_t len = 0;
-        int best = -1;
-        /* Firm-level quotes are for USD 200 or 500: say which one priced the answer. */
-        for (i = 0; i < n && q[i].denom == 0; i++)
-            ;
-        if (i < n) {
-            char d_s[24], basis[64];
-            size_t al = strlen(amount_s);
-            snprintf(d_s, sizeof(d_s), "%.0f", denom);
-            {
-                struct kv kv[] = {{"denom", d_s}};
-                tpl_render(x, "fee_basis", kv, 1, basis, sizeof(basis));
-            }
-            snprintf(amount_s + al, sizeof(amount_s) - al, " %s", basis);
-        }
-        for (i = 0; i < n; i++) {
-            char num[12], item[128], fee[48] = "";
-            const char *tpl = "fee_item";
-            struct kv kv[4];
-            if (q[i].has_fee)
-                fmt_money(x, q[i].ccy, q[i].fee, fee, sizeof(fee));
-            snprintf(num, sizeof(num), "%d", i + 1);
-            fmt_pct(x, q[i].total_pct, pct, sizeof(pct));
-            kv[0] = (struct kv){"n", num};
-            kv[1] = (struct kv){"name", q[i].provider};
-            kv[2] = (struct kv){"pct", pct};
-            kv[3] = (struct kv){"fee", fee};
-            if (!q[i].has_margin)
-                tpl = "fee_opaque";
-            else if (x->level == 0 && x->p->has_amount && q[i].has_fee)
-                tpl = "fee_item_fee";
-            tpl_render(x, tpl, kv, 4, item, sizeof(item));
-            len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? " " : "", item);
-            if (len >= sizeof(list))
-                len = sizeof(list) - 1;
-            if (best < 0 && q[i].has_margin)
-                best = i;
-        }
-        arrive[0] = rsrc[0] = '\0';
-        if (best >= 0 && dc != NULL &&
-            fee_arrive(x, amount, ccy, q[best].total_pct, dc->currency, arrive, sizeof(arrive),
-                       rsrc, sizeof(rsrc), as_of) < 0)
-            return -1;
-        if (best < 0)
-            as_of[0] = '\0';
-        fee_stale(x, q[0].period, as_of, stale, sizeof(stale));
-        snprintf(src_s, sizeof(src_s), "%s %s%s%s", q[0].source, q[0].period, rsrc, stale);
-        {
-            struct kv kv[] = {{"from", from}, {"to", to},         {"amount", amount_s},
-                              {"list", list}, {"arrive", arrive}, {"src", src_s}};
-            tpl_render(x, "fee_providers", kv, 6, out, outsz);
-        }
-        return 0;
+    fee_stale(x, q[0].period, as_of, stale, sizeof(stale));
+    snprintf(src_s, sizeof(src_s), "%s %s%s%s", q[0].source, q[0].period, rsrc, stale);
+    {
+        struct kv kv[] = {{"from", f->from}, {"to", f->to},      {"amount", f->amount_s},
+                          {"list", list},    {"arrive", arrive}, {"src", src_s}};
+        tpl_render(x, "fee_providers", kv, 6, out, outsz);
     }
-    n = db_corridor_average(x->h->d, src, dst, &q[0]);
+    return 0;
+}
+
+/* No provider: the corridor's average, else that nothing is known (with a RATE hint). */
+static int fee_average(const struct hq *x, const struct fee_ask *f, char *out, size_t outsz)
+{
+    struct db_quote q;
+    char src_s[160], arrive[96], rsrc[48], pct[24], cost[48], as_of[11], stale[64];
+    int n = db_corridor_average(x->h->d, f->src, f->dst, &q);
+
     if (n < 0)
         return -1;
     if (n == 0) {
         char hint[96] = "";
-        if (sc != NULL && dc != NULL && strcmp(sc->currency, dc->currency) != 0) {
-            struct kv hkv[] = {{"ccy_from", sc->currency}, {"ccy_to", dc->currency}};
+        if (f->sc != NULL && f->dc != NULL && strcmp(f->sc->currency, f->dc->currency) != 0) {
+            struct kv hkv[] = {{"ccy_from", f->sc->currency}, {"ccy_to", f->dc->currency}};
             tpl_render(x, "fee_rate_hint", hkv, 2, hint, sizeof(hint));
         }
-        struct kv kv[] = {{"from", from}, {"to", to}, {"hint", hint}};
+        struct kv kv[] = {{"from", f->from}, {"to", f->to}, {"hint", hint}};
         tpl_render(x, "fee_none", kv, 3, out, outsz);
         return 0;
     }
-    fmt_pct(x, q[0].total_pct, pct, sizeof(pct));
-    fmt_money(x, ccy, amount * q[0].total_pct / 100.0, cost, sizeof(cost));
-    if (dc != NULL && fee_arrive(x, amount, ccy, q[0].total_pct, dc->currency, arrive,
-                                 sizeof(arrive), rsrc, sizeof(rsrc), as_of) < 0)
+    fmt_pct(x, q.total_pct, pct, sizeof(pct));
+    fmt_money(x, f->ccy, f->amount * q.total_pct / 100.0, cost, sizeof(cost));
+    if (f->dc != NULL && fee_arrive(x, f->amount, f->ccy, q.total_pct, f->dc->currency, arrive,
+                                    sizeof(arrive), rsrc, sizeof(rsrc), as_of) < 0)
         return -1;
-    if (dc == NULL)
+    if (f->dc == NULL)
         arrive[0] = rsrc[0] = as_of[0] = '\0';
-    fee_stale(x, q[0].period, as_of, stale, sizeof(stale));
-    snprintf(src_s, sizeof(src_s), "%s %s%s%s", q[0].source, q[0].period, rsrc, stale);
+    fee_stale(x, q.period, as_of, stale, sizeof(stale));
+    snprintf(src_s, sizeof(src_s), "%s %s%s%s", q.source, q.period, rsrc, stale);
     {
-        struct kv kv[] = {{"from", from}, {"to", to},         {"amount", amount_s}, {"pct", pct},
-                          {"cost", cost}, {"arrive", arrive}, {"src", src_s}};
+        struct kv kv[] = {{"from", f->from}, {"to", f->to},  {"amount", f->amount_s},
+                          {"pct", pct},      {"cost", cost}, {"arrive", arrive},
+                          {"src", src_s}};
         tpl_render(x, "fee_avg", kv, 7, out, outsz);
     }
     return 0;
+}
+
+int handler_fee(const struct hq *x, char *out, size_t outsz)
+{
+    struct fee_ask f;
+    struct db_quote q[FEE_MAX_PROVIDERS];
+    double denom;
+    int n, max;
+
+    memset(&f, 0, sizeof(f));
+    fee_places(x->h->lx, x->p, x->q->from, &f.src, &f.dst);
+    if (f.src == NULL || f.dst == NULL || strcmp(f.src, f.dst) == 0) {
+        tpl_render(x, "fee_need", NULL, 0, out, outsz);
+        return 0;
+    }
+    snprintf(x->r->src, sizeof(x->r->src), "%.2s", f.src);
+    snprintf(x->r->dst, sizeof(x->r->dst), "%.2s", f.dst);
+    f.sc = lex_country(x->h->lx, f.src);
+    f.dc = lex_country(x->h->lx, f.dst);
+    fmt_country(x, f.src, f.from, sizeof(f.from));
+    fmt_country(x, f.dst, f.to, sizeof(f.to));
+    /* Without an amount, the survey's own basis: the equivalent of USD 200. */
+    f.amount = x->p->has_amount ? x->p->amount : 200;
+    f.ccy = x->p->amount_ccy[0] ? x->p->amount_ccy
+                                : (x->p->has_amount && f.sc ? f.sc->currency : "USD");
+    fmt_money(x, f.ccy, f.amount, f.amount_s, sizeof(f.amount_s));
+    if (x->p->trend)
+        return fee_trend(x, f.src, f.dst, f.from, f.to, out, outsz);
+
+    /* With an amount, level 0 lists three providers with their fees, level 1 three without,
+     * level 2 two; without one, three, two, one. */
+    max = FEE_MAX_PROVIDERS - x->level + (x->p->has_amount && x->level > 0);
+    denom = fee_denom(x, f.src, f.dst, f.amount, f.ccy);
+    n = db_quotes_cheapest_at(x->h->d, f.src, f.dst, denom, q, max);
+    if (n < 0)
+        return -1;
+    if (n > 0)
+        return fee_providers(x, &f, q, n, denom, out, outsz);
+    return fee_average(x, &f, out, outsz);
 }

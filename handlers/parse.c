@@ -1,270 +1,10 @@
 #include "handlers/parse.h"
 
-#include <ctype.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "handlers/parse_int.h"
 #include "util/text.h"
-
-/* A query longer than this is cut: nobody asks a question in more words, and the cap keeps the
- * cost of a 2,000-character message bounded. */
-#define MAX_TOKENS 48
-#define MAX_RAW    64
-
-struct tok {
-    char folded[32];
-    int start, end; /* bytes of the text the token came from */
-    int unknown;    /* no word is this one or near it (so the parser need not look again) */
-    int is_amount;
-    double amount;
-    char ccy[4];
-};
-
-struct scan {
-    struct tok t[MAX_TOKENS];
-    int n;
-};
-
-/* Separators between raw tokens; '.' and ',' are handled by position, the rest always split. */
-static int is_sep(unsigned char c)
-{
-    return isspace(c) || (c < 0x80 && strchr(";:!?()[]{}\"*/<>=+&|#@~^\\_-", c) != NULL && c);
-}
-
-/* Currency signs people put next to amounts. '$' alone is taken as US dollars. */
-static const struct {
-    const char *sign;
-    const char *code;
-} signs[] = {
-    {"US$", "USD"},          {"$", "USD"},
-    {"\xE2\x82\xAC", "EUR"}, {"\xC2\xA3", "GBP"},
-    {"\xE2\x82\xB1", "PHP"}, {"\xE2\x82\xB9", "INR"},
-    {"\xC2\xA5", "JPY"},
-};
-
-static const char *strip_sign(const char *s, size_t len, size_t *signlen, int at_end)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
-        size_t n = strlen(signs[i].sign);
-        if (n > len)
-            continue;
-        if (!at_end && strncmp(s, signs[i].sign, n) == 0) {
-            *signlen = n;
-            return signs[i].code;
-        }
-        if (at_end && strncmp(s + len - n, signs[i].sign, n) == 0) {
-            *signlen = n;
-            return signs[i].code;
-        }
-    }
-    return NULL;
-}
-
-static int code_is_currency(const lexicon *lx, const char *s, size_t len, char ccy[4])
-{
-    char code[4];
-    size_t i;
-
-    if (len != 3)
-        return 0;
-    for (i = 0; i < 3; i++) {
-        if (!isalpha((unsigned char)s[i]))
-            return 0;
-        code[i] = (char)toupper((unsigned char)s[i]);
-    }
-    code[3] = '\0';
-    if (!lex_is_currency(lx, code))
-        return 0;
-    memcpy(ccy, code, 4);
-    return 1;
-}
-
-int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[4])
-{
-    size_t len = strlen(token), signlen = 0, used;
-    const char *p = token, *code;
-    double v = 0;
-
-    ccy[0] = '\0';
-    if ((code = strip_sign(p, len, &signlen, 0)) != NULL) {
-        memcpy(ccy, code, 4);
-        p += signlen;
-        len -= signlen;
-    } else if (len > 3 && isdigit((unsigned char)p[3]) && code_is_currency(lx, p, 3, ccy)) {
-        p += 3; /* "usd200" */
-        len -= 3;
-    }
-    used = text_number(p, len, &v);
-    if (used == 0)
-        return 0;
-    p += used;
-    len -= used;
-    if (len > 0 && (*p == 'k' || *p == 'K') && (len == 1 || !isalpha((unsigned char)p[1]))) {
-        v *= 1000;
-        p++;
-        len--;
-    }
-    if (len > 0) {
-        if (ccy[0] == '\0' && (code = strip_sign(p, len, &signlen, 1)) != NULL && signlen == len) {
-            memcpy(ccy, code, 4);
-        } else if (ccy[0] == '\0' && code_is_currency(lx, p, len, ccy)) {
-            ; /* "200usd" */
-        } else {
-            return 0;
-        }
-    }
-    *amount = v;
-    return 1;
-}
-
-/* A keypad habit: 0 typed for O inside a word ("m0rocco", "0man"). Numbers stay numbers. */
-static void zero_to_o(char *w)
-{
-    char *c;
-    int letters = 0;
-
-    for (c = w; *c; c++)
-        letters += (*c >= 'a' && *c <= 'z');
-    if (letters == 0)
-        return;
-    for (c = w; *c; c++)
-        if (*c == '0')
-            *c = 'o';
-}
-
-/* Whether a piece of a run-together word is a word worth splitting for: known exactly, three
- * letters or more, and no filler word. */
-static int known_piece(const lexicon *lx, const char *s, size_t len)
-{
-    const struct lex_entry *e;
-    char buf[32];
-    size_t ne, j;
-
-    if (len < 3 || len >= sizeof(buf))
-        return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    ne = lex_find(lx, buf, &e);
-    for (j = 0; j < ne; j++)
-        if (e[j].type != LEX_WORD || strcmp(e[j].kind, "filler") != 0)
-            return 1;
-    return 0;
-}
-
-static void push_one(struct scan *sc, const char *w, size_t len, int start, int end, int unknown)
-{
-    struct tok *t;
-
-    if (sc->n >= MAX_TOKENS)
-        return;
-    t = &sc->t[sc->n++];
-    memset(t, 0, sizeof(*t));
-    snprintf(t->folded, sizeof(t->folded), "%.*s", (int)len, w);
-    t->start = start;
-    t->end = end;
-    t->unknown = unknown;
-}
-
-/*
- * Adds one folded word. A word nobody knows, nor anything near it, may be words run together on
- * a keypad ("feeusamex", "usamex"): it is split when every piece is a known word.
- */
-static void push_word(const lexicon *lx, struct scan *sc, char *w, int start, int end)
-{
-    const struct lex_entry *e;
-    char buf[32];
-    size_t len, a, b;
-
-    zero_to_o(w);
-    len = strlen(w);
-    if (len < 4 || lex_find(lx, w, &e) > 0) {
-        push_one(sc, w, len, start, end, 0);
-        return;
-    }
-    if ((text_collapse(w, buf, sizeof(buf)) >= 4 && lex_find(lx, buf, &e) > 0) ||
-        lex_find_fuzzy(lx, w, &e, NULL) > 0 || len < 6) {
-        push_one(sc, w, len, start, end, 0);
-        return;
-    }
-    for (a = 3; a + 3 <= len; a++) {
-        if (!known_piece(lx, w, a))
-            continue;
-        if (known_piece(lx, w + a, len - a)) {
-            push_one(sc, w, a, start, end, 0);
-            push_one(sc, w + a, len - a, start, end, 0);
-            return;
-        }
-        for (b = a + 3; b + 3 <= len; b++) {
-            if (known_piece(lx, w + a, b - a) && known_piece(lx, w + b, len - b)) {
-                push_one(sc, w, a, start, end, 0);
-                push_one(sc, w + a, b - a, start, end, 0);
-                push_one(sc, w + b, len - b, start, end, 0);
-                return;
-            }
-        }
-    }
-    push_one(sc, w, len, start, end, 1);
-}
-
-/* Splits text into tokens: amounts as they are, other words folded (one token per word). */
-static void scan_text(const lexicon *lx, const char *text, struct scan *sc)
-{
-    const char *p = text;
-
-    sc->n = 0;
-    while (*p && sc->n < MAX_TOKENS) {
-        char raw[MAX_RAW], folded[128];
-        size_t len = 0;
-        char *w, *save = NULL;
-
-        const char *raw_start;
-
-        while (*p && is_sep((unsigned char)*p))
-            p++;
-        raw_start = p;
-        while (*p && !is_sep((unsigned char)*p)) {
-            if ((*p == '.' || *p == ',') &&
-                !(len > 0 && isalnum((unsigned char)raw[len - 1]) && isalnum((unsigned char)p[1]) &&
-                  (*p == '.' || isdigit((unsigned char)p[1]))))
-                break;
-            if (len + 1 < sizeof(raw))
-                raw[len++] = *p;
-            p++;
-        }
-        if (*p == '.' || *p == ',')
-            p++;
-        raw[len] = '\0';
-        if (len == 0)
-            continue;
-        if (parse_amount(lx, raw, &sc->t[sc->n].amount, sc->t[sc->n].ccy)) {
-            sc->t[sc->n].is_amount = 1;
-            sc->t[sc->n].folded[0] = '\0';
-            sc->t[sc->n].start = (int)(raw_start - text);
-            sc->t[sc->n].end = (int)(p - text);
-            sc->n++;
-            continue;
-        }
-        {
-            /* A currency sign on its own ("100 \u20ac") reads as its code. */
-            size_t signlen = 0;
-            const char *code = strip_sign(raw, len, &signlen, 0);
-            if (code != NULL && signlen == len) {
-                char low[4] = {(char)(code[0] | 0x20), (char)(code[1] | 0x20),
-                               (char)(code[2] | 0x20), '\0'};
-                push_one(sc, low, 3, (int)(raw_start - text), (int)(p - text), 0);
-                continue;
-            }
-        }
-        text_fold(raw, len, folded, sizeof(folded));
-        for (w = strtok_r(folded, " ", &save); w && sc->n < MAX_TOKENS;
-             w = strtok_r(NULL, " ", &save))
-            push_word(lx, sc, w, (int)(raw_start - text), (int)(p - text));
-    }
-}
 
 /* Modifiers ("trend") are words that change what a keyword answers, never the keyword. */
 static int is_keyword_kind(const char *kind)
@@ -547,12 +287,166 @@ static int break_tie(const lexicon *lx, const struct votes *v, int top,
     return win;
 }
 
+/* The longest phrase of at most maxw tokens from token i that the lexicon knows, never across an
+ * amount: its entries into *e and its length into *len. Returns the number of entries, 0 if
+ * none. */
+static size_t match_longest(const lexicon *lx, const struct scan *sc, int i, int maxw,
+                            const struct lex_entry **e, int *len)
+{
+    size_t ne = 0;
+    int k;
+
+    for (*len = maxw; *len >= 1; (*len)--) {
+        char phrase[160];
+        size_t pl = 0;
+        int ok = 1;
+
+        if (i + *len > sc->n)
+            continue;
+        for (k = 0; k < *len; k++) {
+            int w;
+            if (sc->t[i + k].is_amount) {
+                ok = 0;
+                break;
+            }
+            w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
+                         sc->t[i + k].folded);
+            if (w < 0 || (size_t)w >= sizeof(phrase) - pl) {
+                ok = 0;
+                break;
+            }
+            pl += (size_t)w;
+        }
+        if (ok && (ne = lex_find(lx, phrase, e)) > 0)
+            break;
+    }
+    return ne;
+}
+
+/* Token at i matched e[word], a word: it votes for its languages and may be the keyword, the
+ * language LANG asks for, a direction for the next place, or TREND. */
+static void take_word(const struct lex_entry *e, size_t ne, int word, int at,
+                      struct parse_result *r, struct votes *v, int *pending_role)
+{
+    const char *kind = e[word].kind;
+    size_t j;
+
+    for (j = 0; j < ne; j++)
+        if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
+            strcmp(kind, "language") != 0) {
+            vote(v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
+            v->words++;
+        }
+    if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
+        snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
+    if (is_keyword_kind(kind)) {
+        if (r->intent[0] == '\0') {
+            snprintf(r->intent, sizeof(r->intent), "%s", kind);
+            r->intent_at = at;
+        } else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
+            snprintf(r->rest[r->nrest++], 32, "%s", e[word].folded);
+    } else if (strcmp(kind, "from") == 0) {
+        *pending_role = ROLE_FROM;
+    } else if (strcmp(kind, "to") == 0) {
+        *pending_role = ROLE_TO;
+    } else if (strcmp(kind, "trend") == 0) {
+        r->trend = 1;
+    }
+}
+
+/* The tokens from start to end (text offsets) matched e[country], a place: it takes the pending
+ * direction, brings its money, and notes the other countries the word may mean. */
+static void take_country(const lexicon *lx, const struct lex_entry *e, size_t ne, int country,
+                         int currency, const char *tie, int start, int end, struct parse_result *r,
+                         struct votes *v, int *pending_role)
+{
+    const struct lex_country *c;
+    int neutral = 0;
+    size_t j;
+
+    /* A code ("usa") is every language's: only names and words of one language vote. */
+    for (j = 0; j < ne; j++)
+        neutral |= e[j].lang[0] == '\0';
+    for (j = 0; j < ne && !neutral; j++)
+        if (e[j].type == LEX_COUNTRY)
+            vote(v, e[j].lang, 1);
+    if (r->nchoices == 0)
+        note_choices(lx, r, e, ne, tie, start, end);
+    add_country(r, e[country].code, *pending_role);
+    *pending_role = ROLE_NONE;
+    c = lex_country(lx, e[country].code);
+    add_money(r, c ? c->currency : NULL);
+    /* "usa" is a country here, and its currency may matter to RATE: keep it too. */
+    if (currency >= 0)
+        add_currency(r, e[currency].code);
+}
+
+/* The token matched e[currency], a currency word: its languages vote, and it is money. */
+static void take_currency(const struct lex_entry *e, size_t ne, int currency,
+                          struct parse_result *r, struct votes *v)
+{
+    size_t j;
+
+    for (j = 0; j < ne; j++)
+        if (e[j].type == LEX_CURRENCY && e[j].lang[0] != '\0') {
+            vote(v, e[j].lang, 1);
+            v->words++;
+        }
+    add_currency(r, e[currency].code);
+    add_money(r, e[currency].code);
+}
+
+/*
+ * An amount without a sign takes the currency written next to it: before it ("USD 200") unless
+ * that is the second of a pair ("RATE USD PHP 200" converts 200 USD), else after it ("200 usd").
+ */
+static void amount_currency(const lexicon *lx, const struct scan *sc, const char *pref,
+                            struct parse_result *r)
+{
+    int i;
+
+    for (i = 0; i < sc->n && r->has_amount && r->amount_ccy[0] == '\0'; i++) {
+        char c1[4], c2[4];
+        if (!sc->t[i].is_amount)
+            continue;
+        if (i >= 1 && token_currency(lx, &sc->t[i - 1], pref, r, c1) &&
+            !lex_is_country_token(lx, &sc->t[i - 1]) &&
+            (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
+            memcpy(r->amount_ccy, c1, 4);
+        else if (phrase_currency(lx, sc, i + 1, pref, r, c1))
+            memcpy(r->amount_ccy, c1, 4);
+        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
+                 !lex_is_country_token(lx, &sc->t[i + 1]))
+            memcpy(r->amount_ccy, c1, 4);
+        break;
+    }
+}
+
+/* The reply language from the votes: a clear winner, else break_tie(), else none. */
+static void elect_lang(const lexicon *lx, const struct votes *v, struct parse_result *r)
+{
+    int k, best = -1, vtie = 0;
+
+    for (k = 0; k < v->n; k++) {
+        if (best < 0 || v->score[k] > v->score[best]) {
+            best = k;
+            vtie = 0;
+        } else if (v->score[k] == v->score[best]) {
+            vtie = 1;
+        }
+    }
+    if (best >= 0 && vtie)
+        best = v->words == 0 ? -1 : break_tie(lx, v, v->score[best], r);
+    if (best >= 0)
+        snprintf(r->lang, sizeof(r->lang), "%s", v->lang[best]);
+}
+
 /* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
 static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
                       const char *pref, struct parse_result *r, struct amb *amb, int *ccy_amb)
 {
     struct votes v;
-    int i = 0, pending_role = ROLE_NONE, ambiguous = 0, k, best = -1, vtie = 0;
+    int i = 0, pending_role = ROLE_NONE, ambiguous = 0;
     const char *tie;
     int maxw = lex_max_words(lx);
 
@@ -573,31 +467,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             i++;
             continue;
         }
-        /* Longest phrase first, never across an amount. */
-        for (len = maxw; len >= 1; len--) {
-            char phrase[160];
-            size_t pl = 0;
-            int ok = 1;
-
-            if (i + len > sc->n)
-                continue;
-            for (k = 0; k < len; k++) {
-                int w;
-                if (sc->t[i + k].is_amount) {
-                    ok = 0;
-                    break;
-                }
-                w = snprintf(phrase + pl, sizeof(phrase) - pl, "%s%s", k ? " " : "",
-                             sc->t[i + k].folded);
-                if (w < 0 || (size_t)w >= sizeof(phrase) - pl) {
-                    ok = 0;
-                    break;
-                }
-                pl += (size_t)w;
-            }
-            if (ok && (ne = lex_find(lx, phrase, &e)) > 0)
-                break;
-        }
+        ne = match_longest(lx, sc, i, maxw, &e, &len);
         tie = NULL;
         if (ne == 0)
             ne = find_near(lx, sc, i, &e, &len, &tie);
@@ -631,90 +501,17 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 country = -1;
             }
         }
-
-        if (word >= 0) {
-            const char *kind = e[word].kind;
-            for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_WORD && strcmp(e[j].kind, kind) == 0 &&
-                    strcmp(kind, "language") != 0) {
-                    vote(&v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
-                    v.words++;
-                }
-            if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
-                snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
-            if (is_keyword_kind(kind)) {
-                if (r->intent[0] == '\0') {
-                    snprintf(r->intent, sizeof(r->intent), "%s", kind);
-                    r->intent_at = i;
-                } else if (r->nrest < PARSE_MAX_REST) /* "guide phl cost": a topic word */
-                    snprintf(r->rest[r->nrest++], 32, "%s", e[word].folded);
-            } else if (strcmp(kind, "from") == 0) {
-                pending_role = ROLE_FROM;
-            } else if (strcmp(kind, "to") == 0) {
-                pending_role = ROLE_TO;
-            } else if (strcmp(kind, "trend") == 0) {
-                r->trend = 1;
-            }
-        } else if (country >= 0) {
-            /* A code ("usa") is every language's: only names and words of one language vote. */
-            int neutral = 0;
-            for (j = 0; j < ne; j++)
-                neutral |= e[j].lang[0] == '\0';
-            for (j = 0; j < ne && !neutral; j++)
-                if (e[j].type == LEX_COUNTRY)
-                    vote(&v, e[j].lang, 1);
-            if (r->nchoices == 0)
-                note_choices(lx, r, e, ne, tie, sc->t[i].start, sc->t[i + len - 1].end);
-            add_country(r, e[country].code, pending_role);
-            pending_role = ROLE_NONE;
-            {
-                const struct lex_country *c = lex_country(lx, e[country].code);
-                add_money(r, c ? c->currency : NULL);
-            }
-            /* "usa" is a country here, and its currency may matter to RATE: keep it too. */
-            if (currency >= 0)
-                add_currency(r, e[currency].code);
-        } else if (currency >= 0) {
-            for (j = 0; j < ne; j++)
-                if (e[j].type == LEX_CURRENCY && e[j].lang[0] != '\0') {
-                    vote(&v, e[j].lang, 1);
-                    v.words++;
-                }
-            add_currency(r, e[currency].code);
-            add_money(r, e[currency].code);
-        }
+        if (word >= 0)
+            take_word(e, ne, word, i, r, &v, &pending_role);
+        else if (country >= 0)
+            take_country(lx, e, ne, country, currency, tie, sc->t[i].start, sc->t[i + len - 1].end,
+                         r, &v, &pending_role);
+        else if (currency >= 0)
+            take_currency(e, ne, currency, r, &v);
         i += len;
     }
-    /* An amount without a sign takes the currency written next to it: before it ("USD 200")
-     * unless that is the second of a pair ("RATE USD PHP 200" converts 200 USD), else after it
-     * ("200 usd"). */
-    for (i = 0; i < sc->n && r->has_amount && r->amount_ccy[0] == '\0'; i++) {
-        char c1[4], c2[4];
-        if (!sc->t[i].is_amount)
-            continue;
-        if (i >= 1 && token_currency(lx, &sc->t[i - 1], pref, r, c1) &&
-            !lex_is_country_token(lx, &sc->t[i - 1]) &&
-            (i < 2 || !token_currency(lx, &sc->t[i - 2], pref, r, c2)))
-            memcpy(r->amount_ccy, c1, 4);
-        else if (phrase_currency(lx, sc, i + 1, pref, r, c1))
-            memcpy(r->amount_ccy, c1, 4);
-        else if (i + 1 < sc->n && token_currency(lx, &sc->t[i + 1], pref, r, c1) &&
-                 !lex_is_country_token(lx, &sc->t[i + 1]))
-            memcpy(r->amount_ccy, c1, 4);
-        break;
-    }
-    for (k = 0; k < v.n; k++) {
-        if (best < 0 || v.score[k] > v.score[best]) {
-            best = k;
-            vtie = 0;
-        } else if (v.score[k] == v.score[best]) {
-            vtie = 1;
-        }
-    }
-    if (best >= 0 && vtie)
-        best = v.words == 0 ? -1 : break_tie(lx, &v, v.score[best], r);
-    if (best >= 0)
-        snprintf(r->lang, sizeof(r->lang), "%s", v.lang[best]);
+    amount_currency(lx, sc, pref, r);
+    elect_lang(lx, &v, r);
     return ambiguous;
 }
 
@@ -741,7 +538,7 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
     struct scan sc;
     int i, nflip = 0, ccy_amb = 0, ambiguous;
 
-    scan_text(lx, text ? text : "", &sc);
+    parse_scan(lx, text ? text : "", &sc);
     memset(amb, 0, sizeof(amb));
     ambiguous = parse_pass(lx, &sc, none, NULL, out, amb, &ccy_amb);
     memset(flip, 0, sizeof(flip));

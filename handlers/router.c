@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +11,32 @@
 
 /*
  * The keywords. A row names the word kind that selects it (the words themselves are content,
- * per language), the function, what it needs from the query, and the template that asks for
- * what is missing. The dispatcher checks the needs, so a handler never sees a query it cannot
- * answer. The last row is the default: anything not understood gets the help text.
+ * per language), the function, what it needs from the query, the template that asks for what is
+ * missing, and flags for everything else the router decides. The dispatcher checks the needs, so
+ * a handler never sees a query it cannot answer. A row's place in the table means nothing: the
+ * row flagged KW_DEFAULT answers anything not understood (with the help text).
  */
 enum need { NEED_NONE = 0, NEED_PLACE = 1, NEED_TWO_CURRENCIES = 2 };
 
 /* Keyword flags. */
-#define KW_WHEN_STOPPED 1 /* answered even to a number that said STOP */
-#define KW_SHORT                                                                                   \
-    2 /* only as the first word or in a message of at most three words, so                         \
-       * "how do I stop paying high fees" does not unsubscribe anyone */
+enum kw_flag {
+    /* Answered even to a number that said STOP. */
+    KW_WHEN_STOPPED = 1 << 0,
+    /* Only as the first word or in a message of at most three words, so "how do I stop paying
+     * high fees" does not unsubscribe anyone. */
+    KW_SHORT = 1 << 1,
+    /* The one row that answers what is not understood. */
+    KW_DEFAULT = 1 << 2,
+    /* Taken with no keyword when the query names two places ("USA MEX"). */
+    KW_FOR_PLACES = 1 << 3,
+    /* Taken with no keyword when the query names two currencies ("EUR PHP"), and instead of a
+     * KW_FOR_PLACES keyword that got currencies but no place ("taxa euro real"). */
+    KW_FOR_CURRENCIES = 1 << 4,
+    /* A place word that may mean several countries gets the numbered choice after the answer. */
+    KW_OFFERS_CHOICE = 1 << 5,
+    /* The reply goes out in the language the query names (LANG FR), and is remembered. */
+    KW_SETS_LANG = 1 << 6,
+};
 
 static const struct keyword {
     const char *kind;
@@ -29,16 +45,16 @@ static const struct keyword {
     const char *ask_template;
     int flags;
 } keywords[] = {
-    {"fee", handler_fee, NEED_PLACE, "fee_need", 0},
-    {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need", 0},
-    {"guide", handler_guide, NEED_NONE, NULL, 0},
-    {"lang", handler_lang, NEED_NONE, NULL, 0},
+    {"fee", handler_fee, NEED_PLACE, "fee_need", KW_FOR_PLACES | KW_OFFERS_CHOICE},
+    {"rate", handler_rate, NEED_TWO_CURRENCIES, "rate_need", KW_FOR_CURRENCIES},
+    {"guide", handler_guide, NEED_NONE, NULL, KW_OFFERS_CHOICE},
+    {"lang", handler_lang, NEED_NONE, NULL, KW_SETS_LANG},
     {"join", handler_join, NEED_NONE, NULL, KW_WHEN_STOPPED},
     {"leave", handler_leave, NEED_NONE, NULL, 0},
     {"stop", handler_stop, NEED_NONE, NULL, KW_WHEN_STOPPED | KW_SHORT},
     {"start", handler_start, NEED_NONE, NULL, KW_WHEN_STOPPED | KW_SHORT},
     {"my", handler_my, NEED_NONE, NULL, KW_SHORT},
-    {"help", handler_help, NEED_NONE, NULL, 0},
+    {"help", handler_help, NEED_NONE, NULL, KW_DEFAULT},
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
@@ -343,6 +359,18 @@ int handler_lang(const struct hq *x, char *out, size_t outsz)
     return 0;
 }
 
+/* The row that carries flag; a flag that selects a row is on exactly one. */
+static const struct keyword *keyword_with(int flag)
+{
+    size_t i;
+
+    for (i = 0; i < NKEYWORDS; i++)
+        if (keywords[i].flags & flag)
+            return &keywords[i];
+    assert(!"no keyword row carries the flag");
+    return NULL;
+}
+
 static const struct keyword *pick_keyword(const struct parse_result *p)
 {
     const struct keyword *kw = NULL;
@@ -352,20 +380,20 @@ static const struct keyword *pick_keyword(const struct parse_result *p)
         if (strcmp(keywords[i].kind, p->intent) == 0)
             kw = &keywords[i];
     /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
-    if (kw == &keywords[0] && p->ncountries == 0 && p->nmoney >= 2)
-        kw = &keywords[1];
+    if (kw != NULL && (kw->flags & KW_FOR_PLACES) && p->ncountries == 0 && p->nmoney >= 2)
+        kw = keyword_with(KW_FOR_CURRENCIES);
     /* No keyword: two places mean a fee question, two currencies a rate question. */
     if (kw == NULL && p->ncountries >= 2)
-        kw = &keywords[0];
+        kw = keyword_with(KW_FOR_PLACES);
     else if (kw == NULL && p->nmoney >= 2)
-        kw = &keywords[1];
+        kw = keyword_with(KW_FOR_CURRENCIES);
     return kw;
 }
 
 const char *router_intent(const struct parse_result *p)
 {
     const struct keyword *kw = pick_keyword(p);
-    return kw ? kw->kind : keywords[NKEYWORDS - 1].kind;
+    return kw ? kw->kind : keyword_with(KW_DEFAULT)->kind;
 }
 
 /* The text to answer: the query, or the option a lone digit picks from a pending choice. */
@@ -480,7 +508,7 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
         kw = NULL; /* "stop" in the middle of a sentence is not an opt-out */
     r->understood = (kw != NULL);
     if (kw == NULL)
-        kw = &keywords[NKEYWORDS - 1];
+        kw = keyword_with(KW_DEFAULT);
 
     memset(&x, 0, sizeof(x));
     x.h = h;
@@ -488,7 +516,7 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     x.r = r;
     x.p = &p;
     x.lang = pick_lang(h, q, &p);
-    if (strcmp(kw->kind, "lang") == 0 && p.target_lang[0] && lex_lang(h->lx, p.target_lang)) {
+    if ((kw->flags & KW_SETS_LANG) && p.target_lang[0] && lex_lang(h->lx, p.target_lang)) {
         x.lang = p.target_lang; /* LANG FR answers in French, and is remembered */
         snprintf(r->save_lang, sizeof(r->save_lang), "%s", p.target_lang);
     }
@@ -527,7 +555,7 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
             break;
         }
         if (finish(&x, raw, r) <= 1) {
-            if (p.nchoices >= 2 && (kw == &keywords[0] || kw == &keywords[2])) {
+            if (p.nchoices >= 2 && (kw->flags & KW_OFFERS_CHOICE)) {
                 x.level = 0;
                 make_choice(&x, text ? text : "", r, list, sizeof(list));
                 if (r->pending[0] != '\0')

@@ -195,6 +195,26 @@ static void test_help_and_not_understood(void **state)
     assert_has(r.text, "COSTO");
 }
 
+/* The router picks rows by their flags: two places or two currencies without a keyword, a fee
+ * word given currencies and no place, and the default for anything else. */
+static void test_keyword_without_keyword(void **state)
+{
+    struct handler_reply r = ask(state, "USA MEX");
+    assert_string_equal(r.intent, "fee");
+    assert_int_equal(r.understood, 1);
+
+    r = ask(state, "EUR PHP");
+    assert_string_equal(r.intent, "rate");
+    assert_int_equal(r.understood, 1);
+
+    r = ask(state, "FEE EUR PHP");
+    assert_string_equal(r.intent, "rate");
+
+    r = ask(state, "hello is anyone there");
+    assert_string_equal(r.intent, "help");
+    assert_int_equal(r.understood, 0);
+}
+
 static void test_language_preference_when_unclear(void **state)
 {
     /* Codes alone say nothing about the language: the saved preference decides. */
@@ -348,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_old_rates_marked_but_not_parities, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_and_not_understood, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyword_without_keyword, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language_preference_when_unclear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_templates_placeholders_are_data, setup, teardown),

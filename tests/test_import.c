@@ -80,6 +80,42 @@ static void test_changed_file_replaces_its_rows(void **state)
     db_close(d);
 }
 
+/* The full cost of a quote: fee and margin must agree with a given total, an undisclosed
+ * margin needs the fee alone, and a provider's quote cannot be a bare total. */
+static void test_quote_cost_rules(void **state)
+{
+    char path[256];
+    const char *paths[1] = {path};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+
+    (void)state;
+    test_write_file(path, sizeof(path), "costs.conf",
+                    "quotes = (\n"
+                    " { from = \"USA\"; to = \"MEX\"; provider = \"alpha\"; amount = 200;"
+                    " currency = \"USD\"; fee = 6.0; fx_margin = 1.0; total = 9.0;"
+                    " period = \"2026Q1\"; source = \"test-survey\"; },\n"
+                    " { from = \"USA\"; to = \"MEX\"; provider = \"alpha\"; amount = 200;"
+                    " currency = \"USD\"; fee = 6.0; fx_margin = 1.0; transparent = false;"
+                    " period = \"2026Q1\"; source = \"test-survey\"; },\n"
+                    " { from = \"USA\"; to = \"MEX\"; provider = \"alpha\"; amount = 200;"
+                    " currency = \"USD\"; total = 4.0; period = \"2026Q1\";"
+                    " source = \"test-survey\"; },\n"
+                    " { from = \"USA\"; to = \"MEX\"; amount = 200; currency = \"USD\";"
+                    " total = 4.0; period = \"2026Q1\"; source = \"test-survey\"; }\n"
+                    ");\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_int_equal(errs.count, 3);
+    assert_true(test_errs_have(&errs, "costs.conf:2: quote: total 9.00% does not match "
+                                      "fee/amount*100 + fx_margin = 4.00%"));
+    assert_true(test_errs_have(&errs, "costs.conf:3: quote: fx_margin given but transparent"));
+    assert_true(test_errs_have(&errs, "costs.conf:4: quote: give 'fee' and 'fx_margin'"));
+    conf_errs_free(&errs);
+    unlink(path);
+    db_close(d);
+}
+
 static void test_unknown_key_is_an_error_with_line(void **state)
 {
     static const char *const paths[] = {RL_FIXTURES "/broken/unknown-key.conf"};
@@ -262,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_world_imports),
         cmocka_unit_test(test_reimport_changes_nothing),
         cmocka_unit_test(test_changed_file_replaces_its_rows),
+        cmocka_unit_test(test_quote_cost_rules),
         cmocka_unit_test(test_unknown_key_is_an_error_with_line),
         cmocka_unit_test(test_every_problem_reported_nothing_changed),
         cmocka_unit_test(test_syntax_error_names_line),
