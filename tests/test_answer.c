@@ -1,0 +1,257 @@
+/*
+ * The answer service (gateway/answer.h) on an in-memory database: what each way of handing it a
+ * text leaves behind, that a dry run leaves nothing, that a repeat is answered once, that the
+ * guards and consent are applied whatever the door, and that a new configuration snapshot or a
+ * content import reaches a context before its next answer.
+ */
+#include "testutil.h"
+
+#include "db/conv.h"
+#include "db/internal.h" /* to count rows */
+#include "gateway/answer.h"
+#include "gateway/live.h"
+
+struct fx {
+    db *d;
+    gw_live *live;
+    gw_ctx *ctx;
+    struct conf c;
+    struct gw_result r;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    assert_non_null(f);
+    f->d = test_world_db();
+    conf_defaults(&f->c);
+    f->c.loop_guard = 0;
+    assert_non_null(f->live = gw_live_new(&f->c));
+    assert_non_null(f->ctx = gw_ctx_open(f->live, f->d));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    gw_ctx_close(f->ctx);
+    gw_live_free(f->live);
+    db_close(f->d);
+    free(f);
+    return 0;
+}
+
+static long long count(struct fx *f, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    long long n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(f->d->conn, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void say(struct fx *f, const char *door, enum gw_reply_to to, const char *from,
+                const char *text, int64_t now)
+{
+    struct gw_inbound in = {.door = door, .sender = from, .text = text, .reply_to = to};
+
+    assert_int_equal(gw_answer_text(f->ctx, &in, now, &f->r), 1);
+}
+
+static void test_through_records_both(void **state)
+{
+    struct fx *f = *state;
+
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "FEE USA PHL 200", 1000);
+    assert_false(f->r.silent);
+    assert_string_equal(f->r.result, "answered");
+    assert_non_null(strstr(f->r.text, "Alpha Remit"));
+    assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE modem = 'kannel' AND "
+                              "state = 'answered' AND intent = 'fee'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE modem = 'kannel' AND "
+                              "state = 'sent'"),
+                     1);
+    assert_int_equal(count(f, "SELECT sum(queries) FROM demand WHERE keyword = 'fee'"), 1);
+}
+
+static void test_queue_leaves_reply_for_modems(void **state)
+{
+    struct fx *f = *state;
+
+    say(f, "ussd", GW_REPLY_QUEUE, "+639170000001", "RATE USD PHP", 1000);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE state = 'queued' AND "
+                              "modem IS NULL AND inbox_id IS NOT NULL"),
+                     1);
+}
+
+static void test_dry_leaves_nothing(void **state)
+{
+    struct fx *f = *state;
+
+    say(f, "ask", GW_REPLY_DRY, "+639170000001", "LANG FR", 1000);
+    assert_non_null(strstr(f->r.text, "fran"));
+    say(f, "ask", GW_REPLY_DRY, "+639170000001", "JOIN PH", 1001);
+    assert_string_equal(f->r.consent, "join");
+    assert_int_equal(count(f, "SELECT count(*) FROM inbox"), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM conversation"), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM consent"), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM demand"), 0);
+}
+
+static void test_repeat_answered_once(void **state)
+{
+    struct fx *f = *state;
+    char first[HANDLER_REPLY_MAX];
+
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "JOIN PH", 1000);
+    snprintf(first, sizeof(first), "%s", f->r.text);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "JOIN PH", 1000);
+    assert_true(f->r.duplicate);
+    assert_string_equal(f->r.text, first);
+    assert_int_equal(count(f, "SELECT count(*) FROM consent"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+}
+
+static void test_stop_kept_and_silence_after(void **state)
+{
+    struct fx *f = *state;
+
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "JOIN PH", 1000);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "STOP", 1001);
+    assert_string_equal(f->r.consent, "stop");
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'stop'"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM subscription"), 0);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "FEE USA PHL", 1002);
+    assert_true(f->r.silent);
+    assert_string_equal(f->r.text, "");
+    assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE state = 'ignored'"), 1);
+}
+
+static void test_guards_apply_to_every_door(void **state)
+{
+    struct fx *f = *state;
+    int i;
+
+    say(f, "kannel", GW_REPLY_THROUGH, "MyBank", "Your code is 1234", 1000);
+    assert_true(f->r.silent);
+    assert_string_equal(f->r.result, "guard");
+    assert_string_equal(f->r.why, "alphanumeric sender id");
+    /* The hourly cap (10): ten answers, one notice, then silence. */
+    for (i = 0; i < 12; i++) {
+        char text[32];
+        snprintf(text, sizeof(text), "FEE USA PHL %d", 100 + i);
+        say(f, "kannel", GW_REPLY_THROUGH, "+639170000002", text, 2000 + i);
+        if (i < 10)
+            assert_string_equal(f->r.result, "answered");
+        else if (i == 10)
+            assert_string_equal(f->r.result, "notice");
+        else
+            assert_true(f->r.silent);
+    }
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'notice'"), 1);
+}
+
+static void test_silenced_message_changes_no_conversation(void **state)
+{
+    struct fx *f = *state;
+
+    f->c.max_replies_hour = 1;
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000003", "HELP", 1000);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000003", "HELP", 1001); /* the notice */
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000003", "LANG FR", 1002);
+    assert_true(f->r.silent);
+    assert_int_equal(count(f, "SELECT count(*) FROM conversation WHERE lang = 'fr'"), 0);
+}
+
+static void test_new_snapshot_reaches_context(void **state)
+{
+    struct fx *f = *state;
+
+    say(f, "ask", GW_REPLY_DRY, "+15550100", "xyzzy", 1000);
+    assert_string_equal(f->r.lang, "en");
+    snprintf(f->c.default_lang, sizeof(f->c.default_lang), "fr");
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+    say(f, "ask", GW_REPLY_DRY, "+15550100", "xyzzy", 1001);
+    assert_string_equal(f->r.lang, "fr");
+}
+
+static void test_import_reaches_context(void **state)
+{
+    struct fx *f = *state;
+    static const char *const extra[] = {RL_FIXTURES "/content/choice.conf"};
+    struct conf_errs errs;
+    struct import_stats st;
+    int64_t g0, g1;
+
+    say(f, "ask", GW_REPLY_DRY, "+14155550100", "FEE USA CONGO 100", 1000);
+    assert_null(strstr(f->r.text, "1="));
+    assert_int_equal(db_content_generation(f->d, &g0), 0);
+    conf_errs_init(&errs);
+    assert_int_equal(conf_import(f->d, extra, 1, CONF_FORMAT_UNKNOWN, 0, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(db_content_generation(f->d, &g1), 0);
+    assert_true(g1 > g0);
+    /* The same context, with no reopening by the caller: the new content answers. */
+    say(f, "ask", GW_REPLY_DRY, "+14155550100", "FEE USA CONGO 100", 1001);
+    assert_non_null(strstr(f->r.text, "1="));
+}
+
+static void test_claim_takes_each_message_once(void **state)
+{
+    struct fx *f = *state;
+    struct db_in_sms m = {"sim1", "+639170000004", "HELP", "gsm7", 900, 900, -1, 1, 1};
+
+    assert_int_equal(db_inbox_store(f->d, &m), 1);
+    assert_int_equal(gw_answer_next(f->ctx, &f->r), 1);
+    assert_string_equal(f->r.intent, "help");
+    assert_int_equal(gw_answer_next(f->ctx, &f->r), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE state = 'queued'"), 1);
+}
+
+/* A snapshot stays valid for its reader while newer ones are published and freed. */
+static void test_live_snapshots_counted(void **state)
+{
+    struct fx *f = *state;
+    const struct conf *held;
+    unsigned v0, v1;
+
+    held = gw_live_acquire(f->live, &v0);
+    f->c.max_parts = 2;
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+    f->c.max_parts = 1;
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+    assert_int_equal(held->max_parts, 3);
+    gw_live_release(f->live, held);
+    held = gw_live_acquire(f->live, &v1);
+    assert_int_equal(v1, v0 + 2);
+    assert_int_equal(held->max_parts, 1);
+    gw_live_release(f->live, held);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_through_records_both, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_leaves_reply_for_modems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeat_answered_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_kept_and_silence_after, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guards_apply_to_every_door, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_silenced_message_changes_no_conversation, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_new_snapshot_reaches_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_reaches_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_takes_each_message_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_snapshots_counted, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
