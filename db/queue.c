@@ -48,14 +48,14 @@ static const char sql_in_answered[] =
     "UPDATE inbox SET state = ?2, lang = ?3, intent = ?4, answered_at = ?5 WHERE id = ?1 "
     "AND state = 'received'";
 /* A reply that went out through the door the question came in by (Kannel's get-url body). */
-static const char sql_out_through[] =
-    "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, state, attempts, "
-    "next_attempt_at, concat_ref, modem, created_at, sent_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, "
-    "?6, 'sent', 1, ?7, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?8, ?7, ?7, ?9)";
+/* A message to send (?9 NULL: queued for the modems), or one that already went through the door
+ * its question came in by (?9 names it: Kannel's get-url body). */
 static const char sql_out_insert[] =
     "INSERT INTO outbox(inbox_id, recipient, text, coding, parts, priority, next_attempt_at, "
-    "concat_ref, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-    "(SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?8)";
+    "concat_ref, created_at, kind, modem, state, attempts, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6, ?7, (SELECT coalesce(max(id), 0) + 1 FROM outbox) % 256, ?7, ?8, ?9, "
+    "CASE WHEN ?9 IS NULL THEN 'queued' ELSE 'sent' END, ?9 IS NOT NULL, "
+    "CASE WHEN ?9 IS NULL THEN NULL ELSE ?7 END)";
 static const char sql_out_claim[] =
     "UPDATE outbox SET state = 'sending', modem = ?1 WHERE id = (SELECT o.id FROM outbox o "
     "WHERE o.state = 'queued' AND o.next_attempt_at <= ?2 AND (o.expires_at IS NULL OR "
@@ -405,8 +405,8 @@ int db_inbox_redact(db *d, int64_t id, const char *text)
     return dbi_step_done(d, s);
 }
 
-static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64_t now,
-                      int64_t *out_id)
+static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, const char *through,
+                      int64_t now, int64_t *out_id)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_out_insert);
 
@@ -421,6 +421,7 @@ static int out_insert(db *d, int64_t inbox_id, const struct db_out_sms *m, int64
     sqlite3_bind_int(s, 6, m->priority);
     sqlite3_bind_int64(s, 7, now);
     sqlite3_bind_text(s, 8, m->kind ? m->kind : "reply", -1, SQLITE_STATIC);
+    dbi_bind_text(s, 9, through);
     if (dbi_step_done(d, s) < 0)
         return -1;
     if (out_id != NULL)
@@ -448,31 +449,12 @@ int db_inbox_finish(db *d, int64_t inbox_id, int answered, const char *lang, con
 int db_outbox_reply(db *d, int64_t inbox_id, const struct db_out_sms *m, const char *through,
                     int64_t now, int64_t *out_id)
 {
-    sqlite3_stmt *s;
-
-    if (through == NULL)
-        return out_insert(d, inbox_id, m, now, out_id);
-    if ((s = dbi_stmt(d, sql_out_through)) == NULL)
-        return -1;
-    sqlite3_bind_int64(s, 1, inbox_id);
-    sqlite3_bind_text(s, 2, m->recipient, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, m->text, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, m->coding, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, m->parts);
-    sqlite3_bind_int(s, 6, m->priority);
-    sqlite3_bind_int64(s, 7, now);
-    sqlite3_bind_text(s, 8, through, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 9, m->kind ? m->kind : "reply", -1, SQLITE_STATIC);
-    if (dbi_step_done(d, s) < 0)
-        return -1;
-    if (out_id != NULL)
-        *out_id = sqlite3_last_insert_rowid(d->conn);
-    return 0;
+    return out_insert(d, inbox_id, m, through, now, out_id);
 }
 
 int db_outbox_add(db *d, const struct db_out_sms *m, int64_t now, int64_t *out_id)
 {
-    return out_insert(d, 0, m, now, out_id);
+    return out_insert(d, 0, m, NULL, now, out_id);
 }
 
 int db_outbox_claim(db *d, const char *modem, int64_t now, int broadcasts,
