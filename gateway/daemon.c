@@ -346,7 +346,6 @@ static void *modem_main(void *arg)
     /* With --user, the database and the modem were opened as root before this thread began. */
     while (!atomic_load(&m->dm->stop) && m->d == NULL && (m->d = db_open(s->database)) == NULL)
         nap(m->dm, 5000);
-    gw_live_release(m->dm->live, s);
     if (m->d != NULL && (m->ctx = gw_ctx_open(m->dm->live, m->d)) == NULL)
         log_warnx("modem %s: out of memory", m->mc.name);
     m->last_refill = mono_s();
@@ -355,9 +354,10 @@ static void *modem_main(void *arg)
         char why[200] = "";
         int busy = 0, rc;
 
-        /* The newest configuration and content, as every door answers with them. */
-        gw_ctx_refresh(m->ctx);
-        s = gw_ctx_conf(m->ctx);
+        /* The newest configuration, held for this round: a SIGHUP publishes a new one while
+         * the round goes on, and the old one is freed only when its last reader lets it go. */
+        gw_live_release(m->dm->live, s);
+        s = gw_live_acquire(m->dm->live, NULL);
         if (strcmp(m->state, "connected") != 0) {
             if (strcmp(m->state, "down") != 0)
                 modem_state(m, "connecting", NULL);
@@ -405,6 +405,7 @@ static void *modem_main(void *arg)
         else
             woken = 1; /* more may have come while we were busy */
     }
+    gw_live_release(m->dm->live, s);
     m->t->ops->close(m->t);
     if (m->d != NULL) {
         struct db_modem_status st = {m->mc.name, "stopped", NULL, NULL, -1, time(NULL)};
