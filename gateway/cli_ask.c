@@ -4,33 +4,14 @@
  */
 #include "gateway/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "conf/config.h"
-#include "conf/import.h"
-#include "db/db.h"
-#include "db/conv.h"
-#include "db/queue.h"
-#include "conf/alertfile.h"
-#include "db/alerts.h"
-#include "db/guards.h"
 #include "gateway/answer.h"
-#include "gateway/broadcast.h"
-#include "gateway/daemon.h"
-#include "gateway/http.h"
-#include "util/log.h"
-#include "util/mono.h"
-#include "gateway/phonefile.h"
-#include "handlers/handler.h"
 
 static const char *coding_name(enum gsm_coding c)
 {

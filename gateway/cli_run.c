@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf/config.h"
-#include "conf/import.h"
-#include "db/db.h"
-#include "db/conv.h"
 #include "db/queue.h"
-#include "conf/alertfile.h"
-#include "db/alerts.h"
-#include "db/guards.h"
 #include "gateway/answer.h"
-#include "gateway/broadcast.h"
 #include "gateway/daemon.h"
 #include "gateway/http.h"
-#include "util/log.h"
-#include "util/mono.h"
 #include "gateway/phonefile.h"
-#include "handlers/handler.h"
+#include "util/log.h"
 
 int cmd_run(int argc, char **argv)
 {
