@@ -91,6 +91,40 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
     return 0;
 }
 
+/* The alert of a command line without an alert file: text (or the first 1 KB of file, a plain
+ * text), in lang, under id (or a new one). 0, 1 when file cannot be read, or 2 (usage said)
+ * when a topic or the text is missing. */
+static int alert_from_text(struct conf_alert *a, const struct conf *c, const char *file,
+                           const char *text, const char *lang, const char *id)
+{
+    char buf[1024];
+
+    if (file != NULL) {
+        FILE *fp = fopen(file, "r");
+        size_t n;
+        if (fp == NULL) {
+            fprintf(stderr, "remitline: cannot open %s: %s\n", file, strerror(errno));
+            return 1;
+        }
+        n = fread(buf, 1, sizeof(buf) - 1, fp);
+        fclose(fp);
+        buf[n] = '\0';
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+            buf[--n] = '\0';
+        text = buf;
+    }
+    if (a->ntopics == 0 || text == NULL || text[0] == '\0')
+        return cli_usage_error("broadcast");
+    snprintf(a->texts[0].lang, sizeof(a->texts[0].lang), "%s", lang ? lang : c->default_lang);
+    snprintf(a->texts[0].text, sizeof(a->texts[0].text), "%s", text);
+    a->ntexts = 1;
+    if (id != NULL)
+        snprintf(a->id, sizeof(a->id), "%s", id);
+    else
+        snprintf(a->id, sizeof(a->id), "cli-%lld-%d", (long long)time(NULL), (int)getpid());
+    return 0;
+}
+
 int cmd_broadcast(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -166,34 +200,10 @@ int cmd_broadcast(int argc, char **argv)
     if (file != NULL && strlen(file) > 5 && strcmp(file + strlen(file) - 5, ".conf") == 0) {
         if (conf_alert_read(file, a, &errs) < 0)
             goto fail;
-    } else {
-        char buf[1024];
-        if (file != NULL) {
-            FILE *fp = fopen(file, "r");
-            size_t n;
-            if (fp == NULL) {
-                fprintf(stderr, "remitline: cannot open %s: %s\n", file, strerror(errno));
-                goto out;
-            }
-            n = fread(buf, 1, sizeof(buf) - 1, fp);
-            fclose(fp);
-            buf[n] = '\0';
-            while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-                buf[--n] = '\0';
-            text = buf;
-        }
-        if (a->ntopics == 0 || text == NULL || text[0] == '\0') {
-            rc = cli_usage_error("broadcast");
-            goto out;
-        }
-        snprintf(a->texts[0].lang, sizeof(a->texts[0].lang), "%s", lang ? lang : c.default_lang);
-        snprintf(a->texts[0].text, sizeof(a->texts[0].text), "%s", text);
-        a->ntexts = 1;
-        if (id != NULL)
-            snprintf(a->id, sizeof(a->id), "%s", id);
-        else
-            snprintf(a->id, sizeof(a->id), "cli-%lld-%d", (long long)time(NULL), (int)getpid());
+    } else if ((rc = alert_from_text(a, &c, file, text, lang, id)) != 0) {
+        goto out;
     }
+    rc = 1;
     if ((d = cli_open_content_db(&c)) == NULL)
         goto out;
     ho.default_lang = c.default_lang;

@@ -100,6 +100,50 @@ static unsigned phone_ref(void)
     return (unsigned)((ts.tv_nsec / 1000 + ts.tv_sec + getpid()) & 0xff);
 }
 
+/* Waits up to wait_s seconds for the reply to number's message (the first after inbox id since)
+ * and prints it: 0 when it was sent, 3 when the gateway stays silent by design, 1 when it failed
+ * or did not come (said on stderr). *d is opened as soon as the database exists. */
+static int phone_wait_reply(const struct conf *c, db **d, const char *number, int64_t since,
+                            long wait_s, const char *dir)
+{
+    struct db_log_row *reply = malloc(sizeof(*reply));
+    time_t deadline = time(NULL) + wait_s;
+    int rc = 1;
+
+    if (reply == NULL)
+        return 1;
+    while (time(NULL) <= deadline) {
+        struct timespec tenth = {0, 100000000L};
+        if (*d == NULL && access(c->database, F_OK) == 0)
+            *d = db_open(c->database);
+        if (*d != NULL && db_reply_for(*d, number, since, reply) == 1) {
+            if (strcmp(reply->state, "ignored") == 0) {
+                fprintf(stderr,
+                        "remitline: no reply: the gateway stays silent to this message "
+                        "(%s)\n",
+                        reply->intent);
+                rc = 3; /* silence by design: not a failure, not an answer */
+                goto out;
+            }
+            if (strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
+                puts(reply->text);
+                if (strcmp(reply->state, "failed") == 0)
+                    fprintf(stderr, "remitline: the reply could not be sent: %s\n", reply->error);
+                rc = strcmp(reply->state, "sent") == 0 ? 0 : 1;
+                goto out;
+            }
+        }
+        nanosleep(&tenth, NULL);
+    }
+    fprintf(stderr,
+            "remitline: no reply within %ld s; is `remitline run` running on %s? (the message "
+            "waits in the phone)\n",
+            wait_s, dir);
+out:
+    free(reply);
+    return rc;
+}
+
 int cmd_phone(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -111,13 +155,11 @@ int cmd_phone(int argc, char **argv)
     };
     const char *conf_path = NULL, *dir = NULL, *number;
     int order[GW_PHONEFILE_MAX_PARTS], norder = 0;
-    struct db_log_row *reply = NULL;
     char text[2048];
     size_t len = 0;
     struct conf c;
     long wait_s = 10;
     int64_t since = 0;
-    time_t deadline;
     int ch, i, rc = 1;
     db *d = NULL;
 
@@ -196,38 +238,8 @@ int cmd_phone(int argc, char **argv)
         rc = 0;
         goto out;
     }
-    if ((reply = malloc(sizeof(*reply))) == NULL)
-        goto out;
-    deadline = time(NULL) + wait_s;
-    while (time(NULL) <= deadline) {
-        struct timespec tenth = {0, 100000000L};
-        if (d == NULL && access(c.database, F_OK) == 0)
-            d = db_open(c.database);
-        if (d != NULL && db_reply_for(d, number, since, reply) == 1) {
-            if (strcmp(reply->state, "ignored") == 0) {
-                fprintf(stderr,
-                        "remitline: no reply: the gateway stays silent to this message "
-                        "(%s)\n",
-                        reply->intent);
-                rc = 3; /* silence by design: not a failure, not an answer */
-                goto out;
-            }
-            if (strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
-                puts(reply->text);
-                if (strcmp(reply->state, "failed") == 0)
-                    fprintf(stderr, "remitline: the reply could not be sent: %s\n", reply->error);
-                rc = strcmp(reply->state, "sent") == 0 ? 0 : 1;
-                goto out;
-            }
-        }
-        nanosleep(&tenth, NULL);
-    }
-    fprintf(stderr,
-            "remitline: no reply within %ld s; is `remitline run` running on %s? (the message "
-            "waits in the phone)\n",
-            wait_s, dir);
+    rc = phone_wait_reply(&c, &d, number, since, wait_s, dir);
 out:
-    free(reply);
     db_close(d);
     return rc;
 }
