@@ -619,19 +619,90 @@ static int become_user(const struct conf *c, const char *user)
     return gw_drop_privileges(user, paths, n);
 }
 
+/* Each modem's transport, and with user (run --user: about to drop root) its database handle
+ * and device opened now, while they may need root. 0, or -1 when one cannot be made. */
+static int modems_prepare(struct daemon *dm, struct modem *modems, const struct conf *c,
+                          const char *user)
+{
+    int i;
+
+    for (i = 0; i < c->nmodems; i++) {
+        struct modem *m = &modems[i];
+        m->dm = dm;
+        m->mc = c->modems[i];
+        m->balance = -1;
+        if ((m->t = gw_transport_new(m->mc.transport[0] ? m->mc.transport : "gammu", &m->mc)) ==
+            NULL) {
+            log_warnx("modem %s: cannot create its transport '%s'", m->mc.name, m->mc.transport);
+            return -1;
+        }
+        if (user != NULL) {
+            /* Open what may need root now; the thread keeps it, and reconnects as the user. */
+            char why[200] = "";
+            if ((m->d = db_open(c->database)) == NULL)
+                return -1;
+            if (m->t->ops->open(m->t, why, sizeof(why)) == 0)
+                modem_state(m, "connected", NULL);
+            else
+                modem_state(m, "down", why);
+        }
+    }
+    return 0;
+}
+
+/* The main thread's chores, each at its own period: when each last ran, and the alert files
+ * already seen. */
+struct chores {
+    time_t last_tick, last_scan, last_purge;
+    struct seen_file *seen;
+    int nseen;
+};
+
+/* One turn of the main loop's chores: alert files, the sweep and a WAL checkpoint every 10 s,
+ * the purge every hour, long SMS whose parts stopped coming every second. */
+static void main_tick(struct daemon *dm, db *d, gw_ctx *main_ctx, struct chores *ch, time_t now)
+{
+    int n;
+
+    /* The main thread's handlers resolve alert topics with the current content. */
+    gw_ctx_refresh(main_ctx);
+    if (gw_ctx_handlers(main_ctx) != NULL && now - ch->last_scan >= 10) {
+        scan_alerts(&dm->conf, d, gw_ctx_handlers(main_ctx), ch->seen, &ch->nseen);
+        if ((n = db_outbox_sweep(d, now)) > 0)
+            log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", n);
+        db_checkpoint(d); /* keeps the WAL small: see db.h */
+        ch->last_scan = now;
+    }
+    if (now - ch->last_purge >= 3600) {
+        struct db_purge_counts pc;
+        if (db_purge(d, now - (int64_t)dm->conf.retention_days * 86400, now, &pc) == 0 &&
+            pc.inbox + pc.outbox + pc.parts + pc.consent + pc.other > 0)
+            log_info("purge days=%d inbox=%ld outbox=%ld parts=%ld consent=%ld other=%ld",
+                     dm->conf.retention_days, pc.inbox, pc.outbox, pc.parts, pc.consent, pc.other);
+        ch->last_purge = now;
+    }
+    if (now != ch->last_tick) {
+        n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
+        if (n > 0)
+            log_warnx("sms-in incomplete=%d (long SMS with parts missing after %d s, "
+                      "answered as they are)",
+                      n, dm->conf.multipart_timeout);
+        ch->last_tick = now;
+    }
+}
+
 int gw_run(const struct conf *c, const char *conf_path, const char *user)
 {
     struct daemon *dm = calloc(1, sizeof(*dm));
     struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
     struct gw_http *http = NULL;
     sigset_t set;
-    struct seen_file *seen = calloc(MAX_ALERT_FILES, sizeof(*seen));
+    struct chores ch = {0, 0, 0, calloc(MAX_ALERT_FILES, sizeof(*ch.seen)), 0};
     gw_ctx *main_ctx = NULL; /* the main thread's own, to resolve alert topics */
     db *d = NULL;
-    int i, started = 0, rc = 1, recovered, nseen = 0, lockfd;
-    time_t last_tick = 0, last_scan = 0, last_purge = 0;
+    int i, started = 0, rc = 1, recovered, lockfd;
 
-    if (dm == NULL || modems == NULL || seen == NULL)
+    if (dm == NULL || modems == NULL || ch.seen == NULL)
         fatal("allocating the daemon");
     dm->conf = *c;
     if ((dm->live = gw_live_new(c)) == NULL)
@@ -654,27 +725,8 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     if ((recovered = db_outbox_recover(d)) > 0)
         log_warnx("recover messages=%d (half-sent before a crash; they go out again)", recovered);
     log_info("start version=%s modems=%d database=%s", RL_VERSION, c->nmodems, c->database);
-    for (i = 0; i < c->nmodems; i++) {
-        struct modem *m = &modems[i];
-        m->dm = dm;
-        m->mc = c->modems[i];
-        m->balance = -1;
-        if ((m->t = gw_transport_new(m->mc.transport[0] ? m->mc.transport : "gammu", &m->mc)) ==
-            NULL) {
-            log_warnx("modem %s: cannot create its transport '%s'", m->mc.name, m->mc.transport);
-            goto stop;
-        }
-        if (user != NULL) {
-            /* Open what may need root now; the thread keeps it, and reconnects as the user. */
-            char why[200] = "";
-            if ((m->d = db_open(c->database)) == NULL)
-                goto stop;
-            if (m->t->ops->open(m->t, why, sizeof(why)) == 0)
-                modem_state(m, "connected", NULL);
-            else
-                modem_state(m, "down", why);
-        }
-    }
+    if (modems_prepare(dm, modems, c, user) < 0)
+        goto stop;
     if (c->http.listen[0] != '\0' && (http = gw_http_start(c, dm->live)) == NULL) {
         rc = 1;
         goto stop;
@@ -705,34 +757,9 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
             atomic_store(&dm->stop, 1);
         } else if (sig == SIGHUP) {
             reload(dm, conf_path, d);
-            last_scan = 0; /* look at the alert files now */
+            ch.last_scan = 0; /* look at the alert files now */
         }
-        /* The main thread's handlers resolve alert topics with the current content. */
-        gw_ctx_refresh(main_ctx);
-        if (gw_ctx_handlers(main_ctx) != NULL && now - last_scan >= 10) {
-            scan_alerts(&dm->conf, d, gw_ctx_handlers(main_ctx), seen, &nseen);
-            if ((i = db_outbox_sweep(d, now)) > 0)
-                log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", i);
-            db_checkpoint(d); /* keeps the WAL small: see db.h */
-            last_scan = now;
-        }
-        if (now - last_purge >= 3600) {
-            struct db_purge_counts pc;
-            if (db_purge(d, now - (int64_t)dm->conf.retention_days * 86400, now, &pc) == 0 &&
-                pc.inbox + pc.outbox + pc.parts + pc.consent + pc.other > 0)
-                log_info("purge days=%d inbox=%ld outbox=%ld parts=%ld consent=%ld other=%ld",
-                         dm->conf.retention_days, pc.inbox, pc.outbox, pc.parts, pc.consent,
-                         pc.other);
-            last_purge = now;
-        }
-        if (now != last_tick) {
-            int n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
-            if (n > 0)
-                log_warnx("sms-in incomplete=%d (long SMS with parts missing after %d s, "
-                          "answered as they are)",
-                          n, dm->conf.multipart_timeout);
-            last_tick = now;
-        }
+        main_tick(dm, d, main_ctx, &ch, now);
     }
 stop:
     atomic_store(&dm->stop, 1);
@@ -746,7 +773,7 @@ stop:
     gw_ctx_close(main_ctx);
     db_close(d);
     gw_live_free(dm->live);
-    free(seen);
+    free(ch.seen);
     free(modems);
     free(dm);
     close(lockfd);

@@ -49,6 +49,51 @@ static void make_code(char out[8])
     snprintf(out, 8, "%04u", v % 10000);
 }
 
+/* YES <code> from an operator: queues the alert that waits for code, if it has not expired.
+ * words is what follows YES; num the sender as logged. 1 (reply set), or -1. */
+static int operator_yes(db *d, handler_ctx *h, const struct conf *c, const char *sender,
+                        const char *words, int64_t now, const char *num, char *reply,
+                        size_t replysz)
+{
+    struct db_pending_alert pa;
+    struct conf_alert a;
+    struct conf_errs errs;
+    long recipients = 0;
+    char code[16];
+    int rc;
+
+    next_word(&words, code, sizeof(code));
+    rc = db_alert_pending_take(d, sender, code, now, &pa);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        snprintf(reply, replysz,
+                 "No alert waits for code %s. Codes last 10 minutes: send ALERT again.", code);
+        return 1;
+    }
+    memset(&a, 0, sizeof(a));
+    snprintf(a.id, sizeof(a.id), "sms-%s-%lld", code, (long long)now);
+    snprintf(a.topics[0], sizeof(a.topics[0]), "%.63s", pa.topics);
+    a.ntopics = 1;
+    a.priority = 5;
+    snprintf(a.texts[0].lang, sizeof(a.texts[0].lang), "%s", pa.lang);
+    snprintf(a.texts[0].text, sizeof(a.texts[0].text), "%s", pa.text);
+    a.ntexts = 1;
+    conf_errs_init(&errs);
+    rc = gw_alert_queue(d, h, &a, "sms", NULL, pa.lang, c->max_parts, now, &recipients, &errs);
+    if (rc > 0) {
+        log_info("alert id=%s origin=sms from=%s topics=%s recipients=%ld result=queued", a.id, num,
+                 pa.topics, recipients);
+        snprintf(reply, replysz, "Sent to %ld people. Alert %s.", recipients, a.id);
+    } else {
+        log_warnx("alert origin=sms from=%s result=refused problem=\"%s\"", num,
+                  errs.nmsg ? errs.msg[0] : "?");
+        snprintf(reply, replysz, "Not sent: %s", errs.nmsg ? errs.msg[0] : "error");
+    }
+    conf_errs_free(&errs);
+    return 1;
+}
+
 int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender, const char *text,
                 int64_t now, char *reply, size_t replysz, char *redacted, size_t redactedsz)
 {
@@ -85,45 +130,8 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
                  PIN_TRIES);
         return 1;
     }
-    if (word_is(cmd, "YES")) {
-        struct db_pending_alert pa;
-        struct conf_alert a;
-        struct conf_errs errs;
-        long recipients = 0;
-        char code[16];
-        int rc;
-
-        next_word(&p, code, sizeof(code));
-        rc = db_alert_pending_take(d, sender, code, now, &pa);
-        if (rc < 0)
-            return -1;
-        if (rc == 0) {
-            snprintf(reply, replysz,
-                     "No alert waits for code %s. Codes last 10 minutes: send ALERT again.", code);
-            return 1;
-        }
-        memset(&a, 0, sizeof(a));
-        snprintf(a.id, sizeof(a.id), "sms-%s-%lld", code, (long long)now);
-        snprintf(a.topics[0], sizeof(a.topics[0]), "%.63s", pa.topics);
-        a.ntopics = 1;
-        a.priority = 5;
-        snprintf(a.texts[0].lang, sizeof(a.texts[0].lang), "%s", pa.lang);
-        snprintf(a.texts[0].text, sizeof(a.texts[0].text), "%s", pa.text);
-        a.ntexts = 1;
-        conf_errs_init(&errs);
-        rc = gw_alert_queue(d, h, &a, "sms", NULL, pa.lang, c->max_parts, now, &recipients, &errs);
-        if (rc > 0) {
-            log_info("alert id=%s origin=sms from=%s topics=%s recipients=%ld result=queued", a.id,
-                     num, pa.topics, recipients);
-            snprintf(reply, replysz, "Sent to %ld people. Alert %s.", recipients, a.id);
-        } else {
-            log_warnx("alert origin=sms from=%s result=refused problem=\"%s\"", num,
-                      errs.nmsg ? errs.msg[0] : "?");
-            snprintf(reply, replysz, "Not sent: %s", errs.nmsg ? errs.msg[0] : "error");
-        }
-        conf_errs_free(&errs);
-        return 1;
-    }
+    if (word_is(cmd, "YES"))
+        return operator_yes(d, h, c, sender, p, now, num, reply, replysz);
     /* ALERT <PIN> <topic> <text>: pin and p were read above. */
     if (strcmp(pin, op->pin) != 0) {
         if (db_pin_attempt(d, sender, 0, now) < 0)

@@ -418,17 +418,88 @@ static char *trim(char *s)
     return s;
 }
 
+/* What reading a message file gathers besides the message itself, and where it is. */
+struct pf_read {
+    const char *path;
+    long lineno;
+    char text_hex[4 * GSM_SINGLE_SEPTETS + 1], num_hex[4 * 32 + 1];
+    int have_number, have_coding, next_text;
+};
+
+/* One key = value line of the message's section, into out or r. 0, or -1 (logged). Unknown keys
+ * are Gammu's own (State, Sent, ...) and are passed over. */
+static int read_key(struct pf_read *r, const char *key, char *val, struct gw_phonefile_sms *out)
+{
+    if (strcasecmp(key, "Number") == 0) {
+        size_t n = strlen(val);
+
+        if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
+            val[n - 1] = '\0';
+            val++;
+            n -= 2;
+        }
+        if (n >= sizeof(out->number)) {
+            log_warnx("phonefile: %s:%ld: Number too long", r->path, r->lineno);
+            return -1;
+        }
+        memcpy(out->number, val, n + 1);
+        r->have_number = 1;
+    } else if (strcasecmp(key, "NumberUnicode") == 0) {
+        if (strlen(val) >= sizeof(r->num_hex)) {
+            log_warnx("phonefile: %s:%ld: NumberUnicode too long", r->path, r->lineno);
+            return -1;
+        }
+        memcpy(r->num_hex, val, strlen(val) + 1);
+    } else if (strcasecmp(key, "Coding") == 0) {
+        if (strcasecmp(val, "Default") == 0 || strcasecmp(val, "Default_No_Compression") == 0)
+            out->coding = 0;
+        else if (strcasecmp(val, "Unicode") == 0 || strcasecmp(val, "Unicode_No_Compression") == 0)
+            out->coding = 1;
+        else {
+            log_warnx("phonefile: %s:%ld: Coding %s is not text", r->path, r->lineno, val);
+            return -1;
+        }
+        r->have_coding = 1;
+    } else if (strcasecmp(key, "UDH") == 0) {
+        unsigned char udh[140];
+        int n = hex_decode(val, udh, sizeof(udh));
+
+        if (n < 1) {
+            log_warnx("phonefile: %s:%ld: bad UDH hex", r->path, r->lineno);
+            return -1;
+        }
+        out->has_udh = 1;
+        udh_concat(udh, n, out);
+    } else if (strncasecmp(key, "Text", 4) == 0 && strlen(key) == 6) {
+        char *end;
+        long idx = strtol(key + 4, &end, 10);
+
+        if (*end != '\0' || idx != r->next_text) {
+            log_warnx("phonefile: %s:%ld: %s where Text%02d was due", r->path, r->lineno, key,
+                      r->next_text);
+            return -1;
+        }
+        if (strlen(r->text_hex) + strlen(val) >= sizeof(r->text_hex)) {
+            log_warnx("phonefile: %s:%ld: text longer than one SMS", r->path, r->lineno);
+            return -1;
+        }
+        memcpy(r->text_hex + strlen(r->text_hex), val, strlen(val) + 1);
+        r->next_text++;
+    }
+    return 0;
+}
+
 int gw_phonefile_read(const char *path, struct gw_phonefile_sms *out)
 {
     char line[LINE_MAX_LEN + 2];
-    char text_hex[4 * GSM_SINGLE_SEPTETS + 1] = "", num_hex[4 * 32 + 1] = "";
+    struct pf_read r;
     FILE *fp = NULL;
-    long lineno = 0;
-    int rc = -1, in_section = 0, seen_section = 0, have_number = 0, have_coding = 0;
-    int next_text = 0;
+    int rc = -1, in_section = 0, seen_section = 0;
 
     assert(path != NULL && out != NULL);
     memset(out, 0, sizeof(*out));
+    memset(&r, 0, sizeof(r));
+    r.path = path;
     out->parts = out->part = 1;
     fp = fopen(path, "r");
     if (fp == NULL) {
@@ -438,9 +509,9 @@ int gw_phonefile_read(const char *path, struct gw_phonefile_sms *out)
     while (fgets(line, sizeof(line), fp) != NULL) {
         char *s, *eq, *key, *val;
 
-        lineno++;
+        r.lineno++;
         if (strchr(line, '\n') == NULL && !feof(fp)) {
-            log_warnx("phonefile: %s:%ld: line longer than %d bytes", path, lineno, LINE_MAX_LEN);
+            log_warnx("phonefile: %s:%ld: line longer than %d bytes", path, r.lineno, LINE_MAX_LEN);
             goto out;
         }
         s = trim(line);
@@ -457,69 +528,14 @@ int gw_phonefile_read(const char *path, struct gw_phonefile_sms *out)
             continue;
         eq = strchr(s, '=');
         if (eq == NULL) {
-            log_warnx("phonefile: %s:%ld: no '=' in a key line", path, lineno);
+            log_warnx("phonefile: %s:%ld: no '=' in a key line", path, r.lineno);
             goto out;
         }
         *eq = '\0';
         key = trim(s);
         val = trim(eq + 1);
-        if (strcasecmp(key, "Number") == 0) {
-            size_t n = strlen(val);
-
-            if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
-                val[n - 1] = '\0';
-                val++;
-                n -= 2;
-            }
-            if (n >= sizeof(out->number)) {
-                log_warnx("phonefile: %s:%ld: Number too long", path, lineno);
-                goto out;
-            }
-            memcpy(out->number, val, n + 1);
-            have_number = 1;
-        } else if (strcasecmp(key, "NumberUnicode") == 0) {
-            if (strlen(val) >= sizeof(num_hex)) {
-                log_warnx("phonefile: %s:%ld: NumberUnicode too long", path, lineno);
-                goto out;
-            }
-            memcpy(num_hex, val, strlen(val) + 1);
-        } else if (strcasecmp(key, "Coding") == 0) {
-            if (strcasecmp(val, "Default") == 0 || strcasecmp(val, "Default_No_Compression") == 0)
-                out->coding = 0;
-            else if (strcasecmp(val, "Unicode") == 0 ||
-                     strcasecmp(val, "Unicode_No_Compression") == 0)
-                out->coding = 1;
-            else {
-                log_warnx("phonefile: %s:%ld: Coding %s is not text", path, lineno, val);
-                goto out;
-            }
-            have_coding = 1;
-        } else if (strcasecmp(key, "UDH") == 0) {
-            unsigned char udh[140];
-            int n = hex_decode(val, udh, sizeof(udh));
-
-            if (n < 1) {
-                log_warnx("phonefile: %s:%ld: bad UDH hex", path, lineno);
-                goto out;
-            }
-            out->has_udh = 1;
-            udh_concat(udh, n, out);
-        } else if (strncasecmp(key, "Text", 4) == 0 && strlen(key) == 6) {
-            char *end;
-            long idx = strtol(key + 4, &end, 10);
-
-            if (*end != '\0' || idx != next_text) {
-                log_warnx("phonefile: %s:%ld: %s where Text%02d was due", path, lineno, key,
-                          next_text);
-                goto out;
-            }
-            if (strlen(text_hex) + strlen(val) >= sizeof(text_hex)) {
-                log_warnx("phonefile: %s:%ld: text longer than one SMS", path, lineno);
-                goto out;
-            }
-            memcpy(text_hex + strlen(text_hex), val, strlen(val) + 1);
-            next_text++;
-        }
+        if (read_key(&r, key, val, out) < 0)
+            goto out;
     }
     if (ferror(fp)) {
         log_warn("phonefile: reading %s", path);
@@ -529,15 +545,16 @@ int gw_phonefile_read(const char *path, struct gw_phonefile_sms *out)
         log_warnx("phonefile: %s: no [SMSBackup] section", path);
         goto out;
     }
-    if (!have_number || !have_coding) {
-        log_warnx("phonefile: %s: no %s", path, have_number ? "Coding" : "Number");
+    if (!r.have_number || !r.have_coding) {
+        log_warnx("phonefile: %s: no %s", path, r.have_number ? "Coding" : "Number");
         goto out;
     }
-    if (num_hex[0] != '\0' && utf16hex_to_utf8(num_hex, out->number, sizeof(out->number)) == -1) {
+    if (r.num_hex[0] != '\0' &&
+        utf16hex_to_utf8(r.num_hex, out->number, sizeof(out->number)) == -1) {
         log_warnx("phonefile: %s: bad NumberUnicode", path);
         goto out;
     }
-    if (utf16hex_to_utf8(text_hex, out->text, sizeof(out->text)) == -1) {
+    if (utf16hex_to_utf8(r.text_hex, out->text, sizeof(out->text)) == -1) {
         log_warnx("phonefile: %s: text is not UTF-16BE hex", path);
         goto out;
     }

@@ -1,0 +1,237 @@
+/*
+ * cli_broadcast.c: broadcast, which queues an alert for the followers of its topics, and
+ * broadcast status, which shows how far one has gone.
+ */
+#include "gateway/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/alerts.h"
+#include "gateway/broadcast.h"
+#include "gateway/json.h"
+
+static void progress_bar(long done, long total)
+{
+    int width = 30, i, filled = total > 0 ? (int)(done * width / total) : width;
+
+    printf("[");
+    for (i = 0; i < width; i++)
+        putchar(i < filled ? '#' : '.');
+    printf("] %ld%%\n", total > 0 ? done * 100 / total : 100);
+}
+
+static int broadcast_status(const struct conf *c, const char *id, int json)
+{
+    struct db_alert_stats st;
+    double cost = 0;
+    char ccy[16] = "", until[32];
+    long rate = 0;
+    int i, unlimited = 0, rc;
+    db *d = cli_open_existing_db(c);
+
+    if (d == NULL)
+        return 1;
+    rc = db_alert_stats(d, id, &st);
+    db_close(d);
+    if (rc <= 0) {
+        fprintf(stderr, "remitline: %s\n", id ? "no alert with that id" : "no alert yet");
+        return 1;
+    }
+    for (i = 0; i < c->nmodems; i++) {
+        if (c->modems[i].send_rate == 0)
+            unlimited = 1;
+        rate += c->modems[i].send_rate;
+    }
+    if (c->part_cost[0])
+        sscanf(c->part_cost, "%lf %15s", &cost, ccy);
+    cli_iso_time(st.valid_until, until, sizeof(until));
+    if (json) {
+        struct json j;
+        json_init(&j, stdout);
+        json_open(&j);
+        json_str_field(&j, "id", st.id);
+        json_str_field(&j, "topics", st.topics);
+        json_long_field(&j, "recipients", st.recipients);
+        json_long_field(&j, "sent", st.sent);
+        json_long_field(&j, "failed", st.failed);
+        json_long_field(&j, "remaining", st.remaining);
+        json_long_field(&j, "parts", st.parts_total);
+        json_long_field(&j, "parts_left", st.parts_left);
+        json_str_field(&j, "valid_until", until);
+        if (!unlimited && rate > 0)
+            json_double_field(&j, "minutes_left", 1, (double)st.remaining / (double)rate);
+        if (cost > 0) {
+            json_double_field(&j, "estimated_cost", 2, cost * (double)st.parts_total);
+            json_str_field(&j, "cost_currency", ccy);
+        }
+        json_close(&j);
+        putchar('\n');
+        return 0;
+    }
+    printf("alert %s (%s), valid until %s\n", st.id, st.topics, until);
+    printf("recipients %ld: sent %ld, failed %ld, remaining %ld\n", st.recipients, st.sent,
+           st.failed, st.remaining);
+    if (isatty(STDOUT_FILENO))
+        progress_bar(st.sent + st.failed, st.recipients);
+    if (unlimited || rate == 0)
+        printf("time left: no send limit configured\n");
+    else
+        printf("time left: about %.0f minutes at %ld messages a minute\n",
+               (double)st.remaining / (double)rate + 0.5, rate);
+    printf("SMS parts: %ld in all, %ld still to send", st.parts_total, st.parts_left);
+    if (cost > 0)
+        printf("; estimated cost %.2f %s", cost * (double)st.parts_total, ccy);
+    printf("\n");
+    return 0;
+}
+
+/* The alert of a command line without an alert file: text (or the first 1 KB of file, a plain
+ * text), in lang, under id (or a new one). 0, 1 when file cannot be read, or 2 (usage said)
+ * when a topic or the text is missing. */
+static int alert_from_text(struct conf_alert *a, const struct conf *c, const char *file,
+                           const char *text, const char *lang, const char *id)
+{
+    char buf[1024];
+
+    if (file != NULL) {
+        FILE *fp = fopen(file, "r");
+        size_t n;
+        if (fp == NULL) {
+            fprintf(stderr, "remitline: cannot open %s: %s\n", file, strerror(errno));
+            return 1;
+        }
+        n = fread(buf, 1, sizeof(buf) - 1, fp);
+        fclose(fp);
+        buf[n] = '\0';
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+            buf[--n] = '\0';
+        text = buf;
+    }
+    if (a->ntopics == 0 || text == NULL || text[0] == '\0')
+        return cli_usage_error("broadcast");
+    snprintf(a->texts[0].lang, sizeof(a->texts[0].lang), "%s", lang ? lang : c->default_lang);
+    snprintf(a->texts[0].text, sizeof(a->texts[0].text), "%s", text);
+    a->ntexts = 1;
+    if (id != NULL)
+        snprintf(a->id, sizeof(a->id), "%s", id);
+    else
+        snprintf(a->id, sizeof(a->id), "cli-%lld-%d", (long long)time(NULL), (int)getpid());
+    return 0;
+}
+
+int cmd_broadcast(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},   {"topic", required_argument, NULL, 't'},
+        {"lang", required_argument, NULL, 'l'},     {"text", required_argument, NULL, 'x'},
+        {"file", required_argument, NULL, 'f'},     {"id", required_argument, NULL, 'i'},
+        {"priority", required_argument, NULL, 'p'}, {"until", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},           {NULL, 0, NULL, 0},
+    };
+    const char *conf_path = NULL, *lang = NULL, *text = NULL, *file = NULL, *id = NULL;
+    struct conf_alert *a = calloc(1, sizeof(*a));
+    struct conf_errs errs;
+    struct handler_opts ho;
+    handler_ctx *h = NULL;
+    long recipients = 0;
+    struct conf c;
+    int ch, rc = 1, json = 0;
+    db *d = NULL;
+
+    if (a == NULL)
+        return 1;
+    a->priority = 5;
+    conf_errs_init(&errs);
+    while ((ch = getopt_long(argc, argv, "c:t:l:x:f:i:p:u:j", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 't':
+            if (a->ntopics < CONF_ALERT_MAX_TOPICS)
+                snprintf(a->topics[a->ntopics++], sizeof(a->topics[0]), "%s", optarg);
+            break;
+        case 'l':
+            lang = optarg;
+            break;
+        case 'x':
+            text = optarg;
+            break;
+        case 'f':
+            file = optarg;
+            break;
+        case 'i':
+            id = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'p': {
+            long v;
+            if (cli_opt_long(optarg, 0, 9, "--priority (0 urgent to 9)", &v) < 0)
+                goto out;
+            a->priority = (int)v;
+            break;
+        }
+        case 'u':
+            if (conf_parse_time(optarg, &a->valid_until) < 0) {
+                fprintf(stderr, "remitline: --until takes a local date like 2026-12-04, "
+                                "\"2026-12-04 18:00\" or \"2026-12-04 18:00:30\"\n");
+                goto out;
+            }
+            break;
+        default:
+            rc = cli_usage_error("broadcast");
+            goto out;
+        }
+    }
+    if (cli_load_conf(conf_path, &c) < 0)
+        goto out;
+    if (optind < argc && strcmp(argv[optind], "status") == 0) {
+        rc = broadcast_status(&c, optind + 1 < argc ? argv[optind + 1] : NULL, json);
+        goto out;
+    }
+    if (file != NULL && strlen(file) > 5 && strcmp(file + strlen(file) - 5, ".conf") == 0) {
+        if (conf_alert_read(file, a, &errs) < 0)
+            goto fail;
+    } else if ((rc = alert_from_text(a, &c, file, text, lang, id)) != 0) {
+        goto out;
+    }
+    rc = 1;
+    if ((d = cli_open_content_db(&c)) == NULL)
+        goto out;
+    ho.default_lang = c.default_lang;
+    ho.max_parts = c.max_parts;
+    ho.max_age_rates = c.max_age_rates;
+    ho.max_age_fees = c.max_age_fees;
+    if ((h = handler_open(d, &ho)) == NULL)
+        goto out;
+    rc = gw_alert_queue(d, h, a, "cli", file, lang && !file ? lang : c.default_lang, c.max_parts,
+                        time(NULL), &recipients, &errs);
+    if (rc > 0) {
+        printf("alert %s queued for %ld recipient%s; follow it with: remitline broadcast status "
+               "%s\n",
+               a->id, recipients, recipients == 1 ? "" : "s", a->id);
+        rc = 0;
+        goto out;
+    }
+    if (rc == 0) {
+        printf("alert %s was queued before; an alert goes out once (give another --id)\n", a->id);
+        goto out;
+    }
+fail:
+    conf_errs_print(&errs, stderr);
+    rc = 1;
+out:
+    conf_errs_free(&errs);
+    handler_close(h);
+    db_close(d);
+    free(a);
+    return rc;
+}

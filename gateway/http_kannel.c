@@ -1,0 +1,126 @@
+/*
+ * http_kannel.c: GET /kannel, Kannel's get-url (see http.h): a message from smsbox goes through
+ * the answer service, and its reply is the response body.
+ */
+#include "gateway/http_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/gsm.h"
+#include "util/hex.h"
+#include "util/log.h"
+#include "util/utf8.h"
+
+/* Kannel's text in charset, into UTF-8: 0, or -1 when it does not decode. */
+static int kannel_text(const char *in, size_t len, const char *charset, char *out, size_t outsz)
+{
+    size_t o = 0, i;
+
+    if (charset == NULL || charset[0] == '\0' || strcasecmp(charset, "UTF-8") == 0) {
+        if (len >= outsz || memchr(in, '\0', len) != NULL)
+            return -1;
+        memcpy(out, in, len);
+        out[len] = '\0';
+        return utf8_valid(out) ? 0 : -1;
+    }
+    if (strcasecmp(charset, "UTF-16BE") == 0 || strcasecmp(charset, "UCS-2") == 0 ||
+        strcasecmp(charset, "UCS-2BE") == 0) {
+        for (i = 0; i + 1 < len; i += 2) {
+            unsigned long cp = ((unsigned char)in[i] << 8) | (unsigned char)in[i + 1];
+            if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < len) {
+                unsigned long lo = ((unsigned char)in[i + 2] << 8) | (unsigned char)in[i + 3];
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            } else if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return -1;
+            }
+            if (o + 5 >= outsz)
+                return -1;
+            o += utf8_encode((uint32_t)cp, out + o);
+        }
+        out[o] = '\0';
+        return len % 2 == 0 ? 0 : -1;
+    }
+    if (strcasecmp(charset, "ISO-8859-1") == 0 || strcasecmp(charset, "WINDOWS-1252") == 0) {
+        for (i = 0; i < len; i++) {
+            unsigned char ch = (unsigned char)in[i];
+            if (ch == 0 || o + 3 >= outsz)
+                return -1;
+            o += utf8_encode(ch, out + o);
+        }
+        out[o] = '\0';
+        return 0;
+    }
+    return -1;
+}
+
+/* A sender as Kannel passes it: a number, a short code or an alphanumeric id ("MyBank"), in
+ * printable ASCII. Whether it is answered is the guards' to say, not the door's. */
+static int valid_sender(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n >= DB_NUMBER_MAX)
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+/*
+ * Kannel's get-url: the text goes through the answer service as an SMS from the modem would,
+ * and the reply is the response body, which smsbox sends back through bearerbox. A message that
+ * must stay unanswered gets an empty body: with omit-empty (README) Kannel sends nothing.
+ */
+enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct request *rq)
+{
+    const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+    const char *charset = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "charset");
+    const char *raw = NULL;
+    size_t rawlen = 0;
+    struct gw_result *res = NULL;
+    char *in = NULL;
+    struct worker *w = NULL;
+    enum MHD_Result ret;
+
+    if (from == NULL || !valid_sender(from) ||
+        MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "text", 4, &raw, &rawlen) !=
+            MHD_YES ||
+        raw == NULL)
+        return http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_BAD_REQUEST,
+                         "from (a number or sender id, printable ASCII) and text are required\n");
+    if ((in = malloc(DB_TEXT_MAX)) == NULL || (res = malloc(sizeof(*res))) == NULL) {
+        ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory\n");
+        goto out;
+    }
+    if (kannel_text(raw, rawlen, charset, in, DB_TEXT_MAX) < 0) {
+        ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_BAD_REQUEST,
+                        "text does not decode in its charset (UTF-8, UTF-16BE, ISO-8859-1)\n");
+        goto out;
+    }
+    w = http_worker_take(h);
+    {
+        struct gw_inbound m = {
+            .door = "kannel", .sender = from, .text = in, .reply_to = GW_REPLY_THROUGH};
+        if (w->ctx == NULL || gw_answer_text(w->ctx, &m, time(NULL), res) < 0) {
+            ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
+                            "the service has a problem\n");
+            goto out;
+        }
+    }
+    ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_OK, res->silent ? "" : res->text);
+out:
+    if (w != NULL)
+        http_worker_give(h, w);
+    free(res);
+    free(in);
+    return ret;
+}
+
+/* A growing text buffer with a cap; writes past the cap are dropped and remembered. */
