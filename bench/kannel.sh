@@ -34,9 +34,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-read -r P_HTTP P_ADMIN P_BOX P_SMSC < <(python3 -c '
+read -r P_HTTP P_ADMIN P_BOX P_SMSC P_CONST < <(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(4)]
+ss = [socket.socket() for _ in range(5)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
 
@@ -83,6 +83,13 @@ concatenation = true
 text = "United States>Mexico USD200: avg cost 4.2% (USD8.36), about MXN3333 arrives. WB 2020Q3"
 
 group = sms-service
+keyword = constant
+catch-all = true
+max-messages = 3
+concatenation = true
+get-url = "http://127.0.0.1:$P_CONST/sms?from=%p&to=%P&text=%a&charset=%C&coding=%c"
+
+group = sms-service
 keyword = default
 catch-all = true
 max-messages = 3
@@ -90,7 +97,7 @@ concatenation = true
 get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c"
 CONF
 cat >"$work/remitline.conf" <<CONF
-database = "$work/remitline.db";
+database = "${KB_DBDIR:-$work}/remitline.db";
 http = {
   listen = "127.0.0.1:$P_HTTP";
   threads = ${KB_THREADS:-2};
@@ -98,19 +105,26 @@ http = {
 };
 CONF
 
+[ -z "${KB_DBDIR:-}" ] || rm -f "$KB_DBDIR"/remitline.db*
 # Content first, so that the gateway starts at once.
 "$RL" import -c "$work/remitline.conf" >"$work/import.log" 2>&1 ||
     { echo "content import failed: $(tail -3 "$work/import.log")" >&2; exit 1; }
 /usr/sbin/bearerbox -v 4 "$work/kannel.conf" >"$work/bearerbox.out" 2>&1 &
 PIDS+=($!)
+KB_PIDS="bearerbox=$!"
 for _ in $(seq 50); do
     curl -s "http://127.0.0.1:$P_ADMIN/status?password=admin-secret" >/dev/null && break
     sleep 0.2
 done
 /usr/sbin/smsbox -v 4 "$work/kannel.conf" >"$work/smsbox.out" 2>&1 &
 PIDS+=($!)
+KB_PIDS="$KB_PIDS smsbox=$!"
 "$RL" run -c "$work/remitline.conf" >"$work/run.log" 2>&1 &
 PIDS+=($!)
+export KB_PIDS="$KB_PIDS remitline=$!"
+python3 "$src/bench/kannel_phone.py" serve "$P_CONST" >"$work/constant.out" 2>&1 &
+PIDS+=($!)
+KB_PIDS="$KB_PIDS constant=$!"
 # Any answer on /healthz will do (503 here: the config names no modem, so the dummy phone is down).
 up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_HTTP/healthz")" != 000 ]; }
 for _ in $(seq 100); do
@@ -126,4 +140,12 @@ for _ in $(seq 50); do
 done
 echo "Kannel $(dpkg-query -W -f '${Version}' kannel 2>/dev/null || echo '?'), remitline http.threads=${KB_THREADS:-2}, store=${KB_STORE:-none}," \
     "$COUNT messages of each kind a round, $ROUNDS rounds, at most $WINDOW unanswered at once"
-python3 "$src/bench/kannel_phone.py" "$P_SMSC" "$COUNT" "$WINDOW" "$SECONDS_MAX" "$ROUNDS"
+status=0
+python3 "$src/bench/kannel_phone.py" "$P_SMSC" "$COUNT" "$WINDOW" "$SECONDS_MAX" "$ROUNDS" \
+    "${KB_KINDS:-static,constant,remitline}" || status=$?
+# remitline's own side of it, warm-up included: from a request's arrival to its answer.
+curl -s -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/metrics" | awk '
+    /^remitline_http_reply_seconds_sum\{endpoint="kannel"/ { s = $2 }
+    /^remitline_http_reply_seconds_count\{endpoint="kannel"/ { n = $2 }
+    END { if (n > 0) printf "remitline /kannel, its own time a request (/metrics): mean %.2f ms over %d\n", s * 1000 / n, n }'
+exit $status
