@@ -1,20 +1,32 @@
 #!/bin/bash
-# The Kannel door, side by side with Kannel's own ceiling, in one run on loopback ports of its
-# own: one bearerbox (a fake SMSC), one smsbox and one `remitline run --http`, and
-# bench/kannel_phone.py playing the phone network on the fake SMSC port (fakesmsc's protocol).
-# Two sms-services with the same smsbox settings:
-#   keyword "static": a plain `text = "..."` answered by smsbox itself (Kannel's ceiling);
-#   default:          get-url to remitline /kannel, the reply being the body.
-# Each round sends COUNT messages of each kind from numbers used once (no reply cap or loop
-# guard applies), at most WINDOW unanswered at once, and prints answers/s and p50/p99 latency
-# (message into bearerbox to the last part of its reply out). Stops by itself; cleans up.
-# Usage: bash bench/kannel.sh [build-dir]   (Release build made there if needed)
-# Environment: KB_COUNT (2000), KB_WINDOW (64), KB_SECONDS (60, the most a phase may take),
-# KB_ROUNDS (2), KB_THREADS (remitline's http.threads, 2), KB_STORE (spool or none: bearerbox's
-# message store, none by default), KB_KEEP (keep the scratch directory).
+# The Kannel door beside Kannel's own ceiling, in one run on loopback ports of its own: one
+# bearerbox (a fake SMSC), one smsbox, one `remitline run --http`, and bench/kannel_phone.py
+# playing the phone network on the fake SMSC port (fakesmsc's line protocol). Three
+# sms-services, with the same smsbox and sms-service settings:
+#   keyword "static":   a plain `text = "..."` answered by smsbox itself (Kannel's ceiling);
+#   keyword "constant": get-url to a tiny constant web service (Kannel's get-url ceiling);
+#   default:            get-url to remitline /kannel, realistic FEE/RATE/GUIDE queries.
+# Each round sends COUNT messages of each kind, each from a number used once (no reply cap or
+# loop guard applies), at most WINDOW unanswered at once, and prints answers/s, p50/p99
+# latency (message into bearerbox to the last part of its reply out), the ratio
+# remitline/static (target >= 0.5) and the CPU time each process spent a message.
+# Bounded in count and time; stops by itself and cleans up.
+# Usage: bash bench/kannel.sh [build-dir]   (a Release build is made there if needed; Debian's
+# kannel is installed if missing, as root)
+# Environment, all optional:
+#   KB_COUNT   messages of each kind a round (2000)     KB_ROUNDS  rounds (2)
+#   KB_WINDOW  unanswered at most (256)                 KB_SECONDS the most one phase takes (60)
+#   KB_RATE    messages a second at most (0: as fast as the window allows)
+#   KB_KINDS   services to drive (static,constant,remitline)
+#   KB_THREADS remitline's http.threads (2)             KB_STORE   bearerbox store: none or spool
+#   KB_DBDIR   directory for remitline's database (e.g. /dev/shm: the cost of its fsyncs)
+#   KB_KEEP    keep the scratch directory (logs, configs)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$src/build-release}
+if [ ! -x /usr/sbin/smsbox ] && [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kannel >/dev/null
+fi
 for b in /usr/sbin/bearerbox /usr/sbin/smsbox curl python3; do
     command -v "$b" >/dev/null || { echo "$b is needed (apt-get install kannel)" >&2; exit 1; }
 done
@@ -22,7 +34,7 @@ cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$dir" -j "$(nproc)" --target remitline >/dev/null
 RL=$dir/remitline
 COUNT=${KB_COUNT:-2000}
-WINDOW=${KB_WINDOW:-64}
+WINDOW=${KB_WINDOW:-256}
 SECONDS_MAX=${KB_SECONDS:-60}
 ROUNDS=${KB_ROUNDS:-2}
 work=$(mktemp -d)
@@ -139,7 +151,7 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 echo "Kannel $(dpkg-query -W -f '${Version}' kannel 2>/dev/null || echo '?'), remitline http.threads=${KB_THREADS:-2}, store=${KB_STORE:-none}," \
-    "$COUNT messages of each kind a round, $ROUNDS rounds, at most $WINDOW unanswered at once"
+    "$COUNT messages of each kind a round, $ROUNDS rounds, at most $WINDOW unanswered at once${KB_RATE:+, at most $KB_RATE a second}"
 status=0
 python3 "$src/bench/kannel_phone.py" "$P_SMSC" "$COUNT" "$WINDOW" "$SECONDS_MAX" "$ROUNDS" \
     "${KB_KINDS:-static,constant,remitline}" || status=$?

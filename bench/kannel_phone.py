@@ -9,6 +9,7 @@ kannel_phone.py PORT COUNT WINDOW SECONDS ROUNDS KINDS
     remitline remitline queries (FEE, RATE, GUIDE), default service: get-url to /kannel
   Each round sends COUNT messages of each kind in turn, each from a number of its own, with at
   most WINDOW unanswered at once, and matches every reply to its message by the phone's number.
+  With KB_RATE=N (messages a second) it sends no faster than that (latency at a given load).
   SECONDS bounds one phase; what is unanswered then is lost. After a warm-up, prints one table
   and the ratio remitline/static. With KB_PIDS="name=PID ..." it also prints the CPU time each
   process spent a message. Exit status 0 when every message got the right kind of answer.
@@ -85,8 +86,9 @@ class Phone:
         *done, self.buf = self.buf.split(b"\n")
         return [(now, ln.decode("latin-1")) for ln in done if ln]
 
-    def phase(self, kind, first, count, window, seconds):
-        """Sends count messages of kind from numbers first.., returns (answered, secs, lats)."""
+    def phase(self, kind, first, count, window, seconds, rate=0.0):
+        """Sends count messages of kind from numbers first.., at most window unanswered and,
+        when rate > 0, at most rate a second; returns (answered, secs, latencies)."""
         sent = 0
         pending = {}  # number -> [t0, parts seen]
         lat = []
@@ -95,7 +97,8 @@ class Phone:
         deadline = t_start + seconds
         while len(lat) < count and time.monotonic() < deadline:
             batch = []
-            while sent < count and len(pending) < window:
+            due = count if rate <= 0 else min(count, int((time.monotonic() - t_start) * rate) + 1)
+            while sent < due and len(pending) < window:
                 num = "+1415%07d" % (first + sent)
                 text = QUERIES[sent % len(QUERIES)] if kind == "remitline" else "%s %d" % (kind, sent)
                 batch.append("%s %s text %s\n" % (num, SHORT_CODE, text))
@@ -103,7 +106,8 @@ class Phone:
                 sent += 1
             if batch:
                 self.sock.sendall("".join(batch).encode())
-            for now, ln in self.lines(min(0.5, max(0.0, deadline - time.monotonic()))):
+            wait = 0.5 if rate <= 0 or sent >= count else 1.0 / rate
+            for now, ln in self.lines(min(wait, max(0.0, deadline - time.monotonic()))):
                 f = ln.split(" ", 3)  # sender receiver type data
                 if len(f) < 4 or f[1] not in pending:
                     self.stray += 1
@@ -145,6 +149,7 @@ def pct(xs, q):
 def bench(argv):
     port, count, window, seconds, rounds = (int(a) for a in argv[:5])
     kinds = argv[5].split(",")
+    rate = float(os.environ.get("KB_RATE", "0"))
     phone = Phone(port)
     first = 0
     # Warm-up, not counted: smsbox's threads and its keep-alive connections.
@@ -158,7 +163,7 @@ def bench(argv):
     for r in range(rounds):
         for kind in kinds:
             c0 = cpu_ticks(pids)
-            n, secs, lat = phone.phase(kind, first, count, window, seconds)
+            n, secs, lat = phone.phase(kind, first, count, window, seconds, rate)
             c1 = cpu_ticks(pids)
             first += count
             for name in pids:
