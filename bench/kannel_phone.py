@@ -186,7 +186,7 @@ def bench(argv):
     ok = True
     if rate.get("static") and "remitline" in rate:
         ratio = rate["remitline"] / rate["static"]
-        print("ratio remitline/static: %.2f (target >= 0.5: %s)" %
+        print("ratio remitline/static: %.3f (target >= 0.5: %s)" %
               (ratio, "met" if ratio >= 0.5 else "NOT met"))
     if pids:
         hz = os.sysconf("SC_CLK_TCK")
