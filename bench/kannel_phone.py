@@ -154,8 +154,11 @@ def bench(argv):
     first = 0
     # Warm-up, not counted: smsbox's threads and its keep-alive connections.
     for kind in kinds:
-        phone.phase(kind, first, min(200, count), window, seconds)
+        n, _, _ = phone.phase(kind, first, min(200, count), window, min(seconds, 20))
         first += 200
+        if n == 0:
+            print("no answer from the %s service in 20 s: is smsbox connected?" % kind)
+            return 1
     phone.wrong.clear()
     total = {k: [0, 0, 0.0, []] for k in kinds}
     pids = dict(kv.split("=", 1) for kv in os.environ.get("KB_PIDS", "").split())

@@ -63,7 +63,7 @@ url() { [ "$1" = refused ] && echo "http://127.0.0.1:$P_DEAD/x" || echo "http://
 
 # run_variant NAME OMIT SMSBOX-LINES: prints one line an answer.
 run_variant() {
-    local name=$1 omit=$2 extra=$3 ports p_admin p_box p_smsc conf bb sb a
+    local name=$1 omit=$2 extra=$3 p_admin p_box p_smsc conf bb sb a
     read -r p_admin p_box p_smsc < <(python3 -c '
 import socket
 ss = [socket.socket() for _ in range(3)]
@@ -107,14 +107,14 @@ CONF
     done
     /usr/sbin/bearerbox -v 4 "$conf" >/dev/null 2>&1 &
     bb=$!
-    PIDS+=($bb)
+    PIDS+=("$bb")
     for _ in $(seq 50); do
         curl -s "http://127.0.0.1:$p_admin/status?password=admin-secret" >/dev/null && break
         sleep 0.2
     done
     /usr/sbin/smsbox -v 4 "$conf" >/dev/null 2>&1 &
     sb=$!
-    PIDS+=($sb)
+    PIDS+=("$sb")
     for _ in $(seq 50); do
         curl -s "http://127.0.0.1:$p_admin/status.txt?password=admin-secret" | grep -q 'smsbox:' && break
         sleep 0.2
