@@ -25,3 +25,6 @@ echo "== remitline run vs gammu-smsd on Gammu's dummy phone (bench/daemon_vs_sms
 bash bench/daemon_vs_smsd.sh "$dir/remitline"
 echo "== USSD over HTTP with wrk (bench/http_ussd.sh; installs wrk if missing, as root)"
 sh bench/http_ussd.sh "$dir"
+echo "== SMS through real Kannel: remitline's get-url beside a static text service (bench/kannel.sh)"
+# Installs Debian's kannel if missing (root); about a minute.
+bash bench/kannel.sh "$dir"
