@@ -1,5 +1,8 @@
 #include "gateway/answer.h"
 
+#include <assert.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +90,8 @@ db *gw_ctx_db(gw_ctx *c)
 
 /* One message on its way through the transaction. */
 struct job {
+    struct job *next; /* in a group commit's queue */
+    int rc, finished; /* a group commit's outcome, under its lock */
     gw_ctx *c;
     const struct gw_inbound *in; /* NULL: claim the oldest stored message */
     int64_t now;
@@ -302,21 +307,31 @@ static void result_log(const struct job *j)
              out->consent);
 }
 
-static int answer(gw_ctx *c, const struct gw_inbound *in, int64_t now, struct gw_result *out)
+static struct job *job_new(gw_ctx *c, const struct gw_inbound *in, int64_t now,
+                          struct gw_result *out)
 {
     struct job *j = calloc(1, sizeof(*j));
-    int rc = -1;
 
     memset(out, 0, sizeof(*out));
     out->result = "";
     out->why = "";
     out->intent = "";
     if (j == NULL)
-        return -1;
+        return NULL;
     j->c = c;
     j->in = in;
     j->now = now;
     j->out = out;
+    return j;
+}
+
+static int answer(gw_ctx *c, const struct gw_inbound *in, int64_t now, struct gw_result *out)
+{
+    struct job *j = job_new(c, in, now, out);
+    int rc = -1;
+
+    if (j == NULL)
+        return -1;
     if (gw_ctx_refresh(c) < 0)
         goto out;
     if (in != NULL && in->reply_to == GW_REPLY_DRY) {
@@ -344,5 +359,144 @@ int gw_answer_text(gw_ctx *c, const struct gw_inbound *in, int64_t now, struct g
 {
     int rc = answer(c, in, now, out);
 
+    return rc < 0 ? -1 : 1;
+}
+
+/* ---- Group commit ---- */
+
+#define BATCH_MAX 64 /* messages a commit at most */
+
+struct gw_batch {
+    gw_live *live;
+    char database[PATH_MAX];
+    db *d;       /* the committer's own, opened on first use (after any drop of root) */
+    gw_ctx *ctx; /* on d */
+    pthread_t tid;
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    struct job *head, *tail; /* waiting for the next commit */
+    int stop;
+};
+
+/* Answers the jobs from first on in one transaction, each in a savepoint of its own (a job that
+ * fails is undone alone), then commits once. A failed commit fails them all: nothing of theirs
+ * was kept, and each door says it could not answer. */
+static void batch_run(struct gw_batch *b, struct job *first)
+{
+    struct job *j;
+    int ok = 0;
+
+    if (b->d == NULL && (b->d = db_open(b->database)) == NULL)
+        goto out;
+    if (b->ctx == NULL && (b->ctx = gw_ctx_open(b->live, b->d)) == NULL)
+        goto out;
+    if (gw_ctx_refresh(b->ctx) < 0 || db_begin(b->d) < 0)
+        goto out;
+    for (j = first; j != NULL; j = j->next) {
+        j->c = b->ctx;
+        j->rc = db_in_tx(b->d, answer_tx, j);
+    }
+    ok = db_commit(b->d) == 0;
+    if (!ok)
+        db_rollback(b->d);
+out:
+    for (j = first; j != NULL; j = j->next) {
+        if (!ok)
+            j->rc = -1;
+        else if (j->rc > 0 && !j->out->duplicate)
+            result_log(j);
+    }
+}
+
+static void *batch_main(void *arg)
+{
+    struct gw_batch *b = arg;
+
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        struct job *first, *last, *j;
+        int n;
+
+        while (b->head == NULL && !b->stop)
+            pthread_cond_wait(&b->work, &b->lock);
+        if (b->head == NULL)
+            break; /* stopping, and nothing waits */
+        first = last = b->head;
+        for (n = 1; n < BATCH_MAX && last->next != NULL; n++)
+            last = last->next;
+        b->head = last->next;
+        if (b->head == NULL)
+            b->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&b->lock);
+        batch_run(b, first);
+        pthread_mutex_lock(&b->lock);
+        for (j = first; j != NULL; j = j->next)
+            j->finished = 1;
+        pthread_cond_broadcast(&b->done);
+    }
+    pthread_mutex_unlock(&b->lock);
+    gw_ctx_close(b->ctx);
+    db_close(b->d);
+    return NULL;
+}
+
+gw_batch *gw_batch_start(gw_live *live, const char *database)
+{
+    gw_batch *b = calloc(1, sizeof(*b));
+
+    if (b == NULL)
+        return NULL;
+    b->live = live;
+    snprintf(b->database, sizeof(b->database), "%s", database);
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->work, NULL);
+    pthread_cond_init(&b->done, NULL);
+    if (pthread_create(&b->tid, NULL, batch_main, b) != 0) {
+        log_warn("starting the answer service's committer");
+        pthread_cond_destroy(&b->done);
+        pthread_cond_destroy(&b->work);
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void gw_batch_stop(gw_batch *b)
+{
+    if (b == NULL)
+        return;
+    pthread_mutex_lock(&b->lock);
+    b->stop = 1;
+    pthread_cond_signal(&b->work);
+    pthread_mutex_unlock(&b->lock);
+    pthread_join(b->tid, NULL);
+    pthread_cond_destroy(&b->done);
+    pthread_cond_destroy(&b->work);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+int gw_batch_answer(gw_batch *b, const struct gw_inbound *in, int64_t now, struct gw_result *out)
+{
+    struct job *j;
+    int rc;
+
+    assert(in != NULL && in->reply_to != GW_REPLY_DRY);
+    if ((j = job_new(NULL, in, now, out)) == NULL)
+        return -1;
+    pthread_mutex_lock(&b->lock);
+    if (b->tail != NULL)
+        b->tail->next = j;
+    else
+        b->head = j;
+    b->tail = j;
+    pthread_cond_signal(&b->work);
+    while (!j->finished)
+        pthread_cond_wait(&b->done, &b->lock);
+    pthread_mutex_unlock(&b->lock);
+    rc = j->rc;
+    free(j);
     return rc < 0 ? -1 : 1;
 }

@@ -89,4 +89,22 @@ int gw_answer_next(gw_ctx *c, struct gw_result *out);
  */
 int gw_answer_text(gw_ctx *c, const struct gw_inbound *in, int64_t now, struct gw_result *out);
 
+/*
+ * Group commit, for doors whose callers wait for the answer (the HTTP workers: /kannel, USSD).
+ * Each answer's durable commit costs an fsync, and one after another they, not the answering,
+ * set the pace. A committer thread with its own database handle and context takes every text
+ * waiting (up to 64), answers each exactly as gw_answer_text() does, each in a savepoint of its
+ * own, commits them once, and only then hands each caller its result: nothing is answered that
+ * is not on disk. Messages that arrive alone go alone, at once.
+ *
+ *   gw_batch_start(live, database)   the committer (it opens the database on first use);
+ *   gw_batch_answer(b, in, now, out) from any thread: as gw_answer_text(), but not
+ *                                    GW_REPLY_DRY; blocks until the commit;
+ *   gw_batch_stop(b)                 after every caller has returned (NULL is fine).
+ */
+typedef struct gw_batch gw_batch;
+gw_batch *gw_batch_start(gw_live *live, const char *database);
+int gw_batch_answer(gw_batch *b, const struct gw_inbound *in, int64_t now, struct gw_result *out);
+void gw_batch_stop(gw_batch *b);
+
 #endif

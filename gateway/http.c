@@ -511,6 +511,8 @@ struct gw_http *gw_http_start(const struct conf *c, gw_live *live)
     }
     if (parse_rules(h) < 0)
         goto fail;
+    if ((h->batch = gw_batch_start(live, c->database)) == NULL)
+        goto fail;
     h->mhd = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
             (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -540,6 +542,7 @@ void gw_http_stop(struct gw_http *h)
         return;
     if (h->mhd != NULL)
         MHD_stop_daemon(h->mhd);
+    gw_batch_stop(h->batch); /* every request has finished: no caller waits */
     for (i = 0; i < h->nworkers; i++) {
         ussd_close(h->workers[i].u);
         gw_ctx_close(h->workers[i].ctx);

@@ -68,6 +68,7 @@ struct rule {
 struct gw_http {
     struct conf conf; /* as at start: the server's own settings (listen, clients, limits) */
     gw_live *live;    /* what answers are made with: reloaded by SIGHUP */
+    gw_batch *batch;  /* the answer service's group commit: /kannel and USSD answers */
     struct MHD_Daemon *mhd;
     struct worker workers[MAX_WORKERS];
     int nworkers;

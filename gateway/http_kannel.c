@@ -86,7 +86,6 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
     size_t rawlen = 0;
     struct gw_result *res = NULL;
     char *in = NULL;
-    struct worker *w = NULL;
     enum MHD_Result ret;
 
     if (from == NULL || !valid_sender(from) ||
@@ -104,11 +103,11 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
                         "text does not decode in its charset (UTF-8, UTF-16BE, ISO-8859-1)\n");
         goto out;
     }
-    w = http_worker_take(h);
     {
+        /* Through the answer service's group commit: nothing is answered before it is kept. */
         struct gw_inbound m = {
             .door = "kannel", .sender = from, .text = in, .reply_to = GW_REPLY_THROUGH};
-        if (w->ctx == NULL || gw_answer_text(w->ctx, &m, time(NULL), res) < 0) {
+        if (gw_batch_answer(h->batch, &m, time(NULL), res) < 0) {
             ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
                             "the service has a problem\n");
             goto out;
@@ -116,8 +115,6 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
     }
     ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_OK, res->silent ? "" : res->text);
 out:
-    if (w != NULL)
-        http_worker_give(h, w);
     free(res);
     free(in);
     return ret;

@@ -209,7 +209,7 @@ enum MHD_Result http_ussd(struct gw_http *h, struct MHD_Connection *c, struct re
                                 .lang = scr->lang[0] ? scr->lang : conv.lang,
                                 .reply_to = GW_REPLY_QUEUE};
         struct gw_result *res = malloc(sizeof(*res));
-        if (res == NULL || gw_answer_text(w->ctx, &in, now, res) < 0) {
+        if (res == NULL || gw_batch_answer(h->batch, &in, now, res) < 0) {
             free(res);
             ussd_notice(w->u, scr->lang, USSD_ERROR, scr);
             ret = http_text(h, c, EP_USSD, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, scr->text);
