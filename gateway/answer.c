@@ -308,7 +308,7 @@ static void result_log(const struct job *j)
 }
 
 static struct job *job_new(gw_ctx *c, const struct gw_inbound *in, int64_t now,
-                          struct gw_result *out)
+                           struct gw_result *out)
 {
     struct job *j = calloc(1, sizeof(*j));
 

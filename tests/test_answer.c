@@ -6,6 +6,8 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
+
 #include "db/conv.h"
 #include "db/internal.h" /* to count rows */
 #include "gateway/answer.h"
@@ -237,6 +239,74 @@ static void test_live_snapshots_counted(void **state)
     gw_live_release(f->live, held);
 }
 
+/* Group commit: callers in many threads, each answered once, every answer kept. */
+struct caller {
+    gw_batch *b;
+    int id, ok;
+};
+
+static void *caller_main(void *arg)
+{
+    struct caller *k = arg;
+    struct gw_result *r = malloc(sizeof(*r));
+    char from[32];
+    int i;
+
+    for (i = 0; i < 20 && r != NULL; i++) {
+        struct gw_inbound in = {.door = "kannel",
+                                .sender = from,
+                                .text = i % 2 ? "RATE USD PHP" : "FEE USA PHL 200",
+                                .reply_to = GW_REPLY_THROUGH};
+        snprintf(from, sizeof(from), "+6391700%02d%03d", k->id, i);
+        if (gw_batch_answer(k->b, &in, 5000 + i, r) == 1 && !r->silent && r->text[0] != '\0')
+            k->ok++;
+    }
+    free(r);
+    return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+    static const char *const paths[] = {TEST_LANGS, TEST_WORLD};
+    struct fx *f = *state;
+    struct caller k[8];
+    pthread_t t[8];
+    struct conf_errs errs;
+    struct import_stats st;
+    char path[64];
+    gw_batch *b;
+    db *d;
+    int i;
+
+    snprintf(path, sizeof(path), "/tmp/remitline-test-batch-%ld.db", (long)getpid());
+    unlink(path);
+    assert_non_null(d = db_open(path));
+    conf_errs_init(&errs);
+    assert_int_equal(conf_import(d, paths, (int)(sizeof(paths) / sizeof(paths[0])),
+                                 CONF_FORMAT_UNKNOWN, 0, &errs, &st),
+                     0);
+    conf_errs_free(&errs);
+    assert_non_null(b = gw_batch_start(f->live, path));
+    for (i = 0; i < 8; i++) {
+        k[i] = (struct caller){b, i, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, caller_main, &k[i]), 0);
+    }
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(k[i].ok, 20);
+    }
+    gw_batch_stop(b);
+    gw_ctx_close(f->ctx);
+    f->ctx = NULL;
+    db_close(f->d);
+    f->d = d; /* count() looks at this one now; teardown closes it */
+    assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE state = 'answered'"), 160);
+    assert_int_equal(count(f, "SELECT count(DISTINCT inbox_id) FROM outbox WHERE state = 'sent'"),
+                     160);
+    assert_int_equal(count(f, "SELECT sum(queries) FROM demand"), 160);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +322,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_reaches_context, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_takes_each_message_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_snapshots_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
