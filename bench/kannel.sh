@@ -18,7 +18,7 @@
 #   KB_WINDOW  unanswered at most (256)                 KB_SECONDS the most one phase takes (60)
 #   KB_RATE    messages a second at most (0: as fast as the window allows)
 #   KB_KINDS   services to drive (static,constant,remitline)
-#   KB_THREADS remitline's http.threads (2)             KB_STORE   bearerbox store: none or spool
+#   KB_THREADS remitline's http.threads (8)             KB_STORE   bearerbox store: none or spool
 #   KB_DBDIR   directory for remitline's database (e.g. /dev/shm: the cost of its fsyncs)
 #   KB_KEEP    keep the scratch directory (logs, configs)
 set -eu
@@ -112,7 +112,7 @@ cat >"$work/remitline.conf" <<CONF
 database = "${KB_DBDIR:-$work}/remitline.db";
 http = {
   listen = "127.0.0.1:$P_HTTP";
-  threads = ${KB_THREADS:-2};
+  threads = ${KB_THREADS:-8};
   clients = ( { name = "kannel"; user = "kannel"; password = "kannel-secret"; } );
 };
 CONF
@@ -150,7 +150,7 @@ for _ in $(seq 50); do
     curl -s "http://127.0.0.1:$P_ADMIN/status.txt?password=admin-secret" | grep -q 'smsbox:' && break
     sleep 0.2
 done
-echo "Kannel $(dpkg-query -W -f '${Version}' kannel 2>/dev/null || echo '?'), remitline http.threads=${KB_THREADS:-2}, store=${KB_STORE:-none}," \
+echo "Kannel $(dpkg-query -W -f '${Version}' kannel 2>/dev/null || echo '?'), remitline http.threads=${KB_THREADS:-8}, store=${KB_STORE:-none}," \
     "$COUNT messages of each kind a round, $ROUNDS rounds, at most $WINDOW unanswered at once${KB_RATE:+, at most $KB_RATE a second}"
 status=0
 python3 "$src/bench/kannel_phone.py" "$P_SMSC" "$COUNT" "$WINDOW" "$SECONDS_MAX" "$ROUNDS" \

@@ -197,7 +197,7 @@ void conf_defaults(struct conf *c)
     c->http.max_connections = 4096;
     c->http.timeout = 10;
     c->http.request_timeout = 30;
-    c->http.threads = 2;
+    c->http.threads = 8;
     c->http.session_timeout = 180;
 }
 
