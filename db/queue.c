@@ -347,11 +347,14 @@ int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out)
 
 int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out)
 {
-    char dedup[160];
+    char key[160], dedup[200];
     sqlite3_stmt *s;
     int rc;
 
-    dedup_key(m, m->text, dedup, sizeof(dedup));
+    /* A door's own repeat is a repeat; the same text from the same number in the same second
+     * through another door (an SMS, and `ask --from` to see what it got) is another message. */
+    dedup_key(m, m->text, key, sizeof(key));
+    snprintf(dedup, sizeof(dedup), "%s|%s", m->modem, key);
     memset(out, 0, sizeof(*out));
     if ((rc = in_insert(d, m, m->text, dedup, 1)) < 0)
         return -1;

@@ -68,8 +68,8 @@ int db_inbox_redact(db *d, int64_t id, const char *text);
 int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out);
 
 /* Inside a write transaction: stores m (one whole message) to be answered in this transaction.
- * 1 and *out if it is new; 0 if the same message was stored before (out->id is that one's, 0
- * if it cannot be found), -1. */
+ * 1 and *out if it is new; 0 if the same message came through the same door (m->modem) before
+ * (out->id is that one's, 0 if it cannot be found), -1. */
 int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out);
 
 /* The reply already recorded for inbox message inbox_id: 1 and out, 0 if none, -1. */

@@ -120,6 +120,11 @@ static void test_repeat_answered_once(void **state)
     assert_string_equal(f->r.text, first);
     assert_int_equal(count(f, "SELECT count(*) FROM consent"), 1);
     assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+    /* Through another door in the same second it is another message (an operator trying with
+     * ask --from what the phone just got), answered as such. */
+    say(f, "ask", GW_REPLY_DRY, "+639170000001", "JOIN PH", 1000);
+    assert_false(f->r.duplicate);
+    assert_string_equal(f->r.consent, "join");
 }
 
 static void test_stop_kept_and_silence_after(void **state)
