@@ -32,56 +32,109 @@ static void print_one_line(const char *s)
     putchar('\n');
 }
 
-/* What ask prints, as the phone would see it (silence is an empty line), and with -v how. */
-struct ask_out {
-    const char *text, *lang, *intent, *result, *why;
-    struct gsm_info info;
+/* One ask run: where answers come from and how they are printed. */
+struct asker {
+    gw_ctx *ctx;
+    const char *from, *lang; /* --from, --lang; NULL when not given */
+    int save, verbose;
+    struct handler_reply reply; /* the handlers' answer, without --from */
+    struct gw_result res;       /* the answer service's, with --from */
 };
 
 /*
- * Answers one query for ask. Without a number it is the handlers' answer alone. With --from, it
- * is the answer service's, exactly as an SMS from that number would be answered now (saved
- * language, pending choice, guards, consent), decided in a transaction that is rolled back, so
- * nothing that number has saved changes; with --save it is kept, as a message in and a reply
- * out through "ask".
+ * Answers one text and prints it as the phone would see it (one_line: newlines written as \n,
+ * for bulk runs), silence as an empty line; -v adds how on stderr. Without a number it is the
+ * handlers' answer alone. With --from, it is the answer service's, exactly as an SMS from that
+ * number would be answered now (saved language, pending choice, guards, consent), decided in a
+ * transaction that is rolled back, so nothing that number has saved changes; with --save it is
+ * kept, as a message in and a reply out through "ask". 0, or -1 when the database failed.
  */
-static int ask_one(gw_ctx *ctx, const char *text, const char *from, const char *lang, int save,
-                   struct handler_reply *reply, struct gw_result *res, struct ask_out *out)
+static int ask_one(struct asker *k, const char *text, int one_line)
 {
-    if (from == NULL) {
-        struct handler_query q = {.text = text, .lang = lang, .now = time(NULL)};
-        if (gw_ctx_refresh(ctx) < 0 || gw_ctx_handlers(ctx) == NULL)
+    const char *out, *lang, *intent, *result, *why = "";
+    struct gsm_info info;
+
+    if (k->from == NULL) {
+        struct handler_query q = {.text = text, .lang = k->lang, .now = time(NULL)};
+        if (gw_ctx_refresh(k->ctx) < 0 || gw_ctx_handlers(k->ctx) == NULL)
             return -1;
-        handler_answer(gw_ctx_handlers(ctx), &q, reply);
-        out->text = reply->text;
-        out->lang = reply->lang;
-        out->intent = reply->intent;
-        out->result = reply->silent ? "silent" : reply->understood ? "answered" : "help";
-        out->why = "";
-        out->info = reply->info;
+        handler_answer(gw_ctx_handlers(k->ctx), &q, &k->reply);
+        out = k->reply.text;
+        lang = k->reply.lang;
+        intent = k->reply.intent;
+        result = k->reply.silent ? "silent" : k->reply.understood ? "answered" : "help";
+        info = k->reply.info;
     } else {
         struct gw_inbound in = {.door = "ask",
-                                .sender = from,
+                                .sender = k->from,
                                 .text = text,
-                                .lang = lang,
-                                .reply_to = save ? GW_REPLY_THROUGH : GW_REPLY_DRY};
-        if (gw_answer_text(ctx, &in, time(NULL), res) < 0)
+                                .lang = k->lang,
+                                .reply_to = k->save ? GW_REPLY_THROUGH : GW_REPLY_DRY};
+        if (gw_answer_text(k->ctx, &in, time(NULL), &k->res) < 0)
             return -1;
-        out->text = res->silent ? "" : res->text;
-        out->lang = res->lang;
-        out->intent = res->intent;
-        out->result = res->result;
-        out->why = res->why;
-        gsm_measure(out->text, &out->info);
+        out = k->res.silent ? "" : k->res.text;
+        lang = k->res.lang;
+        intent = k->res.intent;
+        result = k->res.result;
+        why = k->res.why;
+        gsm_measure(out, &info);
     }
+    if (one_line)
+        print_one_line(out);
+    else
+        puts(out);
+    if (k->verbose)
+        fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d result=%s%s%s%s\n", lang,
+                intent, coding_name(info.coding), info.units, info.parts, result,
+                why[0] ? " reason=\"" : "", why, why[0] ? "\"" : "");
     return 0;
 }
 
-static void ask_verbose(const struct ask_out *o)
+/* Each line of stdin, answered on one line of stdout. 0, or -1 when the database failed. */
+static int ask_stdin(struct asker *k, db *d)
 {
-    fprintf(stderr, "lang=%s intent=%s coding=%s units=%zu parts=%d result=%s%s%s%s\n", o->lang,
-            o->intent, coding_name(o->info.coding), o->info.units, o->info.parts, o->result,
-            o->why[0] ? " reason=\"" : "", o->why, o->why[0] ? "\"" : "");
+    char *line = NULL;
+    size_t cap = 0;
+    long batch = 0;
+    int rc = 0;
+
+    /* glibc gives memory back to the system after each answer's SQLite scratch space is freed,
+     * then asks for it again on the next one: a brk pair per query. Keep it for the batch. */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    /* One read transaction per batch of lines: without it SQLite locks and checks the file for
+     * every statement, which costs more than answering. Short batches keep the daemon (and its
+     * checkpoints) from waiting on a long bulk run. With --from each line is a transaction of
+     * its own, as each SMS is. */
+    while (rc == 0 && getline(&line, &cap, stdin) != -1) {
+        size_t n = strlen(line);
+        if (k->from == NULL && batch++ % 1000 == 0) {
+            if (batch > 1)
+                db_commit(d);
+            db_begin(d);
+        }
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        rc = ask_one(k, line, 1);
+    }
+    if (batch > 0)
+        db_commit(d);
+    free(line);
+    return rc;
+}
+
+/* The words of TEXT, which may come unquoted (remitline ask FEE USA MEX), joined by spaces. */
+static void join_words(char **words, int n, char *out, size_t outsz)
+{
+    size_t len = 0;
+    int i;
+
+    out[0] = '\0';
+    for (i = 0; i < n; i++) {
+        int w = snprintf(out + len, outsz - len, "%s%s", i > 0 ? " " : "", words[i]);
+        if (w < 0 || (size_t)w >= outsz - len)
+            break;
+        len += (size_t)w;
+    }
 }
 
 int cmd_ask(int argc, char **argv)
@@ -91,103 +144,59 @@ int cmd_ask(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},   {"save", no_argument, NULL, 's'},
         {"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0},
     };
-    const char *conf_path = NULL, *from = NULL, *lang = NULL;
-    struct handler_reply *reply = malloc(sizeof(*reply));
-    struct gw_result *res = malloc(sizeof(*res));
-    struct ask_out out;
+    struct asker *k = calloc(1, sizeof(*k));
+    const char *conf_path = NULL;
     gw_live *live = NULL;
-    gw_ctx *ctx = NULL;
     struct conf c;
-    char *line = NULL, text[4096];
-    size_t cap = 0, len = 0;
-    int ch, verbose = 0, save = 0, rc = 1, i;
-    long batch = 0;
+    char text[4096];
+    int ch, rc = 1;
     db *d = NULL;
 
+    if (k == NULL)
+        return 1;
     while ((ch = getopt_long(argc, argv, "c:f:l:sv", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
             break;
         case 'f':
-            from = optarg;
+            k->from = optarg;
             break;
         case 'l':
-            lang = optarg;
+            k->lang = optarg;
             break;
         case 's':
-            save = 1;
+            k->save = 1;
             break;
         case 'v':
-            verbose = 1;
+            k->verbose = 1;
             break;
         default:
             rc = cli_usage_error("ask");
             goto out;
         }
     }
-    if (save && from == NULL) {
+    if (k->save && k->from == NULL) {
         fprintf(stderr, "remitline: ask --save keeps what a number's message changes: it needs "
                         "--from NUMBER\n");
         rc = 2;
         goto out;
     }
-    if (reply == NULL || res == NULL || cli_load_conf(conf_path, &c) < 0)
+    if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_content_db(&c)) == NULL)
         goto out;
-    if ((d = cli_open_content_db(&c)) == NULL)
-        goto out;
-    if ((live = gw_live_new(&c)) == NULL || (ctx = gw_ctx_open(live, d)) == NULL)
+    if ((live = gw_live_new(&c)) == NULL || (k->ctx = gw_ctx_open(live, d)) == NULL)
         goto out;
     if (optind < argc) {
-        /* The words of TEXT may come unquoted: remitline ask FEE USA MEX */
-        text[0] = '\0';
-        for (i = optind; i < argc; i++) {
-            int w =
-                snprintf(text + len, sizeof(text) - len, "%s%s", i > optind ? " " : "", argv[i]);
-            if (w < 0 || (size_t)w >= sizeof(text) - len)
-                break;
-            len += (size_t)w;
-        }
-        if (ask_one(ctx, text, from, lang, save, reply, res, &out) < 0)
-            goto out;
-        puts(out.text);
-        if (verbose)
-            ask_verbose(&out);
-        rc = 0;
-        goto out;
+        join_words(argv + optind, argc - optind, text, sizeof(text));
+        rc = ask_one(k, text, 0) < 0 ? 1 : 0;
+    } else {
+        rc = ask_stdin(k, d) < 0 ? 1 : 0;
     }
-    /* glibc gives memory back to the system after each answer's SQLite scratch space is freed,
-     * then asks for it again on the next one: a brk pair per query. Keep it for the batch. */
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    /* One read transaction per batch of lines: without it SQLite locks and checks the file for
-     * every statement, which costs more than answering. Short batches keep the daemon (and its
-     * checkpoints) from waiting on a long bulk run. With --from each line is a transaction of
-     * its own, as each SMS is. */
-    while (getline(&line, &cap, stdin) != -1) {
-        size_t n = strlen(line);
-        if (from == NULL && batch++ % 1000 == 0) {
-            if (batch > 1)
-                db_commit(d);
-            db_begin(d);
-        }
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (ask_one(ctx, line, from, lang, save, reply, res, &out) < 0)
-            goto out;
-        print_one_line(out.text);
-        if (verbose)
-            ask_verbose(&out);
-    }
-    rc = 0;
 out:
-    if (batch > 0)
-        db_commit(d);
-    free(line);
-    gw_ctx_close(ctx);
+    gw_ctx_close(k->ctx);
     gw_live_free(live);
     db_close(d);
-    free(reply);
-    free(res);
+    free(k);
     return rc;
 }
 
