@@ -60,32 +60,10 @@ store-location = \"$work/spool\""
 fi
 # The same smsbox and sms-service settings for both services: only how the text is made differs.
 # The static text has the length of a typical remitline answer.
-cat >"$work/kannel.conf" <<CONF
-group = core
-admin-port = $P_ADMIN
-admin-password = admin-secret
-admin-interface = 127.0.0.1
-admin-allow-ip = 127.0.0.1
-smsbox-port = $P_BOX
-smsbox-interface = 127.0.0.1
-box-allow-ip = 127.0.0.1
-log-file = "$work/bearerbox.log"
-log-level = 1
-$store
-
-group = smsc
-smsc = fake
-smsc-id = fake
-port = $P_SMSC
-connect-allow-ip = 127.0.0.1
-
-group = smsbox
-bearerbox-host = 127.0.0.1
-bearerbox-port = $P_BOX
-log-file = "$work/smsbox.log"
-log-level = 1
-mo-recode = true
-max-pending-requests = 512
+. "$src/scripts/kannel.inc"
+kannel_boxes "$work/kannel.conf" "$work" "$P_ADMIN" "$P_BOX" "$P_SMSC" "$store" \
+    "max-pending-requests = 512"
+cat >>"$work/kannel.conf" <<CONF
 
 group = sms-service
 keyword = static

@@ -14,6 +14,7 @@
 # reached the phone, or "(nothing)".
 # Usage: bash scripts/kannel_replies.sh   (needs Debian's kannel package and python3)
 set -eu
+. "$(cd "$(dirname "$0")" && pwd)/kannel.inc"
 for b in /usr/sbin/bearerbox /usr/sbin/smsbox curl python3; do
     command -v "$b" >/dev/null || { echo "$b is needed (apt-get install kannel)" >&2; exit 1; }
 done
@@ -70,31 +71,8 @@ ss = [socket.socket() for _ in range(3)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
     conf=$work/$name.conf
-    cat >"$conf" <<CONF
-group = core
-admin-port = $p_admin
-admin-password = admin-secret
-admin-interface = 127.0.0.1
-admin-allow-ip = 127.0.0.1
-smsbox-port = $p_box
-smsbox-interface = 127.0.0.1
-box-allow-ip = 127.0.0.1
-log-file = "$work/$name-bearerbox.log"
-log-level = 1
-
-group = smsc
-smsc = fake
-smsc-id = fake
-port = $p_smsc
-connect-allow-ip = 127.0.0.1
-
-group = smsbox
-bearerbox-host = 127.0.0.1
-bearerbox-port = $p_box
-log-file = "$work/$name-smsbox.log"
-log-level = 1
-$extra
-CONF
+    mkdir -p "$work/$name"
+    kannel_boxes "$conf" "$work/$name" "$p_admin" "$p_box" "$p_smsc" "" "$extra"
     for a in $ANSWERS; do
         cat >>"$conf" <<CONF
 

@@ -20,34 +20,13 @@ ss = [socket.socket() for _ in range(5)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
 
-cat >"$WORK/kannel.conf" <<CONF
-group = core
-admin-port = $P_ADMIN
-admin-password = admin-secret
-admin-interface = 127.0.0.1
-admin-allow-ip = 127.0.0.1
-smsbox-port = $P_BOX
-smsbox-interface = 127.0.0.1
-box-allow-ip = 127.0.0.1
-log-file = "$WORK/bearerbox.log"
-log-level = 1
-store-type = spool
-store-location = "$WORK/spool"
-
-group = smsc
-smsc = fake
-smsc-id = fake
-port = $P_SMSC
-connect-allow-ip = 127.0.0.1
-
-group = smsbox
-bearerbox-host = 127.0.0.1
-bearerbox-port = $P_BOX
-sendsms-port = $P_SEND
-sendsms-interface = 127.0.0.1
-log-file = "$WORK/smsbox.log"
-log-level = 1
-mo-recode = true
+. "$SRC/scripts/kannel.inc"
+kannel_boxes "$WORK/kannel.conf" "$WORK" "$P_ADMIN" "$P_BOX" "$P_SMSC" \
+    "store-type = spool
+store-location = \"$WORK/spool\"" \
+    "sendsms-port = $P_SEND
+sendsms-interface = 127.0.0.1"
+cat >>"$WORK/kannel.conf" <<CONF
 
 group = sms-service
 keyword = default
