@@ -109,6 +109,8 @@ static const char *transport_of(const struct gw_http *h, const char *modem)
         return "kannel-http";
     if (strcmp(modem, "ussd") == 0)
         return "ussd";
+    if (strcmp(modem, "ask") == 0)
+        return "cli"; /* remitline ask --from --save */
     return "none";
 }
 
