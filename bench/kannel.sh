@@ -84,7 +84,7 @@ keyword = default
 catch-all = true
 max-messages = 3
 concatenation = true
-get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c"
+get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c&time=%T"
 CONF
 cat >"$work/remitline.conf" <<CONF
 database = "${KB_DBDIR:-$work}/remitline.db";

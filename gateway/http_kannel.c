@@ -4,6 +4,7 @@
  */
 #include "gateway/http_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,21 @@ static int valid_sender(const char *s)
  * and the reply is the response body, which smsbox sends back through bearerbox. A message that
  * must stay unanswered gets an empty body: with omit-empty (README) Kannel sends nothing.
  */
+/* Kannel's %T, when the get-url passes it as time=: the time the network took the message, in
+ * seconds since the epoch, so a retry of one message in a later second is still the same
+ * message. 0 when absent or not a plausible time (the arrival time is used then). */
+static int64_t kannel_time(const char *s)
+{
+    char *end;
+    long long t;
+
+    if (s == NULL || s[0] < '0' || s[0] > '9')
+        return 0;
+    errno = 0;
+    t = strtoll(s, &end, 10);
+    return errno == 0 && *end == '\0' && t > 0 && t < 4102444800LL ? (int64_t)t : 0;
+}
+
 enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct request *rq)
 {
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
@@ -106,7 +122,11 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
     {
         /* Through the answer service's group commit: nothing is answered before it is kept. */
         struct gw_inbound m = {
-            .door = "kannel", .sender = from, .text = in, .reply_to = GW_REPLY_THROUGH};
+            .door = "kannel",
+            .sender = from,
+            .text = in,
+            .smsc_time = kannel_time(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "time")),
+            .reply_to = GW_REPLY_THROUGH};
         if (gw_batch_answer(h->batch, &m, time(NULL), res) < 0) {
             ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
                             "the service has a problem\n");

@@ -34,7 +34,7 @@ catch-all = true
 max-messages = 3
 concatenation = true
 omit-empty = true
-get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c"
+get-url = "http://kannel:kannel-secret@127.0.0.1:$P_HTTP/kannel?from=%p&to=%P&text=%a&charset=%C&coding=%c&time=%T"
 
 group = sendsms-user
 username = remitline
@@ -131,6 +131,13 @@ out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_
 expect_contains "invalid utf-8 400" $'\n400' "$out"
 out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?from=%2B1555&text=%00R%00A%00T%00E%00%20%00U%00S%00D%00%20%00P%00H%00P&charset=UTF-16BE&coding=2")
 expect_contains "utf-16 decoded" "1 USD = " "$out"
+# Kannel's time (%T) makes a retry of one message, a second later, the same message: one answer,
+# one record, the same body.
+k() { curl -sS -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?from=%2B14155550177&text=GUIDE+PHL&time=1764480000"; }
+first=$(k)
+sleep 1.1
+[ "$(k)" = "$first" ] || fail "a retry got another body"
+[ "$(q "SELECT count(*) FROM inbox WHERE sender = '+14155550177'")" = 1 ] || fail "a retry was stored twice"
 
 # 5. Through Kannel, every promise of the SMS door: JOIN is followed by that topic's broadcast,
 # STOP gets exactly one confirmation and nothing after (a broadcast included), a message the
