@@ -265,7 +265,12 @@ static int answer_tx(db *d, void *arg)
     if ((rc = message_step(j)) <= 0)
         return rc;
     out->inbox_id = j->row.id;
-    if ((rc = operator_step(j)) < 0)
+    /* What is no question (a binary SMS, an impossible number) is kept and never answered:
+     * not by an operator command, not by a consent. */
+    if ((g = gw_guard_message(j->row.sender, j->row.coding, &out->why)) == GW_GUARD_SILENT) {
+        snprintf(j->reply.lang, sizeof(j->reply.lang), "%s", j->c->conf->default_lang);
+        rc = 1; /* skips the operator and the query */
+    } else if ((rc = operator_step(j)) < 0)
         return -1;
     if (rc == 0) {
         if (query_step(j) < 0)
