@@ -257,6 +257,26 @@ static void test_bad_input(void **state)
     }
 }
 
+/* An amount past any transfer gets a clear reply, not a number of hundreds of digits. */
+static void test_absurd_amount(void **state)
+{
+    char text[512];
+    struct handler_reply r;
+
+    snprintf(text, sizeof(text), "FEE USA PHL ");
+    memset(text + strlen(text), '9', 400);
+    text[12 + 400] = '\0';
+    r = ask(state, text);
+    assert_has(r.text, "too large");
+    assert_null(strstr(r.text, "9999"));
+    r = ask(state, "RATE USD PHP 20000000000");
+    assert_has(r.text, "too large");
+    r = ask(state, "FEE USA PHL 10000000000"); /* the bound itself is an amount */
+    assert_null(strstr(r.text, "too large"));
+    r = ask(state, "FEE USA PHL 200");
+    assert_null(strstr(r.text, "too large"));
+}
+
 static void test_lang_keyword_sets_and_saves(void **state)
 {
     struct handler_reply r = ask_from(state, "LANG FR", "+15550100", NULL);
@@ -429,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyword_without_keyword, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language_preference_when_unclear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_absurd_amount, setup, teardown),
         cmocka_unit_test_setup_teardown(test_templates_placeholders_are_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lang_keyword_sets_and_saves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_origin_only_from_a_sending_country, setup, teardown),
