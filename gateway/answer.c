@@ -237,7 +237,9 @@ static int message_step(struct job *j)
     m.concat_ref = -1;
     m.parts = 1;
     m.part = 1;
-    {
+    if (in->coding != NULL) {
+        m.coding = in->coding;
+    } else {
         struct gsm_info gi;
         if (gsm_measure(in->text, &gi) == 0 && gi.coding == GSM_CODING_UCS2)
             m.coding = "ucs2";

@@ -241,6 +241,17 @@ static void test_binary_and_impossible_numbers_kept_unanswered(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE coding = '8bit' AND text = "
                               "'0605040b8423f0dc0601ae' AND state = 'ignored'"),
                      1);
+    {
+        /* A door that says it is binary (Kannel's coding=1). */
+        struct gw_inbound in = {.door = "kannel",
+                                .sender = "+639170000006",
+                                .text = "48454c50", /* "HELP" as bytes: still no question */
+                                .coding = "8bit",
+                                .reply_to = GW_REPLY_THROUGH};
+        assert_int_equal(gw_answer_text(f->ctx, &in, 950, &f->r), 1);
+        assert_true(f->r.silent);
+        assert_string_equal(f->r.why, "binary (8-bit) SMS");
+    }
     n50[0] = n30[0] = '+';
     memset(n50 + 1, '4', 50);
     n50[51] = '\0';
