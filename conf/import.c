@@ -12,8 +12,7 @@
 
 /* ---- Files and directories ---- */
 
-/* FNV-1a 64 of the file's bytes, as 16 hex digits: cheap, and enough to notice an edit. */
-static int file_digest(const char *path, char out[17])
+int conf_file_digest(const char *path, char out[17])
 {
     unsigned char buf[65536];
     uint64_t h = 1469598103934665603ULL;
@@ -169,7 +168,7 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
         struct ifile *f = &im.files[i];
         char digest[17];
 
-        if (file_digest(f->path, digest) < 0) {
+        if (conf_file_digest(f->path, digest) < 0) {
             conf_errs_add(errs, f->path, 0, "cannot read: %s", strerror(errno));
             continue;
         }

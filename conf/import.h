@@ -61,4 +61,8 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
  * to fp; nothing when no firm-level file was read. */
 void conf_import_summary(const struct import_stats *st, FILE *fp);
 
+/* FNV-1a 64 of a file's bytes, as 16 hex digits: cheap, and enough to notice an edit. 0, or -1
+ * when it cannot be read. */
+int conf_file_digest(const char *path, char out[17]);
+
 #endif

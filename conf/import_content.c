@@ -623,6 +623,53 @@ static void put_topics(struct importer *im, struct ifile *f, const config_settin
     }
 }
 
+/*
+ * Numbering prefixes: the digits after the + that tell apart the countries sharing a calling
+ * code ("1876" Jamaica, "77" Kazakhstan). The country need not be one the content defines: a
+ * number from it then resolves to no country, never to a neighbour that shares its code.
+ */
+static void put_numbering(struct importer *im, struct ifile *f, const config_setting_t *list)
+{
+    static const struct field fields[] = {{"country", F_STR, 1}, {"prefixes", F_STRLIST, 1}};
+    int i, j;
+
+    for (i = 0; i < config_setting_length(list); i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const config_setting_t *pl;
+        const char *iso2;
+
+        if (imp_check_fields(im, f->path, "numbering", g, fields, 2))
+            continue;
+        iso2 = imp_get_str(g, "country");
+        if (!imp_is_upper_code(iso2, 2)) {
+            conf_errs_add(im->errs, f->path, imp_line_of(g),
+                          "numbering: country must be an upper-case ISO 3166-1 alpha-2 code "
+                          "(got '%s')",
+                          iso2);
+            continue;
+        }
+        pl = config_setting_get_member(g, "prefixes");
+        for (j = 0; j < config_setting_length(pl); j++) {
+            const char *p = config_setting_get_string_elem(pl, j);
+            size_t n = strlen(p);
+
+            if (n == 0 || n > 7 || strspn(p, "0123456789") != n) {
+                conf_errs_add(im->errs, f->path, imp_line_of(pl),
+                              "numbering %s: prefix '%s' must be 1 to 7 digits (what follows "
+                              "the +)",
+                              iso2, p);
+                continue;
+            }
+            if (db_prefix_put(im->d, f->id, p, iso2) < 0) {
+                conf_errs_add(im->errs, f->path, imp_line_of(pl),
+                              "numbering %s: prefix %s is given twice", iso2, p);
+                continue;
+            }
+            f->rows++;
+        }
+    }
+}
+
 /* The lists a content file may hold, in the order they are applied across all files. */
 static const struct {
     const char *name;
@@ -630,9 +677,10 @@ static const struct {
     int pass;
 } content_lists[] = {
     {"sources", put_sources, 0},     {"languages", put_languages, 0},
-    {"countries", put_countries, 1}, {"providers", put_providers, 2},
-    {"quotes", put_quotes, 3},       {"rates", put_rates, 3},
-    {"guides", put_guides, 3},       {"topics", put_topics, 3},
+    {"countries", put_countries, 1}, {"numbering", put_numbering, 1},
+    {"providers", put_providers, 2}, {"quotes", put_quotes, 3},
+    {"rates", put_rates, 3},         {"guides", put_guides, 3},
+    {"topics", put_topics, 3},
 };
 #define NLISTS (sizeof(content_lists) / sizeof(content_lists[0]))
 
@@ -662,7 +710,7 @@ void imp_content_check_top(struct importer *im, struct ifile *f)
         if (k == NLISTS)
             conf_errs_add(im->errs, f->path, imp_line_of(m),
                           "unknown key '%s' (a content file holds sources, languages, countries, "
-                          "providers, quotes, rates, guides and topics)",
+                          "numbering, providers, quotes, rates, guides and topics)",
                           config_setting_name(m));
         else if (config_setting_type(m) != CONFIG_TYPE_LIST)
             conf_errs_add(im->errs, f->path, imp_line_of(m), "'%s' must be a list ( {...}, {...} )",

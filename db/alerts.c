@@ -382,6 +382,79 @@ int db_pin_failures(db *d, const char *number, int64_t since)
     return (int)one_int(d, s);
 }
 
+static const char sql_file_get[] =
+    "SELECT mtime, size, digest, coalesce(alert_id, '') FROM alert_file WHERE path = ?1";
+static const char sql_file_put[] =
+    "INSERT INTO alert_file(path, mtime, size, digest, alert_id, seen_at) VALUES (?1, ?2, ?3, "
+    "?4, nullif(?5, ''), ?6) ON CONFLICT(path) DO UPDATE SET mtime = excluded.mtime, size = "
+    "excluded.size, digest = excluded.digest, alert_id = excluded.alert_id, "
+    "seen_at = excluded.seen_at";
+static const char sql_file_seen[] = "UPDATE alert_file SET seen_at = ?2 WHERE path = ?1";
+static const char sql_files_forget[] = "DELETE FROM alert_file WHERE seen_at < ?1";
+
+int db_alert_file_get(db *d, const char *path, struct db_alert_file *out)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_file_get);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        snprintf(out->path, sizeof(out->path), "%s", path);
+        out->mtime = sqlite3_column_int64(s, 0);
+        out->size = sqlite3_column_int64(s, 1);
+        dbi_col_copy(s, 2, out->digest, sizeof(out->digest));
+        dbi_col_copy(s, 3, out->alert_id, sizeof(out->alert_id));
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+int db_alert_file_put(db *d, const struct db_alert_file *f, int64_t seen_at)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_file_put);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, f->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, f->mtime);
+    sqlite3_bind_int64(s, 3, f->size);
+    sqlite3_bind_text(s, 4, f->digest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, f->alert_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 6, seen_at);
+    return dbi_step_done(d, s);
+}
+
+int db_alert_file_seen(db *d, const char *path, int64_t seen_at)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_file_seen);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, seen_at);
+    return dbi_step_done(d, s);
+}
+
+int db_alert_files_forget(db *d, int64_t seen_at)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_files_forget);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, seen_at);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn);
+}
+
 int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_pending_put);

@@ -87,6 +87,26 @@ int db_outbox_sweep(db *d, int64_t now);
 int db_pin_attempt(db *d, const char *number, int ok, int64_t at);
 int db_pin_failures(db *d, const char *number, int64_t since);
 
+/*
+ * The alert files the daemon has seen (migration 011): one row a file, by path, with what it
+ * was when last read and the alert id it holds ("" when it did not validate). No cap: as many
+ * files as the directory holds.
+ */
+struct db_alert_file {
+    char path[4352];
+    int64_t mtime, size;
+    char digest[17];
+    char alert_id[64];
+};
+/* The row of path: 1 and *out, 0 when the file was never seen (or forgotten), -1. */
+int db_alert_file_get(db *d, const char *path, struct db_alert_file *out);
+/* Records f as read in the scan at seen_at (adds or replaces its row). 0 or -1. */
+int db_alert_file_put(db *d, const struct db_alert_file *f, int64_t seen_at);
+/* Marks path found, unchanged, by the scan at seen_at. 0 or -1. */
+int db_alert_file_seen(db *d, const char *path, int64_t seen_at);
+/* Forgets the files no scan has found since seen_at (deleted or renamed): how many, or -1. */
+int db_alert_files_forget(db *d, int64_t seen_at);
+
 struct db_pending_alert {
     char code[8];
     char number[32];

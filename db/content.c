@@ -18,6 +18,7 @@ enum stmt_id {
     S_LANGS_EACH,
     S_TEMPLATES_EACH,
     S_COUNTRIES_EACH,
+    S_PREFIXES_EACH,
     S_SENDERS_EACH,
     S_COUNTRY_NAME,
     S_GUIDE_TOPICS,
@@ -37,6 +38,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_LANGS_EACH] = "SELECT code, name, decimal_sep, translit FROM lang ORDER BY code",
     [S_TEMPLATES_EACH] = "SELECT lang, name, text FROM template ORDER BY lang, name",
     [S_COUNTRIES_EACH] = "SELECT iso2, iso3, currency, dial FROM country ORDER BY iso2",
+    [S_PREFIXES_EACH] = "SELECT prefix, iso2 FROM number_prefix ORDER BY prefix",
     /* Uses the quote_corridor index's leading column: one step per distinct origin. */
     [S_SENDERS_EACH] = "SELECT DISTINCT src FROM quote WHERE live = 1 ORDER BY src",
     [S_COUNTRY_NAME] = "SELECT name FROM country_name WHERE iso2 = ?1 AND primary_name = 1 "
@@ -159,6 +161,18 @@ int db_countries_each(db *d, db_country_cb cb, void *arg)
 {
     struct each_ctx c = {(void *)cb, arg};
     return db_each(d, S_COUNTRIES_EACH, visit_country, &c);
+}
+
+static int visit_prefix(sqlite3_stmt *s, void *ctx)
+{
+    struct each_ctx *c = ctx;
+    return ((db_prefix_cb)c->cb)(c->arg, COL(0), COL(1));
+}
+
+int db_prefixes_each(db *d, db_prefix_cb cb, void *arg)
+{
+    struct each_ctx c = {(void *)cb, arg};
+    return db_each(d, S_PREFIXES_EACH, visit_prefix, &c);
 }
 
 static int visit_code(sqlite3_stmt *s, void *ctx)

@@ -91,6 +91,9 @@ int db_word_put(db *d, int64_t file_id, const char *lang, const char *kind, cons
 int db_template_put(db *d, int64_t file_id, const char *lang, const char *name, const char *text);
 int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, const char *currency,
                    const char *dial);
+/* A numbering prefix (digits after the +, longer than a shared calling code) and the country it
+ * belongs to (migration 010). 0, or -1 (a prefix given twice). */
+int db_prefix_put(db *d, int64_t file_id, const char *prefix, const char *iso2);
 /* lang NULL: a language-neutral alias. */
 int db_country_name_put(db *d, int64_t file_id, const char *iso2, const char *lang,
                         const char *name, const char *folded, int primary);
@@ -144,6 +147,7 @@ typedef int (*db_template_cb)(void *arg, const char *lang, const char *name, con
 typedef int (*db_country_cb)(void *arg, const char *iso2, const char *iso3, const char *currency,
                              const char *dial);
 typedef int (*db_code_cb)(void *arg, const char *code);
+typedef int (*db_prefix_cb)(void *arg, const char *prefix, const char *iso2);
 
 /* Each returns the number of rows visited, or -1. */
 int db_words_each(db *d, db_word_cb cb, void *arg);
@@ -151,6 +155,8 @@ int db_country_names_each(db *d, db_name_cb cb, void *arg);
 int db_langs_each(db *d, db_lang_cb cb, void *arg);
 int db_templates_each(db *d, db_template_cb cb, void *arg);
 int db_countries_each(db *d, db_country_cb cb, void *arg);
+/* The numbering prefixes (db_prefix_put), in prefix order. */
+int db_prefixes_each(db *d, db_prefix_cb cb, void *arg);
 /* Sending countries: the ISO2 origin of every live quote, each once. */
 int db_senders_each(db *d, db_code_cb cb, void *arg);
 

@@ -6,6 +6,7 @@
 #include "db/alerts.h"
 #include "db/internal.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 static const char sql_in_insert[] =
     "INSERT INTO inbox(modem, sender, smsc_time, received_at, text, coding, concat_ref, parts, "
@@ -39,7 +40,7 @@ static const char sql_part_expired[] =
  * the same transaction: the metrics' trigger then sees its keyword). */
 static const char sql_in_claim[] =
     "UPDATE inbox SET answered_at = ?1 WHERE id = (SELECT id FROM inbox WHERE state = 'received' "
-    "ORDER BY id LIMIT 1) RETURNING id, modem, sender, text, parts, complete, received_at";
+    "ORDER BY id LIMIT 1) RETURNING id, modem, sender, text, parts, complete, received_at, coding";
 static const char sql_in_by_dedup[] = "SELECT id FROM inbox WHERE dedup = ?1";
 static const char sql_in_reply_text[] =
     "SELECT text FROM outbox WHERE inbox_id = ?1 ORDER BY id LIMIT 1";
@@ -122,6 +123,9 @@ static const char sql_latency_sum[] =
 
 const int db_latency_bounds[DB_LATENCY_BUCKETS] = {1, 5, 10, 30, 60, 300, 3600};
 
+/* A dedup key holds the whole sender: cut, two long numbers would be one. */
+#define DEDUP_MAX (DB_NUMBER_MAX + 96)
+
 /* FNV-1a 64 of the text, so the dedup key stays short whatever the message. */
 static unsigned long long text_hash(const char *s)
 {
@@ -149,7 +153,8 @@ static int in_insert(db *d, const struct db_in_sms *m, const char *text, const c
     sqlite3_bind_text(s, 2, m->sender, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 3, m->smsc_time);
     sqlite3_bind_int64(s, 4, m->received_at);
-    sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
+    /* What a reader of the row can hold, cut where a character ends. */
+    sqlite3_bind_text(s, 5, text, (int)utf8_prefix(text, DB_TEXT_MAX - 1), SQLITE_STATIC);
     sqlite3_bind_text(s, 6, m->coding, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 7, m->concat_ref);
     sqlite3_bind_int(s, 8, m->parts);
@@ -168,7 +173,7 @@ static int assemble(db *d, const char *sender, int ref, int parts, int complete)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_part_set);
     struct db_in_sms m;
-    char text[DB_TEXT_MAX], coding[8] = "gsm7", modem[32] = "", dedup[160];
+    char text[DB_TEXT_MAX], coding[8] = "gsm7", modem[32] = "", dedup[DEDUP_MAX];
     size_t len = 0;
     int last = 0, rc;
 
@@ -193,9 +198,13 @@ static int assemble(db *d, const char *sender, int ref, int parts, int complete)
             m.received_at = sqlite3_column_int64(s, 5);
         if (modem[0] == '\0')
             dbi_col_copy(s, 4, modem, sizeof(modem));
-        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", t ? t : "");
-        if (len >= sizeof(text))
-            len = sizeof(text) - 1;
+        if (t != NULL) {
+            /* Parts past the room are cut where a character ends, never inside one. */
+            size_t n = utf8_prefix(t, sizeof(text) - 1 - len);
+            memcpy(text + len, t, n);
+            len += n;
+            text[len] = '\0';
+        }
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -222,7 +231,7 @@ static int assemble(db *d, const char *sender, int ref, int parts, int complete)
 static int store_tx(db *d, void *arg)
 {
     const struct db_in_sms *m = arg;
-    char dedup[160];
+    char dedup[DEDUP_MAX];
     sqlite3_stmt *s;
     int have = 0, rc;
 
@@ -323,6 +332,7 @@ static void row_read(sqlite3_stmt *s, struct db_inbox_row *out)
     out->parts = sqlite3_column_int(s, 4);
     out->complete = sqlite3_column_int(s, 5);
     out->received_at = sqlite3_column_int64(s, 6);
+    dbi_col_copy(s, 7, out->coding, sizeof(out->coding));
 }
 
 int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out)
@@ -347,15 +357,21 @@ int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out)
 
 int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out)
 {
-    char key[160], dedup[200];
+    char key[DEDUP_MAX], dedup[DEDUP_MAX + 40];
     sqlite3_stmt *s;
+    size_t n;
     int rc;
 
     /* A door's own repeat is a repeat; the same text from the same number in the same second
      * through another door (an SMS, and `ask --from` to see what it got) is another message. */
+    memset(out, 0, sizeof(*out));
+    if (strlen(m->sender) >= sizeof(out->sender)) {
+        log_warnx("database: a sender of %zu bytes refused: more than a number can be",
+                  strlen(m->sender));
+        return -1; /* a door checks first; never cut it: a cut number is someone else's */
+    }
     dedup_key(m, m->text, key, sizeof(key));
     snprintf(dedup, sizeof(dedup), "%s|%s", m->modem, key);
-    memset(out, 0, sizeof(*out));
     if ((rc = in_insert(d, m, m->text, dedup, 1)) < 0)
         return -1;
     if (rc == 1) {
@@ -370,7 +386,10 @@ int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out)
     }
     snprintf(out->modem, sizeof(out->modem), "%s", m->modem);
     snprintf(out->sender, sizeof(out->sender), "%s", m->sender);
-    snprintf(out->text, sizeof(out->text), "%s", m->text);
+    n = utf8_prefix(m->text, sizeof(out->text) - 1); /* as in_insert stored it */
+    memcpy(out->text, m->text, n);
+    out->text[n] = '\0';
+    snprintf(out->coding, sizeof(out->coding), "%s", m->coding ? m->coding : "gsm7");
     out->parts = 1;
     out->complete = 1;
     out->received_at = m->received_at;

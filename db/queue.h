@@ -28,8 +28,11 @@
 
 #include "db/db.h"
 
-#define DB_TEXT_MAX   2048 /* an assembled inbound message; longer ones are cut */
-#define DB_NUMBER_MAX 32
+#define DB_TEXT_MAX 2048 /* an assembled inbound message; longer ones are cut, on a character */
+/* A sender or recipient, in bytes with its NUL: more than any network gives (Gammu's 50
+ * characters of up to 4 bytes each), so a number is stored whole, never cut; a door refuses a
+ * longer one, and the guards decline to answer one longer than E.164 allows (guard.h). */
+#define DB_NUMBER_MAX 208
 
 /* One SMS as a transport read it. For a single SMS concat_ref is -1 and parts 1. */
 struct db_in_sms {
@@ -57,6 +60,7 @@ struct db_inbox_row {
     char modem[32];
     char sender[DB_NUMBER_MAX];
     char text[DB_TEXT_MAX];
+    char coding[8]; /* as stored: "gsm7", "ucs2", "8bit" (text is then the bytes in hex) */
     int parts, complete;
     int64_t received_at;
 };
@@ -196,7 +200,8 @@ int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *
 
 /* The id of the newest message stored from sender (0 if none), and the reply to the first
  * message from sender stored after after_id, once that message is answered: 1 and *out (state
- * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */
+ * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by
+ * `remitline phone` to wait for the reply to its own message. */
 int64_t db_inbox_last_id(db *d, const char *sender);
 int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row *out);
 

@@ -25,6 +25,7 @@ enum stmt_id {
     S_TEMPLATE_PUT,
     S_COUNTRY_PUT,
     S_COUNTRY_NAME_PUT,
+    S_PREFIX_PUT,
     S_PROVIDER_PUT,
     S_PROVIDER_FIND,
     S_QUOTE_PUT,
@@ -57,6 +58,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_TEMPLATE_PUT] = "INSERT INTO template(lang, name, text, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_COUNTRY_PUT] = "INSERT INTO country(iso2, iso3, currency, dial, file_id) "
                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_PREFIX_PUT] = "INSERT INTO number_prefix(prefix, iso2, file_id) VALUES (?1, ?2, ?3)",
     [S_COUNTRY_NAME_PUT] = "INSERT INTO country_name(iso2, lang, name, folded, primary_name, "
                            "file_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_PROVIDER_PUT] = "INSERT INTO provider(key, name, type, file_id) VALUES (?1, ?2, ?3, ?4)",
@@ -271,6 +273,18 @@ int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, c
     sqlite3_bind_text(s, 3, currency, -1, SQLITE_STATIC);
     dbi_bind_text(s, 4, dial);
     sqlite3_bind_int64(s, 5, file_id);
+    return dbi_step_done(d, s);
+}
+
+int db_prefix_put(db *d, int64_t file_id, const char *prefix, const char *iso2)
+{
+    sqlite3_stmt *s = db_stmt(d, S_PREFIX_PUT);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, iso2, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, file_id);
     return dbi_step_done(d, s);
 }
 

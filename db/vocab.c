@@ -15,14 +15,14 @@ static const char *const keyword_kinds[] = {"fee",   "rate", "guide", "lang", "j
 static const char *const other_kinds[] = {"from", "to", "filler", "trend", "language"};
 
 static const char *const template_names[] = {
-    "help",         "fee_need",   "fee_avg",         "fee_providers",  "fee_item",
-    "fee_opaque",   "fee_none",   "fee_rate_hint",   "fee_arrive",     "rate",
-    "rate_derived", "rate_need",  "rate_none",       "guide_topics",   "guide_entry",
-    "guide_none",   "guide_need", "error",           "fee_basis",      "fee_item_fee",
-    "stale",        "fee_trend",  "fee_trend_point", "fee_trend_none", "join_ok",
-    "join_need",    "leave_ok",   "leave_none",      "stop_ok",        "start_ok",
-    "my_list",      "my_none",    "limit",           "lang_set",       "lang_need",
-    "choose",
+    "help",         "fee_need",         "fee_avg",         "fee_providers",  "fee_item",
+    "fee_opaque",   "fee_none",         "fee_rate_hint",   "fee_arrive",     "rate",
+    "rate_derived", "rate_need",        "rate_none",       "guide_topics",   "guide_entry",
+    "guide_none",   "guide_need",       "error",           "fee_basis",      "fee_item_fee",
+    "stale",        "fee_trend",        "fee_trend_point", "fee_trend_none", "join_ok",
+    "join_need",    "leave_ok",         "leave_none",      "stop_ok",        "start_ok",
+    "my_list",      "my_none",          "limit",           "lang_set",       "lang_need",
+    "choose",       "amount_too_large",
 };
 #define NTEMPLATES (sizeof(template_names) / sizeof(template_names[0]))
 

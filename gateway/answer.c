@@ -237,7 +237,9 @@ static int message_step(struct job *j)
     m.concat_ref = -1;
     m.parts = 1;
     m.part = 1;
-    {
+    if (in->coding != NULL) {
+        m.coding = in->coding;
+    } else {
         struct gsm_info gi;
         if (gsm_measure(in->text, &gi) == 0 && gi.coding == GSM_CODING_UCS2)
             m.coding = "ucs2";
@@ -265,7 +267,12 @@ static int answer_tx(db *d, void *arg)
     if ((rc = message_step(j)) <= 0)
         return rc;
     out->inbox_id = j->row.id;
-    if ((rc = operator_step(j)) < 0)
+    /* What is no question (a binary SMS, an impossible number) is kept and never answered:
+     * not by an operator command, not by a consent. */
+    if ((g = gw_guard_message(j->row.sender, j->row.coding, &out->why)) == GW_GUARD_SILENT) {
+        snprintf(j->reply.lang, sizeof(j->reply.lang), "%s", j->c->conf->default_lang);
+        rc = 1; /* skips the operator and the query */
+    } else if ((rc = operator_step(j)) < 0)
         return -1;
     if (rc == 0) {
         if (query_step(j) < 0)

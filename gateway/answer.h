@@ -56,7 +56,8 @@ enum gw_reply_to {
 struct gw_inbound {
     const char *door;   /* "kannel", "ussd", "ask": kept as the message's modem */
     const char *sender; /* as the network gave it: +E.164, a short code or letters */
-    const char *text;   /* UTF-8 */
+    const char *text;   /* UTF-8; with coding "8bit", the bytes in hex */
+    const char *coding; /* "8bit" for binary data; NULL: text, its coding measured */
     const char *lang;   /* a language the door knows (USSD's menu, ask --lang), else NULL */
     int64_t smsc_time;  /* when the network took it (0: now); with the text, it tells a retry */
     enum gw_reply_to reply_to;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db/queue.h"
 #include "gateway/answer.h"
 
 static const char *coding_name(enum gsm_coding c)
@@ -179,6 +180,12 @@ int cmd_ask(int argc, char **argv)
     if (k->save && k->from == NULL) {
         fprintf(stderr, "remitline: ask --save keeps what a number's message changes: it needs "
                         "--from NUMBER\n");
+        rc = 2;
+        goto out;
+    }
+    if (k->from != NULL && (k->from[0] == '\0' || strlen(k->from) >= DB_NUMBER_MAX)) {
+        /* Never cut: a cut number is someone else's. */
+        fprintf(stderr, "remitline: ask --from: a sender is 1 to %d bytes\n", DB_NUMBER_MAX - 1);
         rc = 2;
         goto out;
     }

@@ -14,11 +14,39 @@
 #include "gateway/answer.h"
 #include "gateway/json.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 struct log_opts {
     int json, full, n;
     struct json j; /* with json: the array being written */
 };
+
+/*
+ * s as a terminal may show it: control characters (C0, DEL, C1) and bytes that are not UTF-8
+ * written as \xNN, a backslash as \\, so a text someone sent can never move the cursor, change
+ * colours or retitle the operator's terminal. Into out[outsz] (4 bytes per input byte suffice).
+ */
+static const char *escaped(const char *s, char *out, size_t outsz)
+{
+    size_t o = 0;
+
+    while (*s != '\0' && o + 5 < outsz) {
+        const char *p = s;
+        long cp = utf8_next(&p);
+        if (cp < 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+            for (; s < p && o + 5 < outsz; s++)
+                o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", (unsigned char)*s);
+            continue;
+        }
+        if (cp == '\\')
+            out[o++] = '\\';
+        memcpy(out + o, s, (size_t)(p - s));
+        o += (size_t)(p - s);
+        s = p;
+    }
+    out[o] = '\0';
+    return out;
+}
 
 static int print_log_row(void *arg, const struct db_log_row *r)
 {
@@ -45,19 +73,16 @@ static int print_log_row(void *arg, const struct db_log_row *r)
         json_str_field(j, "text", r->text);
         json_close(j);
     } else {
-        char text[64];
-        size_t i, n = strlen(r->text) < 60 ? strlen(r->text) : 60;
+        char text[64], esc_num[4 * DB_NUMBER_MAX], esc_text[4 * sizeof(text)], esc_err[4 * 160];
         /* Cut on a character boundary: never half a UTF-8 sequence. */
-        while (n > 0 && n < strlen(r->text) && ((unsigned char)r->text[n] & 0xC0) == 0x80)
-            n--;
+        size_t n = utf8_prefix(r->text, 60);
+
         memcpy(text, r->text, n);
         text[n] = '\0';
-        for (i = 0; text[i]; i++)
-            if (text[i] == '\n')
-                text[i] = ' ';
         printf("%s %-3s #%-5lld %-14s %-8s %-5s %s/%d %s%s%s\n", when, r->dir, (long long)r->id,
-               number, r->state, r->intent[0] ? r->intent : "-", r->coding, r->parts, text,
-               r->error[0] ? "  ! " : "", r->error);
+               escaped(number, esc_num, sizeof(esc_num)), r->state, r->intent[0] ? r->intent : "-",
+               r->coding, r->parts, escaped(text, esc_text, sizeof(esc_text)),
+               r->error[0] ? "  ! " : "", escaped(r->error, esc_err, sizeof(esc_err)));
     }
     o->n++;
     return 0;

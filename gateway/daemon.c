@@ -456,67 +456,108 @@ static void reload(struct daemon *dm, const char *conf_path, db *d)
     conf_errs_free(&errs);
 }
 
-/* Alert files already seen, by path and modification time, so each is read (and each problem
- * logged) once per change. */
-struct seen_file {
-    char path[PATH_MAX + 256];
-    time_t mtime;
-};
-#define MAX_ALERT_FILES 256
-
-static void scan_alerts(const struct conf *c, db *d, handler_ctx *h, struct seen_file *seen,
-                        int *nseen)
+/* Reads one new or changed alert file and queues its alert; f->alert_id gets its id ("" when it
+ * does not validate). old is the file as last read, NULL when it is new. */
+static void read_alert_file(const struct conf *c, db *d, handler_ctx *h, struct db_alert_file *f,
+                            const struct db_alert_file *old)
 {
+    struct conf_alert *a = malloc(sizeof(*a));
+    struct conf_errs errs;
+    long recipients = 0;
+    int i, rc;
+
+    f->alert_id[0] = '\0';
+    if (a == NULL) {
+        log_warn("alert file %s", f->path);
+        return;
+    }
+    conf_errs_init(&errs);
+    if (conf_alert_read(f->path, a, &errs) == 0) {
+        char origin[sizeof(f->path) + 8];
+        snprintf(origin, sizeof(origin), "file:%s", f->path);
+        snprintf(f->alert_id, sizeof(f->alert_id), "%s", a->id);
+        rc = gw_alert_queue(d, h, a, origin, f->path, c->default_lang, c->max_parts, time(NULL),
+                            &recipients, &errs);
+        if (rc > 0)
+            log_info("alert id=%s origin=file recipients=%ld result=queued", a->id, recipients);
+        else if (rc == 0 && old != NULL)
+            log_warnx("alert id=%s origin=file file=%s result=not-sent-again (the file changed, "
+                      "but alert %s was already queued: an alert goes out once; give the "
+                      "changed alert a new id)",
+                      a->id, f->path, a->id);
+        else if (rc == 0)
+            log_info("alert id=%s origin=file result=already-queued (an alert goes out once)",
+                     a->id);
+    }
+    for (i = 0; i < errs.nmsg; i++)
+        log_warnx("alert file: %s", errs.msg[i]);
+    conf_errs_free(&errs);
+    free(a);
+}
+
+/*
+ * The alert files, tracked in the database (db_alert_file_*, no cap on how many): a file is read
+ * when it is new or its size, time or bytes changed, each problem logged once per change; a file
+ * no longer there is forgotten once a whole scan has passed without it.
+ */
+static void scan_alerts(const struct conf *c, db *d, handler_ctx *h)
+{
+    struct db_alert_file *old = NULL, *cur = NULL;
+    int64_t stamp = (int64_t)time(NULL);
+    int complete = 1, known, n;
     struct dirent *e;
     DIR *dp = opendir(c->alerts_dir);
 
     if (dp == NULL)
         return; /* no alerts directory: nothing to broadcast */
-    while ((e = readdir(dp)) != NULL) {
-        char path[PATH_MAX + 256];
-        struct conf_alert *a;
-        struct conf_errs errs;
-        struct stat st;
-        long recipients = 0;
-        size_t n = strlen(e->d_name);
-        int i, rc;
-
-        if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".conf") != 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", c->alerts_dir, e->d_name);
-        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            continue;
-        for (i = 0; i < *nseen; i++)
-            if (strcmp(seen[i].path, path) == 0)
-                break;
-        if (i < *nseen && seen[i].mtime == st.st_mtime)
-            continue;
-        if (i == *nseen) {
-            if (*nseen == MAX_ALERT_FILES)
-                continue;
-            snprintf(seen[i].path, sizeof(seen[i].path), "%s", path);
-            (*nseen)++;
-        }
-        seen[i].mtime = st.st_mtime;
-        if ((a = malloc(sizeof(*a))) == NULL)
-            break;
-        conf_errs_init(&errs);
-        if (conf_alert_read(path, a, &errs) == 0) {
-            char origin[PATH_MAX + 300];
-            snprintf(origin, sizeof(origin), "file:%s", path);
-            rc = gw_alert_queue(d, h, a, origin, path, c->default_lang, c->max_parts, time(NULL),
-                                &recipients, &errs);
-            if (rc > 0)
-                log_info("alert id=%s origin=file recipients=%ld result=queued", a->id, recipients);
-            else if (rc == 0)
-                log_info("alert id=%s origin=file result=already-queued (an alert goes out once)",
-                         a->id);
-        }
-        for (i = 0; i < errs.nmsg; i++)
-            log_warnx("alert file: %s", errs.msg[i]);
-        conf_errs_free(&errs);
-        free(a);
+    if ((old = malloc(sizeof(*old))) == NULL || (cur = malloc(sizeof(*cur))) == NULL) {
+        log_warn("alert files");
+        goto out;
     }
+    for (;;) {
+        struct stat st;
+        size_t len;
+
+        errno = 0;
+        if ((e = readdir(dp)) == NULL) {
+            if (errno != 0)
+                complete = 0; /* a partial listing: forget nothing */
+            break;
+        }
+        len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".conf") != 0)
+            continue;
+        memset(cur, 0, sizeof(*cur));
+        snprintf(cur->path, sizeof(cur->path), "%s/%s", c->alerts_dir, e->d_name);
+        if (stat(cur->path, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        if ((known = db_alert_file_get(d, cur->path, old)) < 0) {
+            complete = 0;
+            continue;
+        }
+        if (known && old->mtime == (int64_t)st.st_mtime && old->size == (int64_t)st.st_size) {
+            if (db_alert_file_seen(d, cur->path, stamp) < 0)
+                complete = 0;
+            continue;
+        }
+        cur->mtime = (int64_t)st.st_mtime;
+        cur->size = (int64_t)st.st_size;
+        if (conf_file_digest(cur->path, cur->digest) < 0) {
+            complete = 0; /* unreadable now: keep what is known of it */
+            continue;
+        }
+        if (known && strcmp(old->digest, cur->digest) == 0)
+            snprintf(cur->alert_id, sizeof(cur->alert_id), "%s", old->alert_id); /* touched */
+        else
+            read_alert_file(c, d, h, cur, known ? old : NULL);
+        if (db_alert_file_put(d, cur, stamp) < 0)
+            complete = 0;
+    }
+    if (complete && (n = db_alert_files_forget(d, stamp)) > 0)
+        log_info("alert files forgotten=%d (no longer in %s)", n, c->alerts_dir);
+out:
+    free(cur);
+    free(old);
     closedir(dp);
 }
 
@@ -650,12 +691,9 @@ static int modems_prepare(struct daemon *dm, struct modem *modems, const struct 
     return 0;
 }
 
-/* The main thread's chores, each at its own period: when each last ran, and the alert files
- * already seen. */
+/* The main thread's chores, each at its own period: when each last ran. */
 struct chores {
     time_t last_tick, last_scan, last_purge;
-    struct seen_file *seen;
-    int nseen;
 };
 
 /* One turn of the main loop's chores: alert files, the sweep and a WAL checkpoint every 10 s,
@@ -667,7 +705,7 @@ static void main_tick(struct daemon *dm, db *d, gw_ctx *main_ctx, struct chores 
     /* The main thread's handlers resolve alert topics with the current content. */
     gw_ctx_refresh(main_ctx);
     if (gw_ctx_handlers(main_ctx) != NULL && now - ch->last_scan >= 10) {
-        scan_alerts(&dm->conf, d, gw_ctx_handlers(main_ctx), ch->seen, &ch->nseen);
+        scan_alerts(&dm->conf, d, gw_ctx_handlers(main_ctx));
         if ((n = db_outbox_sweep(d, now)) > 0)
             log_info("sweep set-aside=%d (to numbers that said STOP, or alerts expired)", n);
         db_checkpoint(d); /* keeps the WAL small: see db.h */
@@ -697,12 +735,12 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     struct modem *modems = calloc(CONF_MAX_MODEMS, sizeof(*modems));
     struct gw_http *http = NULL;
     sigset_t set;
-    struct chores ch = {0, 0, 0, calloc(MAX_ALERT_FILES, sizeof(*ch.seen)), 0};
+    struct chores ch = {0, 0, 0};
     gw_ctx *main_ctx = NULL; /* the main thread's own, to resolve alert topics */
     db *d = NULL;
     int i, started = 0, rc = 1, recovered, lockfd;
 
-    if (dm == NULL || modems == NULL || ch.seen == NULL)
+    if (dm == NULL || modems == NULL)
         fatal("allocating the daemon");
     dm->conf = *c;
     if ((dm->live = gw_live_new(c)) == NULL)
@@ -773,7 +811,6 @@ stop:
     gw_ctx_close(main_ctx);
     db_close(d);
     gw_live_free(dm->live);
-    free(ch.seen);
     free(modems);
     free(dm);
     close(lockfd);

@@ -31,6 +31,26 @@ static int is_short_code(const char *s)
     return s[0] != '+' && n >= 3 && n <= 6 && strspn(s, "0123456789") == n;
 }
 
+/* E.164: at most 15 digits after the +. A longer number is no phone's: answering it would send
+ * a reply to a number that does not exist, or, cut to fit somewhere, to someone else. */
+#define E164_MAX_DIGITS 15
+
+int gw_guard_message(const char *sender, const char *coding, const char **why)
+{
+    size_t digits = strspn(sender + (sender[0] == '+'), "0123456789");
+
+    *why = "";
+    if (coding != NULL && strcmp(coding, "8bit") == 0) {
+        *why = "binary (8-bit) SMS";
+        return GW_GUARD_SILENT;
+    }
+    if (digits > E164_MAX_DIGITS && sender[(sender[0] == '+') + digits] == '\0') {
+        *why = "number longer than E.164 allows";
+        return GW_GUARD_SILENT;
+    }
+    return GW_GUARD_ANSWER;
+}
+
 /* Whether the newest messages from sender look like a machine talking to us. */
 static int looks_like_loop(db *d, const char *sender, const char **why)
 {

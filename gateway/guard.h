@@ -3,6 +3,9 @@
  * turned into a cost: a bank's alphanumeric sender, a short code, another machine that answers
  * every SMS (two auto-responders loop for ever), or one number texting all day. Checked before
  * the query path, in this order:
+ *   0. what is no question at all (gw_guard_message): a sender longer than E.164 allows (15
+ *      digits), which no network delivers from a real phone, and binary (8-bit) SMS such as a
+ *      WAP push: stored whole, never answered, whatever they say (a STOP included);
  *   1. senders with letters in their id, and short codes: never answered (configurable);
  *   2. a number muted for looping: silence until the mute ends;
  *   3. a loop (loop_guard): the same text five times in ten minutes, or three messages each
@@ -19,6 +22,10 @@
 #include "db/db.h"
 
 enum gw_guard { GW_GUARD_ANSWER = 0, GW_GUARD_SILENT = 1, GW_GUARD_NOTICE = 2 };
+
+/* Whether a message can be answered at all (step 0 above): GW_GUARD_ANSWER, or GW_GUARD_SILENT
+ * with *why. coding is the stored one ("gsm7", "ucs2", "8bit"); NULL is text. Pure. */
+int gw_guard_message(const char *sender, const char *coding, const char **why);
 
 /* Decides for the message just stored from sender; *why says why not (a static string).
  * Returns the verdict, or -1 on a database error (then answer). */

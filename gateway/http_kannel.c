@@ -98,6 +98,8 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
 {
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
     const char *charset = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "charset");
+    const char *coding = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "coding");
+    int binary = coding != NULL && strcmp(coding, "1") == 0; /* Kannel's %c: 1 is 8-bit data */
     const char *raw = NULL;
     size_t rawlen = 0;
     struct gw_result *res = NULL;
@@ -114,7 +116,21 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
         ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory\n");
         goto out;
     }
-    if (kannel_text(raw, rawlen, charset, in, DB_TEXT_MAX) < 0) {
+    if (binary) {
+        /* Binary data (a WAP push, OTA settings): kept as hex, for the record, never answered. */
+        static const char hex[] = "0123456789abcdef";
+        size_t i;
+        if (2 * rawlen >= DB_TEXT_MAX) {
+            ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_BAD_REQUEST,
+                            "binary data (coding=1) is at most 1023 bytes\n");
+            goto out;
+        }
+        for (i = 0; i < rawlen; i++) {
+            in[2 * i] = hex[(unsigned char)raw[i] >> 4];
+            in[2 * i + 1] = hex[(unsigned char)raw[i] & 15];
+        }
+        in[2 * rawlen] = '\0';
+    } else if (kannel_text(raw, rawlen, charset, in, DB_TEXT_MAX) < 0) {
         ret = http_text(h, c, EP_KANNEL, &rq->t0, MHD_HTTP_BAD_REQUEST,
                         "text does not decode in its charset (UTF-8, UTF-16BE, ISO-8859-1)\n");
         goto out;
@@ -125,6 +141,7 @@ enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct 
             .door = "kannel",
             .sender = from,
             .text = in,
+            .coding = binary ? "8bit" : NULL,
             .smsc_time = kannel_time(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "time")),
             .reply_to = GW_REPLY_THROUGH};
         if (gw_batch_answer(h->batch, &m, time(NULL), res) < 0) {

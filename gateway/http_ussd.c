@@ -157,7 +157,8 @@ enum MHD_Result http_ussd(struct gw_http *h, struct MHD_Connection *c, struct re
         !valid_number(phone) ||
         gw_http_form_field(rq->body, rq->len, "serviceCode", service, sizeof(service)) != 1) {
         ret = http_text(h, c, EP_USSD, &rq->t0, MHD_HTTP_BAD_REQUEST,
-                        "sessionId, serviceCode and phoneNumber (+ and digits) are required\n");
+                        "sessionId, serviceCode and phoneNumber (+ and digits, at most 207) "
+                        "are required\n");
         goto out;
     }
     if (gw_http_form_field(rq->body, rq->len, "networkCode", network, sizeof(network)) < 0) {

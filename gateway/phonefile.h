@@ -36,6 +36,8 @@
 
 #include <time.h>
 
+#include "db/queue.h"
+
 #define GW_PHONEFILE_MAX_PARTS 16   /* longest message deliver() types: 16 x 153 septets */
 #define GW_PHONEFILE_MAX_LOC   9999 /* the dummy driver reads locations 1..9999 of a folder */
 
@@ -67,7 +69,7 @@ int gw_phonefile_deliver(const char *dir, const char *sender, const char *text, 
                          unsigned ref, const int *order);
 
 struct gw_phonefile_sms {
-    char number[32];
+    char number[DB_NUMBER_MAX];
     char text[1024]; /* UTF-8, NUL-terminated; one part holds at most 160 UTF-16 units */
     int coding;      /* 0 GSM-7 ("Default"), 1 UCS-2 ("Unicode") */
     int has_udh;     /* a UDH line is present (a concatenation element or not) */

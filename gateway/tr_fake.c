@@ -80,8 +80,9 @@ int gw_fake_push_part(const char *modem, const char *sender, const char *text, i
     int rc = -1;
 
     pthread_mutex_lock(&fake.lock);
-    if (fake.nin == GW_FAKE_MAX_IN || modem_locked(modem) == NULL)
-        goto out;
+    if (fake.nin == GW_FAKE_MAX_IN || modem_locked(modem) == NULL ||
+        strlen(sender) >= sizeof(fake.in[0].sms.sender))
+        goto out; /* a sender is never cut, here as in a real transport */
     f = &fake.in[fake.nin++];
     memset(f, 0, sizeof(*f));
     snprintf(f->modem, sizeof(f->modem), "%s", modem);

@@ -28,7 +28,7 @@ extern const struct transport_ops gw_fake_ops;
 /* One part the daemon sent, as the fake took it. */
 struct gw_fake_part {
     char modem[32];
-    char recipient[32];
+    char recipient[DB_NUMBER_MAX];
     char text[700]; /* one part: at most 160 characters, up to 4 bytes each */
     int ucs2;
     int concat_ref;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/utf8.h"
 #include "gateway/transport.h"
 
 struct gammu {
@@ -277,20 +278,32 @@ fail:
     return -1;
 }
 
-/* Gammu's SMS to ours: number and text to UTF-8, the concatenation UDH read. */
+/* Gammu's SMS to ours: number and text to UTF-8, the concatenation UDH read. A number too long
+ * to hold whole is left empty (never cut: a cut number is someone else's); binary (8-bit) data
+ * is kept as hex, for the record: it is no text to answer. */
 static void convert_in(const GSM_SMSMessage *s, struct gw_in_sms *m)
 {
     char buf[sizeof(s->Text) * 2];
+    size_t n;
 
     memset(m, 0, sizeof(*m));
     EncodeUTF8(buf, s->Number);
-    snprintf(m->sender, sizeof(m->sender), "%.31s", buf);
+    if (strlen(buf) < sizeof(m->sender))
+        snprintf(m->sender, sizeof(m->sender), "%s", buf);
     if (s->Coding == SMS_Coding_8bit) {
-        snprintf(m->text, sizeof(m->text), "%s", "");
+        static const char hex[] = "0123456789abcdef";
+        size_t len = s->Length > 0 ? (size_t)s->Length : 0, i;
+        for (i = 0; i < len && i < sizeof(s->Text) && 2 * i + 2 < sizeof(m->text); i++) {
+            m->text[2 * i] = hex[s->Text[i] >> 4];
+            m->text[2 * i + 1] = hex[s->Text[i] & 15];
+        }
+        m->text[2 * i] = '\0';
         m->coding = "8bit";
     } else {
         EncodeUTF8(buf, s->Text); /* a part is at most 160 characters: 640 bytes */
-        snprintf(m->text, sizeof(m->text), "%.1023s", buf);
+        n = utf8_prefix(buf, sizeof(m->text) - 1);
+        memcpy(m->text, buf, n);
+        m->text[n] = '\0';
         m->coding = (s->Coding == SMS_Coding_Unicode_No_Compression ||
                      s->Coding == SMS_Coding_Unicode_Compression)
                         ? "ucs2"

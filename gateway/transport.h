@@ -19,14 +19,15 @@
 #include <time.h>
 
 #include "conf/config.h"
+#include "db/queue.h"
 
 #define GW_DEVICE_ERROR (-2) /* the link is gone: reconnect */
 
 /* One SMS (or one part of a concatenated SMS) as it came from the network. */
 struct gw_in_sms {
-    char sender[32];
-    char text[1024];    /* UTF-8; one part is at most 160 characters */
-    const char *coding; /* "gsm7", "ucs2", "8bit" */
+    char sender[DB_NUMBER_MAX]; /* whole: a transport that cannot hold it leaves the SMS */
+    char text[1024];    /* UTF-8; one part is at most 160 characters; "8bit": the bytes in hex */
+    const char *coding; /* "gsm7", "ucs2", "8bit" (binary: WAP push, ringtones, OTA settings) */
     time_t smsc_time;
     int concat_ref; /* -1 for a single SMS */
     int parts, part;

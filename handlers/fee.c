@@ -270,6 +270,10 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
     int n, max;
 
     memset(&f, 0, sizeof(f));
+    if (x->p->amount_too_large) {
+        tpl_render(x, "amount_too_large", NULL, 0, out, outsz);
+        return 0;
+    }
     fee_places(x->h->lx, x->p, x->q->from, &f.src, &f.dst);
     if (f.src == NULL || f.dst == NULL || strcmp(f.src, f.dst) == 0) {
         tpl_render(x, "fee_need", NULL, 0, out, outsz);

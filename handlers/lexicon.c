@@ -49,6 +49,10 @@ struct lexicon {
     int max_words;
     int failed;
     unsigned short by_iso2[26 * 26]; /* 1 + index into countries, 0 for none: O(1) lookups */
+    struct lex_prefix {
+        char prefix[8], iso2[3];
+    } * prefixes; /* numbering prefixes (migration 010), for calling codes countries share */
+    size_t nprefixes, prefixes_cap;
 };
 
 /* Grows an array to hold one more element of size sz; returns 0 or -1. */
@@ -197,6 +201,21 @@ static int on_sender(void *arg, const char *iso2)
 static int on_name(void *arg, const char *iso2, const char *lang, const char *folded)
 {
     return add_entry(arg, folded, LEX_COUNTRY, "name", lang, iso2);
+}
+
+static int on_prefix(void *arg, const char *prefix, const char *iso2)
+{
+    lexicon *lx = arg;
+    struct lex_prefix *p;
+
+    if (grow(&lx->prefixes, &lx->prefixes_cap, lx->nprefixes, sizeof(*p), 100000) < 0) {
+        lx->failed = 1;
+        return 1;
+    }
+    p = &lx->prefixes[lx->nprefixes++];
+    snprintf(p->prefix, sizeof(p->prefix), "%s", prefix);
+    snprintf(p->iso2, sizeof(p->iso2), "%s", iso2);
+    return 0;
 }
 
 static int on_country(void *arg, const char *iso2, const char *iso3, const char *currency,
@@ -356,7 +375,7 @@ lexicon *lex_load(db *d)
 
     if (lx == NULL)
         return NULL;
-    if (db_countries_each(d, on_country, lx) < 0)
+    if (db_countries_each(d, on_country, lx) < 0 || db_prefixes_each(d, on_prefix, lx) < 0)
         goto fail;
     /* The index by code first: the words loaded next look their countries up. */
     for (i = 0; i < lx->ncountries && i < 65535; i++) {
@@ -401,6 +420,7 @@ void lex_free(lexicon *lx)
     free(lx->tpl);
     free(lx->keys);
     free(lx->spoken);
+    free(lx->prefixes);
     free(lx);
 }
 
@@ -560,7 +580,9 @@ const struct lex_country *lex_country(const lexicon *lx, const char *iso2)
 const struct lex_country *lex_country_by_number(const lexicon *lx, const char *number)
 {
     const struct lex_country *best = NULL;
+    const struct lex_prefix *bestp = NULL;
     size_t i, best_len = 0;
+    int shared = 0;
 
     if (number == NULL)
         return NULL;
@@ -570,14 +592,29 @@ const struct lex_country *lex_country_by_number(const lexicon *lx, const char *n
         number += 2;
     else
         return NULL; /* a national number says nothing about the country */
+    /* The longest calling code; two countries with the same one (+1, +7) are a tie ... */
     for (i = 0; i < lx->ncountries; i++) {
         size_t n = strlen(lx->countries[i].dial);
-        if (n > best_len && strncmp(number, lx->countries[i].dial, n) == 0) {
+        if (n == 0 || strncmp(number, lx->countries[i].dial, n) != 0)
+            continue;
+        if (n > best_len) {
             best = &lx->countries[i];
             best_len = n;
+            shared = 0;
+        } else if (n == best_len) {
+            shared = 1;
         }
     }
-    return best;
+    /* ... that only a numbering prefix settles: the longest one, as long or longer, wins. */
+    for (i = 0; i < lx->nprefixes; i++) {
+        size_t n = strlen(lx->prefixes[i].prefix);
+        if (n >= best_len && (bestp == NULL || n > strlen(bestp->prefix)) &&
+            strncmp(number, lx->prefixes[i].prefix, n) == 0)
+            bestp = &lx->prefixes[i];
+    }
+    if (bestp != NULL)
+        return lex_country(lx, bestp->iso2); /* NULL: a country the content does not define */
+    return shared ? NULL : best;
 }
 
 int lex_is_currency(const lexicon *lx, const char *code)

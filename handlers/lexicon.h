@@ -69,7 +69,10 @@ int lex_spoken_in(const lexicon *lx, const char *lang, const char *iso2);
 int lex_is_sender(const lexicon *lx, const char *iso2);
 
 const struct lex_country *lex_country(const lexicon *lx, const char *iso2);
-/* The country whose calling code starts the E.164 number (longest match), or NULL. */
+/* The country of an international number ("+1876...", "00771..."): the longest match over the
+ * countries' calling codes and the numbering prefixes (migration 010); a prefix settles a code
+ * that countries share. NULL for a national number, an unknown code, a code shared with no
+ * prefix to settle it, or a prefix of a country the content does not define. */
 const struct lex_country *lex_country_by_number(const lexicon *lx, const char *number);
 int lex_is_currency(const lexicon *lx, const char *code);
 

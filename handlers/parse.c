@@ -462,6 +462,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             if (!r->has_amount) {
                 r->has_amount = 1;
                 r->amount = sc->t[i].amount;
+                r->amount_too_large = !(r->amount <= PARSE_AMOUNT_MAX); /* NaN, inf too */
                 memcpy(r->amount_ccy, sc->t[i].ccy, 4);
             }
             i++;

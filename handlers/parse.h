@@ -36,6 +36,7 @@ struct parse_result {
     int nmoney;
     char money[PARSE_MAX_CURRENCIES][4]; /* currencies and countries' currencies, as typed */
     int has_amount;
+    int amount_too_large; /* over PARSE_AMOUNT_MAX (or not a finite number): no price for it */
     double amount;
     char amount_ccy[4]; /* "" when the amount came without a currency */
     int nrest;
@@ -60,5 +61,10 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out);
  * "1.500,00"). Returns 1 with *amount and ccy ("" if none), 0 if the token is not an amount.
  */
 int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[4]);
+
+/* The largest amount FEE and RATE price, in any currency: ten billion is more than any one
+ * transfer in the weakest currency (about USD 110,000 in Lebanese pounds); past it a reply
+ * would print a number of hundreds of digits, so the sender is asked for a real amount. */
+#define PARSE_AMOUNT_MAX 1e10
 
 #endif

@@ -12,6 +12,10 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
     struct db_rate r;
     int rc;
 
+    if (p->amount_too_large) {
+        tpl_render(x, "amount_too_large", NULL, 0, out, outsz);
+        return 0;
+    }
     rc = hq_rate(x, base, quote, &r);
     if (rc < 0)
         return -1;

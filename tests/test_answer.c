@@ -224,6 +224,55 @@ static void test_claim_takes_each_message_once(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE state = 'queued'"), 1);
 }
 
+/* What is no question is kept and never answered: a binary SMS (a WAP push), a sender longer than
+ * E.164 allows, even one that says STOP; two long senders stay two numbers. */
+static void test_binary_and_impossible_numbers_kept_unanswered(void **state)
+{
+    struct fx *f = *state;
+    static const char wap[] = "0605040b8423f0dc0601ae"; /* the WAP push header, as hex */
+    char n50[52], n30[32];
+    struct db_in_sms m = {"sim1", "+639170000005", wap, "8bit", 900, 900, -1, 1, 1};
+
+    assert_int_equal(db_inbox_store(f->d, &m), 1);
+    assert_int_equal(gw_answer_next(f->ctx, &f->r), 1);
+    assert_true(f->r.silent);
+    assert_string_equal(f->r.result, "guard");
+    assert_string_equal(f->r.why, "binary (8-bit) SMS");
+    assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE coding = '8bit' AND text = "
+                              "'0605040b8423f0dc0601ae' AND state = 'ignored'"),
+                     1);
+    {
+        /* A door that says it is binary (Kannel's coding=1). */
+        struct gw_inbound in = {.door = "kannel",
+                                .sender = "+639170000006",
+                                .text = "48454c50", /* "HELP" as bytes: still no question */
+                                .coding = "8bit",
+                                .reply_to = GW_REPLY_THROUGH};
+        assert_int_equal(gw_answer_text(f->ctx, &in, 950, &f->r), 1);
+        assert_true(f->r.silent);
+        assert_string_equal(f->r.why, "binary (8-bit) SMS");
+    }
+    n50[0] = n30[0] = '+';
+    memset(n50 + 1, '4', 50);
+    n50[51] = '\0';
+    memset(n30 + 1, '4', 30);
+    n30[31] = '\0';
+    say(f, "kannel", GW_REPLY_THROUGH, n50, "FEE USA PHL", 1000);
+    assert_true(f->r.silent);
+    assert_string_equal(f->r.why, "number longer than E.164 allows");
+    say(f, "kannel", GW_REPLY_THROUGH, n30, "STOP", 1000);
+    assert_true(f->r.silent);
+    assert_string_equal(f->r.why, "number longer than E.164 allows");
+    assert_int_equal(count(f, "SELECT count(DISTINCT sender) FROM inbox WHERE length(sender) "
+                              "IN (31, 51)"),
+                     2);
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM consent"), 0);
+    /* Fifteen digits is a number: answered. */
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000000123", "FEE USA PHL", 1000);
+    assert_string_equal(f->r.result, "answered");
+}
+
 /* A snapshot stays valid for its reader while newer ones are published and freed. */
 static void test_live_snapshots_counted(void **state)
 {
@@ -325,6 +374,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_new_snapshot_reaches_context, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_reaches_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binary_and_impossible_numbers_kept_unanswered, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_claim_takes_each_message_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_snapshots_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),

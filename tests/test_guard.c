@@ -1,4 +1,5 @@
-/* The balance a SIM's USSD answer gives, as operators in several countries write it. */
+/* The balance a SIM's USSD answer gives, as operators in several countries write it; what the
+ * guards decline to answer at all. */
 #include "testutil.h"
 
 #include "gateway/guard.h"
@@ -27,6 +28,24 @@ static void test_default_pattern(void **state)
     expect(NULL, "Load balance: P35.00", 35);
 }
 
+/* What is no question: binary SMS and numbers longer than E.164's 15 digits. */
+static void test_message_guard(void **state)
+{
+    const char *why;
+
+    (void)state;
+    assert_int_equal(gw_guard_message("+639170000001", "gsm7", &why), GW_GUARD_ANSWER);
+    assert_int_equal(gw_guard_message("+639170000001", NULL, &why), GW_GUARD_ANSWER);
+    assert_int_equal(gw_guard_message("+123456789012345", "ucs2", &why), GW_GUARD_ANSWER);
+    assert_int_equal(gw_guard_message("+1234567890123456", "gsm7", &why), GW_GUARD_SILENT);
+    assert_string_equal(why, "number longer than E.164 allows");
+    assert_int_equal(gw_guard_message("1234567890123456", "gsm7", &why), GW_GUARD_SILENT);
+    assert_int_equal(gw_guard_message("+639170000001", "8bit", &why), GW_GUARD_SILENT);
+    assert_string_equal(why, "binary (8-bit) SMS");
+    /* Sender ids are the other guards' to judge. */
+    assert_int_equal(gw_guard_message("MyBank", "gsm7", &why), GW_GUARD_ANSWER);
+}
+
 static void test_operator_pattern(void **state)
 {
     double got = 42;
@@ -47,6 +66,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_pattern),
         cmocka_unit_test(test_operator_pattern),
+        cmocka_unit_test(test_message_guard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

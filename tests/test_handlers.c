@@ -257,6 +257,26 @@ static void test_bad_input(void **state)
     }
 }
 
+/* An amount past any transfer gets a clear reply, not a number of hundreds of digits. */
+static void test_absurd_amount(void **state)
+{
+    char text[512];
+    struct handler_reply r;
+
+    snprintf(text, sizeof(text), "FEE USA PHL ");
+    memset(text + strlen(text), '9', 400);
+    text[12 + 400] = '\0';
+    r = ask(state, text);
+    assert_has(r.text, "too large");
+    assert_null(strstr(r.text, "9999"));
+    r = ask(state, "RATE USD PHP 20000000000");
+    assert_has(r.text, "too large");
+    r = ask(state, "FEE USA PHL 10000000000"); /* the bound itself is an amount */
+    assert_null(strstr(r.text, "too large"));
+    r = ask(state, "FEE USA PHL 200");
+    assert_null(strstr(r.text, "too large"));
+}
+
 static void test_lang_keyword_sets_and_saves(void **state)
 {
     struct handler_reply r = ask_from(state, "LANG FR", "+15550100", NULL);
@@ -279,6 +299,64 @@ static void test_origin_only_from_a_sending_country(void **state)
     assert_non_null(strstr(r.text, "Alpha Remit"));
     r = ask_from(state, "FEE PHILIPPINES", "+33612345678", NULL);
     assert_non_null(strstr(r.text, "Which countries"));
+}
+
+/* Calling codes countries share: +1 and +7 are told apart by area code (numbering.conf), the
+ * longest prefix wins, and a prefix of a country the content lacks is no country at all. */
+static void test_shared_calling_codes(void **state)
+{
+    static const char *const paths[] = {RL_CONTENT "/lang-en.conf", RL_CONTENT "/countries.conf",
+                                        RL_CONTENT "/numbering.conf"};
+    static const struct {
+        const char *number, *iso2;
+    } cases[] = {
+        {"+14155550100", "US"}, /* California */
+        {"+14165550100", "CA"}, /* Toronto */
+        {"+16045550100", "CA"}, /* Vancouver */
+        {"+18765550100", "JM"}, {"+16585550100", "JM"},  {"+18095550100", "DO"},
+        {"+18495550100", "DO"}, {"+18005550100", "US"}, /* toll-free: none listed, the US */
+        {"+12425550100", NULL},                         /* the Bahamas: not in countries.conf */
+        {"+17875550100", NULL},                         /* Puerto Rico: not the mainland */
+        {"+77015550100", "KZ"}, {"+77275550100", "KZ"},  {"+74955550100", "RU"},
+        {"+79165550100", "RU"}, {"+639171234567", "PH"}, {"0014165550100", "CA"},
+        {"4165550100", NULL}, /* national: says nothing */
+    };
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    db *d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
+    handler_ctx *h = handler_open(d, &o);
+    size_t i;
+
+    (void)state;
+    assert_non_null(h);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct lex_country *c = lex_country_by_number(h->lx, cases[i].number);
+        if (cases[i].iso2 == NULL) {
+            if (c != NULL)
+                fail_msg("%s: expected no country, got %s", cases[i].number, c->iso2);
+        } else if (c == NULL || strcmp(c->iso2, cases[i].iso2) != 0) {
+            fail_msg("%s: expected %s, got %s", cases[i].number, cases[i].iso2,
+                     c ? c->iso2 : "none");
+        }
+    }
+    handler_close(h);
+    db_close(d);
+}
+
+/* Without a numbering table, a shared code names no country: not the first one listed. */
+static void test_shared_code_without_prefixes(void **state)
+{
+    static const char *const paths[] = {RL_CONTENT "/lang-en.conf", RL_CONTENT "/countries.conf"};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    db *d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
+    handler_ctx *h = handler_open(d, &o);
+
+    (void)state;
+    assert_non_null(h);
+    assert_null(lex_country_by_number(h->lx, "+14155550100"));
+    assert_null(lex_country_by_number(h->lx, "+77015550100"));
+    assert_string_equal(lex_country_by_number(h->lx, "+639171234567")->iso2, "PH");
+    handler_close(h);
+    db_close(d);
 }
 
 static void test_typos_and_run_together(void **state)
@@ -371,11 +449,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyword_without_keyword, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language_preference_when_unclear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_absurd_amount, setup, teardown),
         cmocka_unit_test_setup_teardown(test_templates_placeholders_are_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lang_keyword_sets_and_saves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_origin_only_from_a_sending_country, setup, teardown),
         cmocka_unit_test_setup_teardown(test_typos_and_run_together, setup, teardown),
         cmocka_unit_test(test_numbered_choice),
+        cmocka_unit_test(test_shared_calling_codes),
+        cmocka_unit_test(test_shared_code_without_prefixes),
         cmocka_unit_test(test_vocab_matches_content_schema),
         cmocka_unit_test_setup_teardown(test_conversation_store, setup, teardown),
     };

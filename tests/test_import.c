@@ -215,6 +215,35 @@ static void test_one_bad_file_rolls_back_the_good_ones(void **state)
     db_close(d);
 }
 
+/* numbering: the shipped file imports; a prefix that is not digits, given twice, or a country
+ * that is not an ISO code is a file:line problem, and nothing is kept. */
+static void test_numbering_prefixes(void **state)
+{
+    static const char *const shipped[] = {RL_CONTENT "/numbering.conf"};
+    char bad[256];
+    const char *paths[1] = {bad};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = db_open(":memory:");
+
+    (void)state;
+    assert_int_equal(import_paths(d, shipped, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_true(st.rows > 80);
+    test_write_file(bad, sizeof(bad), "numbering.conf",
+                    "numbering = ( { country = \"CA\"; prefixes = [\"1416\", \"1-416\"]; },\n"
+                    "  { country = \"US\"; prefixes = [\"1416\"]; },\n"
+                    "  { country = \"usa\"; prefixes = [\"1\"]; } );\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "numbering.conf:1: numbering CA: prefix '1-416' must be"));
+    assert_true(
+        test_errs_have(&errs, "numbering.conf:2: numbering US: prefix 1416 is given twice"));
+    assert_true(test_errs_have(&errs, "numbering.conf:3: numbering: country must be"));
+    conf_errs_free(&errs);
+    unlink(bad);
+    db_close(d);
+}
+
 static void test_removing_a_referenced_country_is_refused(void **state)
 {
     char countries[256], refs[256];
@@ -305,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_unknown_names_listed),
         cmocka_unit_test(test_one_bad_file_rolls_back_the_good_ones),
         cmocka_unit_test(test_removing_a_referenced_country_is_refused),
+        cmocka_unit_test(test_numbering_prefixes),
         cmocka_unit_test(test_public_data_files),
         cmocka_unit_test(test_forced_format_mismatch),
     };

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include "db/queue.h"
+#include "util/utf8.h"
 
 static struct db_in_sms sms(const char *sender, const char *text, int64_t t, int ref, int parts,
                             int part)
@@ -29,6 +30,64 @@ static void test_single_stored_once(void **state)
     db_close(d);
 }
 
+/* Senders are kept whole: a 50-digit and a 30-digit one that share their first 31 bytes stay two
+ * numbers. A longer one than a row holds is refused, never cut. */
+static void test_long_senders_whole(void **state)
+{
+    db *d = db_open(":memory:");
+    char n50[52], n30[32], huge[DB_NUMBER_MAX + 8];
+    struct db_in_sms a, b, c;
+    struct db_inbox_row row;
+
+    (void)state;
+    n50[0] = n30[0] = huge[0] = '+';
+    memset(n50 + 1, '7', 50);
+    n50[51] = '\0';
+    memset(n30 + 1, '7', 30);
+    n30[31] = '\0';
+    memset(huge + 1, '7', sizeof(huge) - 2);
+    huge[sizeof(huge) - 1] = '\0';
+    a = sms(n50, "FEE", 1000, -1, 1, 1);
+    b = sms(n30, "FEE", 1000, -1, 1, 1);
+    assert_int_equal(db_inbox_store(d, &a), 1);
+    assert_int_equal(db_inbox_store(d, &b), 1); /* not a duplicate of the first */
+    assert_int_equal(test_inbox_next(d, &row), 1);
+    assert_string_equal(row.sender, n50);
+    assert_int_equal(test_inbox_answer(d, row.id, "en", "guard", NULL, NULL, 1001, NULL), 1);
+    assert_int_equal(test_inbox_next(d, &row), 1);
+    assert_string_equal(row.sender, n30);
+    assert_int_equal(db_begin(d), 0);
+    c = sms(huge, "FEE", 1000, -1, 1, 1);
+    assert_int_equal(db_inbox_take(d, &c, &row), -1);
+    db_rollback(d);
+    db_close(d);
+}
+
+/* A long text is cut where a character ends: the stored text is valid UTF-8. */
+static void test_long_text_cut_on_character(void **state)
+{
+    db *d = db_open(":memory:");
+    static char part[1024];
+    struct db_in_sms p[3];
+    struct db_inbox_row row;
+    int i;
+
+    (void)state;
+    /* 3 parts of 341 three-byte characters each (1023 bytes): 3069 bytes, over DB_TEXT_MAX. */
+    for (i = 0; i + 3 < (int)sizeof(part); i += 3)
+        memcpy(part + i, "\xe2\x82\xac", 3); /* the euro sign */
+    part[i] = '\0';
+    for (i = 0; i < 3; i++) {
+        p[i] = sms("+1555", part, 2000, 5, 3, i + 1);
+        assert_true(db_inbox_store(d, &p[i]) >= 0);
+    }
+    assert_int_equal(test_inbox_next(d, &row), 1);
+    assert_true(utf8_valid(row.text));
+    assert_int_equal(strlen(row.text) % 3, 0);
+    assert_true(strlen(row.text) >= DB_TEXT_MAX - 3 && strlen(row.text) < DB_TEXT_MAX);
+    db_close(d);
+}
+
 static void test_multipart_out_of_order_and_duplicates(void **state)
 {
     db *d = db_open(":memory:");
@@ -41,7 +100,7 @@ static void test_multipart_out_of_order_and_duplicates(void **state)
     assert_int_equal(db_inbox_store(d, &p3), 1);
     assert_int_equal(db_inbox_store(d, &p1), 1);
     assert_int_equal(test_inbox_next(d, &row), 0); /* not complete yet */
-    assert_int_equal(db_inbox_store(d, &p1), 0); /* re-read */
+    assert_int_equal(db_inbox_store(d, &p1), 0);   /* re-read */
     assert_int_equal(db_inbox_store(d, &p2), 1);
     assert_int_equal(test_inbox_next(d, &row), 1);
     assert_string_equal(row.text, "one two three");
@@ -171,6 +230,8 @@ int main(void)
         cmocka_unit_test(test_answer_send_retry_fail),
         cmocka_unit_test(test_replies_before_broadcasts_and_recovery),
         cmocka_unit_test(test_reply_for_and_log),
+        cmocka_unit_test(test_long_senders_whole),
+        cmocka_unit_test(test_long_text_cut_on_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,6 +95,36 @@ static void test_fee_path(void **state)
     assert_non_null(strstr(s.sms, "Alpha Remit"));
 }
 
+/* "Send from" puts the caller's own country first, by the same resolution as an SMS: a +1
+ * number is the United States or Canada by its area code, not whichever is listed first. */
+static void test_send_from_by_area_code(void **state)
+{
+    static const char *const paths[] = {TEST_LANGS, TEST_WORLD, RL_FIXTURES "/content/nanp.conf"};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    db *d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
+    handler_ctx *h = handler_open(d, &o);
+    ussd_ctx *u;
+    struct ussd_screen s;
+    const char *ph;
+    char path[16];
+
+    (void)state;
+    assert_non_null(h);
+    assert_non_null(u = ussd_open(h));
+    assert_int_equal(ussd_answer(u, "1", "+14155550100", NULL, 1700000000, &s), 0);
+    assert_non_null(ph = strstr(s.text, " Philippines"));
+    while (ph > s.text && ph[-1] >= '0' && ph[-1] <= '9')
+        ph--;
+    snprintf(path, sizeof(path), "1*%ld", strtol(ph, NULL, 10));
+    assert_int_equal(ussd_answer(u, path, "+14155550100", NULL, 1700000000, &s), 0);
+    assert_non_null(strstr(s.text, "Send from:\n1 United States"));
+    assert_int_equal(ussd_answer(u, path, "+14165550100", NULL, 1700000000, &s), 0);
+    assert_non_null(strstr(s.text, "Send from:\n1 Canada"));
+    ussd_close(u);
+    handler_close(h);
+    db_close(d);
+}
+
 static void test_same_answer_as_sms(void **state)
 {
     struct fx *f = *state;
@@ -481,6 +511,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_main_menu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fee_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_answer_as_sms, setup, teardown),
+        cmocka_unit_test(test_send_from_by_area_code),
         cmocka_unit_test_setup_teardown(test_back_and_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_and_guide, setup, teardown),

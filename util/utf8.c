@@ -64,6 +64,21 @@ int utf8_valid(const char *s)
     return 1;
 }
 
+size_t utf8_prefix(const char *s, size_t max)
+{
+    size_t i = 0;
+
+    while (s[i] != '\0') {
+        uint32_t cp;
+        int k = utf8_decode(s + i, &cp);
+        size_t len = (size_t)(k < 0 ? -k : k);
+        if (i + len > max)
+            break;
+        i += len;
+    }
+    return i;
+}
+
 size_t utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {

@@ -29,6 +29,11 @@ long utf8_next(const char **p);
 /* 1 if the NUL-terminated s is valid UTF-8, else 0. */
 int utf8_valid(const char *s);
 
+/* The length of the longest prefix of the NUL-terminated s of at most max bytes that ends
+ * where a character (or an ill-formed unit, as utf8_decode counts it) ends: where a text too
+ * long for its buffer may be cut without leaving half a character. */
+size_t utf8_prefix(const char *s, size_t max);
+
 /* Writes the UTF-8 form of cp (at most U+10FFFF, not a surrogate) into out[4]; returns its
  * length (1-4), or 0 if cp cannot be encoded. Does not NUL-terminate. */
 size_t utf8_encode(uint32_t cp, char *out);

@@ -107,6 +107,27 @@ expect_contains "bad text" "broken.conf:5: alert: text.en must be" "$log"
 expect_contains "unknown key" "broken.conf:6: alert: unknown key 'colour'" "$log"
 rm "$WORK/var/alerts/broken.conf"
 
+# Alert files are tracked in the database: a changed file under an id already queued is not
+# sent again, and says so; a deleted file is forgotten; there is no cap on how many (the daemon
+# once kept 256 and ignored the rest without a word).
+sed -i 's/never asks for fees by SMS/never asks for fees by SMS or WhatsApp/' "$WORK/var/alerts/scam.conf"
+kill -HUP "$PID"
+wait_log "$WORK/run.log" "result=not-sent-again" 10
+expect_contains "changed file: new id needed" "give the changed alert a new id" "$(cat "$WORK/run.log")"
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = '2026-11-scam-01'")" = 3 ] || fail "a changed file was sent again"
+wait_for "SELECT count(*) FROM alert_file WHERE path LIKE '%/broken.conf'" 0 10
+rm "$WORK/var/alerts/scam-again.conf"
+for i in $(seq 1 260); do
+    printf 'alert = { id = "bulk-%d"; topics = ["MX"]; text = { en = "Notice %d."; }; };\n' "$i" "$i" \
+        >"$WORK/var/alerts/bulk-$i.conf"
+done
+kill -HUP "$PID"
+wait_for "SELECT count(*) FROM alert WHERE id LIKE 'bulk-%'" 260 30
+wait_for "SELECT count(*) FROM alert_file WHERE path LIKE '%/bulk-%.conf'" 260 10
+wait_for "SELECT count(*) FROM alert_file WHERE path LIKE '%/scam-again.conf'" 0 10
+expect_contains "forgotten logged" "alert files forgotten=" "$(cat "$WORK/run.log")"
+rm -f "$WORK/var/alerts"/bulk-*.conf
+
 # Operators: PIN, confirmation code, wrong PINs locked out after three.
 out=$(phone +15550009999 "ALERT 4821 PH Typhoon: remittance offices in Tacloban closed today") || fail "alert: $out"
 expect_contains "audience" "This alert goes to 3 people" "$out"

@@ -106,6 +106,21 @@ out=$(cd "$WORK/elsewhere" && "$RL" ask -c ../site/remitline.conf "USA MEX" 2>/d
 [ -f "$WORK/site/data/site.db" ] || fail "config-relative database not created"
 expect_contains "default language" "cout moyen" "$out"
 
+# Bad input kept, never mangled: a text with terminal escapes is shown escaped by `log`; a
+# sender too long to be a number is recorded and not answered; one longer than a row is refused.
+"$RL" ask --from +15550177 --save "$(printf 'HELP\033]0;owned\007\033[2J\302\233x')" >/dev/null
+out=$("$RL" log --full-numbers --limit 5)
+expect_contains "log escapes ESC" 'HELP\x1b]0;owned\x07\x1b[2J\xc2\x9bx' "$out"
+case "$out" in *$'\033'* | *$'\007'*) fail "log printed a control character raw" ;; esac
+long=+$(printf '9%.0s' $(seq 50))
+out=$("$RL" ask -v --from "$long" --save "FEE USA MEX" 2>"$WORK/long.err")
+[ -z "$out" ] || fail "a 50-digit sender was answered: $out"
+expect_contains "long sender: why" 'number longer than E.164 allows' "$(cat "$WORK/long.err")"
+[ "$(sqlite3 var/remitline.db "SELECT count(*) FROM inbox WHERE sender = '$long'")" = 1 ] ||
+    fail "the 50-digit sender was not recorded whole"
+expect_status "sender over the row" 2 "$RL" ask --from "+$(printf '9%.0s' $(seq 300))" HELP
+expect_contains "sender over the row says so" "a sender is 1 to" "$(cat "$WORK/.err")"
+
 # Unknown subcommand and usage errors say what to do.
 expect_status "unknown command" 2 "$RL" frobnicate
 expect_contains "unknown command hint" "remitline help" "$(cat "$WORK/.err")"

@@ -138,6 +138,11 @@ first=$(k)
 sleep 1.1
 [ "$(k)" = "$first" ] || fail "a retry got another body"
 [ "$(q "SELECT count(*) FROM inbox WHERE sender = '+14155550177'")" = 1 ] || fail "a retry was stored twice"
+# Binary data (coding=1, a WAP push) is kept as hex and answered with nothing, not the help text.
+out=$(curl -sS -w '\n%{http_code}' -u kannel:kannel-secret "http://127.0.0.1:$P_HTTP/kannel?from=%2B15550000077&text=%06%05%04%0B%84%23%F0&coding=1")
+[ "$out" = $'\n200' ] || fail "binary SMS answered: $out"
+[ "$(sqlite3 -cmd '.timeout 5000' "$DB" "SELECT coding || ' ' || text || ' ' || state FROM inbox WHERE sender = '+15550000077'")" = \
+    "8bit 0605040b8423f0 ignored" ] || fail "binary SMS not kept as hex"
 
 # 5. Through Kannel, every promise of the SMS door: JOIN is followed by that topic's broadcast,
 # STOP gets exactly one confirmation and nothing after (a broadcast included), a message the
