@@ -107,8 +107,8 @@ static const struct setting http_settings[] = {
      "bytes a request body may have"},
     {"max_header", C_INT, offsetof(struct conf_http, max_header), sizeof(int), 2048, 1048576,
      "bytes a connection may use for its request line and headers"},
-    {"max_connections", C_INT, offsetof(struct conf_http, max_connections), sizeof(int), 1, 60000,
-     "connections open at once"},
+    {"max_connections", C_INT, offsetof(struct conf_http, max_connections), sizeof(int), 0, 60000,
+     "connections open at once; 0 (the default) for what the open-files limit leaves"},
     {"timeout", C_INT, offsetof(struct conf_http, timeout), sizeof(int), 1, 3600,
      "seconds a connection may stay idle before it is closed"},
     {"request_timeout", C_INT, offsetof(struct conf_http, request_timeout), sizeof(int), 1, 3600,
@@ -194,7 +194,7 @@ void conf_defaults(struct conf *c)
     c->nmodems = 1;
     c->http.max_body = 4096;
     c->http.max_header = 8192;
-    c->http.max_connections = 4096;
+    c->http.max_connections = 0; /* from RLIMIT_NOFILE: gw_http_conn_limit() */
     c->http.timeout = 10;
     c->http.request_timeout = 30;
     c->http.threads = 8;
