@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -429,6 +430,12 @@ static void reload(struct daemon *dm, const char *conf_path, db *d)
 
     conf_errs_init(&errs);
     log_info("reload signal=HUP");
+    if (conf_path != NULL && access(conf_path, R_OK) < 0) {
+        log_warnx("reload result=failed problem=\"cannot read %s: %s; the old configuration "
+                  "stays (after --user, install it 0640, owner root, group the gateway's)\"",
+                  conf_path, strerror(errno));
+        return;
+    }
     if (conf_load(conf_path, &fresh, &errs) < 0) {
         conf_errs_print(&errs, stderr);
         log_warnx("reload result=failed problem=\"configuration has errors; the old one stays\"");
@@ -686,11 +693,14 @@ static int become_user(const struct conf *c, const char *conf_path, const char *
     }
     if (gw_drop_privileges(user) < 0)
         return -1;
-    if (conf_path != NULL && access(conf_path, R_OK) < 0)
+    if (conf_path != NULL && access(conf_path, R_OK) < 0) {
+        struct group grbuf, *gr = NULL;
+        char buf[1024];
+        getgrgid_r(gid, &grbuf, buf, sizeof(buf), &gr);
         log_warnx("--user %s cannot read %s, so SIGHUP cannot reload it: install it readable by "
                   "the gateway's group and no one else (chown root:%s %s; chmod 0640 %s)",
-                  user, conf_path, user, conf_path, conf_path);
-    else if (access(c->content, R_OK) < 0)
+                  user, conf_path, gr != NULL ? gr->gr_name : user, conf_path, conf_path);
+    } else if (access(c->content, R_OK) < 0)
         log_warnx("--user %s cannot read the content %s, so SIGHUP cannot re-import it", user,
                   c->content);
     for (i = 0; i < c->nmodems; i++)
