@@ -825,6 +825,10 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     lockfd = lock_database(c->database);
+#ifdef RL_FAULTS
+    log_warnx("start: this is a test build with the fault switches (REMITLINE_FAULTS) compiled "
+              "in; build with `make build` (-DREMITLINE_FAULTS=OFF) for real use");
+#endif
     /* What may need root first (the modems' devices, a port below 1024); then, with --user, the
      * state directory is handed over and root is dropped before the database is opened: root
      * never opens a file in a directory the gateway's user may own, but for the lock above. */
