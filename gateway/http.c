@@ -507,7 +507,9 @@ int gw_http_bind(const char *listen_addr)
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (sa.ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *)&sa, salen) < 0 || listen(fd, 1024) < 0) {
+    /* Bound only: it listens when the server starts (gw_http_start), so a client connecting
+     * while the gateway is still starting is refused, not left waiting in the backlog. */
+    if (bind(fd, (struct sockaddr *)&sa, salen) < 0) {
         log_warn("http: cannot serve on %s (in use, or not an address of this machine?)",
                  listen_addr);
         close(fd);
@@ -552,6 +554,10 @@ struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd
     h->nworkers = c->http.threads < MAX_WORKERS ? c->http.threads : MAX_WORKERS;
     if (listen_fd < 0 && (listen_fd = gw_http_bind(c->http.listen)) < 0)
         goto fail;
+    if (listen(listen_fd, 1024) < 0) {
+        log_warn("http: listening on %s", c->http.listen);
+        goto fail;
+    }
     if (parse_rules(h) < 0)
         goto fail;
     if ((h->batch = gw_batch_start(live, c->database)) == NULL)

@@ -12,7 +12,7 @@
  * connections, idle time and each request's whole time are bounded by the configuration.
  *
  * Order of calls, from the daemon's main thread:
- *   0. gw_http_bind(listen) -> a listening socket, opened before `run --user` drops root, so a
+ *   0. gw_http_bind(listen) -> a bound socket, made before `run --user` drops root, so a
  *      port below 1024 can be served without root afterwards (optional: start binds itself).
  *   1. gw_http_start(conf, live, fd) -> h, or NULL (logged) when the address cannot be bound.
  *      At most gw_http_conn_limit() connections are served at once, so idle clients cannot take
@@ -34,7 +34,7 @@
 
 struct gw_http;
 
-/* Binds and listens on "ADDR:PORT": the socket, or -1 (logged). */
+/* Binds a socket to "ADDR:PORT" (gw_http_start makes it listen): the socket, or -1 (logged). */
 int gw_http_bind(const char *listen_addr);
 
 /* c is copied; live is borrowed and must outlive the server. listen_fd (from gw_http_bind, or -1

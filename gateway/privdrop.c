@@ -145,8 +145,9 @@ int gw_state_give(const char *dir, const char *const *names, int nnames, uid_t u
         goto out;
     }
     while ((e = readdir(dp)) != NULL) {
+        /* lost+found: the directory may be a file system of its own; it is never given. */
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-            named(e->d_name, names, nnames))
+            strcmp(e->d_name, "lost+found") == 0 || named(e->d_name, names, nnames))
             continue;
         snprintf(why, whysz,
                  "%s holds '%s', which is not the gateway's: the database needs a directory of "

@@ -266,6 +266,13 @@ stop
 expect_contains "a world-readable token file: told" "every local user can read the token" "$(cat "$WORK/run13.log")"
 expect_status "a short token in the file" 2 sh -c "printf 'short\n' >'$WORK/short'; '$RL' run -c '$WORK/plain.conf' --http 127.0.0.1:$PORT2 --http-token-file '$WORK/short'"
 expect_contains "a short token: said why" "16 to 127 characters" "$(cat "$WORK/.err")"
+# check warns about a configuration holding tokens that every local user can read.
+chmod 644 "$WORK/remitline.conf"
+expect_status "check, a readable config" 0 "$RL" check -c "$WORK/remitline.conf"
+expect_contains "check warns: tokens readable by all" "every local user can read it" "$(cat "$WORK/.err")"
+chmod 640 "$WORK/remitline.conf"
+expect_status "check, a 0640 config" 0 "$RL" check -c "$WORK/remitline.conf"
+expect_not_contains "check: no warning at 0640" "every local user" "$(cat "$WORK/.err")"
 expect_status "a missing token file" 2 "$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token-file "$WORK/nope"
 expect_status "--http without a token" 2 "$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2"
 expect_status "--http bad address" 2 "$RL" run --http "nonsense" --http-token "cli-token-0123456789"

@@ -85,6 +85,28 @@ out=$("$RL" phone -c "$WORK/hup.conf" +639170000002 "RATE EUR USD") || fail "no 
 expect_contains "answers after a failed reload" "1 EUR = " "$out"
 stop_daemon "$WORK/hup2.log"
 
+# A port below 1024 is bound as root, then served as nobody.
+LOWPORT=$(python3 -c '
+import socket
+for p in range(1000, 600, -1):
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
+    except OSError:
+        pass')
+printf 'privdrop-token-0123456789\n' >"$WORK/token"
+chmod 600 "$WORK/token"
+chown root:"$grp" "$WORK/hup.conf"
+chmod 640 "$WORK/hup.conf"
+run_daemon "$WORK/low.log" 1 -c "$WORK/hup.conf" --user nobody --http "127.0.0.1:$LOWPORT" --http-token-file "$WORK/token"
+wait_log "$WORK/low.log" "http listen=127.0.0.1:$LOWPORT" 10
+out=$(curl -sS -H "Authorization: Bearer privdrop-token-0123456789" --data-urlencode sessionId=p1 \
+    --data-urlencode serviceCode=1 --data-urlencode phoneNumber=+14155550100 --data-urlencode text= \
+    "http://127.0.0.1:$LOWPORT/ussd")
+expect_contains "port $LOWPORT served as nobody" "CON " "$out"
+uid=$(awk '/^Uid:/ {print $2}' /proc/$PID/status)
+[ "$uid" = 65534 ] || fail "serving port $LOWPORT as uid $uid"
+stop_daemon "$WORK/low.log"
+
 "$RL" run --user root >"$WORK/root.log" 2>&1 && fail "ran with --user root"
 expect_contains "root refused" "that is root" "$(cat "$WORK/root.log")"
 "$RL" run --user no-such-user-here >"$WORK/bad.log" 2>&1 && fail "ran with an unknown user"
