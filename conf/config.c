@@ -1,5 +1,6 @@
 #include "conf/config.h"
 
+#include <errno.h>
 #include <libconfig.h>
 #include <regex.h>
 #include <stddef.h>
@@ -107,8 +108,8 @@ static const struct setting http_settings[] = {
      "bytes a request body may have"},
     {"max_header", C_INT, offsetof(struct conf_http, max_header), sizeof(int), 2048, 1048576,
      "bytes a connection may use for its request line and headers"},
-    {"max_connections", C_INT, offsetof(struct conf_http, max_connections), sizeof(int), 1, 60000,
-     "connections open at once"},
+    {"max_connections", C_INT, offsetof(struct conf_http, max_connections), sizeof(int), 0, 60000,
+     "connections open at once; 0 (the default) for what the open-files limit leaves"},
     {"timeout", C_INT, offsetof(struct conf_http, timeout), sizeof(int), 1, 3600,
      "seconds a connection may stay idle before it is closed"},
     {"request_timeout", C_INT, offsetof(struct conf_http, request_timeout), sizeof(int), 1, 3600,
@@ -194,7 +195,7 @@ void conf_defaults(struct conf *c)
     c->nmodems = 1;
     c->http.max_body = 4096;
     c->http.max_header = 8192;
-    c->http.max_connections = 4096;
+    c->http.max_connections = 0; /* from RLIMIT_NOFILE: gw_http_conn_limit() */
     c->http.timeout = 10;
     c->http.request_timeout = 30;
     c->http.threads = 8;
@@ -669,4 +670,61 @@ void conf_print(const struct conf *c, FILE *fp)
                 c->http.listen, c->http.allow, c->http.max_body, c->http.max_header,
                 c->http.max_connections, c->http.timeout, c->http.request_timeout, c->http.threads,
                 c->http.session_timeout, c->http.nclients);
+}
+
+int conf_exposed(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0)
+        return -1;
+    return (st.st_mode & S_IROTH) != 0;
+}
+
+int conf_secret_read(const char *path, char *out, size_t outsz, char *why, size_t whysz)
+{
+    char line[256];
+    size_t n;
+    FILE *fp;
+    int rc = -1;
+
+    if ((fp = fopen(path, "re")) == NULL) {
+        snprintf(why, whysz, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fgets(line, sizeof(line), fp) == NULL) {
+        snprintf(why, whysz, "%s is empty: it should hold the token on its first line", path);
+        goto out;
+    }
+    n = strcspn(line, "\r\n");
+    while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+    line[n] = '\0';
+    if (n < 16 || n > 127 || n >= outsz) {
+        snprintf(why, whysz, "%s: the token on its first line must have 16 to 127 characters",
+                 path);
+        goto out;
+    }
+    memcpy(out, line, n + 1);
+    rc = 0;
+out:
+    memset(line, 0, sizeof(line));
+    fclose(fp);
+    return rc;
+}
+
+int conf_secrets_warning(const struct conf *c, char *why, size_t whysz)
+{
+    int i, secrets = c->http.nclients > 0;
+
+    for (i = 0; i < c->nmodems; i++)
+        if (c->modems[i].password[0] != '\0')
+            secrets = 1;
+    if (!secrets || c->file[0] == '\0' || conf_exposed(c->file) != 1)
+        return 0;
+    snprintf(why, whysz,
+             "%s holds HTTP tokens or passwords and every local user can read it: make it "
+             "readable by the gateway's group only (chown root:remitline %s; chmod 0640 %s)",
+             c->file, c->file, c->file);
+    return 1;
 }

@@ -113,6 +113,16 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs);
 void conf_default_content(char *out, size_t outsz);
 /* Adds a client with a bearer token (for `remitline run --http-token`): 0, or -1 when full. */
 int conf_http_add_token(struct conf *c, const char *name, const char *token);
+/*
+ * Secrets at rest. conf_secret_read() reads a token from the first line of a file (for
+ * `run --http-token-file`): 0 with it in out, or -1 with the problem in why. conf_exposed() says
+ * whether every local user may read path (1), not (0), or it cannot be looked at (-1).
+ * conf_secrets_warning() writes in why a warning when c's file holds secrets (HTTP tokens or
+ * passwords, Kannel passwords) and every local user may read it: 1 then, else 0.
+ */
+int conf_secret_read(const char *path, char *out, size_t outsz, char *why, size_t whysz);
+int conf_exposed(const char *path);
+int conf_secrets_warning(const struct conf *c, char *why, size_t whysz);
 /* Prints the settings as a config file would hold them (for `remitline check -v`). */
 void conf_print(const struct conf *c, FILE *fp);
 

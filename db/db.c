@@ -284,7 +284,7 @@ out:
     return 0;
 }
 
-db *db_open(const char *path)
+static db *open_with(const char *path, int extra)
 {
     db *d = calloc(1, sizeof(*d));
 
@@ -293,9 +293,14 @@ db *db_open(const char *path)
         return NULL;
     }
     if (sqlite3_open_v2(path, &d->conn,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | extra,
                         NULL) != SQLITE_OK) {
-        log_warnx("database %s: %s", path, d->conn ? sqlite3_errmsg(d->conn) : "out of memory");
+        if (d->conn != NULL && sqlite3_extended_errcode(d->conn) == SQLITE_CANTOPEN_SYMLINK)
+            log_warnx("database %s: a symbolic link is in the way; the gateway opens its "
+                      "database only by its real path (name that, or remove the link)",
+                      path);
+        else
+            log_warnx("database %s: %s", path, d->conn ? sqlite3_errmsg(d->conn) : "out of memory");
         goto fail;
     }
     sqlite3_busy_timeout(d->conn, 5000);
@@ -319,6 +324,16 @@ db *db_open(const char *path)
 fail:
     db_close(d);
     return NULL;
+}
+
+db *db_open(const char *path)
+{
+    return open_with(path, 0);
+}
+
+db *db_open_nofollow(const char *path)
+{
+    return open_with(path, SQLITE_OPEN_NOFOLLOW);
 }
 
 void db_close(db *d)

@@ -28,6 +28,10 @@ extern const char *const db_migrations[];
 extern const int db_nmigrations;
 
 db *db_open(const char *path);
+/* As db_open, but refuses a path with a symbolic link anywhere in it (SQLITE_OPEN_NOFOLLOW): the
+ * daemon's connections, on the real path it worked out at start, so that no link planted in the
+ * state directory can carry the database's writes to another file. */
+db *db_open_nofollow(const char *path);
 void db_close(db *d);
 
 /*

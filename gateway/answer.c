@@ -393,7 +393,7 @@ static void batch_run(struct gw_batch *b, struct job *first)
     struct job *j;
     int ok = 0;
 
-    if (b->d == NULL && (b->d = db_open(b->database)) == NULL)
+    if (b->d == NULL && (b->d = db_open_nofollow(b->database)) == NULL)
         goto out;
     if (b->ctx == NULL && (b->ctx = gw_ctx_open(b->live, b->d)) == NULL)
         goto out;

@@ -5,6 +5,7 @@
 #include "gateway/cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,7 @@ int cmd_check(int argc, char **argv)
     };
     const char *conf_path = NULL;
     const char *def[1];
+    char why[PATH_MAX + 200];
     struct conf c;
     int ch, rc, verbose = 0;
     db *d;
@@ -283,6 +285,8 @@ int cmd_check(int argc, char **argv)
     }
     if (cli_load_conf(conf_path, &c) < 0)
         return 1;
+    if (conf_secrets_warning(&c, why, sizeof(why)))
+        fprintf(stderr, "remitline: warning: %s\n", why);
     if (verbose)
         conf_print(&c, stdout);
     /* The content is validated by importing it into a scratch database: every rule an import

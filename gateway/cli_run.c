@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,16 @@
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"debug", no_argument, NULL, 'd'},
-        {"http", required_argument, NULL, 'H'},   {"http-token", required_argument, NULL, 'T'},
-        {"user", required_argument, NULL, 'u'},   {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"debug", no_argument, NULL, 'd'},
+        {"http", required_argument, NULL, 'H'},
+        {"http-token", required_argument, NULL, 'T'},
+        {"http-token-file", required_argument, NULL, 'F'},
+        {"user", required_argument, NULL, 'u'},
+        {NULL, 0, NULL, 0},
     };
-    const char *conf_path = NULL, *http = NULL, *token = NULL, *user = NULL;
+    const char *conf_path = NULL, *http = NULL, *token_file = NULL, *user = NULL;
+    char token[128] = "", why[PATH_MAX + 200];
     struct sockaddr_storage sa;
     unsigned salen;
     struct conf *c;
@@ -57,7 +63,16 @@ int cmd_run(int argc, char **argv)
                 fprintf(stderr, "remitline: --http-token takes 16 to 127 characters\n");
                 return 2;
             }
-            token = optarg;
+            /* Every local user sees a command line (ps, /proc/PID/cmdline): the token is
+             * copied and wiped from it at once, and the operator told of a better way. */
+            snprintf(token, sizeof(token), "%s", optarg);
+            memset(optarg, 'x', strlen(optarg));
+            fprintf(stderr, "remitline: warning: --http-token was on the command line, where "
+                            "every local user can read it (ps); keep it in a file for "
+                            "--http-token-file, or in http.clients of the configuration\n");
+            break;
+        case 'F':
+            token_file = optarg;
             break;
         default:
             return cli_usage_error("run");
@@ -71,22 +86,37 @@ int cmd_run(int argc, char **argv)
         free(c);
         return 1;
     }
+    if (conf_secrets_warning(c, why, sizeof(why)))
+        fprintf(stderr, "remitline: warning: %s\n", why);
+    if (token_file != NULL) {
+        if (conf_secret_read(token_file, token, sizeof(token), why, sizeof(why)) < 0) {
+            fprintf(stderr, "remitline: --http-token-file: %s\n", why);
+            free(c);
+            return 2;
+        }
+        if (conf_exposed(token_file) == 1)
+            fprintf(stderr,
+                    "remitline: warning: every local user can read the token in %s: chmod "
+                    "0600 %s (or 0640, group the gateway's)\n",
+                    token_file, token_file);
+    }
     if (http != NULL)
         snprintf(c->http.listen, sizeof(c->http.listen), "%s", http);
-    if (token != NULL && conf_http_add_token(c, "cli", token) < 0) {
+    if (token[0] != '\0' && conf_http_add_token(c, "cli", token) < 0) {
         fprintf(stderr, "remitline: too many HTTP clients to add --http-token\n");
         free(c);
         return 2;
     }
     if (c->http.listen[0] != '\0' && c->http.nclients == 0) {
-        fprintf(stderr, "remitline: the HTTP interface needs a client: give --http-token TOKEN "
-                        "or http.clients in the configuration\n");
+        fprintf(stderr, "remitline: the HTTP interface needs a client: give --http-token-file "
+                        "FILE, or http.clients in the configuration\n");
         free(c);
         return 2;
     }
     if (debug)
         log_init(LOG_LEVEL_DEBUG);
     rc = gw_run(c, conf_path, user);
+    memset(token, 0, sizeof(token));
     free(c);
     return rc;
 }

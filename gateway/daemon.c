@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -343,8 +344,10 @@ static void *modem_main(void *arg)
     double last_pass = 0;
 
     s = gw_live_acquire(m->dm->live, NULL);
-    /* With --user, the database and the modem were opened as root before this thread began. */
-    while (!atomic_load(&m->dm->stop) && m->d == NULL && (m->d = db_open(s->database)) == NULL)
+    /* With --user, the modem was opened as root before this thread began; the database is
+     * opened here, by the gateway's user. */
+    while (!atomic_load(&m->dm->stop) && m->d == NULL &&
+           (m->d = db_open_nofollow(s->database)) == NULL)
         nap(m->dm, 5000);
     if (m->d != NULL && (m->ctx = gw_ctx_open(m->dm->live, m->d)) == NULL)
         log_warnx("modem %s: out of memory", m->mc.name);
@@ -427,6 +430,12 @@ static void reload(struct daemon *dm, const char *conf_path, db *d)
 
     conf_errs_init(&errs);
     log_info("reload signal=HUP");
+    if (conf_path != NULL && access(conf_path, R_OK) < 0) {
+        log_warnx("reload result=failed problem=\"cannot read %s: %s; the old configuration "
+                  "stays (after --user, install it 0640, owner root, group the gateway's)\"",
+                  conf_path, strerror(errno));
+        return;
+    }
     if (conf_load(conf_path, &fresh, &errs) < 0) {
         conf_errs_print(&errs, stderr);
         log_warnx("reload result=failed problem=\"configuration has errors; the old one stays\"");
@@ -445,6 +454,8 @@ static void reload(struct daemon *dm, const char *conf_path, db *d)
     }
     memcpy(fresh.modems, dm->conf.modems, sizeof(fresh.modems));
     fresh.nmodems = dm->conf.nmodems;
+    /* The database is the one opened at start (its real path): moving it takes a restart. */
+    memcpy(fresh.database, dm->conf.database, sizeof(fresh.database));
     if (gw_live_set(dm->live, &fresh) < 0) {
         log_warnx("reload result=failed problem=\"out of memory; the old configuration stays\"");
         conf_errs_free(&errs);
@@ -584,43 +595,70 @@ static int ensure_content(const struct conf *c, db *d)
     return rc;
 }
 
-static void make_parent(const char *path)
+/* The database's directory and file name, split: "var/remitline.db" -> "var", "remitline.db";
+ * a bare name is in ".". */
+static void split_database(const char *database, char *dir, size_t dirsz, char *base, size_t basesz)
 {
-    char dir[PATH_MAX], *slash;
+    const char *slash = strrchr(database, '/');
 
-    snprintf(dir, sizeof(dir), "%s", path);
-    if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-        *slash = '\0';
-        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
-            log_warn("creating %s", dir);
+    if (slash == NULL) {
+        snprintf(dir, dirsz, ".");
+        snprintf(base, basesz, "%s", database);
+    } else {
+        snprintf(dir, dirsz, "%.*s", slash == database ? 1 : (int)(slash - database), database);
+        snprintf(base, basesz, "%s", slash + 1);
     }
 }
 
-/* What --user must hand over before it drops root: the database (and its WAL), the dummy
- * phones, the alerts directory. */
+/* Creates the database's directory (one level) if it is missing: the gateway's state. */
+static void make_parent(const char *database)
+{
+    char dir[PATH_MAX], base[PATH_MAX];
+
+    split_database(database, dir, sizeof(dir), base, sizeof(base));
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+        log_warn("creating %s", dir);
+}
+
 /*
  * One daemon per database. A second `remitline run` on the same database would, as it starts,
  * put back in the queue the messages the first is sending (they look half-sent after a crash),
  * and both would send them. An fcntl lock on DATABASE.lock, held for the life of the process,
  * dies with it, even under SIGKILL; the file says whose it is. Returns the descriptor, kept
  * open; exits when another daemon holds it.
+ * Root opens it in a directory the gateway's user may own: it is opened relative to that
+ * directory without following a link, and must be a plain file with one link, so no link
+ * planted there can make root write the pid into another file.
  */
 static int lock_database(const char *database)
 {
+    char dir[PATH_MAX], name[PATH_MAX + 8], pid[32] = "";
     struct flock fl;
-    char path[PATH_MAX + 8], pid[32] = "";
+    struct stat st;
     ssize_t n;
-    int fd;
+    int dfd, fd;
 
-    snprintf(path, sizeof(path), "%s.lock", database);
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
-        fatal("cannot open the lock file %s", path);
+    split_database(database, dir, sizeof(dir), name, sizeof(name) - 5);
+    snprintf(name + strlen(name), 6, ".lock");
+    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        fatal("cannot open the database's directory %s", dir);
+    fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0640);
+    if (fd < 0 && errno == ELOOP)
+        fatalx("%s/%s is a symbolic link: the lock file must be a plain file (remove the link)",
+               dir, name);
+    if (fd < 0)
+        fatal("cannot open the lock file %s/%s", dir, name);
+    close(dfd);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)
+        fatalx("%s/%s is not a plain file with one link: the lock file must be the gateway's own "
+               "(remove it)",
+               dir, name);
     memset(&fl, 0, sizeof(fl));
     fl.l_type = F_WRLCK;
     fl.l_whence = SEEK_SET;
     if (fcntl(fd, F_SETLK, &fl) < 0) {
         if (errno != EACCES && errno != EAGAIN)
-            fatal("cannot lock %s", path);
+            fatal("cannot lock %s/%s", dir, name);
         if ((n = pread(fd, pid, sizeof(pid) - 1, 0)) > 0)
             pid[n] = '\0';
         pid[strcspn(pid, "\n")] = '\0';
@@ -630,38 +668,93 @@ static int lock_database(const char *database)
     }
     n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
-        log_warn("writing the pid into %s", path);
+        log_warn("writing the pid into %s/%s", dir, name);
     return fd;
 }
 
-static int become_user(const struct conf *c, const char *user)
+/* The name of path within dir, when path is an entry of dir itself (compared by their real
+ * paths); NULL otherwise. out holds it. */
+static const char *entry_of(const char *dir_real, const char *path, char *out, size_t outsz)
 {
-    char wal[PATH_MAX + 8], shm[PATH_MAX + 8], lock[PATH_MAX + 8], dir[PATH_MAX], *slash;
-    const char *paths[5 + CONF_MAX_MODEMS];
-    int n = 0, i;
+    char pdir[PATH_MAX], base[PATH_MAX], real[PATH_MAX];
 
-    snprintf(dir, sizeof(dir), "%s", c->database);
-    if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-        *slash = '\0';
-        paths[n++] = dir; /* the directory holds the database, its WAL, SHM and lock */
-    } else {
-        snprintf(wal, sizeof(wal), "%s-wal", c->database);
-        snprintf(shm, sizeof(shm), "%s-shm", c->database);
-        snprintf(lock, sizeof(lock), "%s.lock", c->database);
-        paths[n++] = c->database;
-        paths[n++] = wal;
-        paths[n++] = shm;
-        paths[n++] = lock;
-    }
-    paths[n++] = c->alerts_dir;
-    for (i = 0; i < c->nmodems && n < (int)(sizeof(paths) / sizeof(paths[0])); i++)
-        if (strcmp(c->modems[i].model, "dummy") == 0)
-            paths[n++] = c->modems[i].device;
-    return gw_drop_privileges(user, paths, n);
+    split_database(path, pdir, sizeof(pdir), base, sizeof(base));
+    if (realpath(pdir, real) == NULL || strcmp(real, dir_real) != 0 || base[0] == '\0')
+        return NULL;
+    snprintf(out, outsz, "%s", base);
+    return out;
 }
 
-/* Each modem's transport, and with user (run --user: about to drop root) its database handle
- * and device opened now, while they may need root. 0, or -1 when one cannot be made. */
+/*
+ * `run --user`: hands the gateway's own state directory (the database's) to user, then becomes
+ * user. Only the gateway's entries are given: the database, its WAL, SHM, journal and lock, and
+ * the dummy phones and the alerts directory when they live there; a directory holding anything
+ * else is refused, since handing it over would hand that over too. Then warns when the user
+ * cannot read what SIGHUP reads again (the configuration and the content).
+ */
+static int become_user(const struct conf *c, const char *conf_path, const char *user)
+{
+    char dir[PATH_MAX], real[PATH_MAX], why[PATH_MAX + 300], base[PATH_MAX - 16];
+    char names[5 + 1 + CONF_MAX_MODEMS][PATH_MAX];
+    const char *list[5 + 1 + CONF_MAX_MODEMS];
+    static const char *const sidecars[] = {"", "-wal", "-shm", "-journal", ".lock"};
+    uid_t uid;
+    gid_t gid;
+    int n = 0, i;
+
+    if (gw_user_lookup(user, &uid, &gid) < 0)
+        return -1;
+    split_database(c->database, dir, sizeof(dir), base, sizeof(base));
+    if (realpath(dir, real) == NULL) {
+        log_warn("--user %s: finding the database's directory %s", user, dir);
+        return -1;
+    }
+    if (strcmp(real, "/") == 0) {
+        log_warnx("--user %s: the database is in /; give it a directory of its own (such as "
+                  "/var/lib/remitline/)",
+                  user);
+        return -1;
+    }
+    for (i = 0; i < 5; i++) {
+        snprintf(names[n], sizeof(names[n]), "%s%s", base, sidecars[i]);
+        list[n] = names[n];
+        n++;
+    }
+    list[n] = entry_of(real, c->alerts_dir, names[n], sizeof(names[n]));
+    n++;
+    for (i = 0; i < c->nmodems; i++) {
+        list[n] = NULL;
+        if (strcmp(c->modems[i].model, "dummy") == 0)
+            list[n] = entry_of(real, c->modems[i].device, names[n], sizeof(names[n]));
+        n++;
+    }
+    if (gw_state_give(real, list, n, uid, gid, why, sizeof(why)) < 0) {
+        log_warnx("--user %s: %s", user, why);
+        return -1;
+    }
+    if (gw_drop_privileges(user) < 0)
+        return -1;
+    if (conf_path != NULL && access(conf_path, R_OK) < 0) {
+        struct group grbuf, *gr = NULL;
+        char buf[1024];
+        getgrgid_r(gid, &grbuf, buf, sizeof(buf), &gr);
+        log_warnx("--user %s cannot read %s, so SIGHUP cannot reload it: install it readable by "
+                  "the gateway's group and no one else (chown root:%s %s; chmod 0640 %s)",
+                  user, conf_path, gr != NULL ? gr->gr_name : user, conf_path, conf_path);
+    } else if (access(c->content, R_OK) < 0)
+        log_warnx("--user %s cannot read the content %s, so SIGHUP cannot re-import it", user,
+                  c->content);
+    for (i = 0; i < c->nmodems; i++)
+        if (strcmp(c->modems[i].model, "dummy") == 0 && access(c->modems[i].device, W_OK) < 0)
+            log_warnx("--user %s cannot write the dummy phone %s: put it in the database's "
+                      "directory, or give it to %s",
+                      user, c->modems[i].device, user);
+    return 0;
+}
+
+/* Each modem's transport, and with user (run --user: about to drop root) its device opened now,
+ * while it may need root. The database is opened later, by the user. 0, or -1 when one cannot
+ * be made. */
 static int modems_prepare(struct daemon *dm, struct modem *modems, const struct conf *c,
                           const char *user)
 {
@@ -680,8 +773,6 @@ static int modems_prepare(struct daemon *dm, struct modem *modems, const struct 
         if (user != NULL) {
             /* Open what may need root now; the thread keeps it, and reconnects as the user. */
             char why[200] = "";
-            if ((m->d = db_open(c->database)) == NULL)
-                return -1;
             if (m->t->ops->open(m->t, why, sizeof(why)) == 0)
                 modem_state(m, "connected", NULL);
             else
@@ -689,6 +780,22 @@ static int modems_prepare(struct daemon *dm, struct modem *modems, const struct 
         }
     }
     return 0;
+}
+
+/* The database's real path: its directory resolved, so the daemon's connections can refuse any
+ * symbolic link (db_open_nofollow) without refusing a configuration that names the directory
+ * through one. Left as it is when the directory cannot be resolved (the open then says why). */
+static void real_database(char *database, size_t size)
+{
+    char dir[PATH_MAX], base[PATH_MAX], real[PATH_MAX], out[2 * PATH_MAX + 2];
+    int n;
+
+    split_database(database, dir, sizeof(dir), base, sizeof(base));
+    if (strcmp(database, ":memory:") == 0 || realpath(dir, real) == NULL)
+        return;
+    n = snprintf(out, sizeof(out), "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", base);
+    if (n > 0 && (size_t)n < size)
+        memcpy(database, out, (size_t)n + 1);
 }
 
 /* The main thread's chores, each at its own period: when each last ran. */
@@ -738,11 +845,14 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     struct chores ch = {0, 0, 0};
     gw_ctx *main_ctx = NULL; /* the main thread's own, to resolve alert topics */
     db *d = NULL;
-    int i, started = 0, rc = 1, recovered, lockfd;
+    int i, started = 0, rc = 1, recovered, lockfd, listen_fd = -1;
 
     if (dm == NULL || modems == NULL)
         fatal("allocating the daemon");
     dm->conf = *c;
+    c = &dm->conf; /* from here on, the copy whose database path is the real one */
+    make_parent(dm->conf.database);
+    real_database(dm->conf.database, sizeof(dm->conf.database));
     if ((dm->live = gw_live_new(c)) == NULL)
         fatal("allocating the daemon");
     /* Signals are taken synchronously by the main thread; no handler, no flag. */
@@ -752,9 +862,23 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    make_parent(c->database);
     lockfd = lock_database(c->database);
-    if ((d = db_open(c->database)) == NULL)
+#ifdef RL_FAULTS
+    log_warnx("start: this is a test build with the fault switches (REMITLINE_FAULTS) compiled "
+              "in; build with `make build` (-DREMITLINE_FAULTS=OFF) for real use");
+#endif
+    /* What may need root first (the modems' devices, a port below 1024); then, with --user, the
+     * state directory is handed over and root is dropped before the database is opened: root
+     * never opens a file in a directory the gateway's user may own, but for the lock above. */
+    if (modems_prepare(dm, modems, c, user) < 0)
+        goto stop;
+    if (c->http.listen[0] != '\0' && (listen_fd = gw_http_bind(c->http.listen)) < 0)
+        goto stop;
+    if (user != NULL && become_user(c, conf_path, user) < 0) {
+        log_warnx("stop: could not become user %s; not running as root", user);
+        goto stop;
+    }
+    if ((d = db_open_nofollow(c->database)) == NULL)
         fatalx("cannot open the database %s", c->database);
     if (ensure_content(c, d) < 0)
         fatalx("the shipped content did not import; fix it and start again");
@@ -763,16 +887,11 @@ int gw_run(const struct conf *c, const char *conf_path, const char *user)
     if ((recovered = db_outbox_recover(d)) > 0)
         log_warnx("recover messages=%d (half-sent before a crash; they go out again)", recovered);
     log_info("start version=%s modems=%d database=%s", RL_VERSION, c->nmodems, c->database);
-    if (modems_prepare(dm, modems, c, user) < 0)
-        goto stop;
-    if (c->http.listen[0] != '\0' && (http = gw_http_start(c, dm->live)) == NULL) {
-        rc = 1;
-        goto stop;
-    }
-    if (user != NULL && become_user(c, user) < 0) {
-        log_warnx("stop: could not become user %s; not running as root", user);
-        rc = 1;
-        goto stop;
+    if (listen_fd >= 0) {
+        http = gw_http_start(c, dm->live, listen_fd);
+        listen_fd = -1; /* the server's, even when it failed */
+        if (http == NULL)
+            goto stop;
     }
     for (i = 0; i < c->nmodems; i++) {
         struct modem *m = &modems[i];
@@ -813,6 +932,8 @@ stop:
     gw_live_free(dm->live);
     free(modems);
     free(dm);
+    if (listen_fd >= 0)
+        close(listen_fd);
     close(lockfd);
     log_info("stopped");
     return rc;

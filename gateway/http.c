@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "util/hex.h"
 #include "util/log.h"
@@ -154,7 +156,7 @@ struct worker *http_worker_take(struct gw_http *h)
     }
     w->busy = 1;
     pthread_mutex_unlock(&h->pool_lock);
-    if (w->d == NULL && (w->d = db_open(h->conf.database)) == NULL)
+    if (w->d == NULL && (w->d = db_open_nofollow(h->conf.database)) == NULL)
         return w;
     if (w->ctx == NULL && (w->ctx = gw_ctx_open(h->live, w->d)) == NULL)
         return w;
@@ -488,11 +490,56 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-struct gw_http *gw_http_start(const struct conf *c, gw_live *live)
+int gw_http_bind(const char *listen_addr)
 {
-    struct gw_http *h = calloc(1, sizeof(*h));
     struct sockaddr_storage sa;
     unsigned salen;
+    int fd, one = 1;
+
+    if (gw_http_parse_listen(listen_addr, &sa, &salen) < 0) {
+        log_warnx("http: listen = \"%s\" is not ADDR:PORT", listen_addr);
+        return -1;
+    }
+    if ((fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
+        log_warn("http: creating a socket for %s", listen_addr);
+        return -1;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (sa.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    /* Bound only: it listens when the server starts (gw_http_start), so a client connecting
+     * while the gateway is still starting is refused, not left waiting in the backlog. */
+    if (bind(fd, (struct sockaddr *)&sa, salen) < 0) {
+        log_warn("http: cannot serve on %s (in use, or not an address of this machine?)",
+                 listen_addr);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int gw_http_conn_limit(long nofile, int configured, int nmodems, int threads)
+{
+    /* Descriptors the rest of the gateway needs: stdio, the lock, each database connection's
+     * file, WAL and SHM (the main thread, every modem, every HTTP worker, the group commit),
+     * each modem's device or Kannel socket and Gammu's files, each server thread's epoll and
+     * wake-up pipe, the listening socket, and a margin for a reload's files and alert scans. */
+    long reserved = 4 + 3L * (2 + nmodems + threads) + 4L * nmodems + 3L * threads + 1 + 64;
+    long room = nofile - reserved;
+
+    if (room < 1)
+        room = 1;
+    if (configured <= 0 || configured > room)
+        return room > 60000 ? 60000 : (int)room;
+    return configured;
+}
+
+struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd)
+{
+    struct gw_http *h = calloc(1, sizeof(*h));
+    struct rlimit rl;
+    long nofile = 1024;
+    int limit;
 
     if (h == NULL || (h->sessions = calloc(SESSION_SLOTS, sizeof(*h->sessions))) == NULL) {
         log_warn("http: allocating the server");
@@ -505,31 +552,42 @@ struct gw_http *gw_http_start(const struct conf *c, gw_live *live)
     pthread_mutex_init(&h->session_lock, NULL);
     pthread_mutex_init(&h->conn_lock, NULL);
     h->nworkers = c->http.threads < MAX_WORKERS ? c->http.threads : MAX_WORKERS;
-    if (gw_http_parse_listen(c->http.listen, &sa, &salen) < 0) {
-        log_warnx("http: listen = \"%s\" is not ADDR:PORT", c->http.listen);
+    if (listen_fd < 0 && (listen_fd = gw_http_bind(c->http.listen)) < 0)
+        goto fail;
+    if (listen(listen_fd, 1024) < 0) {
+        log_warn("http: listening on %s", c->http.listen);
         goto fail;
     }
     if (parse_rules(h) < 0)
         goto fail;
     if ((h->batch = gw_batch_start(live, c->database)) == NULL)
         goto fail;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+        nofile = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur;
+    limit = gw_http_conn_limit(nofile, c->http.max_connections, c->nmodems, h->nworkers);
+    if (c->http.max_connections > limit)
+        log_warnx("http: max_connections = %d lowered to %d: the open-files limit is %ld, and "
+                  "the modems and the database keep their share (raise LimitNOFILE, or ulimit "
+                  "-n, to allow more)",
+                  c->http.max_connections, limit, nofile);
     h->mhd = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
-            (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-        0, accept_cb, h, access_cb, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->nworkers, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)c->http.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http.timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http.max_header,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024U, MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
-        MHD_OPTION_NOTIFY_CONNECTION, connection_cb, h, MHD_OPTION_END);
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, accept_cb, h,
+        access_cb, h, MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)h->nworkers, MHD_OPTION_CONNECTION_LIMIT, (unsigned)limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http.timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http.max_header, MHD_OPTION_NOTIFY_COMPLETED,
+        completed_cb, h, MHD_OPTION_NOTIFY_CONNECTION, connection_cb, h, MHD_OPTION_END);
     if (h->mhd == NULL) {
-        log_warnx("http: cannot serve on %s (in use, or not an address of this machine?)",
-                  c->http.listen);
+        log_warnx("http: cannot serve on %s", c->http.listen);
         goto fail;
     }
-    log_info("http listen=%s clients=%d threads=%d", c->http.listen, c->http.nclients, h->nworkers);
+    listen_fd = -1; /* the server's now: MHD_stop_daemon closes it */
+    log_info("http listen=%s clients=%d threads=%d max_connections=%d nofile=%ld", c->http.listen,
+             c->http.nclients, h->nworkers, limit, nofile);
     return h;
 fail:
+    if (listen_fd >= 0)
+        close(listen_fd);
     gw_http_stop(h);
     return NULL;
 }

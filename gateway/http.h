@@ -12,7 +12,11 @@
  * connections, idle time and each request's whole time are bounded by the configuration.
  *
  * Order of calls, from the daemon's main thread:
- *   1. gw_http_start(conf, live) -> h, or NULL (logged) when the address cannot be bound.
+ *   0. gw_http_bind(listen) -> a bound socket, made before `run --user` drops root, so a
+ *      port below 1024 can be served without root afterwards (optional: start binds itself).
+ *   1. gw_http_start(conf, live, fd) -> h, or NULL (logged) when the address cannot be bound.
+ *      At most gw_http_conn_limit() connections are served at once, so idle clients cannot take
+ *      the descriptors the modems and the database need.
  *      Each worker opens its own database handle and answer context (answer.h), which takes the
  *      newest configuration from live and reloads when the content generation changes, as the
  *      modem threads do. The server's own settings (listen, clients, limits) are read once.
@@ -30,8 +34,18 @@
 
 struct gw_http;
 
-/* c is copied; live is borrowed and must outlive the server. */
-struct gw_http *gw_http_start(const struct conf *c, gw_live *live);
+/* Binds a socket to "ADDR:PORT" (gw_http_start makes it listen): the socket, or -1 (logged). */
+int gw_http_bind(const char *listen_addr);
+
+/* c is copied; live is borrowed and must outlive the server. listen_fd (from gw_http_bind, or -1
+ * to bind c->http.listen here) is the server's from then on, closed by it even on failure. */
+struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd);
+
+/* How many connections the server may hold with nofile descriptors (RLIMIT_NOFILE) for the
+ * whole process, nmodems modems and threads workers: configured (max_connections) when it
+ * fits, else (and when configured is 0, the default) what is left after the rest of the
+ * gateway's share, at least 1. */
+int gw_http_conn_limit(long nofile, int configured, int nmodems, int threads);
 void gw_http_tick(struct gw_http *h);
 void gw_http_stop(struct gw_http *h);
 

@@ -28,7 +28,7 @@ static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-    {"run", cmd_run, "run [-c FILE] [-d] [--user NAME] [--http ADDR:PORT --http-token TOKEN]",
+    {"run", cmd_run, "run [-c FILE] [-d] [--user NAME] [--http ADDR:PORT --http-token-file FILE]",
      "run the gateway: read SMS from the modems, answer, send (-d: debug logs; --http: serve "
      "USSD, Kannel, /healthz, /metrics)"},
     {"phone", cmd_phone,

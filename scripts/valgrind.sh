@@ -49,8 +49,10 @@ t0=$(date +%s)
 # The HTTP interface too: USSD screens, health, metrics, and a connection cut for its time.
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 TOKEN=valgrind-token-0123456789
+printf '%s\n' "$TOKEN" >"$WORK/token"
+chmod 600 "$WORK/token"
 $VG --log-file="$WORK/vg.run.log" "$RL" run -c "$WORK/remitline.conf" --http "127.0.0.1:$PORT" \
-    --http-token "$TOKEN" >"$WORK/run.log" 2>&1 &
+    --http-token-file "$WORK/token" >"$WORK/run.log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null' EXIT
 for _ in $(seq 600); do

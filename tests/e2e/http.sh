@@ -224,7 +224,8 @@ out=$(ussd s7fr +639170000001 "1")
 expect_contains "expired in the caller's language" "END Votre session a expiré" "$out"
 stop
 
-# 10. The allowlist refuses other addresses; --http and --http-token without editing the file.
+# 10. The allowlist refuses other addresses; --http and --http-token-file without editing the
+# file; a token given on the command line is wiped from it (ps shows every command line).
 sed -i 's|  max_body = 1024;|  max_body = 1024; allow = "10.9.9.9";|' "$WORK/remitline.conf"
 "$RL" run -c "$WORK/remitline.conf" >"$WORK/run10.log" 2>&1 &
 PID=$!
@@ -237,14 +238,42 @@ cat >"$WORK/plain.conf" <<CONF
 content = "$WORK/content";
 database = "$WORK/var/remitline.db";
 CONF
-"$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token "cli-token-0123456789" >>"$WORK/run.log" 2>&1 &
+printf 'cli-token-0123456789\n' >"$WORK/token"
+chmod 600 "$WORK/token"
+"$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token-file "$WORK/token" >"$WORK/run11.log" 2>&1 &
 PID=$!
 for _ in $(seq 50); do curl -s "http://127.0.0.1:$PORT2/healthz" >/dev/null && break; sleep 0.1; done
-out=$(curl -sS -H "Authorization: Bearer cli-token-0123456789" --data-urlencode sessionId=c1 \
-    --data-urlencode serviceCode=1 --data-urlencode phoneNumber=+14155550100 --data-urlencode text= \
-    "http://127.0.0.1:$PORT2/ussd")
-expect_contains "--http flag" "CON Remitline" "$out"
+ussd_cli() {
+    curl -sS -H "Authorization: Bearer cli-token-0123456789" --data-urlencode sessionId=c1 \
+        --data-urlencode serviceCode=1 --data-urlencode phoneNumber=+14155550100 \
+        --data-urlencode text= "http://127.0.0.1:$PORT2/ussd"
+}
+expect_contains "--http-token-file" "CON Remitline" "$(ussd_cli)"
+expect_not_contains "a 0600 token file: no warning" "every local user" "$(cat "$WORK/run11.log")"
 stop
+chmod 644 "$WORK/token"
+"$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token "cli-token-0123456789" >"$WORK/run12.log" 2>&1 &
+PID=$!
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$PORT2/healthz" >/dev/null && break; sleep 0.1; done
+expect_contains "--http-token still works" "CON Remitline" "$(ussd_cli)"
+expect_not_contains "the token is wiped from the command line" "cli-token" "$(tr '\0' ' ' </proc/$PID/cmdline)"
+expect_contains "--http-token: told it is visible" "every local user can read it" "$(cat "$WORK/run12.log")"
+stop
+"$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token-file "$WORK/token" >"$WORK/run13.log" 2>&1 &
+PID=$!
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$PORT2/healthz" >/dev/null && break; sleep 0.1; done
+stop
+expect_contains "a world-readable token file: told" "every local user can read the token" "$(cat "$WORK/run13.log")"
+expect_status "a short token in the file" 2 sh -c "printf 'short\n' >'$WORK/short'; '$RL' run -c '$WORK/plain.conf' --http 127.0.0.1:$PORT2 --http-token-file '$WORK/short'"
+expect_contains "a short token: said why" "16 to 127 characters" "$(cat "$WORK/.err")"
+# check warns about a configuration holding tokens that every local user can read.
+chmod 644 "$WORK/remitline.conf"
+expect_status "check, a readable config" 0 "$RL" check -c "$WORK/remitline.conf"
+expect_contains "check warns: tokens readable by all" "every local user can read it" "$(cat "$WORK/.err")"
+chmod 640 "$WORK/remitline.conf"
+expect_status "check, a 0640 config" 0 "$RL" check -c "$WORK/remitline.conf"
+expect_not_contains "check: no warning at 0640" "every local user" "$(cat "$WORK/.err")"
+expect_status "a missing token file" 2 "$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token-file "$WORK/nope"
 expect_status "--http without a token" 2 "$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2"
 expect_status "--http bad address" 2 "$RL" run --http "nonsense" --http-token "cli-token-0123456789"
 done_ok

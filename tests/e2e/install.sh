@@ -22,8 +22,8 @@ out=$(cd "$WORK/elsewhere" && "$WORK/prefix/bin/remitline" ask "FEE USA MEX" 2>/
 expect_contains "installed answers" "United States>Mexico" "$out"
 out=$("$WORK/prefix/bin/remitline" check -c "$WORK/prefix/share/remitline/remitline.conf.example" 2>&1)
 expect_contains "example config is valid" "configuration OK" "$out"
-grep -q '^ExecStart=.*remitline run .*--user remitline' "$WORK/prefix/lib/systemd/system/remitline.service" ||
-    fail "the unit does not drop root"
+grep -q '^User=remitline' "$WORK/prefix/lib/systemd/system/remitline.service" ||
+    fail "the unit does not run as the remitline user"
 checks=$((checks + 1))
 if command -v man >/dev/null; then
     out=$(MANWIDTH=100 man -l "$WORK/prefix/share/man/man5/remitline.conf.5" 2>&1)
