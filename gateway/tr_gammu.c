@@ -288,8 +288,8 @@ static void convert_in(const GSM_SMSMessage *s, struct gw_in_sms *m)
 
     memset(m, 0, sizeof(*m));
     EncodeUTF8(buf, s->Number);
-    if (strlen(buf) < sizeof(m->sender))
-        snprintf(m->sender, sizeof(m->sender), "%s", buf);
+    if ((n = strlen(buf)) < sizeof(m->sender))
+        memcpy(m->sender, buf, n + 1);
     if (s->Coding == SMS_Coding_8bit) {
         static const char hex[] = "0123456789abcdef";
         size_t len = s->Length > 0 ? (size_t)s->Length : 0, i;
