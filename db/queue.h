@@ -60,7 +60,14 @@ struct db_inbox_row {
     int parts, complete;
     int64_t received_at;
 };
-/* Replaces a stored message's text, to mask a secret in it (an operator's PIN). */
+/*
+ * What of text may be kept: a text whose first word begins with ALERT has its second word (an
+ * operator's PIN, whoever sent it and through whatever door) replaced by "****". Writes into out;
+ * returns 1 if it masked something, 0 if out is text as it was.
+ */
+int db_text_mask(const char *text, char *out, size_t outsz);
+/* Replaces a stored message's text, to mask a secret in it (an operator's PIN), and blanks the
+ * parts it was assembled from. */
 int db_inbox_redact(db *d, int64_t id, const char *text);
 
 /* Inside a write transaction: takes the oldest message waiting for an answer (no other
@@ -196,7 +203,8 @@ int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *
 
 /* The id of the newest message stored from sender (0 if none), and the reply to the first
  * message from sender stored after after_id, once that message is answered: 1 and *out (state
- * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */
+ * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by
+ * `remitline phone` to wait for the reply to its own message. */
 int64_t db_inbox_last_id(db *d, const char *sender);
 int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row *out);
 

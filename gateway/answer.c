@@ -112,7 +112,7 @@ static int operator_step(struct job *j)
     if (cf->noperators == 0)
         return 0;
     rc = gw_operator(j->c->d, j->c->h, cf, j->row.sender, j->row.text, j->now, r->text,
-                     sizeof(r->text), j->redacted, sizeof(j->redacted));
+                     sizeof(r->text));
     if (rc <= 0)
         return rc;
     /* Its answer is not a query's, and its PIN is not kept. */
@@ -126,7 +126,20 @@ static int operator_step(struct job *j)
     r->save_lang[0] = '\0';
     r->pending[0] = '\0';
     j->out->result = "operator";
-    return db_inbox_redact(j->c->d, j->row.id, j->redacted) < 0 ? -1 : 1;
+    return 1;
+}
+
+/*
+ * The text as it may be kept, in j->redacted: an operator's PIN is masked in the stored message
+ * and its parts now, whoever sent it and whatever the door (a number not on the operator list,
+ * a Kannel sender written without '+', a typo'd command), before any step can copy it
+ * (consent keeps the text that asked). The steps still read the clear text from j->row.
+ */
+static int redact_step(struct job *j)
+{
+    if (db_text_mask(j->row.text, j->redacted, sizeof(j->redacted)) == 0)
+        return 0;
+    return db_inbox_redact(j->c->d, j->row.id, j->redacted) < 0 ? -1 : 0;
 }
 
 /* The handlers' answer, with the sender's saved language and pending choice. */
@@ -193,7 +206,7 @@ static int record_step(struct job *j, const char *kind)
                                 .action = r->consent,
                                 .topic = r->topic,
                                 .lang = r->lang,
-                                .text = j->row.text,
+                                .text = j->redacted,
                                 .inbox_id = j->row.id,
                                 .at = j->now};
         if (db_consent_apply(d, &cs) < 0)
@@ -265,7 +278,7 @@ static int answer_tx(db *d, void *arg)
     if ((rc = message_step(j)) <= 0)
         return rc;
     out->inbox_id = j->row.id;
-    if ((rc = operator_step(j)) < 0)
+    if (redact_step(j) < 0 || (rc = operator_step(j)) < 0)
         return -1;
     if (rc == 0) {
         if (query_step(j) < 0)

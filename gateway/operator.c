@@ -50,9 +50,11 @@ static void make_code(char out[8])
 }
 
 /* YES <code> from an operator: queues the alert that waits for code, if it has not expired.
- * words is what follows YES; num the sender as logged. 1 (reply set), or -1. */
+ * words is what follows YES; num the sender as logged; failures the wrong PINs and codes
+ * counted so far. A wrong code counts as a wrong PIN: four digits are guessed in 10,000 tries,
+ * and a spoofed sender could otherwise try them all. 1 (reply set), or -1. */
 static int operator_yes(db *d, handler_ctx *h, const struct conf *c, const char *sender,
-                        const char *words, int64_t now, const char *num, char *reply,
+                        const char *words, int64_t now, const char *num, int failures, char *reply,
                         size_t replysz)
 {
     struct db_pending_alert pa;
@@ -67,8 +69,17 @@ static int operator_yes(db *d, handler_ctx *h, const struct conf *c, const char 
     if (rc < 0)
         return -1;
     if (rc == 0) {
-        snprintf(reply, replysz,
-                 "No alert waits for code %s. Codes last 10 minutes: send ALERT again.", code);
+        if (db_pin_attempt(d, sender, 0, now) < 0)
+            return -1;
+        log_warnx("operator from=%s cmd=YES result=wrong-code attempt=%d", num, failures + 1);
+        if (failures + 1 >= PIN_TRIES)
+            snprintf(reply, replysz,
+                     "No alert waits for that code. This number is now locked for an hour.");
+        else
+            snprintf(reply, replysz,
+                     "No alert waits for code %s (%d of %d tries). Codes last 10 minutes: send "
+                     "ALERT again.",
+                     code, failures + 1, PIN_TRIES);
         return 1;
     }
     memset(&a, 0, sizeof(a));
@@ -95,7 +106,7 @@ static int operator_yes(db *d, handler_ctx *h, const struct conf *c, const char 
 }
 
 int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender, const char *text,
-                int64_t now, char *reply, size_t replysz, char *redacted, size_t redactedsz)
+                int64_t now, char *reply, size_t replysz)
 {
     const struct conf_operator *op = NULL;
     char cmd[16], pin[16], topic[64], resolved[DB_TOPIC_MAX], num[40];
@@ -110,14 +121,12 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
     if (op == NULL)
         return 0;
     log_number(sender, num, sizeof(num));
-    snprintf(redacted, redactedsz, "%s", text);
+    /* ALERT <PIN> <topic> <text>: the answer service masked the PIN in what it stores
+     * (db_text_mask) before this step, so not even a locked-out number's message keeps it. */
     if (word_is(cmd, "ALERT")) {
-        /* ALERT <PIN> <topic> <text>: the PIN is masked before anything else, so not even a
-         * locked-out number's message keeps it. */
         next_word(&p, pin, sizeof(pin));
         while (*p && isspace((unsigned char)*p))
             p++;
-        snprintf(redacted, redactedsz, "%s **** %s", cmd, p);
     }
     failures = db_pin_failures(d, sender, now - LOCK_SECONDS);
     if (failures < 0)
@@ -125,13 +134,13 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
     if (failures >= PIN_TRIES) {
         log_warnx("operator from=%s cmd=%s result=locked-out", num, cmd);
         snprintf(reply, replysz,
-                 "Locked for an hour after %d wrong PINs. Ask the gateway's administrator if "
-                 "this was not you.",
+                 "Locked for an hour after %d wrong PINs or codes. If this was not you, ask the "
+                 "gateway's administrator: remitline operator unlock lifts it.",
                  PIN_TRIES);
         return 1;
     }
     if (word_is(cmd, "YES"))
-        return operator_yes(d, h, c, sender, p, now, num, reply, replysz);
+        return operator_yes(d, h, c, sender, p, now, num, failures, reply, replysz);
     /* ALERT <PIN> <topic> <text>: pin and p were read above. */
     if (strcmp(pin, op->pin) != 0) {
         if (db_pin_attempt(d, sender, 0, now) < 0)
