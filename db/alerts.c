@@ -71,7 +71,12 @@ static const char sql_sweep_expired[] =
 static const char sql_pin_attempt[] = "INSERT INTO pin_attempt(number, at, ok) VALUES (?1, ?2, ?3)";
 static const char sql_pin_failures[] =
     "SELECT count(*) FROM pin_attempt WHERE number = ?1 AND at >= ?2 AND ok = 0 AND at > "
-    "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok = 1), 0)";
+    "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok != 0), 0)";
+/* The tries-th newest failure counted: when it leaves the window, the lock is off. */
+static const char sql_pin_nth_failure[] =
+    "SELECT at FROM pin_attempt WHERE number = ?1 AND at >= ?2 AND ok = 0 AND at > "
+    "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok != 0), 0) "
+    "ORDER BY at DESC LIMIT 1 OFFSET ?3";
 static const char sql_pending_put[] =
     "INSERT OR REPLACE INTO alert_pending(code, number, topics, lang, text, recipients, "
     "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -380,6 +385,28 @@ int db_pin_failures(db *d, const char *number, int64_t since)
     sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, since);
     return (int)one_int(d, s);
+}
+
+int64_t db_pin_locked_until(db *d, const char *number, int64_t now, int tries, int window)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_pin_nth_failure);
+    int64_t until = 0;
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now - window);
+    sqlite3_bind_int(s, 3, tries - 1);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        until = sqlite3_column_int64(s, 0) + window + 1;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return until;
 }
 
 int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now)

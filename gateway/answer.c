@@ -161,6 +161,31 @@ static int query_step(struct job *j)
     return 0;
 }
 
+/* The limit notice from template t, its {wait} how long until the number is answered again:
+ * the real window, an hour's or a day's, not a guess. 0, or -1. */
+static int limit_text(struct job *j, const char *t, char *out, size_t outsz)
+{
+    const struct conf *cf = j->c->conf;
+    int64_t until =
+        db_cap_until(j->c->d, j->row.sender, j->now, cf->max_replies_hour, cf->max_replies_day, 1);
+    const char *at = strstr(t, "{wait}");
+    char wait[32];
+    long min;
+
+    if (until < 0)
+        return -1;
+    min = until > j->now ? (long)((until - j->now + 59) / 60) : 1;
+    if (min < 120)
+        snprintf(wait, sizeof(wait), "%ld min", min);
+    else
+        snprintf(wait, sizeof(wait), "%ld h", (min + 59) / 60);
+    if (at == NULL)
+        snprintf(out, outsz, "%s", t);
+    else
+        snprintf(out, outsz, "%.*s%s%s", (int)(at - t), t, wait, at + 6);
+    return 0;
+}
+
 /*
  * The guards (guard.h), which a consent (STOP above all) passes whatever they say. Returns the
  * verdict; a notice replaces the answer with the limit template.
@@ -177,7 +202,8 @@ static int guard_step(struct job *j)
     if (g != GW_GUARD_NOTICE)
         return g;
     t = handler_template(j->c->h, r->lang, "limit");
-    snprintf(r->text, sizeof(r->text), "%s", t ? t : "Limit reached.");
+    if (limit_text(j, t ? t : "Limit reached. Try again in {wait}.", r->text, sizeof(r->text)) < 0)
+        return -1;
     gsm_measure(r->text, &r->info);
     r->intent = "limit";
     j->out->result = "notice";

@@ -11,8 +11,8 @@
 #include "gateway/broadcast.h"
 #include "util/log.h"
 
-#define PIN_TRIES       3
-#define LOCK_SECONDS    3600
+#define PIN_TRIES       GW_OPERATOR_TRIES
+#define LOCK_SECONDS    GW_OPERATOR_LOCK_SECONDS
 #define CONFIRM_SECONDS 600
 
 /* Copies the next word of *p into out (at most outsz - 1 bytes) and advances *p past it. */

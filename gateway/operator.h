@@ -18,6 +18,9 @@
 #include "db/db.h"
 #include "handlers/handler.h"
 
+#define GW_OPERATOR_TRIES        3    /* wrong PINs or YES codes ... */
+#define GW_OPERATOR_LOCK_SECONDS 3600 /* ... within this long lock the number this long */
+
 /*
  * Handles text from sender if it is an operator command. Returns 1 with the reply in reply, or 0
  * when it is not an operator command (the message is then answered as any other), or -1 on a

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "db/conv.h"
+#include "db/guards.h"
 #include "db/internal.h" /* to count rows */
 #include "gateway/answer.h"
 #include "gateway/live.h"
@@ -158,12 +159,31 @@ static void test_guards_apply_to_every_door(void **state)
         say(f, "kannel", GW_REPLY_THROUGH, "+639170000002", text, 2000 + i);
         if (i < 10)
             assert_string_equal(f->r.result, "answered");
-        else if (i == 10)
+        else if (i == 10) {
             assert_string_equal(f->r.result, "notice");
-        else
+            /* The hour's window, not "tomorrow": answered again when 2001's answer is an hour
+             * old (the notice itself counts). */
+            assert_non_null(strstr(f->r.text, "try again in 60 min."));
+        } else
             assert_true(f->r.silent);
     }
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'notice'"), 1);
+}
+
+/* At the day's cap the notice says the day's wait, in the sender's language. */
+static void test_limit_notice_says_the_window(void **state)
+{
+    struct fx *f = *state;
+
+    f->c.max_replies_day = 2;
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000005", "HELP", 1000);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000005", "AIDE", 1001);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000005", "TAUX EURO DOLLAR", 1002);
+    assert_string_equal(f->r.result, "notice");
+    assert_string_equal(f->r.lang, "fr");
+    assert_non_null(strstr(f->r.text, "Réessayez dans 24 h."));
+    assert_int_equal(db_cap_until(f->d, "+639170000005", 1003, 10, 2, 0), 1001 + 86401);
 }
 
 static void test_silenced_message_changes_no_conversation(void **state)
@@ -406,6 +426,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repeat_answered_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_kept_and_silence_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards_apply_to_every_door, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limit_notice_says_the_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silenced_message_changes_no_conversation, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_new_snapshot_reaches_context, setup, teardown),

@@ -122,6 +122,13 @@ for i in 1 2; do out=$(phone +15550008888 "ALERT 0000 PH test $i") || true; done
 expect_contains "locked" "locked for an hour" "$out"
 out=$(phone +15550008888 "ALERT 1357 PH now the right pin") || true
 expect_contains "still locked" "Locked for an hour" "$out"
+out=$("$RL" mutes -c "$WORK/remitline.conf" --full-numbers) || fail "mutes: $out"
+expect_contains "mutes lists the lockout" "+15550008888     locked" "$out"
+out=$("$RL" operator unlock -c "$WORK/remitline.conf" +15550008888) || fail "unlock: $out"
+expect_contains "unlocked" "+15550008888 is unlocked" "$out"
+"$RL" operator unlock -c "$WORK/remitline.conf" +15550008888 >/dev/null 2>&1 && fail "unlocked twice"
+out=$(phone +15550008888 "ALERT 1357 PH the right pin after the unlock") || fail "after unlock: $out"
+expect_contains "answered after unlock" "This alert goes to" "$out"
 expect_contains "attempts logged" "result=wrong-pin attempt=3" "$(cat "$WORK/run.log")"
 stop
 
