@@ -78,8 +78,11 @@ static const char sql_pin_nth_failure[] =
     "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok != 0), 0) "
     "ORDER BY at DESC LIMIT 1 OFFSET ?3";
 static const char sql_pending_put[] =
-    "INSERT OR REPLACE INTO alert_pending(code, number, topics, lang, text, recipients, "
-    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO alert_pending(code, number, topics, lang, text, recipients, created_at, "
+    "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(code) DO UPDATE SET "
+    "number = excluded.number, topics = excluded.topics, lang = excluded.lang, text = "
+    "excluded.text, recipients = excluded.recipients, created_at = excluded.created_at, "
+    "expires_at = excluded.expires_at WHERE alert_pending.expires_at <= excluded.created_at";
 static const char sql_pending_take[] =
     "DELETE FROM alert_pending WHERE code = ?2 AND number = ?1 AND expires_at > ?3 "
     "RETURNING topics, lang, text, recipients, expires_at";
@@ -423,7 +426,9 @@ int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now)
     sqlite3_bind_int64(s, 6, p->recipients);
     sqlite3_bind_int64(s, 7, now);
     sqlite3_bind_int64(s, 8, p->expires_at);
-    return dbi_step_done(d, s);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn) > 0;
 }
 
 int db_alert_pending_take(db *d, const char *number, const char *code, int64_t now,

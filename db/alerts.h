@@ -100,6 +100,8 @@ struct db_pending_alert {
     long recipients;
     int64_t expires_at;
 };
+/* Keeps p until it expires: 1, or 0 if a pending alert not yet expired holds its code (another
+ * code must be drawn: two alerts never share one), or -1. */
 int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now);
 /* Takes (and deletes) the pending alert with code from number, if not expired: 1, 0, -1. */
 int db_alert_pending_take(db *d, const char *number, const char *code, int64_t now,

@@ -93,9 +93,20 @@ static int operator_yes(db *d, handler_ctx *h, const struct conf *c, const char 
     conf_errs_init(&errs);
     rc = gw_alert_queue(d, h, &a, "sms", NULL, pa.lang, c->max_parts, now, &recipients, &errs);
     if (rc > 0) {
+        time_t t = (time_t)now;
+        struct tm tm;
+        char end[8];
+
         log_info("alert id=%s origin=sms from=%s topics=%s recipients=%ld result=queued", a.id, num,
                  pa.topics, recipients);
-        snprintf(reply, replysz, "Sent to %ld people. Alert %s.", recipients, a.id);
+        localtime_r(&t, &tm);
+        /* Not "sent" while quiet hours hold every broadcast: say when it goes. */
+        if (conf_quiet_until(c, tm.tm_hour * 60 + tm.tm_min, end, sizeof(end)) != NULL)
+            snprintf(reply, replysz,
+                     "Queued for %ld %s; held by quiet hours, it goes at %s. Alert %s.", recipients,
+                     recipients == 1 ? "person" : "people", end, a.id);
+        else
+            snprintf(reply, replysz, "Sent to %ld people. Alert %s.", recipients, a.id);
     } else {
         log_warnx("alert origin=sms from=%s result=refused problem=\"%s\"", num,
                   errs.nmsg ? errs.msg[0] : "?");
@@ -111,7 +122,7 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
     const struct conf_operator *op = NULL;
     char cmd[16], pin[16], topic[64], resolved[DB_TOPIC_MAX], num[40];
     const char *p = text;
-    int i, failures;
+    int i, failures, rc = 0;
 
     if (!next_word(&p, cmd, sizeof(cmd)) || !(word_is(cmd, "ALERT") || word_is(cmd, "YES")))
         return 0;
@@ -170,15 +181,24 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
 
         if (n < 0)
             return -1;
+        int tries;
+
         memset(&pa, 0, sizeof(pa));
-        make_code(pa.code);
         snprintf(pa.number, sizeof(pa.number), "%s", sender);
         snprintf(pa.topics, sizeof(pa.topics), "%s", topic);
         snprintf(pa.lang, sizeof(pa.lang), "%s", c->default_lang);
         snprintf(pa.text, sizeof(pa.text), "%s", p);
         pa.recipients = n;
         pa.expires_at = now + CONFIRM_SECONDS;
-        if (db_alert_pending_put(d, &pa, now) < 0)
+        /* Forty pending alerts share a code one time in thirteen: draw again. */
+        for (tries = 0; tries < 20; tries++) {
+            make_code(pa.code);
+            if ((rc = db_alert_pending_put(d, &pa, now)) != 0)
+                break;
+        }
+        if (rc == 0)
+            log_warnx("operator from=%s cmd=ALERT result=error problem=\"no free code\"", num);
+        if (rc <= 0)
             return -1;
         log_info("operator from=%s cmd=ALERT topic=%s recipients=%ld result=awaiting-yes", num,
                  resolved, n);

@@ -329,6 +329,25 @@ static void test_yes_code_guesses_locked(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM pin_attempt WHERE ok = 0"), 3);
 }
 
+/* Under quiet hours YES does not say "sent": the alert waits, and the reply says until when. */
+static void test_yes_under_quiet_hours(void **state)
+{
+    struct fx *f = *state;
+    char yes[32];
+    const char *code;
+
+    snprintf(f->c.quiet_hours, sizeof(f->c.quiet_hours), "00:00-23:59");
+    add_operator(f);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "JOIN PH", 900);
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", "ALERT 4821 PH Typhoon", 1000);
+    assert_non_null(code = strstr(f->r.text, "YES "));
+    snprintf(yes, sizeof(yes), "YES %.4s", code + 4);
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", yes, 1001);
+    assert_null(strstr(f->r.text, "Sent"));
+    assert_non_null(
+        strstr(f->r.text, "Queued for 1 person; held by quiet hours, it goes at 23:59"));
+}
+
 /* A snapshot stays valid for its reader while newer ones are published and freed. */
 static void test_live_snapshots_counted(void **state)
 {
@@ -434,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_claim_takes_each_message_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_never_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_yes_code_guesses_locked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_yes_under_quiet_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_snapshots_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
     };

@@ -163,6 +163,14 @@ start
 out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id quiet-1 --until "$(date -d '+4 sec' '+%Y-%m-%d %H:%M:%S')" --text "Held.") ||
     fail "broadcast in quiet hours: $out"
 expect_contains "queued in quiet hours" "alert quiet-1 queued" "$out"
+out=$("$RL" broadcast -c "$WORK/remitline.conf" status quiet-1) || fail "broadcast status: $out"
+expect_contains "broadcast status says quiet hours" "held by quiet hours until $later" "$out"
+for _ in $(seq 30); do
+    out=$("$RL" status -c "$WORK/remitline.conf")
+    case "$out" in *"held by quiet hours"*) break ;; esac
+    sleep 0.1
+done
+expect_contains "status says quiet hours" "broadcasts paused: held by quiet hours until $later" "$out"
 out=$(phone +639170000001 "RATE USD PHP") || fail "replies during quiet hours: $out"
 sleep 5
 kill -HUP "$PID"
