@@ -130,7 +130,15 @@ expect_contains "unlocked" "+15550008888 is unlocked" "$out"
 out=$(phone +15550008888 "ALERT 1357 PH the right pin after the unlock") || fail "after unlock: $out"
 expect_contains "answered after unlock" "This alert goes to" "$out"
 expect_contains "attempts logged" "result=wrong-pin attempt=3" "$(cat "$WORK/run.log")"
+# A number not on the list sends a PIN-looking ALERT: masked too, in the log and consent.
+phone +639170000009 "ALERT 2468 PH Typhoon" >/dev/null 2>&1 || true
+phone +639170000009 "LEAVE PH" >/dev/null 2>&1 || true # ALERT is close to ALERTS, a JOIN word
+expect_not_contains "no PIN in remitline log" "2468" "$("$RL" log -c "$WORK/remitline.conf" --limit 100)"
 stop
+# Not even in the database's files: a masked cell leaves no copy behind (secure_delete).
+for f in "$WORK"/var/remitline.db*; do
+    ! grep -a -q -E "ALERT (4821|1357|2468|0000)" "$f" || fail "a PIN is in $f"
+done
 
 # STOP in the middle of a broadcast, at one message a second: the rest never reach that number.
 conf 'modems = ( { name = "slow"; model = "dummy"; connection = "none"; device = "var/phone"; send_rate = 60; } );'
