@@ -49,6 +49,17 @@ static void make_code(char out[8])
     snprintf(out, 8, "%04u", v % 10000);
 }
 
+/* Minutes left of sender's lock at now (at least 1): an hour from the oldest of the failures
+ * that locked it, not from now. -1 on a database error. */
+static long lock_minutes(db *d, const char *sender, int64_t now)
+{
+    int64_t until = db_pin_locked_until(d, sender, now, PIN_TRIES, LOCK_SECONDS);
+
+    if (until < 0)
+        return -1;
+    return until - now >= 90 ? (long)((until - now + 30) / 60) : 1L; /* to the nearest minute */
+}
+
 /* YES <code> from an operator: queues the alert that waits for code, if it has not expired.
  * words is what follows YES; num the sender as logged; failures the wrong PINs and codes
  * counted so far. A wrong code counts as a wrong PIN: four digits are guessed in 10,000 tries,
@@ -72,10 +83,13 @@ static int operator_yes(db *d, handler_ctx *h, const struct conf *c, const char 
         if (db_pin_attempt(d, sender, 0, now) < 0)
             return -1;
         log_warnx("operator from=%s cmd=YES result=wrong-code attempt=%d", num, failures + 1);
-        if (failures + 1 >= PIN_TRIES)
+        if (failures + 1 >= PIN_TRIES) {
+            long min = lock_minutes(d, sender, now);
+            if (min < 0)
+                return -1;
             snprintf(reply, replysz,
-                     "No alert waits for that code. This number is now locked for an hour.");
-        else
+                     "No alert waits for that code. This number is now locked for %ld min.", min);
+        } else
             snprintf(reply, replysz,
                      "No alert waits for code %s (%d of %d tries). Codes last 10 minutes: send "
                      "ALERT again.",
@@ -143,11 +157,14 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
     if (failures < 0)
         return -1;
     if (failures >= PIN_TRIES) {
+        long min = lock_minutes(d, sender, now);
+        if (min < 0)
+            return -1;
         log_warnx("operator from=%s cmd=%s result=locked-out", num, cmd);
         snprintf(reply, replysz,
-                 "Locked for an hour after %d wrong PINs or codes. If this was not you, ask the "
-                 "gateway's administrator: remitline operator unlock lifts it.",
-                 PIN_TRIES);
+                 "Locked for %ld more min after %d wrong PINs or codes. If this was not you, ask "
+                 "the gateway's administrator: remitline operator unlock lifts it.",
+                 min, PIN_TRIES);
         return 1;
     }
     if (word_is(cmd, "YES"))
@@ -157,9 +174,12 @@ int gw_operator(db *d, handler_ctx *h, const struct conf *c, const char *sender,
         if (db_pin_attempt(d, sender, 0, now) < 0)
             return -1;
         log_warnx("operator from=%s cmd=ALERT result=wrong-pin attempt=%d", num, failures + 1);
-        if (failures + 1 >= PIN_TRIES)
-            snprintf(reply, replysz, "Wrong PIN. This number is now locked for an hour.");
-        else
+        if (failures + 1 >= PIN_TRIES) {
+            long min = lock_minutes(d, sender, now);
+            if (min < 0)
+                return -1;
+            snprintf(reply, replysz, "Wrong PIN. This number is now locked for %ld min.", min);
+        } else
             snprintf(reply, replysz, "Wrong PIN (%d of %d tries).", failures + 1, PIN_TRIES);
         return 1;
     }

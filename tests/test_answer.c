@@ -319,12 +319,15 @@ static void test_yes_code_guesses_locked(void **state)
         if (i < 2)
             assert_non_null(strstr(f->r.text, "No alert waits"));
         else if (i == 2)
-            assert_non_null(strstr(f->r.text, "locked for an hour"));
+            assert_non_null(strstr(f->r.text, "is now locked for 60 min"));
         else
-            assert_non_null(strstr(f->r.text, "Locked for an hour"));
+            assert_non_null(strstr(f->r.text, "more min after 3 wrong"));
     }
     say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", yes, 1010);
-    assert_non_null(strstr(f->r.text, "Locked for an hour"));
+    /* An hour from the first of the three wrong codes (1001), not from now. */
+    assert_non_null(strstr(f->r.text, "Locked for 60 more min after 3 wrong"));
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", yes, 1003 + 1800);
+    assert_non_null(strstr(f->r.text, "Locked for 30 more min after 3 wrong"));
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM pin_attempt WHERE ok = 0"), 3);
 }

@@ -119,9 +119,9 @@ out=$(phone +15550009999 "YES $code") || fail "yes: $out"
 expect_contains "sent" "Sent to 3 people" "$out"
 # The wrong code above was +15550008888's first try: two wrong PINs more lock it.
 for i in 1 2; do out=$(phone +15550008888 "ALERT 0000 PH test $i") || true; done
-expect_contains "locked" "locked for an hour" "$out"
+expect_contains "locked" "is now locked for 60 min" "$out"
 out=$(phone +15550008888 "ALERT 1357 PH now the right pin") || true
-expect_contains "still locked" "Locked for an hour" "$out"
+expect_contains "still locked" "more min after 3 wrong" "$out"
 out=$("$RL" mutes -c "$WORK/remitline.conf" --full-numbers) || fail "mutes: $out"
 expect_contains "mutes lists the lockout" "+15550008888     locked" "$out"
 out=$("$RL" operator unlock -c "$WORK/remitline.conf" +15550008888) || fail "unlock: $out"
