@@ -174,11 +174,12 @@ static int limit_text(struct job *j, const char *t, char *out, size_t outsz)
 
     if (until < 0)
         return -1;
-    min = until > j->now ? (long)((until - j->now + 59) / 60) : 1;
+    /* To the nearest minute (an hour's window is "60 min" whatever second it began), or hour. */
+    min = until - j->now >= 90 ? (long)((until - j->now + 30) / 60) : 1;
     if (min < 120)
         snprintf(wait, sizeof(wait), "%ld min", min);
     else
-        snprintf(wait, sizeof(wait), "%ld h", (min + 59) / 60);
+        snprintf(wait, sizeof(wait), "%ld h", (long)((until - j->now + 1800) / 3600));
     if (at == NULL)
         snprintf(out, outsz, "%s", t);
     else

@@ -137,6 +137,7 @@ static int number_args(int argc, char **argv, const char *name, const char **con
 int cmd_unmute(int argc, char **argv)
 {
     const char *conf_path = NULL, *number = NULL;
+    int64_t now = time(NULL), capped = 0;
     struct conf c;
     int rc;
     db *d;
@@ -145,10 +146,20 @@ int cmd_unmute(int argc, char **argv)
         return rc;
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
-    rc = db_unmute(d, number, time(NULL));
+    rc = db_unmute(d, number, now);
+    if (rc == 0)
+        capped = db_cap_until(d, number, now, c.max_replies_hour, c.max_replies_day, 0);
     db_close(d);
     if (rc < 0)
         return 1;
+    if (rc == 0 && capped > 0) {
+        char when[32];
+        fprintf(stderr,
+                "remitline: %s is not muted but at a reply cap, which lifts itself at %s "
+                "(max_replies_hour, max_replies_day)\n",
+                number, cli_iso_time(capped, when, sizeof(when)));
+        return 1;
+    }
     if (rc == 0) {
         fprintf(stderr, "remitline: %s is not muted (remitline mutes lists who is)\n", number);
         return 1;
