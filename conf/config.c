@@ -539,6 +539,17 @@ int conf_quiet_now(const struct conf *c, int minute)
     return minute >= from || minute < to; /* wraps past midnight */
 }
 
+const char *conf_quiet_until(const struct conf *c, int minute, char *buf, size_t bufsz)
+{
+    int h1, m1, h2, m2;
+
+    if (!conf_quiet_now(c, minute) ||
+        sscanf(c->quiet_hours, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4)
+        return NULL;
+    snprintf(buf, bufsz, "%02d:%02d", h2, m2);
+    return buf;
+}
+
 static void load_http(const config_setting_t *g, struct conf *c, struct conf_errs *errs)
 {
     const config_setting_t *list;

@@ -105,6 +105,8 @@ struct conf {
 
 /* Whether the local time of day t falls in quiet_hours (which may wrap past midnight). */
 int conf_quiet_now(const struct conf *c, int minute_of_day);
+/* When quiet hours end ("07:00", in buf) if minute_of_day falls in them; else NULL. */
+const char *conf_quiet_until(const struct conf *c, int minute_of_day, char *buf, size_t bufsz);
 
 void conf_defaults(struct conf *c);
 /* Reads path over the defaults. Returns 0, or -1 with every problem in errs. */

@@ -71,10 +71,18 @@ static const char sql_sweep_expired[] =
 static const char sql_pin_attempt[] = "INSERT INTO pin_attempt(number, at, ok) VALUES (?1, ?2, ?3)";
 static const char sql_pin_failures[] =
     "SELECT count(*) FROM pin_attempt WHERE number = ?1 AND at >= ?2 AND ok = 0 AND at > "
-    "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok = 1), 0)";
+    "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok != 0), 0)";
+/* The tries-th newest failure counted: when it leaves the window, the lock is off. */
+static const char sql_pin_nth_failure[] =
+    "SELECT at FROM pin_attempt WHERE number = ?1 AND at >= ?2 AND ok = 0 AND at > "
+    "coalesce((SELECT max(at) FROM pin_attempt WHERE number = ?1 AND ok != 0), 0) "
+    "ORDER BY at DESC LIMIT 1 OFFSET ?3";
 static const char sql_pending_put[] =
-    "INSERT OR REPLACE INTO alert_pending(code, number, topics, lang, text, recipients, "
-    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO alert_pending(code, number, topics, lang, text, recipients, created_at, "
+    "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(code) DO UPDATE SET "
+    "number = excluded.number, topics = excluded.topics, lang = excluded.lang, text = "
+    "excluded.text, recipients = excluded.recipients, created_at = excluded.created_at, "
+    "expires_at = excluded.expires_at WHERE alert_pending.expires_at <= excluded.created_at";
 static const char sql_pending_take[] =
     "DELETE FROM alert_pending WHERE code = ?2 AND number = ?1 AND expires_at > ?3 "
     "RETURNING topics, lang, text, recipients, expires_at";
@@ -455,6 +463,28 @@ int db_alert_files_forget(db *d, int64_t seen_at)
     return sqlite3_changes(d->conn);
 }
 
+int64_t db_pin_locked_until(db *d, const char *number, int64_t now, int tries, int window)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_pin_nth_failure);
+    int64_t until = 0;
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now - window);
+    sqlite3_bind_int(s, 3, tries - 1);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        until = sqlite3_column_int64(s, 0) + window + 1;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return until;
+}
+
 int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_pending_put);
@@ -469,7 +499,9 @@ int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now)
     sqlite3_bind_int64(s, 6, p->recipients);
     sqlite3_bind_int64(s, 7, now);
     sqlite3_bind_int64(s, 8, p->expires_at);
-    return dbi_step_done(d, s);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn) > 0;
 }
 
 int db_alert_pending_take(db *d, const char *number, const char *code, int64_t now,

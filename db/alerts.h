@@ -83,9 +83,13 @@ int db_alert_stats(db *d, const char *id, struct db_alert_stats *out);
  * and alerts past their validity, are set aside as failed with the reason. Returns how many. */
 int db_outbox_sweep(db *d, int64_t now);
 
-/* PINs of operators: attempts are recorded; failures since a time counted. */
+/* PINs of operators: attempts are recorded (ok: 0 wrong PIN or YES code, 1 right PIN, 2 a lock
+ * lifted by the administrator); failures since a time counted, back to the last nonzero ok. */
 int db_pin_attempt(db *d, const char *number, int ok, int64_t at);
 int db_pin_failures(db *d, const char *number, int64_t since);
+/* When number is unlocked, if tries failures within window seconds lock it: 0 if it is not
+ * locked at now, else the first second it is not, or -1. */
+int64_t db_pin_locked_until(db *d, const char *number, int64_t now, int tries, int window);
 
 /*
  * The alert files the daemon has seen (migration 011): one row a file, by path, with what it
@@ -116,6 +120,8 @@ struct db_pending_alert {
     long recipients;
     int64_t expires_at;
 };
+/* Keeps p until it expires: 1, or 0 if a pending alert not yet expired holds its code (another
+ * code must be drawn: two alerts never share one), or -1. */
 int db_alert_pending_put(db *d, const struct db_pending_alert *p, int64_t now);
 /* Takes (and deletes) the pending alert with code from number, if not expired: 1, 0, -1. */
 int db_alert_pending_take(db *d, const char *number, const char *code, int64_t now,

@@ -307,6 +307,10 @@ static db *open_with(const char *path, int extra)
     sqlite3_extended_result_codes(d->conn, 1);
     if (dbi_exec(d, "PRAGMA foreign_keys = ON") < 0)
         goto fail;
+    /* A masked PIN and purged messages leave no copy in the pages' free space (FAST: only where
+     * it costs no extra I/O). */
+    if (dbi_exec(d, "PRAGMA secure_delete = FAST") < 0)
+        goto fail;
     /* WAL lets `remitline ask`/`log` read while the daemon writes; an in-memory db ignores it. */
     if (strcmp(path, ":memory:") != 0 && (dbi_exec(d, "PRAGMA journal_mode = WAL") < 0 ||
                                           dbi_exec(d, "PRAGMA synchronous = FULL") < 0))

@@ -18,8 +18,25 @@ static const char sql_muted[] = "SELECT EXISTS (SELECT 1 FROM muted WHERE number
 static const char sql_mute[] =
     "INSERT INTO muted(number, until, reason, at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(number) DO "
     "UPDATE SET until = excluded.until, reason = excluded.reason, at = excluded.at";
+/* A mute lifted by the administrator (until = at) hides the messages that led to it, or the
+ * loop guard would mute the number again on the same evidence. */
 static const char sql_recent[] =
-    "SELECT received_at, text FROM inbox WHERE sender = ?1 ORDER BY id DESC LIMIT ?2";
+    "SELECT received_at, text FROM inbox WHERE sender = ?1 AND received_at > coalesce((SELECT at "
+    "FROM muted WHERE number = ?1 AND until = at), 0) ORDER BY id DESC LIMIT ?2";
+static const char sql_unmute[] =
+    "UPDATE muted SET until = ?2, at = ?2, reason = 'lifted by the administrator' "
+    "WHERE number = ?1 AND until > ?2";
+static const char sql_mute_each[] =
+    "SELECT number, until, reason, at FROM muted WHERE until > ?1 ORDER BY until";
+/* Numbers that may be at a cap: answered at least min(hour, day cap) times in the last day. */
+static const char sql_cap_candidates[] =
+    "SELECT recipient FROM outbox WHERE created_at >= ?1 - 86400 AND kind IN ('reply', 'stop', "
+    "'notice') GROUP BY recipient HAVING count(*) >= ?2 ORDER BY recipient";
+/* The nth newest answer (OFFSET ?3) to a number in a window: when it leaves the window, the
+ * number is under the cap again. */
+static const char sql_cap_nth[] =
+    "SELECT created_at FROM outbox WHERE recipient = ?1 AND created_at >= ?2 AND kind IN "
+    "('reply', 'stop', 'notice') ORDER BY created_at DESC LIMIT 1 OFFSET ?3";
 static const char sql_last_reply[] =
     "SELECT coalesce(max(created_at), 0) FROM outbox WHERE recipient = ?1 AND created_at < ?2 "
     "AND kind != 'broadcast'";
@@ -52,7 +69,9 @@ static const char sql_purge_subscriber[] =
     "(SELECT number FROM subscription)";
 static const char sql_purge_pins[] = "DELETE FROM pin_attempt WHERE at < ?1";
 static const char sql_purge_pending[] = "DELETE FROM alert_pending WHERE expires_at < ?2";
-static const char sql_purge_muted[] = "DELETE FROM muted WHERE until < ?2";
+/* A lifted mute is kept a day: long enough for the loop guard's windows to pass. */
+static const char sql_purge_muted[] =
+    "DELETE FROM muted WHERE until < ?2 AND (until != at OR at < ?2 - 86400)";
 /* A number's saved language and pending choice: forgotten once it has not written for the whole
  * period, unless it follows a topic (its alerts come in that language). */
 static const char sql_purge_conversation[] =
@@ -113,6 +132,120 @@ int db_mute(db *d, const char *number, int64_t until, const char *reason, int64_
     sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, now);
     return dbi_step_done(d, s);
+}
+
+int db_unmute(db *d, const char *number, int64_t now)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_unmute);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    return sqlite3_changes(d->conn) > 0;
+}
+
+int db_mute_each(db *d, int64_t now, db_mute_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_mute_each);
+    int n = 0, rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, now);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        char number[64], reason[160];
+        dbi_col_copy(s, 0, number, sizeof(number));
+        dbi_col_copy(s, 2, reason, sizeof(reason));
+        n++;
+        if (cb(arg, number, sqlite3_column_int64(s, 1), reason, sqlite3_column_int64(s, 3)) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return n;
+}
+
+/* When the nth newest answer to number since since was created: 1 and *at, 0 if fewer, -1. */
+static int cap_nth(db *d, const char *number, int64_t since, int nth, int64_t *at)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_cap_nth);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, since);
+    sqlite3_bind_int(s, 3, nth - 1);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *at = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+/* When number is under cap answers in window again, with pending more created at now. */
+static int64_t window_until(db *d, const char *number, int64_t now, int cap, int window,
+                            int pending)
+{
+    int64_t at = now;
+    int rc = 1;
+
+    /* Under the cap again when the cap-th newest answer leaves the window (the guard counts
+     * answers created at or after now - window). */
+    if (cap - pending > 0 && (rc = cap_nth(d, number, now - window, cap - pending, &at)) < 0)
+        return -1;
+    return rc == 1 ? at + window + 1 : 0;
+}
+
+int64_t db_cap_until(db *d, const char *number, int64_t now, int max_hour, int max_day, int pending)
+{
+    int64_t h = window_until(d, number, now, max_hour, 3600, pending);
+    int64_t day = window_until(d, number, now, max_day, 86400, pending);
+
+    if (h < 0 || day < 0)
+        return -1;
+    return h > day ? h : day;
+}
+
+int db_capped_each(db *d, int64_t now, int max_hour, int max_day, db_mute_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_cap_candidates);
+    int n = 0, rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int(s, 2, max_hour < max_day ? max_hour : max_day);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        char number[64];
+        int64_t until;
+        dbi_col_copy(s, 0, number, sizeof(number));
+        if ((until = db_cap_until(d, number, now, max_hour, max_day, 0)) < 0) {
+            sqlite3_reset(s);
+            return -1;
+        }
+        if (until == 0)
+            continue;
+        n++;
+        if (cb(arg, number, until, "too many answers to this number", now) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return n;
 }
 
 int db_recent_from(db *d, const char *number, int n, struct db_recent *out)

@@ -19,6 +19,22 @@ int db_notice_since(db *d, const char *number, int64_t since);
 /* 1 if number is muted at now, 0 if not, -1. */
 int db_muted(db *d, const char *number, int64_t now);
 int db_mute(db *d, const char *number, int64_t until, const char *reason, int64_t now);
+/* Lifts number's mute at now (kept, as lifted, so the messages that led to it do not mute it
+ * again). 1 if it was muted, 0 if not, -1. */
+int db_unmute(db *d, const char *number, int64_t now);
+/* Called with a number, when it is answered again, why not before, and since when; nonzero
+ * stops the walk. */
+typedef int (*db_mute_cb)(void *arg, const char *number, int64_t until, const char *reason,
+                          int64_t since);
+/* Every number muted at now, soonest freed first. Returns how many, or -1. */
+int db_mute_each(db *d, int64_t now, db_mute_cb cb, void *arg);
+/* When number is under the reply caps (max_hour answers an hour, max_day a day) again, counting
+ * pending answers about to be created at now (the notice that says when): 0 if it is under
+ * them at now, else the first second it is, or -1. */
+int64_t db_cap_until(db *d, const char *number, int64_t now, int max_hour, int max_day,
+                     int pending);
+/* Every number at a cap at now (cb's since is now). Returns how many, or -1. */
+int db_capped_each(db *d, int64_t now, int max_hour, int max_day, db_mute_cb cb, void *arg);
 
 struct db_recent {
     int64_t received_at;

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db/alerts.h"
 #include "db/internal.h"
@@ -45,6 +46,13 @@ static const char sql_in_by_dedup[] = "SELECT id FROM inbox WHERE dedup = ?1";
 static const char sql_in_reply_text[] =
     "SELECT text FROM outbox WHERE inbox_id = ?1 ORDER BY id LIMIT 1";
 static const char sql_in_redact[] = "UPDATE inbox SET text = ?2 WHERE id = ?1";
+/* The parts a masked message was assembled from go blank: the PIN may sit in any of them, and
+ * the message itself keeps the masked whole. (References repeat: an older set of the same
+ * sender and reference goes blank too, which loses nothing anyone reads.) */
+static const char sql_part_redact[] =
+    "UPDATE inbox_part SET text = '' WHERE assembled = 1 AND (sender, concat_ref, parts) IN "
+    "(SELECT sender, concat_ref, parts FROM inbox WHERE id = ?1 AND parts > 1) "
+    "AND received_at <= (SELECT received_at FROM inbox WHERE id = ?1)";
 static const char sql_in_answered[] =
     "UPDATE inbox SET state = ?2, lang = ?3, intent = ?4, answered_at = ?5 WHERE id = ?1 "
     "AND state = 'received'";
@@ -136,10 +144,42 @@ static unsigned long long text_hash(const char *s)
     return h;
 }
 
+int db_text_mask(const char *text, char *out, size_t outsz)
+{
+    const char *p = text, *w;
+    size_t n;
+
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (strncasecmp(p, "ALERT", 5) != 0) {
+        snprintf(out, outsz, "%s", text);
+        return 0;
+    }
+    /* ALERT, and the words that begin so (ALERTS, a typo, another language's ALERTA). */
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+        p++;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p == '\0') {
+        snprintf(out, outsz, "%s", text);
+        return 0;
+    }
+    for (w = p; *w && *w != ' ' && *w != '\t' && *w != '\n' && *w != '\r'; w++)
+        ;
+    n = (size_t)(p - text);
+    snprintf(out, outsz, "%.*s****%s", (int)n, text, w);
+    return 1;
+}
+
+/* The text is hashed as it may be kept: a hash of the PIN's message would give the PIN away to
+ * anyone trying its 10,000 values against the rest of the (stored) text. */
 static void dedup_key(const struct db_in_sms *m, const char *text, char *out, size_t outsz)
 {
+    char masked[DB_TEXT_MAX];
+
+    db_text_mask(text, masked, sizeof(masked));
     snprintf(out, outsz, "%s|%lld|%d|%d|%d|%016llx", m->sender, (long long)m->smsc_time,
-             m->concat_ref, m->parts, m->part, text_hash(text));
+             m->concat_ref, m->parts, m->part, text_hash(masked));
 }
 
 static int in_insert(db *d, const struct db_in_sms *m, const char *text, const char *dedup,
@@ -357,11 +397,13 @@ int db_inbox_claim(db *d, int64_t now, struct db_inbox_row *out)
 
 int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out)
 {
-    char key[DEDUP_MAX], dedup[DEDUP_MAX + 40];
+    char key[DEDUP_MAX], dedup[DEDUP_MAX + 40], kept[DB_TEXT_MAX];
     sqlite3_stmt *s;
     size_t n;
     int rc;
 
+    /* Only the masked text is written: the answer reads the PIN from out->text. */
+    db_text_mask(m->text, kept, sizeof(kept));
     /* A door's own repeat is a repeat; the same text from the same number in the same second
      * through another door (an SMS, and `ask --from` to see what it got) is another message. */
     memset(out, 0, sizeof(*out));
@@ -372,7 +414,7 @@ int db_inbox_take(db *d, const struct db_in_sms *m, struct db_inbox_row *out)
     }
     dedup_key(m, m->text, key, sizeof(key));
     snprintf(dedup, sizeof(dedup), "%s|%s", m->modem, key);
-    if ((rc = in_insert(d, m, m->text, dedup, 1)) < 0)
+    if ((rc = in_insert(d, m, kept, dedup, 1)) < 0)
         return -1;
     if (rc == 1) {
         out->id = sqlite3_last_insert_rowid(d->conn);
@@ -424,6 +466,9 @@ int db_inbox_redact(db *d, int64_t id, const char *text)
         return -1;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+    if (dbi_step_done(d, s) < 0 || (s = dbi_stmt(d, sql_part_redact)) == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
     return dbi_step_done(d, s);
 }
 

@@ -64,7 +64,14 @@ struct db_inbox_row {
     int parts, complete;
     int64_t received_at;
 };
-/* Replaces a stored message's text, to mask a secret in it (an operator's PIN). */
+/*
+ * What of text may be kept: a text whose first word begins with ALERT has its second word (an
+ * operator's PIN, whoever sent it and through whatever door) replaced by "****". Writes into out;
+ * returns 1 if it masked something, 0 if out is text as it was.
+ */
+int db_text_mask(const char *text, char *out, size_t outsz);
+/* Replaces a stored message's text, to mask a secret in it (an operator's PIN), and blanks the
+ * parts it was assembled from. */
 int db_inbox_redact(db *d, int64_t id, const char *text);
 
 /* Inside a write transaction: takes the oldest message waiting for an answer (no other

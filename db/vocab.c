@@ -36,6 +36,7 @@ static const char *const ussd_template_names[] = {
     "ussd_alerts_about", "ussd_pick_lang", "ussd_invalid", "ussd_more",
     "ussd_back",         "ussd_by_sms",    "ussd_sent",    "ussd_soon",
     "ussd_unreadable",   "ussd_error",     "ussd_expired", "ussd_other_phone",
+    "ussd_no_sms",
 };
 #define NUSSD_TEMPLATES (sizeof(ussd_template_names) / sizeof(ussd_template_names[0]))
 

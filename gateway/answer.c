@@ -112,7 +112,7 @@ static int operator_step(struct job *j)
     if (cf->noperators == 0)
         return 0;
     rc = gw_operator(j->c->d, j->c->h, cf, j->row.sender, j->row.text, j->now, r->text,
-                     sizeof(r->text), j->redacted, sizeof(j->redacted));
+                     sizeof(r->text));
     if (rc <= 0)
         return rc;
     /* Its answer is not a query's, and its PIN is not kept. */
@@ -126,7 +126,20 @@ static int operator_step(struct job *j)
     r->save_lang[0] = '\0';
     r->pending[0] = '\0';
     j->out->result = "operator";
-    return db_inbox_redact(j->c->d, j->row.id, j->redacted) < 0 ? -1 : 1;
+    return 1;
+}
+
+/*
+ * The text as it may be kept, in j->redacted: an operator's PIN is masked in the stored message
+ * and its parts now, whoever sent it and whatever the door (a number not on the operator list,
+ * a Kannel sender written without '+', a typo'd command), before any step can copy it
+ * (consent keeps the text that asked). The steps still read the clear text from j->row.
+ */
+static int redact_step(struct job *j)
+{
+    if (db_text_mask(j->row.text, j->redacted, sizeof(j->redacted)) == 0)
+        return 0;
+    return db_inbox_redact(j->c->d, j->row.id, j->redacted) < 0 ? -1 : 0;
 }
 
 /* The handlers' answer, with the sender's saved language and pending choice. */
@@ -148,6 +161,32 @@ static int query_step(struct job *j)
     return 0;
 }
 
+/* The limit notice from template t, its {wait} how long until the number is answered again:
+ * the real window, an hour's or a day's, not a guess. 0, or -1. */
+static int limit_text(struct job *j, const char *t, char *out, size_t outsz)
+{
+    const struct conf *cf = j->c->conf;
+    int64_t until =
+        db_cap_until(j->c->d, j->row.sender, j->now, cf->max_replies_hour, cf->max_replies_day, 1);
+    const char *at = strstr(t, "{wait}");
+    char wait[32];
+    long min;
+
+    if (until < 0)
+        return -1;
+    /* To the nearest minute (an hour's window is "60 min" whatever second it began), or hour. */
+    min = until - j->now >= 90 ? (long)((until - j->now + 30) / 60) : 1;
+    if (min < 120)
+        snprintf(wait, sizeof(wait), "%ld min", min);
+    else
+        snprintf(wait, sizeof(wait), "%ld h", (long)((until - j->now + 1800) / 3600));
+    if (at == NULL)
+        snprintf(out, outsz, "%s", t);
+    else
+        snprintf(out, outsz, "%.*s%s%s", (int)(at - t), t, wait, at + 6);
+    return 0;
+}
+
 /*
  * The guards (guard.h), which a consent (STOP above all) passes whatever they say. Returns the
  * verdict; a notice replaces the answer with the limit template.
@@ -164,7 +203,8 @@ static int guard_step(struct job *j)
     if (g != GW_GUARD_NOTICE)
         return g;
     t = handler_template(j->c->h, r->lang, "limit");
-    snprintf(r->text, sizeof(r->text), "%s", t ? t : "Limit reached.");
+    if (limit_text(j, t ? t : "Limit reached. Try again in {wait}.", r->text, sizeof(r->text)) < 0)
+        return -1;
     gsm_measure(r->text, &r->info);
     r->intent = "limit";
     j->out->result = "notice";
@@ -193,7 +233,7 @@ static int record_step(struct job *j, const char *kind)
                                 .action = r->consent,
                                 .topic = r->topic,
                                 .lang = r->lang,
-                                .text = j->row.text,
+                                .text = j->redacted,
                                 .inbox_id = j->row.id,
                                 .at = j->now};
         if (db_consent_apply(d, &cs) < 0)
@@ -267,6 +307,8 @@ static int answer_tx(db *d, void *arg)
     if ((rc = message_step(j)) <= 0)
         return rc;
     out->inbox_id = j->row.id;
+    if (redact_step(j) < 0)
+        return -1;
     /* What is no question (a binary SMS, an impossible number) is kept and never answered:
      * not by an operator command, not by a consent. */
     if ((g = gw_guard_message(j->row.sender, j->row.coding, &out->why)) == GW_GUARD_SILENT) {

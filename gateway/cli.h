@@ -15,7 +15,8 @@
 #include "conf/import.h"
 #include "db/db.h"
 
-/* The subcommands, by family: cli_ask.c, cli_run.c, cli_log.c, cli_broadcast.c. */
+/* The subcommands, by family: cli_ask.c, cli_run.c, cli_log.c, cli_broadcast.c,
+ * cli_operator.c. */
 int cmd_ask(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -26,6 +27,9 @@ int cmd_status(int argc, char **argv);
 int cmd_sources(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_broadcast(int argc, char **argv);
+int cmd_mutes(int argc, char **argv);
+int cmd_unmute(int argc, char **argv);
+int cmd_operator(int argc, char **argv);
 
 /* Reads a whole number option between min and max, or says what it takes. 0 or -1. */
 int cli_opt_long(const char *arg, long min, long max, const char *what, long *out);

@@ -30,7 +30,7 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
 {
     struct db_alert_stats st;
     double cost = 0;
-    char ccy[16] = "", until[32];
+    char ccy[16] = "", until[32], end[8], held[64] = "";
     long rate = 0;
     int i, unlimited = 0, rc;
     db *d = cli_open_existing_db(c);
@@ -51,6 +51,15 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
     if (c->part_cost[0])
         sscanf(c->part_cost, "%lf %15s", &cost, ccy);
     cli_iso_time(st.valid_until, until, sizeof(until));
+    {
+        /* What the daemon would say: broadcasts wait out quiet hours. */
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        if (st.remaining > 0 &&
+            conf_quiet_until(c, tm.tm_hour * 60 + tm.tm_min, end, sizeof(end)) != NULL)
+            snprintf(held, sizeof(held), "held by quiet hours until %s", end);
+    }
     if (json) {
         struct json j;
         json_init(&j, stdout);
@@ -64,6 +73,8 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
         json_long_field(&j, "parts", st.parts_total);
         json_long_field(&j, "parts_left", st.parts_left);
         json_str_field(&j, "valid_until", until);
+        if (held[0])
+            json_str_field(&j, "held", held);
         if (!unlimited && rate > 0)
             json_double_field(&j, "minutes_left", 1, (double)st.remaining / (double)rate);
         if (cost > 0) {
@@ -79,6 +90,8 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
            st.failed, st.remaining);
     if (isatty(STDOUT_FILENO))
         progress_bar(st.sent + st.failed, st.recipients);
+    if (held[0])
+        printf("%s\n", held);
     if (unlimited || rate == 0)
         printf("time left: no send limit configured\n");
     else

@@ -224,8 +224,8 @@ static time_t day_start(time_t now)
 }
 
 /*
- * Whether this SIM may send broadcasts now: not in quiet hours, not over its daily budget of
- * parts, not below its airtime floor. A pause is logged and recorded when it starts and ends;
+ * Whether this SIM may send broadcasts now: not over its daily budget of parts, not below its
+ * airtime floor, not in quiet hours. A pause is logged and recorded when it starts and ends;
  * replies to questions are never paused.
  */
 static int broadcasts_allowed(struct modem *m, const struct conf *s, time_t now)
@@ -242,6 +242,12 @@ static int broadcasts_allowed(struct modem *m, const struct conf *s, time_t now)
         m->balance < strtod(m->mc.balance_floor, NULL))
         snprintf(why, sizeof(why), "airtime balance %.2f below the floor %s", m->balance,
                  m->mc.balance_floor);
+    if (why[0] == '\0') {
+        /* Said like the others, so status shows why a queued broadcast waits. */
+        char end[8];
+        if (conf_quiet_until(s, minute_of_day(now), end, sizeof(end)) != NULL)
+            snprintf(why, sizeof(why), "held by quiet hours until %s", end);
+    }
     if (strcmp(why, m->paused) != 0) {
         if (why[0])
             log_warnx("modem-state modem=%s broadcasts=paused reason=\"%s\"", m->mc.name, why);
@@ -250,7 +256,7 @@ static int broadcasts_allowed(struct modem *m, const struct conf *s, time_t now)
         snprintf(m->paused, sizeof(m->paused), "%s", why);
         db_modem_paused_put(m->d, m->mc.name, why[0] ? why : NULL);
     }
-    return why[0] == '\0' && !conf_quiet_now(s, minute_of_day(now));
+    return why[0] == '\0';
 }
 
 /* Reads the airtime balance by USSD when it is due; said once when the modem cannot. */

@@ -15,6 +15,18 @@
 #include "util/text.h"
 #include "util/utf8.h"
 
+/* Cuts s to at most n characters, on a character boundary. */
+static void screen_cut(char *s, size_t n)
+{
+    size_t i, chars = 0;
+
+    for (i = 0; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > n) {
+            s[i] = '\0';
+            return;
+        }
+}
+
 /* A phone number as aggregators send it: "+" and digits. */
 static int valid_number(const char *s)
 {
@@ -216,9 +228,16 @@ enum MHD_Result http_ussd(struct gw_http *h, struct MHD_Connection *c, struct re
             ret = http_text(h, c, EP_USSD, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE, scr->text);
             goto out;
         }
-        if (scr->sms[0] != '\0')
+        if (scr->sms[0] != '\0' && strcmp(res->result, "notice") == 0) {
+            /* The guards' notice went instead of the answer: the screen says it too. */
+            snprintf(scr->text, sizeof(scr->text), "END %.*s", USSD_SCREEN_MAX * 4 - 4, res->text);
+            screen_cut(scr->text, USSD_SCREEN_MAX);
+        } else if (scr->sms[0] != '\0' && res->silent) {
+            /* Nothing goes (a cap, a mute): never "on its way". */
+            ussd_notice(w->u, scr->lang, USSD_NO_SMS, scr);
+        } else if (scr->sms[0] != '\0') {
             atomic_fetch_add(&h->ussd_sms_queued, 1);
-        else
+        } else
             atomic_fetch_add(&h->ussd_alerts_injected, 1);
         free(res);
     }

@@ -51,6 +51,13 @@ static const struct command commands[] = {
      "broadcast --topic T [--topic T2...] [--lang xx] (--text \"...\" | --file F) [--id ID] "
      "[--priority 0-9] [--until DATE] | broadcast status [ID] [--json]",
      "queue an alert for everyone who follows a topic, or show how far one has gone"},
+    {"mutes", cmd_mutes, "mutes [-c FILE] [--json] [--full-numbers]",
+     "numbers the gateway does not answer now (muted, at a reply cap, operators locked out): "
+     "why, and until when"},
+    {"unmute", cmd_unmute, "unmute [-c FILE] NUMBER",
+     "answer a muted number again (as remitline mutes --full-numbers shows it)"},
+    {"operator", cmd_operator, "operator unlock [-c FILE] NUMBER",
+     "lift an operator's lockout after wrong PINs or YES codes"},
     {"report", cmd_report, "report [-c FILE] [--since 2026-W01]",
      "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers)"},
     {"version", cmd_version, "version", "print the version"},

@@ -176,6 +176,7 @@ void ussd_notice(const ussd_ctx *u, const char *lang, enum ussd_notice n, struct
              ussdi_label_raw(u, li >= 0 ? u->langs[li].code : u->h->default_lang,
                              n == USSD_EXPIRED       ? L_EXPIRED
                              : n == USSD_OTHER_PHONE ? L_OTHER_PHONE
+                             : n == USSD_NO_SMS      ? L_NO_SMS
                                                      : L_ERROR));
     ussdi_cut_chars(out->text, USSD_SCREEN_MAX);
 }

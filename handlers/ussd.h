@@ -56,8 +56,9 @@ int ussd_answer(ussd_ctx *u, const char *text, const char *from, const char *lan
                 struct ussd_screen *out);
 
 /* What the HTTP layer tells a caller about the session itself, or that it could not do what
- * was asked (the database failed), as an END screen in lang (as for ussd_answer). */
-enum ussd_notice { USSD_EXPIRED, USSD_OTHER_PHONE, USSD_ERROR };
+ * was asked (the database failed; the guards kept an answer by SMS from going), as an END
+ * screen in lang (as for ussd_answer). */
+enum ussd_notice { USSD_EXPIRED, USSD_OTHER_PHONE, USSD_ERROR, USSD_NO_SMS };
 void ussd_notice(const ussd_ctx *u, const char *lang, enum ussd_notice n, struct ussd_screen *out);
 
 #endif

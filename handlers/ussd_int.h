@@ -122,6 +122,7 @@ enum label {
     L_ERROR,
     L_EXPIRED,
     L_OTHER_PHONE,
+    L_NO_SMS,
     NLABELS
 };
 

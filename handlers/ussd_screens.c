@@ -48,6 +48,7 @@ static const struct {
     [L_ERROR] = {"ussd_error", "Sorry, a technical problem here."},
     [L_EXPIRED] = {"ussd_expired", "Your session has expired. Please dial again."},
     [L_OTHER_PHONE] = {"ussd_other_phone", "This session belongs to another phone."},
+    [L_NO_SMS] = {"ussd_no_sms", "No SMS sent: this number has had its limit of answers for now."},
 };
 
 int ussd_vocab_check(void)

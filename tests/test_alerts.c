@@ -133,7 +133,16 @@ static void test_pins_and_pending(void **state)
     snprintf(p.lang, sizeof(p.lang), "en");
     snprintf(p.text, sizeof(p.text), "hello");
     p.expires_at = 1000;
-    assert_int_equal(db_alert_pending_put(d, &p, 400), 0);
+    assert_int_equal(db_alert_pending_put(d, &p, 400), 1);
+    /* A live code is never given to a second alert; an expired one is. */
+    snprintf(p.number, sizeof(p.number), "+3");
+    assert_int_equal(db_alert_pending_put(d, &p, 999), 0);
+    p.expires_at = 2000;
+    assert_int_equal(db_alert_pending_put(d, &p, 1000), 1);
+    assert_int_equal(db_alert_pending_take(d, "+1", "1234", 500, &got), 0);
+    snprintf(p.number, sizeof(p.number), "+1");
+    p.expires_at = 1000;
+    assert_int_equal(db_alert_pending_put(d, &p, 2000), 1);
     assert_int_equal(db_alert_pending_take(d, "+2", "1234", 500, &got), 0);  /* other number */
     assert_int_equal(db_alert_pending_take(d, "+1", "1234", 1000, &got), 0); /* expired */
     assert_int_equal(db_alert_pending_take(d, "+1", "1234", 999, &got), 1);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "db/conv.h"
+#include "db/guards.h"
 #include "db/internal.h" /* to count rows */
 #include "gateway/answer.h"
 #include "gateway/live.h"
@@ -158,12 +159,31 @@ static void test_guards_apply_to_every_door(void **state)
         say(f, "kannel", GW_REPLY_THROUGH, "+639170000002", text, 2000 + i);
         if (i < 10)
             assert_string_equal(f->r.result, "answered");
-        else if (i == 10)
+        else if (i == 10) {
             assert_string_equal(f->r.result, "notice");
-        else
+            /* The hour's window, not "tomorrow": answered again when 2001's answer is an hour
+             * old (the notice itself counts). */
+            assert_non_null(strstr(f->r.text, "try again in 60 min."));
+        } else
             assert_true(f->r.silent);
     }
     assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'notice'"), 1);
+}
+
+/* At the day's cap the notice says the day's wait, in the sender's language. */
+static void test_limit_notice_says_the_window(void **state)
+{
+    struct fx *f = *state;
+
+    f->c.max_replies_day = 2;
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000005", "HELP", 1000);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000005", "AIDE", 1001);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000005", "TAUX EURO DOLLAR", 1002);
+    assert_string_equal(f->r.result, "notice");
+    assert_string_equal(f->r.lang, "fr");
+    assert_non_null(strstr(f->r.text, "Réessayez dans 24 h."));
+    assert_int_equal(db_cap_until(f->d, "+639170000005", 1003, 10, 2, 0), 1001 + 86401);
 }
 
 static void test_silenced_message_changes_no_conversation(void **state)
@@ -273,6 +293,113 @@ static void test_binary_and_impossible_numbers_kept_unanswered(void **state)
     assert_string_equal(f->r.result, "answered");
 }
 
+static void add_operator(struct fx *f)
+{
+    snprintf(f->c.operators[0].number, sizeof(f->c.operators[0].number), "+15550009999");
+    snprintf(f->c.operators[0].pin, sizeof(f->c.operators[0].pin), "4821");
+    f->c.noperators = 1;
+    assert_int_equal(gw_live_set(f->live, &f->c), 0);
+}
+
+/* Rows anywhere that still hold the PIN 4821 (or the wrong 0000). */
+static long long pins_kept(struct fx *f)
+{
+    return count(f, "SELECT (SELECT count(*) FROM inbox WHERE text LIKE '%4821%' OR text LIKE "
+                    "'%0000%' OR dedup LIKE '%4821%') + (SELECT count(*) FROM inbox_part WHERE "
+                    "text LIKE '%4821%' OR text LIKE '%0000%') + (SELECT count(*) FROM consent "
+                    "WHERE text LIKE '%4821%') + (SELECT count(*) FROM alert_pending WHERE text "
+                    "LIKE '%4821%')");
+}
+
+/* The PIN is kept nowhere, whatever the door and whoever sends it: an operator, a number not on
+ * the list (ALERTS is a JOIN word, so its text would be kept in consent), Kannel's sender
+ * written without '+', a locked-out operator, or an ALERT in two parts read by a modem. */
+static void test_pin_never_kept(void **state)
+{
+    struct fx *f = *state;
+    struct db_in_sms p1 = {"sim1", "+15550009999", "ALERT 48", "gsm7", 900, 900, 7, 2, 1};
+    struct db_in_sms p2 = {"sim1", "+15550009999", "21 PH Offices closed", "gsm7", 900, 901, 7, 2,
+                           2};
+    struct db_in_sms p3 = {"sim1", "+15550009999", "ALERT 4821 PH Typh", "gsm7", 950, 950, 8, 2, 1};
+    struct db_in_sms p4 = {"sim1", "+15550009999", "oon: offices closed", "gsm7", 950, 951, 8, 2,
+                           2};
+    int i;
+
+    add_operator(f);
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", "ALERT 4821 PH Typhoon", 1000);
+    assert_non_null(strstr(f->r.text, "YES "));
+    say(f, "kannel", GW_REPLY_THROUGH, "15550009999", "ALERT 4821 PH Typhoon", 1001);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "alerts 4821 PH Typhoon", 1002);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "ALERT 4821 PH Typhoon", 1003);
+    assert_true(count(f, "SELECT count(*) FROM consent WHERE text LIKE 'ALERT% **** PH Typhoon'") >=
+                1);
+    for (i = 0; i < 4; i++) /* three wrong, then locked out with the right one */
+        say(f, "ussd", GW_REPLY_QUEUE, "+15550009999",
+            i < 3 ? "ALERT 0000 PH x" : "ALERT 4821 PH x", 1010 + i);
+    assert_non_null(strstr(f->r.text, "Locked"));
+    /* In two parts split inside the PIN, and in two parts with it whole in the first. */
+    assert_int_equal(db_inbox_store(f->d, &p1), 1);
+    assert_int_equal(db_inbox_store(f->d, &p2), 1);
+    assert_int_equal(db_inbox_store(f->d, &p3), 1);
+    assert_int_equal(db_inbox_store(f->d, &p4), 1);
+    assert_int_equal(gw_answer_next(f->ctx, &f->r), 1);
+    assert_int_equal(gw_answer_next(f->ctx, &f->r), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM inbox WHERE text LIKE 'ALERT% ****%'"), 10);
+    assert_int_equal(pins_kept(f), 0);
+}
+
+/* A wrong YES code counts as a wrong PIN: six guesses do not get to the right one. */
+static void test_yes_code_guesses_locked(void **state)
+{
+    struct fx *f = *state;
+    char yes[32], guess[32];
+    const char *code;
+    int i;
+
+    add_operator(f);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "JOIN PH", 900);
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", "ALERT 4821 PH Typhoon", 1000);
+    assert_non_null(code = strstr(f->r.text, "YES "));
+    snprintf(yes, sizeof(yes), "YES %.4s", code + 4);
+    for (i = 0; i < 6; i++) {
+        snprintf(guess, sizeof(guess), "YES %04d",
+                 (int)((strtol(code + 4, NULL, 10) + 1 + i) % 10000));
+        say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", guess, 1001 + i);
+        if (i < 2)
+            assert_non_null(strstr(f->r.text, "No alert waits"));
+        else if (i == 2)
+            assert_non_null(strstr(f->r.text, "is now locked for 60 min"));
+        else
+            assert_non_null(strstr(f->r.text, "more min after 3 wrong"));
+    }
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", yes, 1010);
+    /* An hour from the first of the three wrong codes (1001), not from now. */
+    assert_non_null(strstr(f->r.text, "Locked for 60 more min after 3 wrong"));
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", yes, 1003 + 1800);
+    assert_non_null(strstr(f->r.text, "Locked for 30 more min after 3 wrong"));
+    assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast'"), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM pin_attempt WHERE ok = 0"), 3);
+}
+
+/* Under quiet hours YES does not say "sent": the alert waits, and the reply says until when. */
+static void test_yes_under_quiet_hours(void **state)
+{
+    struct fx *f = *state;
+    char yes[32];
+    const char *code;
+
+    snprintf(f->c.quiet_hours, sizeof(f->c.quiet_hours), "00:00-23:59");
+    add_operator(f);
+    say(f, "kannel", GW_REPLY_THROUGH, "+639170000001", "JOIN PH", 900);
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", "ALERT 4821 PH Typhoon", 1000);
+    assert_non_null(code = strstr(f->r.text, "YES "));
+    snprintf(yes, sizeof(yes), "YES %.4s", code + 4);
+    say(f, "kannel", GW_REPLY_THROUGH, "+15550009999", yes, 1001);
+    assert_null(strstr(f->r.text, "Sent"));
+    assert_non_null(
+        strstr(f->r.text, "Queued for 1 person; held by quiet hours, it goes at 23:59"));
+}
+
 /* A snapshot stays valid for its reader while newer ones are published and freed. */
 static void test_live_snapshots_counted(void **state)
 {
@@ -370,6 +497,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repeat_answered_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_kept_and_silence_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards_apply_to_every_door, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limit_notice_says_the_window, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silenced_message_changes_no_conversation, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_new_snapshot_reaches_context, setup, teardown),
@@ -377,6 +505,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_binary_and_impossible_numbers_kept_unanswered, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_claim_takes_each_message_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_never_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_yes_code_guesses_locked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_yes_under_quiet_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_snapshots_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
     };

@@ -174,7 +174,7 @@ static void test_unknown_names_listed(void **state)
     assert_true(test_errs_have(&errs, "unknown word kind 'fees' (known: fee, rate, guide, lang, "));
     assert_true(test_errs_have(&errs, ", filler, trend, language)"));
     assert_true(test_errs_have(&errs, "unknown template 'ussd_expird' (known: help, fee_need, "));
-    assert_true(test_errs_have(&errs, ", ussd_expired, ussd_other_phone)"));
+    assert_true(test_errs_have(&errs, ", ussd_other_phone, ussd_no_sms)"));
     conf_errs_free(&errs);
     unlink(path);
     db_close(d);

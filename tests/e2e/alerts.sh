@@ -138,12 +138,28 @@ out=$(phone +15550008888 "YES $code") || true
 expect_contains "code bound to its number" "No alert waits" "$out"
 out=$(phone +15550009999 "YES $code") || fail "yes: $out"
 expect_contains "sent" "Sent to 3 people" "$out"
-for i in 1 2 3; do out=$(phone +15550008888 "ALERT 0000 PH test $i") || true; done
-expect_contains "locked" "locked for an hour" "$out"
+# The wrong code above was +15550008888's first try: two wrong PINs more lock it.
+for i in 1 2; do out=$(phone +15550008888 "ALERT 0000 PH test $i") || true; done
+expect_contains "locked" "is now locked for 60 min" "$out"
 out=$(phone +15550008888 "ALERT 1357 PH now the right pin") || true
-expect_contains "still locked" "Locked for an hour" "$out"
+expect_contains "still locked" "more min after 3 wrong" "$out"
+out=$("$RL" mutes -c "$WORK/remitline.conf" --full-numbers) || fail "mutes: $out"
+expect_contains "mutes lists the lockout" "+15550008888     locked" "$out"
+out=$("$RL" operator unlock -c "$WORK/remitline.conf" +15550008888) || fail "unlock: $out"
+expect_contains "unlocked" "+15550008888 is unlocked" "$out"
+"$RL" operator unlock -c "$WORK/remitline.conf" +15550008888 >/dev/null 2>&1 && fail "unlocked twice"
+out=$(phone +15550008888 "ALERT 1357 PH the right pin after the unlock") || fail "after unlock: $out"
+expect_contains "answered after unlock" "This alert goes to" "$out"
 expect_contains "attempts logged" "result=wrong-pin attempt=3" "$(cat "$WORK/run.log")"
+# A number not on the list sends a PIN-looking ALERT: masked too, in the log and consent.
+phone +639170000009 "ALERT 2468 PH Typhoon" >/dev/null 2>&1 || true
+phone +639170000009 "LEAVE PH" >/dev/null 2>&1 || true # ALERT is close to ALERTS, a JOIN word
+expect_not_contains "no PIN in remitline log" "2468" "$("$RL" log -c "$WORK/remitline.conf" --limit 100)"
 stop
+# Not even in the database's files: a masked cell leaves no copy behind (secure_delete).
+for f in "$WORK"/var/remitline.db*; do
+    ! grep -a -q -E "ALERT (4821|1357|2468|0000)" "$f" || fail "a PIN is in $f"
+done
 
 # STOP in the middle of a broadcast, at one message a second: the rest never reach that number.
 conf 'modems = ( { name = "slow"; model = "dummy"; connection = "none"; device = "var/phone"; send_rate = 60; } );'
@@ -176,6 +192,14 @@ start
 out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id quiet-1 --until "$(date -d '+4 sec' '+%Y-%m-%d %H:%M:%S')" --text "Held.") ||
     fail "broadcast in quiet hours: $out"
 expect_contains "queued in quiet hours" "alert quiet-1 queued" "$out"
+out=$("$RL" broadcast -c "$WORK/remitline.conf" status quiet-1) || fail "broadcast status: $out"
+expect_contains "broadcast status says quiet hours" "held by quiet hours until $later" "$out"
+for _ in $(seq 30); do
+    out=$("$RL" status -c "$WORK/remitline.conf")
+    case "$out" in *"held by quiet hours"*) break ;; esac
+    sleep 0.1
+done
+expect_contains "status says quiet hours" "broadcasts paused: held by quiet hours until $later" "$out"
 out=$(phone +639170000001 "RATE USD PHP") || fail "replies during quiet hours: $out"
 sleep 5
 kill -HUP "$PID"

@@ -40,6 +40,13 @@ for t in "FEE USA MEX" "RATE USD PHP" "GUIDE PHL"; do
 done
 out=$(phone +639170000001 "FEE USA PHL") || fail "no notice at the cap"
 expect_contains "notice" "limit of answers" "$out"
+# The hour's window (less the seconds this script took), not "tomorrow".
+echo "$out" | grep -q -E "try again in (5[0-9]|60) min\." || fail "the notice does not say the hour: $out"
+out=$("$RL" mutes -c "$WORK/remitline.conf" --full-numbers) || fail "mutes: $out"
+expect_contains "mutes lists the cap" "+639170000001    capped" "$out"
+expect_contains "mutes says why" "too many answers to this number" "$out"
+out=$("$RL" unmute -c "$WORK/remitline.conf" +639170000001 2>&1) && fail "unmute of a capped number succeeded"
+expect_contains "unmute explains a cap" "at a reply cap, which lifts itself at" "$out"
 phone --wait 2 +639170000001 "RATE EUR USD" >/dev/null 2>&1 && fail "answered past the notice"
 out=$(phone +639170000001 "STOP") || fail "STOP not honoured at the cap"
 expect_contains "stop at cap" "no more messages" "$out"
@@ -68,6 +75,17 @@ for i in 1 2 3 4; do phone --wait 5 +254700000009 "Thank you for your message $i
 wait_for "SELECT count(*) FROM muted WHERE number = '+254700000009'" 1 10
 expect_contains "mute logged" "result=muted hours=24" "$(cat "$WORK/run2.log")"
 phone --wait 2 +254700000009 "Thank you for your message 5" >/dev/null 2>&1 && fail "answered a muted number"
+# The administrator sees who is muted, why and until when, and lifts it.
+out=$("$RL" mutes -c "$WORK/remitline.conf") || fail "mutes: $out"
+expect_contains "mutes masks numbers" "muted" "$out"
+expect_not_contains "mutes masks numbers" "+254700000009" "$out"
+out=$("$RL" mutes -c "$WORK/remitline.conf" --json --full-numbers) || fail "mutes --json: $out"
+expect_contains "mutes json" '"number":"+254700000009","kind":"muted","reason":"answers arriving within seconds of ours' "$out"
+out=$("$RL" unmute -c "$WORK/remitline.conf" +254700000009) || fail "unmute: $out"
+expect_contains "unmuted" "+254700000009 is answered again" "$out"
+"$RL" unmute -c "$WORK/remitline.conf" +254700000009 >/dev/null 2>&1 && fail "unmute of a number not muted succeeded"
+out=$(phone --wait 5 +254700000009 "HELP") || fail "an unmuted number is not answered: $out"
+expect_not_contains "mute gone from mutes" " muted " "$("$RL" mutes -c "$WORK/remitline.conf")"
 
 stop_daemon "$WORK/run2.log"
 

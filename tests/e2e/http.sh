@@ -250,6 +250,19 @@ ussd_cli() {
 }
 expect_contains "--http-token-file" "CON Remitline" "$(ussd_cli)"
 expect_not_contains "a 0600 token file: no warning" "every local user" "$(cat "$WORK/run11.log")"
+ussd2() {
+    curl -sS -m 5 -H "Authorization: Bearer cli-token-0123456789" --data-urlencode "sessionId=$1" \
+        --data-urlencode serviceCode=1 --data-urlencode "phoneNumber=$2" --data-urlencode "text=$3" \
+        "http://127.0.0.1:$PORT2/ussd"
+}
+# 11. Sixteen sessions in seconds, each asking for the answer by SMS: the number's caps hold (the
+# answer service's guards), not sixteen SMS; and a screen past them says no SMS goes.
+all=
+# (Amounts vary: one text repeated within a second is one message, a door's own repeat.)
+for i in $(seq 16); do all="$all$(ussd2 "cap$i" +14155550177 "1*6*1*$(((i - 1) % 5 + 1))*1")"$'\n'; done
+n=$(q "SELECT count(*) FROM outbox WHERE recipient = '+14155550177'")
+[ "$n" -le 11 ] || fail "16 USSD sessions queued $n SMS"
+expect_contains "no SMS past the cap" "END No SMS sent" "$all"
 stop
 chmod 644 "$WORK/token"
 "$RL" run -c "$WORK/plain.conf" --http "127.0.0.1:$PORT2" --http-token "cli-token-0123456789" >"$WORK/run12.log" 2>&1 &
