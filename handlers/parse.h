@@ -15,8 +15,8 @@
  * Consent words (STOP, START and each language's: lex_exact_kind) are never guessed: they count
  * only as typed (any case, accents, punctuation around them), as the whole message or the first
  * word of a short one (PARSE_SHORT_WORDS words, filler words such as "please" or "po" not
- * counted), and not when the message also names a place, a currency or an amount ("stop fee usa
- * mex"). Anywhere else such a word is an unknown word, and the message is read without it.
+ * counted), and not when the message also names a place, an amount or two currencies ("stop fee
+ * usa mex"). Anywhere else such a word is an unknown word, and the message is read without it.
  */
 #ifndef RL_PARSE_H
 #define RL_PARSE_H
