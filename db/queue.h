@@ -79,6 +79,9 @@ int db_inbox_reply_text(db *d, int64_t inbox_id, char *out, size_t outsz);
  * keyword of its answer. 1, or 0 if it was not waiting (answered already), or -1. */
 int db_inbox_finish(db *d, int64_t inbox_id, int answered, const char *lang, const char *intent,
                     int64_t now);
+/* Records why message inbox_id got no answer (a guard's reason, "stopped"), for `remitline
+ * phone`; NULL clears it. 0, -1. */
+int db_inbox_reason(db *d, int64_t inbox_id, const char *reason);
 
 struct db_out_sms {
     const char *recipient;
@@ -170,6 +173,7 @@ struct db_log_row {
     int attempts;
     char error[160];
     char modem[32];
+    char reason[160]; /* db_reply_for only: why the message got no answer, or "" */
 };
 typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */
@@ -196,7 +200,8 @@ int db_reply_latency(db *d, long counts[DB_LATENCY_BUCKETS], long *total, long *
 
 /* The id of the newest message stored from sender (0 if none), and the reply to the first
  * message from sender stored after after_id, once that message is answered: 1 and *out (state
- * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by `remitline phone` to wait for the reply to its own message. */
+ * tells whether it went out; 'ignored' when the gateway chose silence), 0 if none yet, -1. Used by
+ * `remitline phone` to wait for the reply to its own message. */
 int64_t db_inbox_last_id(db *d, const char *sender);
 int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row *out);
 

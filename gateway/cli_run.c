@@ -17,6 +17,7 @@
 #include "db/queue.h"
 #include "gateway/answer.h"
 #include "gateway/daemon.h"
+#include "gateway/guard.h"
 #include "gateway/http.h"
 #include "gateway/phonefile.h"
 #include "util/log.h"
@@ -118,10 +119,16 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
             *d = db_open(c->database);
         if (*d != NULL && db_reply_for(*d, number, since, reply) == 1) {
             if (strcmp(reply->state, "ignored") == 0) {
-                fprintf(stderr,
-                        "remitline: no reply: the gateway stays silent to this message "
-                        "(%s)\n",
-                        reply->intent);
+                char why[400];
+                /* What the answer service recorded with the message: a guard's reason, or
+                 * that the number said STOP (databases from before migration 010 have none). */
+                if (reply->reason[0] != '\0')
+                    gw_guard_explain(*d, c, number, reply->reason, (int64_t)time(NULL), why,
+                                     sizeof(why));
+                else
+                    snprintf(why, sizeof(why), "the gateway stays silent to this message (%s)",
+                             reply->intent);
+                fprintf(stderr, "remitline: no reply: %s\n", why);
                 rc = 3; /* silence by design: not a failure, not an answer */
                 goto out;
             }

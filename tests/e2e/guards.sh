@@ -1,7 +1,8 @@
 #!/bin/bash
 # Cost and loop guards, demand statistics and the purge (issue #8): alphanumeric senders and
 # short codes are not answered; a number gets max_replies_hour answers, one notice, then
-# silence, but its STOP is still honoured; an auto-responder is muted; a SIM's daily budget
+# silence, but its STOP is still honoured; a person's quick follow-ups are answered and an
+# auto-responder is muted; `phone` says why no reply came; a SIM's daily budget
 # pauses broadcasts but not replies; remitline report counts queries without numbers.
 . "$(dirname "$0")/lib.inc"
 
@@ -28,9 +29,11 @@ trap 'kill -9 $PID 2>/dev/null' EXIT
 run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 phone() { "$RL" phone -c "$WORK/remitline.conf" "$@"; }
 
-# Senders nobody should answer.
-phone --wait 2 "MYBANK" "Your OTP is 1234" >/dev/null 2>&1 && fail "answered an alphanumeric sender"
-phone --wait 2 "2910" "Promo: reply YES" >/dev/null 2>&1 && fail "answered a short code"
+# Senders nobody should answer; `phone` says why from what the gateway recorded.
+err=$(phone --wait 2 "MYBANK" "Your OTP is 1234" 2>&1 >/dev/null) && fail "answered an alphanumeric sender"
+expect_contains "phone says sender id" "the sender id has letters" "$err"
+err=$(phone --wait 2 "2910" "Promo: reply YES" 2>&1 >/dev/null) && fail "answered a short code"
+expect_contains "phone says short code" "short codes are never answered" "$err"
 expect_contains "alnum logged" 'reason="alphanumeric sender id"' "$(cat "$WORK/run.log")"
 expect_contains "short code logged" 'reason="short code"' "$(cat "$WORK/run.log")"
 
@@ -40,9 +43,13 @@ for t in "FEE USA MEX" "RATE USD PHP" "GUIDE PHL"; do
 done
 out=$(phone +639170000001 "FEE USA PHL") || fail "no notice at the cap"
 expect_contains "notice" "limit of answers" "$out"
-phone --wait 2 +639170000001 "RATE EUR USD" >/dev/null 2>&1 && fail "answered past the notice"
+err=$(phone --wait 2 +639170000001 "RATE EUR USD" 2>&1 >/dev/null) && fail "answered past the notice"
+expect_contains "phone says capped" "limit of answers (max_replies_hour = 3" "$err"
 out=$(phone +639170000001 "STOP") || fail "STOP not honoured at the cap"
 expect_contains "stop at cap" "no more messages" "$out"
+err=$(phone --wait 2 +639170000001 "GUIDE PHL" 2>&1 >/dev/null)
+[ $? -eq 3 ] || fail "a stopped number's question: phone must exit 3 (silence by design): $err"
+expect_contains "phone says STOP" "the number said STOP" "$err"
 
 # The SIM's daily budget (2 parts) is spent: broadcasts pause, replies still go.
 phone +639170000002 "JOIN PH" >/dev/null || fail "join"
@@ -62,12 +69,22 @@ stop_daemon "$WORK/run.log"
 
 # With the loop guard on (the default):
 sed -i 's/^loop_guard = false;.*$/loop_guard = true;/' "$WORK/remitline.conf"
+sed -i 's/^max_replies_hour = 3;$/max_replies_hour = 10;/' "$WORK/remitline.conf"
 run_daemon "$WORK/run2.log" 1 -c "$WORK/remitline.conf"
-# An auto-responder: answers within seconds of ours, three times running: muted for a day.
-for i in 1 2 3 4; do phone --wait 5 +254700000009 "Thank you for your message $i" >/dev/null 2>&1 || true; done
+# A person's follow-ups, each sent the moment the last reply arrives (the issue's trace, faster):
+# answered every time, never muted (each message's own reply is no answer to ours).
+for t in "FEE USA PHL" "RATE USD PHP" "GUIDE PHL" "FEE USA MEX 200"; do
+    out=$(phone --wait 5 +639170000005 "$t") || fail "a person's follow-up went unanswered: $t"
+done
+[ "$(q "SELECT count(*) FROM muted")" = 0 ] || fail "a person's follow-ups muted the number"
+# An auto-responder: answers within seconds of ours to its earlier messages, five times running
+# (more than a person sends in one burst): muted for a day. (Before the loop guard stopped
+# counting a message's own reply, three such messages were enough, and muted people too.)
+for i in 1 2 3 4 5 6; do phone --wait 5 +254700000009 "Thank you for your message $i" >/dev/null 2>&1 || true; done
 wait_for "SELECT count(*) FROM muted WHERE number = '+254700000009'" 1 10
 expect_contains "mute logged" "result=muted hours=24" "$(cat "$WORK/run2.log")"
-phone --wait 2 +254700000009 "Thank you for your message 5" >/dev/null 2>&1 && fail "answered a muted number"
+err=$(phone --wait 2 +254700000009 "Thank you for your message 7" 2>&1 >/dev/null) && fail "answered a muted number"
+expect_contains "phone says muted" "muted for looping until" "$err"
 
 stop_daemon "$WORK/run2.log"
 
