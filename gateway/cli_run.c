@@ -109,7 +109,7 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
 {
     struct db_log_row *reply = malloc(sizeof(*reply));
     time_t deadline = time(NULL) + wait_s;
-    int rc = 1;
+    int rc = 1, answered = 0;
 
     if (reply == NULL)
         return 1;
@@ -132,6 +132,7 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
                 rc = 3; /* silence by design: not a failure, not an answer */
                 goto out;
             }
+            answered = 1; /* a reply waits to be sent */
             if (strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
                 puts(reply->text);
                 if (strcmp(reply->state, "failed") == 0)
@@ -142,10 +143,16 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
         }
         nanosleep(&tenth, NULL);
     }
-    fprintf(stderr,
-            "remitline: no reply within %ld s; is `remitline run` running on %s? (the message "
-            "waits in the phone)\n",
-            wait_s, dir);
+    if (answered)
+        fprintf(stderr,
+                "remitline: no reply within %ld s: the gateway answered, and the reply waits to "
+                "be sent (%s, %d attempts%s%s); see remitline status\n",
+                wait_s, reply->state, reply->attempts, reply->error[0] ? ": " : "", reply->error);
+    else
+        fprintf(stderr,
+                "remitline: no reply within %ld s; is `remitline run` running on %s? (the "
+                "message waits in the phone)\n",
+                wait_s, dir);
 out:
     free(reply);
     return rc;

@@ -102,7 +102,7 @@ CONF
     wait_log "$WORK/run3.log" "balance modem=sim amount=1234.50" 10
     expect_contains "balance in status" "airtime balance: 1234.50" "$("$RL" status -c "$WORK/balance.conf")"
     stop_daemon "$WORK/run3.log"
-    REMITLINE_FAULTS="ussd-reply:sim:Solde 12,50 FCFA" run_daemon "$WORK/run4.log" 1 -c "$WORK/balance.conf"
+    REMITLINE_FAULTS="send-fail:+639170000099,ussd-reply:sim:Solde 12,50 FCFA" run_daemon "$WORK/run4.log" 1 -c "$WORK/balance.conf"
     wait_log "$WORK/run4.log" "balance modem=sim amount=12.50" 10
     "$RL" broadcast -c "$WORK/balance.conf" --topic PH --id floor-1 --text "Held by the floor." >/dev/null ||
         fail "broadcast below the floor"
@@ -112,6 +112,11 @@ CONF
     out=$("$RL" phone -c "$WORK/balance.conf" +639170000004 "RATE EUR USD") || fail "replies must go below the floor: $out"
     expect_contains "status says why" "broadcasts paused: airtime balance 12.50 below the floor 50" \
         "$("$RL" status -c "$WORK/balance.conf")"
+    # A reply the modem cannot get out (retried in 2 s, then 4 s): phone says it waits to be
+    # sent, not that the daemon may not be running.
+    err=$("$RL" phone -c "$WORK/balance.conf" --wait 2 +639170000099 "HELP" 2>&1 >/dev/null) &&
+        fail "a reply that cannot be sent was reported sent"
+    expect_contains "phone says the reply waits" "the reply waits to be sent" "$err"
     stop_daemon "$WORK/run4.log"
 else
     skip_part "the airtime balance: this build has no fault switches to answer the dummy phone's USSD (configure with -DREMITLINE_FAULTS=ON, as make test does)"
