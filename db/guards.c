@@ -21,8 +21,10 @@ static const char sql_mute[] =
 /* A mute lifted by the administrator (until = at) hides the messages that led to it, or the
  * loop guard would mute the number again on the same evidence. */
 static const char sql_recent[] =
-    "SELECT received_at, text FROM inbox WHERE sender = ?1 AND received_at > coalesce((SELECT at "
-    "FROM muted WHERE number = ?1 AND until = at), 0) ORDER BY id DESC LIMIT ?2";
+    "SELECT id, received_at, text FROM inbox WHERE sender = ?1 AND received_at > coalesce((SELECT "
+    "at FROM muted WHERE number = ?1 AND until = at), 0) ORDER BY id DESC LIMIT ?2";
+static const char sql_mute_get[] = "SELECT until, reason FROM muted WHERE number = ?1 AND "
+                                   "until > ?2";
 static const char sql_unmute[] =
     "UPDATE muted SET until = ?2, at = ?2, reason = 'lifted by the administrator' "
     "WHERE number = ?1 AND until > ?2";
@@ -37,9 +39,12 @@ static const char sql_cap_candidates[] =
 static const char sql_cap_nth[] =
     "SELECT created_at FROM outbox WHERE recipient = ?1 AND created_at >= ?2 AND kind IN "
     "('reply', 'stop', 'notice') ORDER BY created_at DESC LIMIT 1 OFFSET ?3";
+/* Our replies to the number's earlier messages, never the one to the message itself: a fast
+ * modem (or Kannel, which sends the reply as the get-url's answer) records a message's reply as
+ * sent the second it arrived. */
 static const char sql_last_reply[] =
-    "SELECT coalesce(max(created_at), 0) FROM outbox WHERE recipient = ?1 AND created_at < ?2 "
-    "AND kind != 'broadcast'";
+    "SELECT coalesce(max(sent_at), 0) FROM outbox WHERE recipient = ?1 AND inbox_id < ?2 "
+    "AND sent_at <= ?3 AND kind != 'broadcast'";
 static const char sql_parts_since[] =
     "SELECT coalesce(sum(parts), 0) FROM outbox WHERE modem = ?1 AND state = 'sent' "
     "AND sent_at >= ?2";
@@ -110,10 +115,41 @@ int db_muted(db *d, const char *number, int64_t now)
     return (int)count2(d, sql_muted, number, now);
 }
 
-int64_t db_last_reply_at(db *d, const char *number, int64_t before)
+int64_t db_last_reply_before(db *d, const char *number, int64_t inbox_id, int64_t at)
 {
-    long v = count2(d, sql_last_reply, number, before);
-    return v < 0 ? 0 : v;
+    sqlite3_stmt *s = dbi_stmt(d, sql_last_reply);
+    int64_t v = -1;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, inbox_id);
+    sqlite3_bind_int64(s, 3, at);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return v;
+}
+
+int db_mute_get(db *d, const char *number, int64_t now, int64_t *until, char *reason,
+                size_t reasonsz)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_mute_get);
+    int rc;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *until = sqlite3_column_int64(s, 0);
+        dbi_col_copy(s, 1, reason, reasonsz);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return -1;
+    return rc == SQLITE_ROW;
 }
 
 long db_parts_sent_since(db *d, const char *modem, int64_t since)
@@ -258,8 +294,9 @@ int db_recent_from(db *d, const char *number, int n, struct db_recent *out)
     sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 2, n);
     while (k < n && sqlite3_step(s) == SQLITE_ROW) {
-        out[k].received_at = sqlite3_column_int64(s, 0);
-        dbi_col_copy(s, 1, out[k].text, sizeof(out[k].text));
+        out[k].id = sqlite3_column_int64(s, 0);
+        out[k].received_at = sqlite3_column_int64(s, 1);
+        dbi_col_copy(s, 2, out[k].text, sizeof(out[k].text));
         k++;
     }
     sqlite3_reset(s);

@@ -7,6 +7,7 @@
 #ifndef RL_DB_GUARDS_H
 #define RL_DB_GUARDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -36,14 +37,22 @@ int64_t db_cap_until(db *d, const char *number, int64_t now, int max_hour, int m
 /* Every number at a cap at now (cb's since is now). Returns how many, or -1. */
 int db_capped_each(db *d, int64_t now, int max_hour, int max_day, db_mute_cb cb, void *arg);
 
+/* 1 with the end of number's mute and its reason (copied into reason, cut to reasonsz) if it is
+ * muted at now, 0 if not, -1. */
+int db_mute_get(db *d, const char *number, int64_t now, int64_t *until, char *reason,
+                size_t reasonsz);
+
 struct db_recent {
+    int64_t id; /* the inbox row */
     int64_t received_at;
     char text[256];
 };
 /* The newest n messages from number, newest first. Returns how many. */
 int db_recent_from(db *d, const char *number, int n, struct db_recent *out);
-/* When the newest message to number was created (0 if never). */
-int64_t db_last_reply_at(db *d, const char *number, int64_t before);
+/* When the last of our answers to number's messages before inbox message inbox_id (replies,
+ * notices, STOP confirmations; not broadcasts) went out, at or before at: 0 if none had, -1.
+ * The answer to inbox_id itself never counts, however soon it went. */
+int64_t db_last_reply_before(db *d, const char *number, int64_t inbox_id, int64_t at);
 
 /* SMS parts modem sent since t. */
 long db_parts_sent_since(db *d, const char *modem, int64_t since);

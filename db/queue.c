@@ -46,6 +46,7 @@ static const char sql_in_by_dedup[] = "SELECT id FROM inbox WHERE dedup = ?1";
 static const char sql_in_reply_text[] =
     "SELECT text FROM outbox WHERE inbox_id = ?1 ORDER BY id LIMIT 1";
 static const char sql_in_redact[] = "UPDATE inbox SET text = ?2 WHERE id = ?1";
+static const char sql_in_reason[] = "UPDATE inbox SET reason = ?2 WHERE id = ?1";
 /* The parts a masked message was assembled from go blank: the PIN may sit in any of them, and
  * the message itself keeps the masked whole. (References repeat: an older set of the same
  * sender and reference goes blank too, which loses nothing anyone reads.) */
@@ -114,7 +115,8 @@ static const char sql_reply_for[] =
     "SELECT 'out', coalesce(o.id, 0), coalesce(o.sent_at, o.created_at, i.answered_at, 0), "
     "i.sender, coalesce(o.state, i.state), coalesce(o.text, ''), coalesce(o.coding, ''), "
     "coalesce(o.parts, 0), coalesce(i.lang, ''), coalesce(i.intent, ''), coalesce(o.attempts, 0), "
-    "coalesce(o.last_error, ''), coalesce(o.modem, '') FROM inbox i LEFT JOIN outbox o ON "
+    "coalesce(o.last_error, ''), coalesce(o.modem, ''), coalesce(i.reason, '') FROM inbox i "
+    "LEFT JOIN outbox o ON "
     "o.inbox_id = i.id WHERE i.sender = ?1 AND i.id > ?2 AND i.state != 'received' "
     "ORDER BY i.id, o.id LIMIT 1";
 static const char sql_in_last[] = "SELECT coalesce(max(id), 0) FROM inbox WHERE sender = ?1";
@@ -513,6 +515,17 @@ int db_inbox_finish(db *d, int64_t inbox_id, int answered, const char *lang, con
     return sqlite3_changes(d->conn) > 0;
 }
 
+int db_inbox_reason(db *d, int64_t inbox_id, const char *reason)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_in_reason);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, inbox_id);
+    dbi_bind_text(s, 2, reason);
+    return dbi_step_done(d, s);
+}
+
 int db_outbox_reply(db *d, int64_t inbox_id, const struct db_out_sms *m, const char *through,
                     int64_t now, int64_t *out_id)
 {
@@ -745,8 +758,10 @@ int db_reply_for(db *d, const char *sender, int64_t after_id, struct db_log_row 
     sqlite3_bind_text(s, 1, sender, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_id);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         log_row(s, out);
+        dbi_col_copy(s, 13, out->reason, sizeof(out->reason));
+    }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;

@@ -90,6 +90,9 @@ int db_inbox_reply_text(db *d, int64_t inbox_id, char *out, size_t outsz);
  * keyword of its answer. 1, or 0 if it was not waiting (answered already), or -1. */
 int db_inbox_finish(db *d, int64_t inbox_id, int answered, const char *lang, const char *intent,
                     int64_t now);
+/* Records why message inbox_id got no answer (a guard's reason, "stopped"), for `remitline
+ * phone`; NULL clears it. 0, -1. */
+int db_inbox_reason(db *d, int64_t inbox_id, const char *reason);
 
 struct db_out_sms {
     const char *recipient;
@@ -181,6 +184,7 @@ struct db_log_row {
     int attempts;
     char error[160];
     char modem[32];
+    char reason[160]; /* db_reply_for only: why the message got no answer, or "" */
 };
 typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */

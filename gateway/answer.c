@@ -241,6 +241,12 @@ static int record_step(struct job *j, const char *kind)
     }
     if (db_inbox_finish(d, j->row.id, answered, r->lang, r->intent, j->now) < 0)
         return -1;
+    if (!answered) {
+        /* The handlers are silent only to a number that said STOP. */
+        j->out->why = GW_WHY_STOPPED;
+        if (db_inbox_reason(d, j->row.id, j->out->why) < 0)
+            return -1;
+    }
     if (answered) {
         struct db_out_sms o = {.recipient = j->row.sender,
                                .text = r->text,
@@ -325,7 +331,8 @@ static int answer_tx(db *d, void *arg)
     if (g == GW_GUARD_SILENT) {
         out->result = "guard";
         out->silent = 1;
-        if (db_inbox_finish(j->c->d, j->row.id, 0, j->reply.lang, "guard", j->now) < 0)
+        if (db_inbox_finish(j->c->d, j->row.id, 0, j->reply.lang, "guard", j->now) < 0 ||
+            db_inbox_reason(j->c->d, j->row.id, out->why) < 0)
             return -1;
         snprintf(out->lang, sizeof(out->lang), "%s", j->reply.lang);
         out->intent = "guard";

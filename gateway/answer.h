@@ -68,7 +68,7 @@ struct gw_result {
     int duplicate;            /* handed over before: nothing new done; text is the reply then */
     int silent;               /* nothing goes to the phone */
     const char *result; /* static: answered, help, operator, notice, silent, guard, duplicate */
-    const char *why;    /* static: why a guard stopped it, else "" */
+    const char *why;    /* static: why a guard or a STOP silenced it (recorded), else "" */
     const char *intent; /* static: the keyword ("fee", "stop", "operator", "limit", ...) */
     char lang[8];
     char consent[8]; /* join, leave, stop, start, or "" */

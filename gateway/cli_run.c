@@ -18,6 +18,7 @@
 #include "db/queue.h"
 #include "gateway/answer.h"
 #include "gateway/daemon.h"
+#include "gateway/guard.h"
 #include "gateway/http.h"
 #include "gateway/phonefile.h"
 #include "util/log.h"
@@ -138,7 +139,7 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
 {
     struct db_log_row *reply = malloc(sizeof(*reply));
     time_t deadline = time(NULL) + wait_s;
-    int rc = 1;
+    int rc = 1, answered = 0;
 
     if (reply == NULL)
         return 1;
@@ -148,13 +149,20 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
             *d = db_open(c->database);
         if (*d != NULL && db_reply_for(*d, number, since, reply) == 1) {
             if (strcmp(reply->state, "ignored") == 0) {
-                fprintf(stderr,
-                        "remitline: no reply: the gateway stays silent to this message "
-                        "(%s)\n",
-                        reply->intent);
+                char why[400];
+                /* What the answer service recorded with the message: a guard's reason, or
+                 * that the number said STOP (databases from before migration 010 have none). */
+                if (reply->reason[0] != '\0')
+                    gw_guard_explain(*d, c, number, reply->reason, (int64_t)time(NULL), why,
+                                     sizeof(why));
+                else
+                    snprintf(why, sizeof(why), "the gateway stays silent to this message (%s)",
+                             reply->intent);
+                fprintf(stderr, "remitline: no reply: %s\n", why);
                 rc = 3; /* silence by design: not a failure, not an answer */
                 goto out;
             }
+            answered = 1; /* a reply waits to be sent */
             if (strcmp(reply->state, "queued") != 0 && strcmp(reply->state, "sending") != 0) {
                 puts(reply->text);
                 if (strcmp(reply->state, "failed") == 0)
@@ -165,10 +173,16 @@ static int phone_wait_reply(const struct conf *c, db **d, const char *number, in
         }
         nanosleep(&tenth, NULL);
     }
-    fprintf(stderr,
-            "remitline: no reply within %ld s; is `remitline run` running on %s? (the message "
-            "waits in the phone)\n",
-            wait_s, dir);
+    if (answered)
+        fprintf(stderr,
+                "remitline: no reply within %ld s: the gateway answered, and the reply waits to "
+                "be sent (%s, %d attempts%s%s); see remitline status\n",
+                wait_s, reply->state, reply->attempts, reply->error[0] ? ": " : "", reply->error);
+    else
+        fprintf(stderr,
+                "remitline: no reply within %ld s; is `remitline run` running on %s? (the "
+                "message waits in the phone)\n",
+                wait_s, dir);
 out:
     free(reply);
     return rc;

@@ -8,10 +8,17 @@
  *      WAP push: stored whole, never answered, whatever they say (a STOP included);
  *   1. senders with letters in their id, and short codes: never answered (configurable);
  *   2. a number muted for looping: silence until the mute ends;
- *   3. a loop (loop_guard): the same text five times in ten minutes, or three messages each
- *      arriving within ten seconds of our answer: muted for a day, logged once;
+ *   3. a loop (loop_guard): the same text five times in ten minutes, or a run of messages each
+ *      arriving within ten seconds of our answer to an earlier one (the answer to a message
+ *      itself never counts: a fast modem sends it the second the message arrives), five in a row
+ *      or three with one text: muted for a day, logged once;
  *   4. caps: max_replies_hour and max_replies_day answers a number, then one polite notice,
  *      then silence until the window passes.
+ * So a loop that answers ours within ten seconds gets at most GW_LOOP_MAX_ANSWERS answers
+ * before it is muted (three if it repeats one text), one that repeats one text at any pace under
+ * two minutes at most four; any other is held to the caps. README ("Cost, loops...") states the
+ * same bound; tests/test_guard.c plays people's and machines' traces (tests/fixtures/traces) to
+ * hold the guards to it.
  */
 #ifndef RL_GW_GUARD_H
 #define RL_GW_GUARD_H
@@ -27,9 +34,23 @@ enum gw_guard { GW_GUARD_ANSWER = 0, GW_GUARD_SILENT = 1, GW_GUARD_NOTICE = 2 };
  * with *why. coding is the stored one ("gsm7", "ucs2", "8bit"); NULL is text. Pure. */
 int gw_guard_message(const char *sender, const char *coding, const char **why);
 
-/* Decides for the message just stored from sender; *why says why not (a static string).
- * Returns the verdict, or -1 on a database error (then answer). */
+/* The most answers a loop that answers ours within ten seconds gets before it is muted. */
+#define GW_LOOP_MAX_ANSWERS 5
+
+/* Why a message from a number that said STOP gets no answer (the answer service records it as
+ * the guards' reasons are recorded). */
+#define GW_WHY_STOPPED "the number said STOP"
+
+/* Decides for the message just stored from sender; *why says why not (a static string, short
+ * enough for a log line; the answer service records it with the message). Returns the verdict,
+ * or -1 on a database error (then answer). */
 int gw_guard(db *d, const struct conf *c, const char *sender, int64_t now, const char **why);
+
+/* A sentence for an operator saying what a recorded reason (a gw_guard why, GW_WHY_STOPPED)
+ * means for number now: which setting, until when a mute lasts. 0, or -1 when the database
+ * failed (out still says what it can). */
+int gw_guard_explain(db *d, const struct conf *c, const char *number, const char *why, int64_t now,
+                     char *out, size_t outsz);
 
 /*
  * The airtime balance in a SIM's USSD answer ("Solde: 1 234,50 FCFA", "Bal N1,234.56"): the

@@ -303,12 +303,18 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(x->folded, y->folded);
 }
 
+int lex_exact_kind(const char *kind)
+{
+    return strcmp(kind, "stop") == 0 || strcmp(kind, "start") == 0 || strcmp(kind, "join") == 0 ||
+           strcmp(kind, "leave") == 0;
+}
+
 /* Whether a fuzzy match may land on this entry: codes and filler words are too short or too
- * common to guess at. */
+ * common to guess at, and consent words too costly to guess ("shop" is no STOP). */
 static int fuzzy_target(const struct lex_entry *e)
 {
     if (e->type == LEX_WORD)
-        return strcmp(e->kind, "filler") != 0;
+        return strcmp(e->kind, "filler") != 0 && !lex_exact_kind(e->kind);
     return strcmp(e->kind, "iso2") != 0 && strcmp(e->kind, "iso3") != 0 && e->kind[0] != '\0';
 }
 

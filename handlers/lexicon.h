@@ -48,13 +48,22 @@ void lex_free(lexicon *lx);
 size_t lex_find(const lexicon *lx, const char *folded, const struct lex_entry **first);
 int lex_max_words(const lexicon *lx);
 
+/*
+ * Whether words of kind count only as typed: the consent words (stop, start, join, leave), which
+ * end or resume messages to a number. A guess there ("shop", "quite", "also" taken for STOP, QUIT,
+ * ALTO; "quite" for QUITTER) silences a person who asked a question, so no near match,
+ * run-together split, collapsed letter or 0 read as o ever reaches them (lex_find_fuzzy never
+ * lands on them; a phrase it finds may still carry them, and the parser drops those).
+ */
+int lex_exact_kind(const char *kind);
+
 /* Edits a word of len letters may be off by: 0 under 4 letters, 1 up to 7, then 2. */
 int lex_fuzzy_bound(size_t len);
 /*
  * The entries of the known phrase nearest to folded (Damerau-Levenshtein, within
- * lex_fuzzy_bound, the same number of words; codes and filler words are never guessed). Returns
- * their count as lex_find does, 0 if nothing is near enough. *tie (may be NULL) gets another
- * phrase just as near, or NULL: the caller decides whether the two mean different things.
+ * lex_fuzzy_bound, the same number of words; codes, filler and consent words are never guessed).
+ * Returns their count as lex_find does, 0 if nothing is near enough. *tie (may be NULL) gets
+ * another phrase just as near, or NULL: the caller decides whether the two mean different things.
  */
 size_t lex_find_fuzzy(const lexicon *lx, const char *folded, const struct lex_entry **first,
                       const char **tie);

@@ -441,9 +441,32 @@ static void elect_lang(const lexicon *lx, const struct votes *v, struct parse_re
         snprintf(r->lang, sizeof(r->lang), "%s", v->lang[best]);
 }
 
-/* One pass over the tokens. flip[i]: take token i as a country code, not as a word. */
+/* The consent words that end or resume every message to a number (STOP, START): only the whole
+ * message, or the first word of a short one, is one. */
+static int whole_kind(const char *kind)
+{
+    return strcmp(kind, "stop") == 0 || strcmp(kind, "start") == 0;
+}
+
+/* Whether the len tokens from i are as typed (no 0 read as o, no piece of a run-together word). */
+static int as_typed(const struct scan *sc, int i, int len)
+{
+    int k;
+
+    for (k = i; k < i + len && k < sc->n; k++)
+        if (sc->t[k].altered)
+            return 0;
+    return 1;
+}
+
+/*
+ * One pass over the tokens. flip[i]: take token i as a country code, not as a word. A consent
+ * word (lex_exact_kind) counts only matched exactly and as typed; STOP and START only at token
+ * consent_at (-1: nowhere). Anywhere else such a word is a word like any unknown one.
+ */
 static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned char *flip,
-                      const char *pref, struct parse_result *r, struct amb *amb, int *ccy_amb)
+                      const char *pref, int consent_at, struct parse_result *r, struct amb *amb,
+                      int *ccy_amb)
 {
     struct votes v;
     int i = 0, pending_role = ROLE_NONE, ambiguous = 0;
@@ -456,7 +479,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
     while (i < sc->n) {
         const struct lex_entry *e = NULL;
         size_t ne = 0, j;
-        int len, word = -1, country = -1, currency = -1, code2 = 0;
+        int len, word = -1, country = -1, currency = -1, code2 = 0, typed;
 
         if (sc->t[i].is_amount) {
             if (!r->has_amount) {
@@ -470,15 +493,13 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
         }
         ne = match_longest(lx, sc, i, maxw, &e, &len);
         tie = NULL;
+        typed = ne > 0 && as_typed(sc, i, len);
         if (ne == 0)
             ne = find_near(lx, sc, i, &e, &len, &tie);
-        if (ne == 0) {
-            if (r->nrest < PARSE_MAX_REST)
-                snprintf(r->rest[r->nrest++], 32, "%s", sc->t[i].folded);
-            i++;
-            continue;
-        }
         for (j = 0; j < ne; j++) {
+            if (e[j].type == LEX_WORD && lex_exact_kind(e[j].kind) &&
+                (!typed || (whole_kind(e[j].kind) && i != consent_at)))
+                continue; /* "shop fee usa mex" is no STOP, nor "how do I stop paying" */
             if (e[j].type == LEX_WORD && (word < 0 || is_keyword_kind(e[j].kind)))
                 word = (int)j;
             else if (e[j].type == LEX_COUNTRY && country < 0)
@@ -487,6 +508,12 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 currency = pick_currency(e, ne, pref, r, ccy_amb);
             if (e[j].type == LEX_COUNTRY && strcmp(e[j].kind, "iso2") == 0)
                 code2 = 1;
+        }
+        if (word < 0 && country < 0 && currency < 0) {
+            if (r->nrest < PARSE_MAX_REST)
+                snprintf(r->rest[r->nrest++], 32, "%s", sc->t[i].folded);
+            i++;
+            continue;
         }
         /* A bare two-letter code that is also a word ("to", "de", "sa") is a word unless the
          * caller flips it; a real country name always beats a word. */
@@ -531,19 +558,57 @@ static int should_flip(const struct amb *a, const struct parse_result *r)
     return 1;
 }
 
-int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
+/* Whether token t is a filler word ("please", "po", "svp", "me") and no other word; a
+ * two-letter code it also is ("me", "it") is read as the word first, and is not counted. */
+static int is_filler(const lexicon *lx, const struct tok *t)
+{
+    const struct lex_entry *e;
+    size_t ne, j;
+    int filler = 0;
+
+    if (t->is_amount || (ne = lex_find(lx, t->folded, &e)) == 0)
+        return 0;
+    for (j = 0; j < ne; j++) {
+        if (e[j].type == LEX_WORD && strcmp(e[j].kind, "filler") != 0)
+            return 0;
+        filler |= e[j].type == LEX_WORD;
+    }
+    return filler;
+}
+
+/*
+ * The token a consent word (STOP, START) or another short command (MY) must be: the first word
+ * but filler ("please stop", "stop po", "tigil na po"), in a message of at most
+ * PARSE_SHORT_WORDS words but filler. -1 when the message is longer.
+ */
+static int short_lead(const lexicon *lx, const struct scan *sc)
+{
+    int i, lead = -1, words = 0;
+
+    for (i = 0; i < sc->n; i++) {
+        if (is_filler(lx, &sc->t[i]))
+            continue;
+        if (lead < 0)
+            lead = i;
+        words++;
+    }
+    return words <= PARSE_SHORT_WORDS ? lead : -1;
+}
+
+/* The passes over the tokens: the first, then again when a code should be a country after all,
+ * or a currency word's language is now known. */
+static void parse_read(const lexicon *lx, const struct scan *sc, int consent_at,
+                       struct parse_result *out)
 {
     static const unsigned char none[MAX_TOKENS];
     unsigned char flip[MAX_TOKENS];
     struct amb amb[MAX_TOKENS];
-    struct scan sc;
     int i, nflip = 0, ccy_amb = 0, ambiguous;
 
-    parse_scan(lx, text ? text : "", &sc);
     memset(amb, 0, sizeof(amb));
-    ambiguous = parse_pass(lx, &sc, none, NULL, out, amb, &ccy_amb);
+    ambiguous = parse_pass(lx, sc, none, NULL, consent_at, out, amb, &ccy_amb);
     memset(flip, 0, sizeof(flip));
-    for (i = 0; ambiguous && i < sc.n; i++)
+    for (i = 0; ambiguous && i < sc->n; i++)
         if (amb[i].is && should_flip(&amb[i], out)) {
             flip[i] = 1;
             nflip++;
@@ -555,7 +620,7 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
         char lang[sizeof(out->lang)];
         memcpy(lang, out->lang, sizeof(lang));
         memset(amb, 0, sizeof(amb));
-        parse_pass(lx, &sc, flip, lang, &alt, amb, &ccy_amb);
+        parse_pass(lx, sc, flip, lang, consent_at, &alt, amb, &ccy_amb);
         if (alt.intent[0] == '\0') {
             memcpy(alt.intent, out->intent, sizeof(alt.intent));
             alt.intent_at = out->intent_at;
@@ -564,6 +629,23 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
             memcpy(alt.lang, lang, sizeof(alt.lang));
         *out = alt;
     }
+}
+
+int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
+{
+    struct scan sc;
+    int i, lead;
+
+    parse_scan(lx, text ? text : "", &sc);
+    lead = short_lead(lx, &sc);
+    parse_read(lx, &sc, lead, out);
+    /* A consent word before a question ("stop fee usa mex", "end 200 mexico", "resume usd php")
+     * is no consent: the question is read without it. One currency code is no question ("stop
+     * all": ALL is the lek). */
+    if (whole_kind(out->intent) &&
+        (out->ncountries > 0 || out->has_amount || out->ncurrencies >= 2))
+        parse_read(lx, &sc, -1, out);
+    out->intent_lead = out->intent[0] != '\0' && out->intent_at == lead;
     /* "LANG FR": a language code is a country code too ("es", "pt"); after LANG it is a
      * language. */
     if (strcmp(out->intent, "lang") == 0 && out->target_lang[0] == '\0') {

@@ -11,6 +11,12 @@
  * then the nearest known phrase within an edit distance that grows with its length (see
  * lex_find_fuzzy), then, for a word nothing is near, words run together ("feeusamex"). A '0'
  * inside a word is an 'o'.
+ *
+ * Consent words (STOP, START and each language's: lex_exact_kind) are never guessed: they count
+ * only as typed (any case, accents, punctuation around them), as the whole message or the first
+ * word of a short one (PARSE_SHORT_WORDS words, filler words such as "please" or "po" not
+ * counted), and not when the message also names a place, an amount or two currencies ("stop fee
+ * usa mex"). Anywhere else such a word is an unknown word, and the message is read without it.
  */
 #ifndef RL_PARSE_H
 #define RL_PARSE_H
@@ -21,12 +27,15 @@
 #define PARSE_MAX_CURRENCIES 4
 #define PARSE_MAX_REST       8
 #define PARSE_MAX_CHOICES    4
+/* A short message, where a consent word (STOP, START) or MY counts: this many words but filler. */
+#define PARSE_SHORT_WORDS 3
 
 enum parse_role { ROLE_NONE = 0, ROLE_FROM = 1, ROLE_TO = 2 };
 
 struct parse_result {
     char intent[12]; /* kind of the first keyword found, "" if none */
     int intent_at;   /* its token position: 0 when the message starts with it */
+    int intent_lead; /* the intent is the first word but filler of a short message */
     char lang[4];    /* the language the words were written in, "" if unclear */
     int ncountries;
     char country[PARSE_MAX_COUNTRIES][3]; /* ISO2, in the order typed */

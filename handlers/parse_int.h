@@ -17,6 +17,7 @@ struct tok {
     char folded[32];
     int start, end; /* bytes of the text the token came from */
     int unknown;    /* no word is this one or near it (so the parser need not look again) */
+    int altered;    /* not as typed: a 0 read as o, or a piece of words run together */
     int is_amount;
     double amount;
     char ccy[4];

@@ -107,23 +107,27 @@ int parse_amount(const lexicon *lx, const char *token, double *amount, char ccy[
     return 1;
 }
 
-/* A keypad habit: 0 typed for O inside a word ("m0rocco", "0man"). Numbers stay numbers. */
-static void zero_to_o(char *w)
+/* A keypad habit: 0 typed for O inside a word ("m0rocco", "0man"). Numbers stay numbers.
+ * Returns whether a letter was changed. */
+static int zero_to_o(char *w)
 {
     char *c;
-    int letters = 0;
+    int letters = 0, changed = 0;
 
     for (c = w; *c; c++)
         letters += (*c >= 'a' && *c <= 'z');
     if (letters == 0)
-        return;
+        return 0;
     for (c = w; *c; c++)
-        if (*c == '0')
+        if (*c == '0') {
             *c = 'o';
+            changed = 1;
+        }
+    return changed;
 }
 
 /* Whether a piece of a run-together word is a word worth splitting for: known exactly, three
- * letters or more, and no filler word. */
+ * letters or more, and no filler or consent word ("stopfee" is no STOP). */
 static int known_piece(const lexicon *lx, const char *s, size_t len)
 {
     const struct lex_entry *e;
@@ -136,12 +140,14 @@ static int known_piece(const lexicon *lx, const char *s, size_t len)
     buf[len] = '\0';
     ne = lex_find(lx, buf, &e);
     for (j = 0; j < ne; j++)
-        if (e[j].type != LEX_WORD || strcmp(e[j].kind, "filler") != 0)
+        if (e[j].type != LEX_WORD ||
+            (strcmp(e[j].kind, "filler") != 0 && !lex_exact_kind(e[j].kind)))
             return 1;
     return 0;
 }
 
-static void push_one(struct scan *sc, const char *w, size_t len, int start, int end, int unknown)
+static void push_one(struct scan *sc, const char *w, size_t len, int start, int end, int unknown,
+                     int altered)
 {
     struct tok *t;
 
@@ -153,6 +159,7 @@ static void push_one(struct scan *sc, const char *w, size_t len, int start, int 
     t->start = start;
     t->end = end;
     t->unknown = unknown;
+    t->altered = altered;
 }
 
 /*
@@ -164,36 +171,36 @@ static void push_word(const lexicon *lx, struct scan *sc, char *w, int start, in
     const struct lex_entry *e;
     char buf[32];
     size_t len, a, b;
+    int altered = zero_to_o(w);
 
-    zero_to_o(w);
     len = strlen(w);
     if (len < 4 || lex_find(lx, w, &e) > 0) {
-        push_one(sc, w, len, start, end, 0);
+        push_one(sc, w, len, start, end, 0, altered);
         return;
     }
     if ((text_collapse(w, buf, sizeof(buf)) >= 4 && lex_find(lx, buf, &e) > 0) ||
         lex_find_fuzzy(lx, w, &e, NULL) > 0 || len < 6) {
-        push_one(sc, w, len, start, end, 0);
+        push_one(sc, w, len, start, end, 0, altered);
         return;
     }
     for (a = 3; a + 3 <= len; a++) {
         if (!known_piece(lx, w, a))
             continue;
         if (known_piece(lx, w + a, len - a)) {
-            push_one(sc, w, a, start, end, 0);
-            push_one(sc, w + a, len - a, start, end, 0);
+            push_one(sc, w, a, start, end, 0, 1);
+            push_one(sc, w + a, len - a, start, end, 0, 1);
             return;
         }
         for (b = a + 3; b + 3 <= len; b++) {
             if (known_piece(lx, w + a, b - a) && known_piece(lx, w + b, len - b)) {
-                push_one(sc, w, a, start, end, 0);
-                push_one(sc, w + a, b - a, start, end, 0);
-                push_one(sc, w + b, len - b, start, end, 0);
+                push_one(sc, w, a, start, end, 0, 1);
+                push_one(sc, w + a, b - a, start, end, 0, 1);
+                push_one(sc, w + b, len - b, start, end, 0, 1);
                 return;
             }
         }
     }
-    push_one(sc, w, len, start, end, 1);
+    push_one(sc, w, len, start, end, 1, altered);
 }
 
 void parse_scan(const lexicon *lx, const char *text, struct scan *sc)
@@ -240,7 +247,7 @@ void parse_scan(const lexicon *lx, const char *text, struct scan *sc)
             if (code != NULL && signlen == len) {
                 char low[4] = {(char)(code[0] | 0x20), (char)(code[1] | 0x20),
                                (char)(code[2] | 0x20), '\0'};
-                push_one(sc, low, 3, (int)(raw_start - text), (int)(p - text), 0);
+                push_one(sc, low, 3, (int)(raw_start - text), (int)(p - text), 0, 0);
                 continue;
             }
         }

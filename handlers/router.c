@@ -22,8 +22,9 @@ enum need { NEED_NONE = 0, NEED_PLACE = 1, NEED_TWO_CURRENCIES = 2 };
 enum kw_flag {
     /* Answered even to a number that said STOP. */
     KW_WHEN_STOPPED = 1 << 0,
-    /* Only as the first word or in a message of at most three words, so "how do I stop paying
-     * high fees" does not unsubscribe anyone. */
+    /* Only as the first word but filler of a short message (parse.h, intent_lead), so "what is
+     * my rate usa mex" asks no MY. The parser holds STOP and START to the same place, and to
+     * their exact words, so that a sentence around them is still read as a question. */
     KW_SHORT = 1 << 1,
     /* The one row that answers what is not understood. */
     KW_DEFAULT = 1 << 2,
@@ -379,6 +380,8 @@ static const struct keyword *pick_keyword(const struct parse_result *p)
     for (i = 0; i < NKEYWORDS; i++)
         if (strcmp(keywords[i].kind, p->intent) == 0)
             kw = &keywords[i];
+    if (kw != NULL && (kw->flags & KW_SHORT) && !p->intent_lead)
+        kw = NULL; /* "stop" in the middle of a sentence is not an opt-out */
     /* A fee word with currencies and no place ("taxa euro real") asks for a rate. */
     if (kw != NULL && (kw->flags & KW_FOR_PLACES) && p->ncountries == 0 && p->nmoney >= 2)
         kw = keyword_with(KW_FOR_CURRENCIES);
@@ -504,8 +507,6 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     text = chosen_text(q, chosen, sizeof(chosen));
     parse_query(h->lx, text, &p);
     kw = pick_keyword(&p);
-    if (kw != NULL && (kw->flags & KW_SHORT) && p.intent_at > 0 && p.tokens > 3)
-        kw = NULL; /* "stop" in the middle of a sentence is not an opt-out */
     r->understood = (kw != NULL);
     if (kw == NULL)
         kw = keyword_with(KW_DEFAULT);

@@ -5,6 +5,13 @@
  *
  * Content: the shipped language files; the shipped countries.conf when it is there, else the
  * fixture tests/fixtures/content/corpus-countries.conf (names in five languages).
+ *
+ * Consent (the .tsv files in tests/corpus/consent, the same columns): opt-out and opt-in forms
+ * people send (intent stop or start), and ordinary messages that start with or hold a word near a
+ * consent word. Each is answered by handler_answer() as an SMS would be; the consent it records and
+ * the keyword that answers must be right for every line (one miss fails), because a wrong STOP
+ * silences a person for good and a missed one keeps texting someone who said no. Their slots and
+ * language count, under the name "consent", toward the 95% like the rest.
  */
 #include <glob.h>
 #include <stdio.h>
@@ -13,6 +20,7 @@
 #include <unistd.h>
 
 #include "conf/import.h"
+#include "handlers/handler.h"
 #include "db/db.h"
 #include "handlers/internal.h"
 #include "handlers/lexicon.h"
@@ -99,6 +107,27 @@ static void understand(const lexicon *lx, const char *query, char *intent, size_
     canon(raw, slots, ssz);
 }
 
+/* Whether handler_answer() answers query with the intent want, recording the consent a
+ * stop or start line asks for and none for any other line, and saying something. Prints a miss. */
+static int consent_hit(handler_ctx *h, const char *name, int lineno, const char *query,
+                       const char *want)
+{
+    struct handler_query q = {.text = query, .now = 1767225600};
+    struct handler_reply r;
+    int consent = strcmp(want, "stop") == 0 || strcmp(want, "start") == 0;
+
+    if (handler_answer(h, &q, &r) < 0) {
+        printf("CONSENT MISS %s:%d: \"%s\": the handlers failed\n", name, lineno, query);
+        return 0;
+    }
+    if (strcmp(r.intent, want) == 0 && strcmp(r.consent, consent ? want : "") == 0 && !r.silent)
+        return 1;
+    printf("CONSENT MISS %s:%d: \"%s\"\n     want %s%s\n     got  %s consent=%s%s\n", name, lineno,
+           query, want, consent ? " (consent recorded)" : " (no consent)", r.intent,
+           r.consent[0] ? r.consent : "none", r.silent ? " silent" : "");
+    return 0;
+}
+
 static struct tally *tally_of(struct tally *t, int *n, const char *lang)
 {
     int i;
@@ -120,16 +149,18 @@ int main(void)
     struct import_stats st;
     struct tally tally[MAX_LANGS];
     glob_t langs, corpus;
-    int npaths = 0, ntally = 0, total = 0, ok = 0, failed = 0, i;
+    int npaths = 0, ntally = 0, total = 0, ok = 0, failed = 0, i, nconsent = 0, consent_ok = 0;
     size_t k;
     lexicon *lx = NULL;
+    handler_ctx *h = NULL;
     db *d = NULL;
 
     memset(&langs, 0, sizeof(langs));
     memset(&corpus, 0, sizeof(corpus));
     if (glob(RL_CONTENT "/lang-*.conf", 0, NULL, &langs) != 0 ||
-        glob(RL_CORPUS "/*.tsv", 0, NULL, &corpus) != 0) {
-        fprintf(stderr, "test_corpus: no language files or no corpus\n");
+        glob(RL_CORPUS "/*.tsv", 0, NULL, &corpus) != 0 ||
+        glob(RL_CORPUS "/consent/*.tsv", GLOB_APPEND, NULL, &corpus) != 0) {
+        fprintf(stderr, "test_corpus: no language files, no corpus or no consent corpus\n");
         return 1;
     }
     for (k = 0; k < langs.gl_pathc && npaths < 30; k++)
@@ -142,7 +173,7 @@ int main(void)
     conf_errs_init(&errs);
     d = db_open(":memory:");
     if (d == NULL || conf_import(d, paths, npaths, CONF_FORMAT_UNKNOWN, 0, &errs, &st) != 0 ||
-        (lx = lex_load(d)) == NULL) {
+        (lx = lex_load(d)) == NULL || (h = handler_open(d, NULL)) == NULL) {
         conf_errs_print(&errs, stderr);
         failed = 1;
         goto out;
@@ -150,7 +181,7 @@ int main(void)
     for (k = 0; k < corpus.gl_pathc; k++) {
         FILE *fp = fopen(corpus.gl_pathv[k], "r");
         char line[512];
-        int lineno = 0;
+        int lineno = 0, consent = strstr(corpus.gl_pathv[k], "/consent/") != NULL;
 
         if (fp == NULL) {
             perror(corpus.gl_pathv[k]);
@@ -184,8 +215,14 @@ int main(void)
             canon(f[3] ? f[3] : "", want, sizeof(want));
             hit = strcmp(intent, f[2]) == 0 && strcmp(got, want) == 0 &&
                   (strcmp(f[1], "-") == 0 || strcmp(lang, f[1]) == 0);
-            t = tally_of(tally, &ntally,
-                         strncmp(name, "xx", 2) ? (char[3]){name[0], name[1], 0} : "xx");
+            if (consent) {
+                nconsent++;
+                if (consent_hit(h, name, lineno, f[0], f[2]))
+                    consent_ok++;
+                else
+                    failed = 1;
+            }
+            t = tally_of(tally, &ntally, consent ? "consent" : (char[3]){name[0], name[1], 0});
             t->total++;
             t->ok += hit;
             total++;
@@ -205,10 +242,15 @@ int main(void)
             failed = 1;
     }
     printf("all: %d/%d = %.1f%%\n", ok, total, total ? 100.0 * ok / total : 0);
+    printf("consent: %d/%d lines with the right consent and keyword (every one must be)\n",
+           consent_ok, nconsent);
+    if (nconsent == 0)
+        failed = 1;
     if (total == 0 || (double)ok / total < BAR)
         failed = 1;
 out:
     conf_errs_free(&errs);
+    handler_close(h);
     lex_free(lx);
     db_close(d);
     globfree(&langs);
