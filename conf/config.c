@@ -726,7 +726,7 @@ out:
 
 int conf_secrets_warning(const struct conf *c, char *why, size_t whysz)
 {
-    int i, secrets = c->http.nclients > 0;
+    int i, secrets = c->http.nclients > 0 || c->noperators > 0;
 
     for (i = 0; i < c->nmodems; i++)
         if (c->modems[i].password[0] != '\0')
@@ -734,7 +734,8 @@ int conf_secrets_warning(const struct conf *c, char *why, size_t whysz)
     if (!secrets || c->file[0] == '\0' || conf_exposed(c->file) != 1)
         return 0;
     snprintf(why, whysz,
-             "%s holds HTTP tokens or passwords and every local user can read it: make it "
+             "%s holds operator PINs, HTTP tokens or passwords and every local user can read "
+             "it: make it "
              "readable by the gateway's group only (chown root:remitline %s; chmod 0640 %s)",
              c->file, c->file, c->file);
     return 1;

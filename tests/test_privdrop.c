@@ -160,6 +160,13 @@ static void test_secrets_warning(void **state)
     snprintf(path, sizeof(path), "%s/plain.conf", dir);
     assert_int_equal(conf_load(path, &c, &errs), 0);
     assert_int_equal(conf_secrets_warning(&c, why, sizeof(why)), 0);
+    /* Operators' PINs are secrets too. */
+    put(dir, "pins.conf", "operators = ( { number = \"+639171230000\"; pin = \"4821\"; } );\n",
+        0644);
+    snprintf(path, sizeof(path), "%s/pins.conf", dir);
+    assert_int_equal(conf_load(path, &c, &errs), 0);
+    assert_int_equal(conf_secrets_warning(&c, why, sizeof(why)), 1);
+    assert_non_null(strstr(why, "operator PINs"));
     conf_errs_free(&errs);
     rm_rf(dir);
 }

@@ -44,7 +44,7 @@ PID=$!
 trap 'kill -9 $PID 2>/dev/null' EXIT
 wait_log "$WORK/run.log" "state=connected" 60
 wait_log "$WORK/run.log" "http listen=" 30
-out=$("${as_user[@]}" "$RL" phone -c "$WORK/remitline.conf" +639170000001 "RATE EUR USD") || fail "no answer under strace: $out"
+out=$("${as_user[@]}" "$RL" phone -c "$WORK/remitline.conf" --wait 120 +639170000001 "RATE EUR USD") || fail "no answer under strace: $out"
 expect_contains "answers" "1 EUR = " "$out"
 out=$(curl -sS -H "Authorization: Bearer systemd-token-0123456789" --data-urlencode sessionId=s1 \
     --data-urlencode serviceCode=1 --data-urlencode phoneNumber=+14155550100 --data-urlencode text= \
