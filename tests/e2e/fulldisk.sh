@@ -55,29 +55,38 @@ wait_for "SELECT count(*) FROM outbox WHERE recipient LIKE '+23481%' AND state =
 # Fill what is left, to the last block; the daemon keeps running.
 dd if=/dev/zero of="$WORK/full/filler" bs=4096 2>/dev/null
 dd if=/dev/zero of="$WORK/full/filler2" bs=512 2>/dev/null
-for i in $(seq 1 60); do fullphone "+23482000$i" "RATE EUR PHP $i" || fail "typing $i"; done
 # Whichever write meets the full disk first (storing a message, queueing or recording a reply)
-# says so; the modem thread then waits, and what arrives stays on the phone.
-for _ in $(seq 100); do
-    grep -q 'database or disk is full' "$LOG" && break
-    sleep 0.1
+# says so; the modem thread then waits, and what arrives stays on the phone. SQLite may first
+# fill pages the database and its WAL already hold (how many depends on when the last
+# checkpoint ran), so messages come in batches of 20 until a write needs a block there is not.
+n=0
+while [ "$n" -lt 600 ]; do
+    for i in $(seq $((n + 1)) $((n + 20))); do
+        fullphone "+23482000$i" "RATE EUR PHP $i" || fail "typing $i"
+    done
+    n=$((n + 20))
+    for _ in $(seq 50); do
+        grep -q 'database or disk is full' "$LOG" && break 2
+        sleep 0.1
+    done
 done
 checks=$((checks + 1))
-grep -q 'database or disk is full' "$LOG" || fail "no error logged on a full disk: $(tail -20 "$LOG")"
+grep -q 'database or disk is full' "$LOG" || fail "no error logged on a full disk after $n messages: $(tail -20 "$LOG")"
 sleep 1
 left=$(ls "$WORK/phone-full/sms/1" | wc -l)
 stored=$(q "SELECT count(*) FROM inbox WHERE sender LIKE '+23482%'" 2>/dev/null || echo 0)
 echo "full disk: $left messages kept on the phone, $stored stored before the disk filled"
 checks=$((checks + 1))
-[ "$((left + stored))" -ge 60 ] || fail "messages lost on a full disk: $left on the phone + $stored stored < 60"
-checks=$((checks + 1))
-[ "$left" -gt 0 ] || fail "every message was stored on a full disk: the test did not fill it"
+[ "$((left + stored))" -ge "$n" ] || fail "messages lost on a full disk: $left on the phone + $stored stored < $n"
+# (How many wait on the phone depends on the moment: a checkpoint that rewinds the WAL makes room
+# for a few more writes. That the disk was full is the logged error; what counts is that none
+# is lost.)
 # Room again: everything goes through, nothing accepted before was lost.
 rm -f "$WORK/full/filler" "$WORK/full/filler2"
-wait_for "SELECT count(*) FROM outbox o JOIN inbox i ON i.id = o.inbox_id WHERE i.sender LIKE '+23482%' AND o.state = 'sent'" 60 60
+wait_for "SELECT count(*) FROM outbox o JOIN inbox i ON i.id = o.inbox_id WHERE i.sender LIKE '+23482%' AND o.state = 'sent'" "$n" 120
 stop
 checks=$((checks + 1))
-[ "$(q "SELECT count(*) || '|' || count(DISTINCT sender) FROM inbox WHERE sender LIKE '+2348_%'")" = "80|80" ] ||
+[ "$(q "SELECT count(*) || '|' || count(DISTINCT sender) FROM inbox WHERE sender LIKE '+2348_%'")" = "$((n + 20))|$((n + 20))" ] ||
     fail "after the full disk: $(q "SELECT count(*), count(DISTINCT sender) FROM inbox WHERE sender LIKE '+2348_%'")"
 checks=$((checks + 1))
 [ "$(q "SELECT count(*) FROM inbox i WHERE sender LIKE '+2348_%' AND (SELECT count(*) FROM outbox o WHERE o.inbox_id = i.id AND o.state = 'sent') != 1")" = 0 ] ||
