@@ -17,8 +17,9 @@ start() {
 }
 stop() { stop_daemon "$LOG"; }
 cleanup() {
-    [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
-    mountpoint -q "$WORK/full" 2>/dev/null && umount "$WORK/full"
+    # The daemon must be gone before the unmount, or the tmpfs stays mounted (busy).
+    [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    mountpoint -q "$WORK/full" 2>/dev/null && { umount "$WORK/full" || umount -l "$WORK/full"; }
 }
 trap cleanup EXIT
 # wait_for SQL EXPECTED SECONDS

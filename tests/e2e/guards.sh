@@ -30,9 +30,9 @@ run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 phone() { "$RL" phone -c "$WORK/remitline.conf" "$@"; }
 
 # Senders nobody should answer; `phone` says why from what the gateway recorded.
-err=$(phone --wait 2 "MYBANK" "Your OTP is 1234" 2>&1 >/dev/null) && fail "answered an alphanumeric sender"
+err=$(phone --wait 20 "MYBANK" "Your OTP is 1234" 2>&1 >/dev/null) && fail "answered an alphanumeric sender"
 expect_contains "phone says sender id" "the sender id has letters" "$err"
-err=$(phone --wait 2 "2910" "Promo: reply YES" 2>&1 >/dev/null) && fail "answered a short code"
+err=$(phone --wait 20 "2910" "Promo: reply YES" 2>&1 >/dev/null) && fail "answered a short code"
 expect_contains "phone says short code" "short codes are never answered" "$err"
 expect_contains "alnum logged" 'reason="alphanumeric sender id"' "$(cat "$WORK/run.log")"
 expect_contains "short code logged" 'reason="short code"' "$(cat "$WORK/run.log")"
@@ -50,11 +50,11 @@ expect_contains "mutes lists the cap" "+639170000001    capped" "$out"
 expect_contains "mutes says why" "too many answers to this number" "$out"
 out=$("$RL" unmute -c "$WORK/remitline.conf" +639170000001 2>&1) && fail "unmute of a capped number succeeded"
 expect_contains "unmute explains a cap" "at a reply cap, which lifts itself at" "$out"
-err=$(phone --wait 2 +639170000001 "RATE EUR USD" 2>&1 >/dev/null) && fail "answered past the notice"
+err=$(phone --wait 20 +639170000001 "RATE EUR USD" 2>&1 >/dev/null) && fail "answered past the notice"
 expect_contains "phone says capped" "limit of answers (max_replies_hour = 3" "$err"
 out=$(phone +639170000001 "STOP") || fail "STOP not honoured at the cap"
 expect_contains "stop at cap" "no more messages" "$out"
-err=$(phone --wait 2 +639170000001 "GUIDE PHL" 2>&1 >/dev/null)
+err=$(phone --wait 20 +639170000001 "GUIDE PHL" 2>&1 >/dev/null)
 [ $? -eq 3 ] || fail "a stopped number's question: phone must exit 3 (silence by design): $err"
 expect_contains "phone says STOP" "the number said STOP" "$err"
 
@@ -81,7 +81,7 @@ run_daemon "$WORK/run2.log" 1 -c "$WORK/remitline.conf"
 # A person's follow-ups, each sent the moment the last reply arrives (the issue's trace, faster):
 # answered every time, never muted (each message's own reply is no answer to ours).
 for t in "FEE USA PHL" "RATE USD PHP" "GUIDE PHL" "FEE USA MEX 200"; do
-    out=$(phone --wait 5 +639170000005 "$t") || fail "a person's follow-up went unanswered: $t"
+    out=$(phone --wait 20 +639170000005 "$t") || fail "a person's follow-up went unanswered: $t"
 done
 [ "$(q "SELECT count(*) FROM muted")" = 0 ] || fail "a person's follow-ups muted the number"
 # An auto-responder: answers within seconds of ours to its earlier messages, five times running
@@ -90,7 +90,7 @@ done
 for i in 1 2 3 4 5 6; do phone --wait 5 +254700000009 "Thank you for your message $i" >/dev/null 2>&1 || true; done
 wait_for "SELECT count(*) FROM muted WHERE number = '+254700000009'" 1 10
 expect_contains "mute logged" "result=muted hours=24" "$(cat "$WORK/run2.log")"
-err=$(phone --wait 2 +254700000009 "Thank you for your message 7" 2>&1 >/dev/null) && fail "answered a muted number"
+err=$(phone --wait 20 +254700000009 "Thank you for your message 7" 2>&1 >/dev/null) && fail "answered a muted number"
 expect_contains "phone says muted" "muted for looping until" "$err"
 # The administrator sees who is muted, why and until when, and lifts it.
 out=$("$RL" mutes -c "$WORK/remitline.conf") || fail "mutes: $out"
@@ -101,7 +101,7 @@ expect_contains "mutes json" '"number":"+254700000009","kind":"muted","reason":"
 out=$("$RL" unmute -c "$WORK/remitline.conf" +254700000009) || fail "unmute: $out"
 expect_contains "unmuted" "+254700000009 is answered again" "$out"
 "$RL" unmute -c "$WORK/remitline.conf" +254700000009 >/dev/null 2>&1 && fail "unmute of a number not muted succeeded"
-out=$(phone --wait 5 +254700000009 "HELP") || fail "an unmuted number is not answered: $out"
+out=$(phone --wait 20 +254700000009 "HELP") || fail "an unmuted number is not answered: $out"
 expect_not_contains "mute gone from mutes" " muted " "$("$RL" mutes -c "$WORK/remitline.conf")"
 
 stop_daemon "$WORK/run2.log"
