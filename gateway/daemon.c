@@ -346,7 +346,7 @@ static void *modem_main(void *arg)
 {
     struct modem *m = arg;
     const struct conf *s;
-    int backoff = 1, woken = 1;
+    int backoff = 1, woken = 1, unread = 0;
     double last_pass = 0;
 
     s = gw_live_acquire(m->dm->live, NULL);
@@ -390,6 +390,10 @@ static void *modem_main(void *arg)
                 modem_state(m, "down", "the link to the modem was lost while reading");
                 continue;
             }
+            /* A message that could not be stored (the database busy or full) stays on the phone,
+             * and no wake-up will say so again: read once more after the next wait, not only at
+             * the next safety pass. */
+            unread = rc < 0;
             busy += rc > 0;
         }
         woken = 0;
@@ -410,7 +414,7 @@ static void *modem_main(void *arg)
         modem_state(m, "connected", NULL); /* refreshes status once a minute */
         check_balance(m, time(NULL));
         if (!busy)
-            woken = m->t->ops->wait(m->t, s->poll_ms) > 0;
+            woken = m->t->ops->wait(m->t, s->poll_ms) > 0 || unread;
         else
             woken = 1; /* more may have come while we were busy */
     }

@@ -54,7 +54,9 @@ err=$(phone --wait 20 +639170000001 "RATE EUR USD" 2>&1 >/dev/null) && fail "ans
 expect_contains "phone says capped" "limit of answers (max_replies_hour = 3" "$err"
 out=$(phone +639170000001 "STOP") || fail "STOP not honoured at the cap"
 expect_contains "stop at cap" "no more messages" "$out"
-err=$(phone --wait 20 +639170000001 "GUIDE PHL" 2>&1 >/dev/null)
+# (A text this number has not sent yet: the same text from one number in the same second is one
+# SMS read twice, and this script is that fast.)
+err=$(phone --wait 20 +639170000001 "RATE USD MXN" 2>&1 >/dev/null)
 [ $? -eq 3 ] || fail "a stopped number's question: phone must exit 3 (silence by design): $err"
 expect_contains "phone says STOP" "the number said STOP" "$err"
 

@@ -106,7 +106,7 @@ broadcast parity-1 "Typhoon warning: offices closed."
 [ "$(q "SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND state = 'sent'")" = 2 ] ||
     fail "the first broadcast did not reach both: $(q "SELECT recipient, state FROM outbox WHERE kind = 'broadcast'")"
 say "STOP"
-say "FEE USA PHL 200"    # silence after STOP
+say "FEE USA PHL 250"    # silence after STOP (a new text: one repeated within a second is one SMS)
 broadcast parity-2 "Second warning."
 [ "$(q "SELECT count(*) FROM outbox WHERE kind = 'broadcast'")" = 2 ] ||
     fail "a broadcast went to a number that said STOP: $(q "SELECT recipient, state FROM outbox WHERE kind = 'broadcast'")"
