@@ -10,6 +10,13 @@ PACKAGES="$PACKAGES libmicrohttpd-dev"
 # Tools the end-to-end tests use: sqlite3 to look inside the database, curl to speak HTTP to
 # the gateway, and real Kannel (bearerbox, smsbox; fakesmsc from kannel-extras) on loopback.
 PACKAGES="$PACKAGES sqlite3 curl kannel kannel-extras"
+# Data as published (#13): libzip and expat read the World Bank's .xlsx workbook and the ECB's
+# XML and zip as they are downloaded; libcurl fetches them (`remitline update`) and speaks to
+# Kannel's sendsms; openssl makes the test CA for the local HTTPS server the update test uses.
+PACKAGES="$PACKAGES libzip-dev libexpat1-dev libcurl4-openssl-dev openssl"
+# Tests only: promtool (Debian's prometheus) checks /metrics; headless Chromium and ChromeDriver
+# drive the operator console in a real browser.
+PACKAGES="$PACKAGES prometheus chromium chromium-driver"
 
 missing=""
 for p in $PACKAGES; do
