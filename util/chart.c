@@ -45,7 +45,7 @@ static void short_label(FILE *fp, const char *s, size_t max)
     fputs("\xE2\x80\xA6", fp);
 }
 
-/* The smallest of 1, 2, 5 x 10^k at or above v (at least 1): the top of a value axis. */
+/* The smallest of 1, 2, 5 x 10^k at or above v (at least 1): a step of a value axis. */
 static long nice_max(long v)
 {
     long step = 1;
@@ -113,7 +113,7 @@ void chart_lines(FILE *fp, const char *title, const char *const *xlabels, int nx
         for (k = 0; k < nx; k++)
             if (series[i].values[k] > max)
                 max = series[i].values[k];
-    top_v = (nice_max(max) + 3) / 4 * 4; /* four grid steps of whole numbers */
+    top_v = 4 * nice_max((max + 3) / 4); /* four grid steps of 1, 2 or 5 x 10^k */
     legend_rows = (ns + per_row - 1) / per_row;
     height = top + plot_h + xlab + legend_rows * legend_row + 4;
     open_svg(fp, "lines", title, height);
