@@ -388,7 +388,7 @@ int cmd_report(int argc, char **argv)
             fprintf(stderr, "remitline: cannot write %s: %s\n", html, strerror(errno));
             goto out;
         }
-        if (gw_console_page(fp, GW_PAGE_DEMAND, &c, d, &q, time(NULL), 1) < 0) {
+        if (gw_console_page(fp, GW_PAGE_DEMAND, &c, d, &q, time(NULL), 1, NULL) < 0) {
             fclose(fp);
             unlink(tmp);
             fprintf(stderr, "remitline: the demand statistics could not be read\n");

@@ -285,25 +285,43 @@ static int status_modem(void *arg, const struct db_modem_report *r)
 struct source_sum {
     const struct conf *c;
     time_t now;
-    int n, stale;
-    char newest_import[24];
+    struct gw_console_cache *x;
 };
 
 static int source_add(void *arg, const struct db_source_info *s)
 {
-    struct source_sum *x = arg;
+    struct source_sum *a = arg;
 
-    x->n++;
-    x->stale += gw_source_stale(x->c, s, x->now);
-    if (strcmp(s->imported_at, x->newest_import) > 0)
-        snprintf(x->newest_import, sizeof(x->newest_import), "%s", s->imported_at);
+    a->x->n++;
+    a->x->stale += gw_source_stale(a->c, s, a->now);
+    if (strcmp(s->imported_at, a->x->newest_import) > 0)
+        snprintf(a->x->newest_import, sizeof(a->x->newest_import), "%s", s->imported_at);
     return 0;
 }
 
-static int page_status(FILE *fp, const struct conf *c, db *d, time_t now)
+/* The sources' summary into *x: kept from the last time while the content generation is the
+ * same and the hour has not changed (a source grows old by the day). 0, or -1. */
+static int source_summary(const struct conf *c, db *d, time_t now, int64_t gen,
+                          struct gw_console_cache *x)
+{
+    struct source_sum a = {c, now, x};
+
+    if (x->valid && x->gen == gen && now / 3600 == x->at / 3600)
+        return 0;
+    memset(x, 0, sizeof(*x));
+    if (db_sources_each(d, source_add, &a) < 0)
+        return -1;
+    x->valid = 1;
+    x->gen = gen;
+    x->at = now;
+    return 0;
+}
+
+static int page_status(FILE *fp, const struct conf *c, db *d, time_t now,
+                       struct gw_console_cache *cache)
 {
     struct status_walk w = {fp, 0};
-    struct source_sum x;
+    struct gw_console_cache fresh, *x = cache != NULL ? cache : &fresh;
     struct db_counts k;
     struct gw_send_plan plan;
     struct stat st;
@@ -332,7 +350,7 @@ static int page_status(FILE *fp, const struct conf *c, db *d, time_t now)
     else
         fputs("-", fp);
     fputs("</dd><dt>State</dt><dd>", fp);
-    if (depth >= 0 && db_counts_get(d, &k) == 0 && db_content_generation(d, &gen) == 0) {
+    if (depth >= 0 && db_content_generation(d, &gen) == 0 && db_counts_get(d, &k) == 0) {
         fprintf(fp,
                 "<span class=\"ok\">answering</span></dd><dt>Queue</dt><dd>%d</dd>"
                 "<dt>Content</dt><dd>%ld countries, %ld live prices, %ld rates, %ld guides from "
@@ -343,21 +361,20 @@ static int page_status(FILE *fp, const struct conf *c, db *d, time_t now)
         rc = -1;
     }
     fputs("</dl></section>", fp);
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.now = now;
+    if (cache == NULL)
+        memset(&fresh, 0, sizeof(fresh));
     fputs("<section id=\"data\"><h2>Data</h2>", fp);
-    if (db_sources_each(d, source_add, &x) < 0) {
+    if (rc < 0 || source_summary(c, d, now, gen, x) < 0) {
         fputs("<p class=\"bad\">The sources could not be read.</p>", fp);
         rc = -1;
-    } else if (x.n == 0) {
+    } else if (x->n == 0) {
         fputs("<p class=\"bad\">No source loaded: run <code>remitline import</code>.</p>", fp);
     } else {
         fputs("<p>Last data refresh: <span id=\"refresh\">", fp);
-        html_esc(fp, x.newest_import[0] ? x.newest_import : "-");
-        fprintf(fp, "</span>. %d sources, ", x.n);
-        if (x.stale > 0)
-            fprintf(fp, "<a class=\"warn\" href=\"/console/sources\">%d old</a>.</p>", x.stale);
+        html_esc(fp, x->newest_import[0] ? x->newest_import : "-");
+        fprintf(fp, "</span>. %d sources, ", x->n);
+        if (x->stale > 0)
+            fprintf(fp, "<a class=\"warn\" href=\"/console/sources\">%d old</a>.</p>", x->stale);
         else
             fputs("none old.</p>", fp);
     }
@@ -753,7 +770,8 @@ static int page_sources(FILE *fp, const struct conf *c, db *d, time_t now)
 /* ---- Pages ---- */
 
 int gw_console_page(FILE *fp, enum gw_page p, const struct conf *c, db *d,
-                    const struct gw_console_query *q, time_t now, int standalone)
+                    const struct gw_console_query *q, time_t now, int standalone,
+                    struct gw_console_cache *cache)
 {
     int rc = -1;
 
@@ -763,7 +781,7 @@ int gw_console_page(FILE *fp, enum gw_page p, const struct conf *c, db *d,
     } else {
         switch (p) {
         case GW_PAGE_STATUS:
-            rc = page_status(fp, c, d, now);
+            rc = page_status(fp, c, d, now, cache);
             break;
         case GW_PAGE_BROADCASTS:
             rc = page_broadcasts(fp, c, d, now);

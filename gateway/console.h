@@ -15,6 +15,7 @@
 #ifndef RL_GW_CONSOLE_H
 #define RL_GW_CONSOLE_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -51,11 +52,26 @@ void gw_console_query_init(struct gw_console_query *q);
 int gw_console_param(struct gw_console_query *q, enum gw_page p, const char *name,
                      const char *value, char *why, size_t whysz);
 
+/*
+ * What the status page says of the sources (how many, how many old, the last import), kept
+ * between requests by its owner (an HTTP worker): reading it takes a pass over every quote,
+ * rate and guide, and it changes only with the content generation (an import) or, for what is
+ * old, with the day. Zeroed by its owner before first use.
+ */
+struct gw_console_cache {
+    int valid;
+    int64_t gen; /* the content generation it was read at */
+    time_t at;   /* and when */
+    int n, stale;
+    char newest_import[24];
+};
+
 /* The page p, as a whole HTML document, to fp. standalone (report --html): the stylesheet
- * inline and no links to other pages, so the file can be mailed or printed alone. 0, or -1
- * when the database failed (the page then says so). */
+ * inline and no links to other pages, so the file can be mailed or printed alone. cache NULL
+ * reads the sources afresh. 0, or -1 when the database failed (the page then says so). */
 int gw_console_page(FILE *fp, enum gw_page p, const struct conf *c, db *d,
-                    const struct gw_console_query *q, time_t now, int standalone);
+                    const struct gw_console_query *q, time_t now, int standalone,
+                    struct gw_console_cache *cache);
 /* A page that says what went wrong (a bad parameter): a whole HTML document. */
 void gw_console_problem(FILE *fp, const char *title, const char *text);
 

@@ -157,7 +157,7 @@ enum MHD_Result http_console(struct gw_http *h, struct MHD_Connection *c, const 
                  ? gw_report_csv(fp, w->d, gw_week_since(time(NULL), q.weeks, since, sizeof(since)))
                  : -1;
     } else {
-        rc = gw_console_page(fp, r->page, &h->conf, w->d, &q, time(NULL), 0);
+        rc = gw_console_page(fp, r->page, &h->conf, w->d, &q, time(NULL), 0, &w->console);
     }
     http_worker_give(h, w);
     if (fclose(fp) != 0) {

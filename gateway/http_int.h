@@ -16,6 +16,7 @@
 
 #include "db/queue.h"
 #include "gateway/answer.h"
+#include "gateway/console.h"
 #include "gateway/http.h"
 #include "handlers/ussd.h"
 
@@ -34,8 +35,9 @@ static const long lat_bounds_us[NLAT] = {250, 500, 1000, 2500, 5000, 10000, 5000
 
 struct worker {
     db *d;
-    gw_ctx *ctx; /* the answer service on d: the same as the modem threads' */
-    ussd_ctx *u; /* built on ctx's handlers, rebuilt when they reload */
+    gw_ctx *ctx;                     /* the answer service on d: the same as the modem threads' */
+    ussd_ctx *u;                     /* built on ctx's handlers, rebuilt when they reload */
+    struct gw_console_cache console; /* the status page's summary of the sources */
     int busy;
 };
 

@@ -205,7 +205,7 @@ static char *page(db *d, const struct conf *c, enum gw_page p, const struct gw_c
 {
     struct mem m;
 
-    assert_int_equal(gw_console_page(mem_open(&m), p, c, d, q, now, standalone), 0);
+    assert_int_equal(gw_console_page(mem_open(&m), p, c, d, q, now, standalone, NULL), 0);
     return mem_take(&m);
 }
 
@@ -426,6 +426,39 @@ static void test_status_and_sources(void **state)
     db_close(d);
 }
 
+/* The status page's summary of the sources is read again only after an import (or an hour). */
+static void test_status_cache(void **state)
+{
+    db *d = test_world_db();
+    struct gw_console_cache cache;
+    struct gw_console_query q;
+    struct conf c;
+    struct mem m;
+    time_t now = time(NULL);
+    char *out;
+    int n;
+
+    (void)state;
+    conf_defaults(&c);
+    memset(&cache, 0, sizeof(cache));
+    gw_console_query_init(&q);
+    assert_int_equal(gw_console_page(mem_open(&m), GW_PAGE_STATUS, &c, d, &q, now, 0, &cache), 0);
+    free(mem_take(&m));
+    assert_true(cache.valid);
+    n = cache.n;
+    assert_true(n > 0);
+    cache.n = 999; /* what a page built from the cache would show */
+    assert_int_equal(gw_console_page(mem_open(&m), GW_PAGE_STATUS, &c, d, &q, now, 0, &cache), 0);
+    out = mem_take(&m);
+    assert_non_null(strstr(out, "999 sources"));
+    free(out);
+    assert_int_equal(db_content_bump(d), 0);
+    assert_int_equal(gw_console_page(mem_open(&m), GW_PAGE_STATUS, &c, d, &q, now, 0, &cache), 0);
+    free(mem_take(&m));
+    assert_int_equal(cache.n, n);
+    db_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_broadcast_progress),
         cmocka_unit_test(test_demand_page_and_csv),
         cmocka_unit_test(test_status_and_sources),
+        cmocka_unit_test(test_status_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
