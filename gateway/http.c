@@ -613,8 +613,9 @@ struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd
         goto fail;
     }
     listen_fd = -1; /* the server's now: MHD_stop_daemon closes it */
-    log_info("http listen=%s clients=%d threads=%d max_connections=%d nofile=%ld", c->http.listen,
-             c->http.nclients, h->nworkers, limit, nofile);
+    log_info("http listen=%s clients=%d threads=%d max_connections=%d nofile=%ld console=%s",
+             c->http.listen, c->http.nclients, h->nworkers, limit, nofile,
+             http_console_enabled(h) ? "on" : "off");
     return h;
 fail:
     if (listen_fd >= 0)

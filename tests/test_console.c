@@ -410,6 +410,13 @@ static void test_demand_page_and_csv(void **state)
     assert_non_null(strstr(out, "href=\"/console/demand.csv?weeks=4\""));
     assert_non_null(strstr(out, "href=\"/console/style.css\""));
     free(out);
+    /* Two years: every week drawn, the oldest first. */
+    q.weeks = GW_CONSOLE_MAX_WEEKS;
+    out = page(d, &c, GW_PAGE_DEMAND, &q, now, 0);
+    assert_non_null(strstr(out, ",0,0,2,5\""));
+    assert_non_null(strstr(out, "data-label=\"GB \xE2\x86\x92 NG\" data-value=\"1\""));
+    free(out);
+    q.weeks = 4;
     /* Standalone (report --html): the stylesheet inline, no link anywhere. */
     out = page(d, &c, GW_PAGE_DEMAND, &q, now, 1);
     assert_non_null(strstr(out, "<style>"));

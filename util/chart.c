@@ -105,8 +105,8 @@ void chart_lines(FILE *fp, const char *title, const char *const *xlabels, int nx
     long max = 0, top_v;
     int i, k, height, legend_rows, every;
 
-    if (nx > CHART_MAX_ITEMS)
-        nx = CHART_MAX_ITEMS;
+    if (nx > CHART_MAX_POINTS)
+        nx = CHART_MAX_POINTS;
     if (ns > CHART_MAX_ITEMS)
         ns = CHART_MAX_ITEMS;
     for (i = 0; i < ns; i++)

@@ -15,7 +15,8 @@
 
 #include <stdio.h>
 
-#define CHART_MAX_ITEMS 32 /* bars, series, segments or weeks a chart draws; more are left out */
+#define CHART_MAX_ITEMS  32  /* bars, series or segments a chart draws; more are left out */
+#define CHART_MAX_POINTS 128 /* x labels (weeks) of a line chart; more are left out */
 
 struct chart_bar {
     const char *label;
