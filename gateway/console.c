@@ -33,11 +33,11 @@ const char gw_console_css[] =
     "h2{font-size:1.05em;margin:.2em 0 .5em;overflow-wrap:anywhere}\n"
     "h3{font-size:.95em;margin:.6em 0 .3em}\n"
     "p{margin:.3em 0}\n"
-    ".t{overflow-x:auto;max-width:100%}\n"
-    "table{border-collapse:collapse;width:100%;font-size:.9em}\n"
-    "th,td{text-align:left;padding:.2em .4em;border-bottom:1px solid #eee;vertical-align:top}\n"
-    "td.n,th.n{text-align:right}\n"
-    ".text{overflow-wrap:anywhere;min-width:12em}\n"
+    ".list{list-style:none;margin:0;padding:0}\n"
+    ".list li{border-bottom:1px solid #e6e6e6;padding:.4em 0}\n"
+    ".list li.out{padding-left:.8em;border-left:3px solid #d7e3ea}\n"
+    ".meta{font-size:.85em;color:#555}\n"
+    ".text{overflow-wrap:anywhere;white-space:pre-wrap}\n"
     ".bad{color:#a40000}.ok{color:#17631a}.warn{color:#7a4d00}\n"
     "dl{display:grid;grid-template-columns:auto 1fr;gap:.1em .75em;margin:0}\n"
     "dt{color:#555}dd{margin:0;overflow-wrap:anywhere}\n"
@@ -415,6 +415,8 @@ static int alert_card(void *arg, const struct db_alert_stats *st)
         {"failed", st->failed},
         {held ? "held" : "queued", st->remaining},
     };
+    /* Sent green, failed vermillion, held orange, queued grey (chart_color's palette). */
+    const int colours[3] = {2, 1, held ? 4 : 6};
     long total = st->sent + st->failed + st->remaining;
     double minutes;
     int i;
@@ -430,16 +432,18 @@ static int alert_card(void *arg, const struct db_alert_stats *st)
     fputs(", valid until ", fp);
     when(fp, st->valid_until);
     fputs(".</p>", fp);
-    chart_stack(fp, "progress", parts, 3, total > 0 ? total : 0);
+    chart_stack(fp, "progress", parts, colours, 3, total > 0 ? total : 0);
     fputs("<p class=\"legend\">", fp);
     for (i = 0; i < 3; i++) {
         fputs("<span>", fp);
-        swatch(fp, i);
+        swatch(fp, colours[i]);
         fprintf(fp, "%s <b class=\"%s\">%ld</b></span>", parts[i].label, parts[i].label,
                 parts[i].value);
     }
     fputs("</p><p class=\"eta\">", fp);
-    if (st->remaining == 0) {
+    if (st->recipients == 0) {
+        fputs("Nobody followed these topics when it was queued: nothing to send.", fp);
+    } else if (st->remaining == 0) {
         fputs("Done.", fp);
     } else if (held) {
         fputs("<span class=\"warn\">", fp);
@@ -495,34 +499,40 @@ static void field(FILE *fp, const char *label, const char *name, const char *val
     fputs("\" size=\"8\"></label>", fp);
 }
 
+/* One message as one item of a list (a table would not fit a phone): its time, way, masked
+ * number, state, door, language and keyword on a line, its text under them. */
 static int message_row(void *arg, const struct db_log_row *r)
 {
     FILE *fp = arg;
     char num[DB_NUMBER_MAX];
     size_t cut = utf8_prefix(r->text, 320);
 
-    fprintf(fp, "<tr class=\"%s\"><td>", r->dir);
-    when(fp, r->at);
-    fprintf(fp, "</td><td>%s</td><td class=\"num\">", r->dir);
-    html_esc(fp, log_number_masked(r->number, num, sizeof(num)));
-    fputs("</td><td class=\"state\">", fp);
+    fprintf(fp, "<li class=\"%s\" data-state=\"", r->dir);
     html_esc(fp, r->state);
-    fputs("</td><td>", fp);
+    fprintf(fp, "\"><div class=\"meta\"><b>%s</b> ", strcmp(r->dir, "in") == 0 ? "in" : "out");
+    when(fp, r->at);
+    fputs(" \xC2\xB7 <span class=\"num\">", fp);
+    html_esc(fp, log_number_masked(r->number, num, sizeof(num)));
+    fprintf(fp, "</span> \xC2\xB7 <span class=\"%s\">",
+            strcmp(r->state, "failed") == 0 ? "bad" : "state");
+    html_esc(fp, r->state);
+    fputs("</span> \xC2\xB7 ", fp);
     html_esc(fp, r->modem[0] ? r->modem : "-");
-    fputs("</td><td>", fp);
+    fputs(" \xC2\xB7 ", fp);
     html_esc(fp, r->lang[0] ? r->lang : "-");
-    fputs("</td><td>", fp);
+    fputs(" \xC2\xB7 ", fp);
     html_esc(fp, r->intent[0] ? r->intent : "-");
-    fputs("</td><td class=\"text\">", fp);
+    fputs("</div><div class=\"text\">", fp);
     html_escn(fp, r->text, cut);
     if (r->text[cut] != '\0')
         fputs("\xE2\x80\xA6", fp);
+    fputs("</div>", fp);
     if (r->error[0]) {
-        fputs(" <span class=\"bad\">", fp);
+        fputs("<div class=\"bad\">", fp);
         html_esc(fp, r->error);
-        fputs("</span>", fp);
+        fputs("</div>", fp);
     }
-    fputs("</td></tr>", fp);
+    fputs("</li>", fp);
     return 0;
 }
 
@@ -542,12 +552,9 @@ static int page_messages(FILE *fp, db *d, const struct gw_console_query *q)
     field(fp, "Language", "lang", q->lang);
     field(fp, "Door", "door", q->door);
     fputs("<button>Filter</button></form></section>", fp);
-    fputs("<section><div class=\"t\"><table id=\"messages\"><thead><tr><th>Time</th><th>Way</th>"
-          "<th>Number</th><th>State</th><th>Door</th><th>Lang</th><th>Keyword</th><th>Text</th>"
-          "</tr></thead><tbody>",
-          fp);
+    fputs("<section><ol class=\"list\" id=\"messages\">", fp);
     n = db_log_query(d, &f, GW_CONSOLE_MESSAGES, message_row, fp);
-    fputs("</tbody></table></div>", fp);
+    fputs("</ol>", fp);
     if (n < 0) {
         fputs("</section>", fp);
         db_failed(fp);
@@ -716,29 +723,30 @@ struct source_rows {
     int n;
 };
 
-static void cell(FILE *fp, const char *v, const char *cls)
-{
-    fprintf(fp, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-    html_esc(fp, v && v[0] ? v : "-");
-    fputs("</td>", fp);
-}
-
+/* One source as one item of a list: its key and whether it is old, its name, then what it
+ * holds, its dates, its rows, and the file and time it was imported from. */
 static int source_row(void *arg, const struct db_source_info *s)
 {
     struct source_rows *x = arg;
+    FILE *fp = x->fp;
     int stale = gw_source_stale(x->c, s, x->now);
 
-    fputs("<tr>", x->fp);
-    cell(x->fp, s->key, NULL);
-    cell(x->fp, s->name, NULL);
-    cell(x->fp, s->kind, NULL);
-    cell(x->fp, s->oldest, NULL);
-    cell(x->fp, s->newest, NULL);
-    fprintf(x->fp, "<td class=\"n\">%ld</td>", s->rows);
-    fprintf(x->fp, "<td class=\"%s\">%s</td>", stale ? "bad" : "ok", stale ? "old" : "no");
-    cell(x->fp, s->imported_at, NULL);
-    cell(x->fp, s->path, "text");
-    fputs("</tr>", x->fp);
+    fprintf(fp, "<li data-old=\"%s\"><div><b>", stale ? "yes" : "no");
+    html_esc(fp, s->key);
+    fprintf(fp, "</b> <span class=\"%s\">%s</span></div><div>", stale ? "bad" : "ok",
+            stale ? "old" : "current");
+    html_esc(fp, s->name);
+    fputs("</div><div class=\"meta\">", fp);
+    html_esc(fp, s->kind[0] ? s->kind : "-");
+    fputs(" \xC2\xB7 ", fp);
+    html_esc(fp, s->oldest[0] ? s->oldest : "-");
+    fputs(" to ", fp);
+    html_esc(fp, s->newest[0] ? s->newest : "-");
+    fprintf(fp, " \xC2\xB7 %ld row%s \xC2\xB7 imported ", s->rows, s->rows == 1 ? "" : "s");
+    html_esc(fp, s->imported_at[0] ? s->imported_at : "-");
+    fputs(" from <span class=\"text\">", fp);
+    html_esc(fp, s->path[0] ? s->path : "-");
+    fputs("</span></div></li>", fp);
     x->n++;
     return 0;
 }
@@ -750,13 +758,10 @@ static int page_sources(FILE *fp, const struct conf *c, db *d, time_t now)
 
     fprintf(fp,
             "<section><p>Prices are old after %d days (max_age_fees), published rates after %d "
-            "(max_age_rates); fixed parities never.</p><div class=\"t\"><table id=\"sources\">"
-            "<thead><tr><th>Source</th><th>Name</th><th>Kind</th><th>Oldest</th><th>Newest</th>"
-            "<th class=\"n\">Rows</th><th>Old</th><th>Imported</th><th>File</th></tr></thead>"
-            "<tbody>",
+            "(max_age_rates); fixed parities never.</p><ul class=\"list\" id=\"sources\">",
             c->max_age_fees, c->max_age_rates);
     rc = db_sources_each(d, source_row, &x);
-    fputs("</tbody></table></div>", fp);
+    fputs("</ul>", fp);
     if (rc >= 0 && x.n == 0)
         fputs("<p class=\"bad\">No source loaded: run <code>remitline import</code>.</p>", fp);
     fputs("</section>", fp);

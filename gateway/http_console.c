@@ -40,7 +40,7 @@ static const char *const page_headers[] = {
     NULL,
 };
 static const char *const style_headers[] = {
-    "X-Content-Type-Options", "nosniff", "Cache-Control", "max-age=3600", NULL,
+    "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache", NULL,
 };
 
 struct route {

@@ -187,7 +187,7 @@ static void test_chart_stack(void **state)
     char *out;
 
     (void)state;
-    chart_stack(mem_open(&m), "progress", parts, 3, 8);
+    chart_stack(mem_open(&m), "progress", parts, NULL, 3, 8);
     out = mem_take(&m);
     assert_non_null(strstr(out, "data-label=\"sent\" data-value=\"3\"><rect x=\"0\" y=\"0\" "
                                 "width=\"135\""));
@@ -278,22 +278,22 @@ static void test_messages_masked_escaped_filtered(void **state)
     assert_null(strstr(out, "<script>"));
     assert_non_null(strstr(out, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     assert_non_null(strstr(out, "reply &lt;i&gt;here&lt;/i&gt;"));
-    assert_int_equal(count(out, "<tr class=\"in\">"), 2);
-    assert_int_equal(count(out, "<tr class=\"out\">"), 1);
+    assert_int_equal(count(out, "<li class=\"in\""), 2);
+    assert_int_equal(count(out, "<li class=\"out\""), 1);
     free(out);
     /* Only the queued reply. */
     snprintf(q.state, sizeof(q.state), "queued");
     out = page(d, &c, GW_PAGE_MESSAGES, &q, 2000, 0);
-    assert_int_equal(count(out, "<tr class=\"in\">"), 0);
-    assert_int_equal(count(out, "<tr class=\"out\">"), 1);
+    assert_int_equal(count(out, "<li class=\"in\""), 0);
+    assert_int_equal(count(out, "<li class=\"out\""), 1);
     assert_non_null(strstr(out, "<option selected>queued</option>"));
     free(out);
     /* By door: both inbound came through kannel, the reply has gone through none yet. */
     gw_console_query_init(&q);
     snprintf(q.door, sizeof(q.door), "kannel");
     out = page(d, &c, GW_PAGE_MESSAGES, &q, 2000, 0);
-    assert_int_equal(count(out, "<tr class=\"in\">"), 2);
-    assert_int_equal(count(out, "<tr class=\"out\">"), 0);
+    assert_int_equal(count(out, "<li class=\"in\""), 2);
+    assert_int_equal(count(out, "<li class=\"out\""), 0);
     free(out);
     db_close(d);
 }
@@ -457,8 +457,8 @@ static void test_status_and_sources(void **state)
     assert_non_null(strstr(out, "held: daily budget"));
     free(out);
     out = page(d, &c, GW_PAGE_SOURCES, &q, time(NULL), 0);
-    assert_non_null(strstr(out, "<table id=\"sources\">"));
-    assert_true(count(out, "<tr>") >= 2);
+    assert_non_null(strstr(out, "<ul class=\"list\" id=\"sources\">"));
+    assert_true(count(out, "<li data-old=") >= 2);
     free(out);
     db_close(d);
 }

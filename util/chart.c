@@ -176,7 +176,8 @@ void chart_lines(FILE *fp, const char *title, const char *const *xlabels, int nx
     fputs("</svg>", fp);
 }
 
-void chart_stack(FILE *fp, const char *title, const struct chart_bar *parts, int n, long total)
+void chart_stack(FILE *fp, const char *title, const struct chart_bar *parts, const int *colours,
+                 int n, long total)
 {
     const int height = 18;
     int i, x = 0;
@@ -196,7 +197,7 @@ void chart_stack(FILE *fp, const char *title, const struct chart_bar *parts, int
         fprintf(fp,
                 "\" data-value=\"%ld\"><rect x=\"%d\" y=\"0\" width=\"%d\" height=\"%d\" "
                 "fill=\"%s\"/></g>",
-                v, x, w, height, palette[i % NPALETTE]);
+                v, x, w, height, chart_color(colours != NULL ? colours[i] : i));
         x += w;
     }
     fputs("</svg>", fp);

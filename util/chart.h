@@ -33,9 +33,11 @@ struct chart_series {
 void chart_lines(FILE *fp, const char *title, const char *const *xlabels, int nx,
                  const struct chart_series *series, int ns);
 
-/* One bar split into segments (sent, failed, queued...) in proportion to total, each coloured
- * by its index in the palette of chart_color(); a total of 0 draws an empty bar. */
-void chart_stack(FILE *fp, const char *title, const struct chart_bar *parts, int n, long total);
+/* One bar split into segments (sent, failed, queued...) in proportion to total, segment i
+ * coloured chart_color(colours[i]) (colours NULL: chart_color(i)); a total of 0 draws an empty
+ * bar. */
+void chart_stack(FILE *fp, const char *title, const struct chart_bar *parts, const int *colours,
+                 int n, long total);
 
 /* The palette colour for index i ("#1b7837"): for legends drawn outside a chart. */
 const char *chart_color(int i);

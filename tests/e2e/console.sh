@@ -180,7 +180,7 @@ expect_contains "progress held" "[['sent', 0, 0], ['failed', 0, 0], ['held', 3, 
 expect_contains "alert text" "Fees to the Philippines dropped today." "$(page /console/broadcasts 'p["text"]')"
 expect_contains "filtered messages" "3" "$(page "/console/messages?state=answered&keyword=join&lang=en&door=kannel" 'p["text"].count("JOIN PH")')"
 expect_contains "hostile text shown as text" '<script>document.title="pwned"</script>' "$(page /console/messages 'p["text"]')"
-expect_contains "sources" "Oldest" "$(page /console/sources 'p["text"]')"
+expect_contains "sources" "imported" "$(page /console/sources 'p["text"]')"
 [ "$before" = "$(snapshot)" ] || fail "browsing the console changed the database: $before / $(snapshot)"
 checks=$((checks + 1))
 stop
