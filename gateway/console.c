@@ -1,7 +1,7 @@
 /*
  * console.c: the console's pages and the demand report (see console.h). Layout for a phone
- * first: one column of cards, tables in boxes that scroll sideways on their own, so no page is
- * wider than a 360-pixel screen.
+ * first: one column of cards, and lists rather than tables (a table's last columns fall off a
+ * small screen), so no page is wider than a 360-pixel screen.
  */
 #include "gateway/console.h"
 
@@ -616,6 +616,7 @@ struct lines {
     long values[DEMAND_SERIES][GW_CONSOLE_MAX_WEEKS];
     struct chart_series s[DEMAND_SERIES];
     int ns;
+    long total; /* every query of the period, whatever its keyword */
 };
 
 static int line_add(void *arg, const char *key, const char *week, long queries)
@@ -623,6 +624,7 @@ static int line_add(void *arg, const char *key, const char *week, long queries)
     struct lines *x = arg;
     int i, k;
 
+    x->total += queries;
     for (i = 0; i < x->ns && strcmp(x->names[i], key) != 0; i++)
         ;
     if (i == x->ns)
@@ -682,16 +684,18 @@ static int page_demand(FILE *fp, db *d, const struct gw_console_query *q, time_t
         db_failed(fp);
         goto out;
     }
-    fprintf(fp,
-            "<section><p id=\"period\">Queries from week %s to %s (%d week%s), counted without "
-            "numbers: <b id=\"total\">%ld</b> in all.",
-            since, l->weeks[q->weeks - 1], q->weeks, q->weeks == 1 ? "" : "s", langs.total);
+    fputs("<section><p id=\"period\">Queries from week ", fp);
+    html_esc(fp, since);
+    fputs(" to ", fp);
+    html_esc(fp, l->weeks[q->weeks - 1]);
+    fprintf(fp, " (%d week%s), counted without numbers: <b id=\"total\">%ld</b> in all.", q->weeks,
+            q->weeks == 1 ? "" : "s", l->total);
     if (!standalone) {
+        static const int spans[] = {4, 12, 26, 52};
         fprintf(fp,
                 " <a id=\"csv\" href=\"/console/demand.csv?weeks=%d\" download>Download the CSV"
-                "</a> (as <code>remitline report --since %s</code>).",
-                q->weeks, since);
-        static const int spans[] = {4, 12, 26, 52};
+                "</a> (as <code>remitline report --weeks %d</code>).",
+                q->weeks, q->weeks);
         fputs("</p><p>Weeks: ", fp);
         for (k = 0; k < (int)(sizeof(spans) / sizeof(spans[0])); k++)
             fprintf(fp, "<a href=\"/console/demand?weeks=%d\">%d</a> ", spans[k], spans[k]);
