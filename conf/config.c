@@ -128,6 +128,9 @@ static const struct setting client_settings[] = {
      "a user name for basic authentication"},
     {"password", C_STRING, offsetof(struct conf_http_client, password), 128, 8, 127,
      "the password for basic authentication"},
+    {"kind", C_STRING, offsetof(struct conf_http_client, kind), 16, 1, 15,
+     "\"api\" (USSD, Kannel, metrics: the default) or \"console\" (the read-only console "
+     "pages only)"},
 };
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -592,6 +595,12 @@ static void load_http(const config_setting_t *g, struct conf *c, struct conf_err
         if (k->token[0] == '\0' && (k->user[0] == '\0' || k->password[0] == '\0'))
             conf_errs_add(errs, c->file, line,
                           "HTTP client %s: give a 'token', or a 'user' and a 'password'", k->name);
+        if (strcmp(k->kind, "console") == 0)
+            k->console = 1;
+        else if (k->kind[0] != '\0' && strcmp(k->kind, "api") != 0)
+            conf_errs_add(errs, c->file, line,
+                          "HTTP client %s: kind = \"%s\" is neither \"api\" nor \"console\"",
+                          k->name, k->kind);
         c->http.nclients++;
     }
 }

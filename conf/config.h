@@ -50,16 +50,20 @@ struct conf_operator {
 
 #define CONF_MAX_HTTP_CLIENTS 16
 
-/* One client of the HTTP interface: a bearer token, or basic credentials, or both. */
+/* One client of the HTTP interface: a bearer token, or basic credentials, or both. Its kind
+ * says what it may reach: "api" (the default) the doors and /metrics; "console" the read-only
+ * console pages (GET /console/...) and nothing else. */
 struct conf_http_client {
     char name[32];   /* in logs */
     char token[128]; /* Authorization: Bearer TOKEN */
     char user[64];   /* Authorization: Basic user:password */
     char password[128];
+    char kind[16]; /* "api" or "console", as written; "" is "api" */
+    int console;   /* kind = "console" */
 };
 
-/* The HTTP interface (USSD callbacks, Kannel get-url, health and metrics). Off unless listen
- * is set. */
+/* The HTTP interface (USSD callbacks, Kannel get-url, health and metrics, the console). Off
+ * unless listen is set; the console is off unless a client of kind "console" is configured. */
 struct conf_http {
     char listen[80];     /* "127.0.0.1:8080", "[::1]:8080"; "" = off */
     char allow[512];     /* comma-separated addresses or IPv4 prefixes (10.0.0.0/8); "" = any */

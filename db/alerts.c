@@ -61,6 +61,10 @@ static const char sql_alert_stats[] =
     "(SELECT coalesce(sum(parts), 0) FROM outbox WHERE alert_id = a.id AND state IN "
     "('queued', 'sending')) FROM alert a WHERE a.id = coalesce(?1, (SELECT id FROM alert "
     "ORDER BY created_at DESC, rowid DESC LIMIT 1))";
+static const char sql_alerts_newest[] =
+    "SELECT id FROM alert ORDER BY created_at DESC, rowid DESC LIMIT ?1";
+static const char sql_alert_texts[] =
+    "SELECT lang, text, parts FROM alert_text WHERE alert_id = ?1 ORDER BY lang";
 static const char sql_sweep_stopped[] =
     "UPDATE outbox SET state = 'failed', last_error = 'the number said STOP' WHERE state = "
     "'queued' AND kind != 'stop' AND recipient IN (SELECT number FROM subscriber WHERE "
@@ -349,6 +353,49 @@ int db_alert_stats(db *d, const char *id, struct db_alert_stats *out)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;
     return rc == SQLITE_ROW;
+}
+
+#define ALERTS_MAX 100
+
+int db_alerts_each(db *d, int limit, db_alert_stats_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_alerts_newest);
+    char ids[ALERTS_MAX][64];
+    struct db_alert_stats st;
+    int rc, n = 0, i;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int(s, 1, limit < ALERTS_MAX ? limit : ALERTS_MAX);
+    /* The ids first: each alert's counts are another statement's. */
+    while (n < ALERTS_MAX && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        dbi_col_copy(s, 0, ids[n++], sizeof(ids[0]));
+    sqlite3_reset(s);
+    for (i = 0; i < n; i++) {
+        if ((rc = db_alert_stats(d, ids[i], &st)) < 0)
+            return -1;
+        if (rc == 1 && cb(arg, &st) != 0)
+            break;
+    }
+    return n;
+}
+
+int db_alert_texts_each(db *d, const char *id, db_alert_text_cb cb, void *arg)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_alert_texts);
+    int rc, n = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        n++;
+        if (cb(arg, (const char *)sqlite3_column_text(s, 0),
+               (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 2)) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
 int db_outbox_sweep(db *d, int64_t now)

@@ -78,6 +78,13 @@ struct db_alert_stats {
 };
 /* The alert id, or the newest when id is NULL: 1 and *out, 0 unknown, -1. */
 int db_alert_stats(db *d, const char *id, struct db_alert_stats *out);
+typedef int (*db_alert_stats_cb)(void *arg, const struct db_alert_stats *st);
+/* The newest limit alerts (at most 100), newest first, each as db_alert_stats gives it: how
+ * many, or -1. */
+int db_alerts_each(db *d, int limit, db_alert_stats_cb cb, void *arg);
+typedef int (*db_alert_text_cb)(void *arg, const char *lang, const char *text, int parts);
+/* Alert id's text in each of its languages, by language: how many, or -1. */
+int db_alert_texts_each(db *d, const char *id, db_alert_text_cb cb, void *arg);
 
 /* Queued messages that must never go: to numbers that said STOP (but their STOP confirmation),
  * and alerts past their validity, are set aside as failed with the reason. Returns how many. */

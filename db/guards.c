@@ -57,6 +57,20 @@ static const char sql_demand[] =
 static const char sql_demand_each[] =
     "SELECT week, keyword, lang, src, dst, queries FROM demand WHERE week >= ?1 "
     "ORDER BY week, keyword, lang, src, dst";
+/* Totals for the console's charts: one statement per way of adding up, all on the primary
+ * key's week range. */
+static const char sql_demand_corridor[] =
+    "SELECT src || '-' || dst, '', sum(queries) FROM demand WHERE week >= ?1 AND src != '' "
+    "AND dst != '' GROUP BY src, dst ORDER BY 3 DESC, 1 LIMIT ?2";
+static const char sql_demand_lang[] =
+    "SELECT lang, '', sum(queries) FROM demand WHERE week >= ?1 GROUP BY lang "
+    "ORDER BY 3 DESC, 1 LIMIT ?2";
+static const char sql_demand_keyword[] =
+    "SELECT keyword, '', sum(queries) FROM demand WHERE week >= ?1 GROUP BY keyword "
+    "ORDER BY 3 DESC, 1 LIMIT ?2";
+static const char sql_demand_keyword_week[] =
+    "SELECT keyword, week, sum(queries) FROM demand WHERE week >= ?1 GROUP BY week, keyword "
+    "ORDER BY week, keyword LIMIT ?2";
 /* The purge, in the order foreign keys need: replies before the messages they answer. */
 static const char sql_purge_outbox[] =
     "DELETE FROM outbox WHERE created_at < ?1 AND state IN ('sent', 'failed')";
@@ -364,6 +378,32 @@ int db_demand_each(db *d, const char *since_week, db_demand_cb cb, void *arg)
     }
     sqlite3_reset(s);
     return n;
+}
+
+int db_demand_sum(db *d, const char *since_week, enum db_demand_by by, int limit,
+                  db_demand_sum_cb cb, void *arg)
+{
+    static const char *const sql[] = {
+        [DB_DEMAND_CORRIDOR] = sql_demand_corridor,
+        [DB_DEMAND_LANG] = sql_demand_lang,
+        [DB_DEMAND_KEYWORD] = sql_demand_keyword,
+        [DB_DEMAND_KEYWORD_WEEK] = sql_demand_keyword_week,
+    };
+    sqlite3_stmt *s;
+    int rc, n = 0;
+
+    if ((unsigned)by >= sizeof(sql) / sizeof(sql[0]) || (s = dbi_stmt(d, sql[by])) == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, since_week ? since_week : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        n++;
+        if (cb(arg, (const char *)sqlite3_column_text(s, 0),
+               (const char *)sqlite3_column_text(s, 1), (long)sqlite3_column_int64(s, 2)) != 0)
+            break;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
 struct purge_arg {

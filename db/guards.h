@@ -67,6 +67,19 @@ typedef int (*db_demand_cb)(void *arg, const char *week, const char *keyword, co
 /* Every row from week since_week on ("" for all), in order. Returns how many. */
 int db_demand_each(db *d, const char *since_week, db_demand_cb cb, void *arg);
 
+/* What db_demand_sum adds up queries by. */
+enum db_demand_by {
+    DB_DEMAND_CORRIDOR,     /* key "US-PH" (queries that named no corridor left out) */
+    DB_DEMAND_LANG,         /* key the language */
+    DB_DEMAND_KEYWORD,      /* key the keyword */
+    DB_DEMAND_KEYWORD_WEEK, /* key the keyword, and the week */
+};
+typedef int (*db_demand_sum_cb)(void *arg, const char *key, const char *week, long queries);
+/* Queries from week since_week on ("" for all) added up by, at most limit rows: the largest
+ * first, but by keyword and week in week order. Returns how many, or -1. */
+int db_demand_sum(db *d, const char *since_week, enum db_demand_by by, int limit,
+                  db_demand_sum_cb cb, void *arg);
+
 struct db_purge_counts {
     long inbox, outbox, parts, consent, other;
 };

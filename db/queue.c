@@ -102,13 +102,23 @@ static const char sql_modem_reports[] =
     " AND o.state = 'failed' AND o.next_attempt_at >= ?1) END, "
     "(SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')), "
     "coalesce(m.balance, -1), coalesce(m.paused, '') FROM modem_status m ORDER BY m.name";
+/* Both ways, each bounded below by its window (?5 > 0: the newest ?5 rows, a rowid range), then
+ * filtered; a NULL filter passes everything. */
 static const char sql_log[] =
     "SELECT * FROM ("
     " SELECT 'in', id, received_at, sender, state, text, coding, parts, coalesce(lang, ''), "
-    " coalesce(intent, ''), 0, '', modem FROM inbox "
-    " UNION ALL SELECT 'out', id, coalesce(sent_at, created_at), recipient, state, text, coding, "
-    " parts, '', '', attempts, coalesce(last_error, ''), coalesce(modem, '') FROM outbox"
-    ") ORDER BY 3 DESC, 2 DESC LIMIT ?1";
+    " coalesce(intent, ''), 0, '', modem FROM inbox WHERE id > CASE WHEN ?5 > 0 THEN "
+    " (SELECT coalesce(max(id), 0) FROM inbox) - ?5 ELSE 0 END AND (?1 IS NULL OR state = ?1) "
+    " AND (?2 IS NULL OR intent = ?2) AND (?3 IS NULL OR lang = ?3) AND (?4 IS NULL OR modem = ?4)"
+    " UNION ALL SELECT 'out', o.id, coalesce(o.sent_at, o.created_at), o.recipient, o.state, "
+    " o.text, o.coding, o.parts, coalesce(i.lang, ''), coalesce(i.intent, "
+    " CASE WHEN o.kind = 'reply' THEN '' ELSE o.kind END), o.attempts, "
+    " coalesce(o.last_error, ''), coalesce(o.modem, '') FROM outbox o LEFT JOIN inbox i ON "
+    " i.id = o.inbox_id WHERE o.id > CASE WHEN ?5 > 0 THEN (SELECT coalesce(max(id), 0) FROM "
+    " outbox) - ?5 ELSE 0 END AND (?1 IS NULL OR o.state = ?1) AND (?2 IS NULL OR "
+    " coalesce(i.intent, o.kind) = ?2) AND (?3 IS NULL OR i.lang = ?3) AND (?4 IS NULL OR "
+    " o.modem = ?4)"
+    ") ORDER BY 3 DESC, 2 DESC LIMIT ?6";
 /* The reply to the first message from a sender after an id; a message the gateway chose not to
  * answer gives state 'ignored' and no text. */
 static const char sql_reply_for[] =
@@ -715,7 +725,7 @@ static void log_row(sqlite3_stmt *s, struct db_log_row *r)
     dbi_col_copy(s, 12, r->modem, sizeof(r->modem));
 }
 
-int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
+int db_log_query(db *d, const struct db_log_filter *f, int limit, db_log_cb cb, void *arg)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_log);
     struct db_log_row r;
@@ -723,7 +733,16 @@ int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
 
     if (s == NULL)
         return -1;
-    sqlite3_bind_int(s, 1, limit);
+    if (f != NULL) {
+        dbi_bind_text(s, 1, f->state); /* "" binds NULL: any */
+        dbi_bind_text(s, 2, f->keyword);
+        dbi_bind_text(s, 3, f->lang);
+        dbi_bind_text(s, 4, f->door);
+        sqlite3_bind_int(s, 5, f->window);
+    } else {
+        sqlite3_bind_int(s, 5, 0);
+    }
+    sqlite3_bind_int(s, 6, limit);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         log_row(s, &r);
         n++;
@@ -731,7 +750,16 @@ int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
             break;
     }
     sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
     return n;
+}
+
+int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
+{
+    return db_log_query(d, NULL, limit, cb, arg);
 }
 
 int64_t db_inbox_last_id(db *d, const char *sender)

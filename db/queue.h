@@ -189,6 +189,19 @@ struct db_log_row {
 typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */
 int db_log_each(db *d, int limit, db_log_cb cb, void *arg);
+/*
+ * Which messages db_log_query gives: each field NULL or "" for any. A reply carries the language
+ * and keyword of the question it answers; a message that answers nothing has its kind
+ * ("broadcast", "notice") as its keyword. door is the modem, or "kannel", "ussd", "ask".
+ * window > 0 looks only at the newest window messages each way (the console: a page costs the
+ * same however large the tables grow); 0 looks at all.
+ */
+struct db_log_filter {
+    const char *state, *keyword, *lang, *door;
+    int window;
+};
+/* The newest limit messages in and out that pass f (NULL: all), newest first: how many, or -1. */
+int db_log_query(db *d, const struct db_log_filter *f, int limit, db_log_cb cb, void *arg);
 
 /* Counters for /metrics, kept by triggers (migration 008) as messages change state: they only
  * grow, the purge leaves them alone, and reading them costs a few rows. Callbacks return 0 to

@@ -14,6 +14,7 @@
 
 #include "db/alerts.h"
 #include "gateway/broadcast.h"
+#include "gateway/figures.h"
 #include "gateway/json.h"
 
 static void progress_bar(long done, long total)
@@ -29,37 +30,26 @@ static void progress_bar(long done, long total)
 static int broadcast_status(const struct conf *c, const char *id, int json)
 {
     struct db_alert_stats st;
-    double cost = 0;
-    char ccy[16] = "", until[32], end[8], held[64] = "";
-    long rate = 0;
-    int i, unlimited = 0, rc;
+    struct gw_send_plan plan;
+    char until[32];
+    double minutes = 0;
+    int rc, timed;
     db *d = cli_open_existing_db(c);
 
     if (d == NULL)
         return 1;
     rc = db_alert_stats(d, id, &st);
+    /* What the daemon would say: broadcasts wait out quiet hours and the modems' pauses. */
+    gw_send_plan(c, d, time(NULL), &plan);
     db_close(d);
     if (rc <= 0) {
         fprintf(stderr, "remitline: %s\n", id ? "no alert with that id" : "no alert yet");
         return 1;
     }
-    for (i = 0; i < c->nmodems; i++) {
-        if (c->modems[i].send_rate == 0)
-            unlimited = 1;
-        rate += c->modems[i].send_rate;
-    }
-    if (c->part_cost[0])
-        sscanf(c->part_cost, "%lf %15s", &cost, ccy);
+    if (st.remaining == 0)
+        plan.held[0] = '\0';
+    timed = gw_send_minutes(&plan, st.remaining, &minutes);
     cli_iso_time(st.valid_until, until, sizeof(until));
-    {
-        /* What the daemon would say: broadcasts wait out quiet hours. */
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        if (st.remaining > 0 &&
-            conf_quiet_until(c, tm.tm_hour * 60 + tm.tm_min, end, sizeof(end)) != NULL)
-            snprintf(held, sizeof(held), "held by quiet hours until %s", end);
-    }
     if (json) {
         struct json j;
         json_init(&j, stdout);
@@ -73,13 +63,13 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
         json_long_field(&j, "parts", st.parts_total);
         json_long_field(&j, "parts_left", st.parts_left);
         json_str_field(&j, "valid_until", until);
-        if (held[0])
-            json_str_field(&j, "held", held);
-        if (!unlimited && rate > 0)
-            json_double_field(&j, "minutes_left", 1, (double)st.remaining / (double)rate);
-        if (cost > 0) {
-            json_double_field(&j, "estimated_cost", 2, cost * (double)st.parts_total);
-            json_str_field(&j, "cost_currency", ccy);
+        if (plan.held[0])
+            json_str_field(&j, "held", plan.held);
+        if (timed)
+            json_double_field(&j, "minutes_left", 1, minutes);
+        if (plan.part_cost > 0) {
+            json_double_field(&j, "estimated_cost", 2, plan.part_cost * (double)st.parts_total);
+            json_str_field(&j, "cost_currency", plan.currency);
         }
         json_close(&j);
         putchar('\n');
@@ -90,16 +80,16 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
            st.failed, st.remaining);
     if (isatty(STDOUT_FILENO))
         progress_bar(st.sent + st.failed, st.recipients);
-    if (held[0])
-        printf("%s\n", held);
-    if (unlimited || rate == 0)
+    if (plan.held[0])
+        printf("%s\n", plan.held);
+    if (!timed)
         printf("time left: no send limit configured\n");
     else
-        printf("time left: about %.0f minutes at %ld messages a minute\n",
-               (double)st.remaining / (double)rate + 0.5, rate);
+        printf("time left: about %.0f minutes at %ld messages a minute\n", minutes + 0.5,
+               plan.rate);
     printf("SMS parts: %ld in all, %ld still to send", st.parts_total, st.parts_left);
-    if (cost > 0)
-        printf("; estimated cost %.2f %s", cost * (double)st.parts_total, ccy);
+    if (plan.part_cost > 0)
+        printf("; estimated cost %.2f %s", plan.part_cost * (double)st.parts_total, plan.currency);
     printf("\n");
     return 0;
 }

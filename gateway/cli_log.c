@@ -4,14 +4,19 @@
  */
 #include "gateway/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/guards.h"
 #include "db/queue.h"
 #include "gateway/answer.h"
+#include "gateway/console.h"
+#include "gateway/figures.h"
 #include "gateway/json.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -176,8 +181,7 @@ static int print_status(void *arg, const struct db_modem_report *r)
     return 0;
 }
 
-/* Which sources are past their maximum age: rates by max_age_rates, prices by max_age_fees.
- * Rates defined in content files are fixed parities (the CFA francs since 1999): never old. */
+/* Which sources are past their maximum age: gw_source_stale. */
 struct source_walk {
     const struct conf *c;
     time_t now;
@@ -185,19 +189,10 @@ struct source_walk {
     struct json j; /* with json: the array being written */
 };
 
-static int source_stale(const struct source_walk *w, const struct db_source_info *s)
-{
-    if (strcmp(s->kind, "fees") == 0)
-        return handler_is_stale(s->newest, w->now, w->c->max_age_fees);
-    if (strcmp(s->kind, "rates") == 0 && strcmp(s->format, "content") != 0)
-        return handler_is_stale(s->newest, w->now, w->c->max_age_rates);
-    return 0;
-}
-
 static int print_source(void *arg, const struct db_source_info *s)
 {
     struct source_walk *w = arg;
-    int stale = source_stale(w, s);
+    int stale = gw_source_stale(w->c, s, w->now);
 
     if (w->stale_only && !stale)
         return 0;
@@ -288,7 +283,6 @@ int cmd_status(int argc, char **argv)
     const char *conf_path = NULL;
     struct conf c;
     time_t now = time(NULL);
-    struct tm tm;
     int ch;
     db *d;
 
@@ -307,9 +301,7 @@ int cmd_status(int argc, char **argv)
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
     /* "Today" is the gateway's local day. */
-    localtime_r(&now, &tm);
-    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-    db_modem_reports(d, (int64_t)mktime(&tm), print_status, &o);
+    db_modem_reports(d, (int64_t)gw_day_start(now), print_status, &o);
     if (o.json)
         json_array_end(&o.j);
     else if (o.n == 0)
@@ -327,52 +319,23 @@ int cmd_status(int argc, char **argv)
     return 0;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(const char *v, int last)
-{
-    if (strpbrk(v, ",\"\n\r") != NULL) {
-        putchar('"');
-        for (; *v; v++) {
-            if (*v == '"')
-                putchar('"');
-            putchar(*v);
-        }
-        putchar('"');
-    } else {
-        fputs(v, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
-
-static int print_demand(void *arg, const char *week, const char *keyword, const char *lang,
-                        const char *src, const char *dst, long queries)
-{
-    char n[24];
-
-    (void)arg;
-    snprintf(n, sizeof(n), "%ld", queries);
-    csv_field(week, 0);
-    csv_field(keyword, 0);
-    csv_field(lang, 0);
-    csv_field(src, 0);
-    csv_field(dst, 0);
-    csv_field(n, 1);
-    return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"since", required_argument, NULL, 's'},
+        {"weeks", required_argument, NULL, 'w'},
+        {"html", required_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
-    const char *conf_path = NULL, *since = "";
+    const char *conf_path = NULL, *since = "", *html = NULL;
+    char week[16];
+    long weeks = 0;
     struct conf c;
-    int ch;
+    int ch, rc = 1;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:s:", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:s:w:H:", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -384,15 +347,67 @@ int cmd_report(int argc, char **argv)
             }
             since = optarg;
             break;
+        case 'w':
+            if (cli_opt_long(optarg, 1, GW_CONSOLE_MAX_WEEKS, "--weeks", &weeks) < 0)
+                return 2;
+            break;
+        case 'H':
+            html = optarg;
+            break;
         default:
             return cli_usage_error("report");
         }
     }
+    if (optind < argc)
+        return cli_usage_error("report");
+    if (since[0] && weeks > 0) {
+        fprintf(stderr, "remitline: give --since or --weeks, not both\n");
+        return 2;
+    }
+    if (html != NULL && since[0]) {
+        fprintf(stderr,
+                "remitline: --html reports the last --weeks N weeks (default %d), not "
+                "--since\n",
+                GW_CONSOLE_WEEKS);
+        return 2;
+    }
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
-    /* The columns say what is kept: counts, never numbers or texts. */
-    printf("week,keyword,language,from,to,queries\n");
-    db_demand_each(d, since, print_demand, NULL);
+    if (html != NULL) {
+        /* The console's demand page, whole in one file: written beside, then renamed, so a
+         * reader never sees half a report. */
+        struct gw_console_query q;
+        char tmp[PATH_MAX];
+        FILE *fp;
+
+        gw_console_query_init(&q);
+        if (weeks > 0)
+            q.weeks = (int)weeks;
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", html) >= sizeof(tmp) ||
+            (fp = fopen(tmp, "w")) == NULL) {
+            fprintf(stderr, "remitline: cannot write %s: %s\n", html, strerror(errno));
+            goto out;
+        }
+        if (gw_console_page(fp, GW_PAGE_DEMAND, &c, d, &q, time(NULL), 1, NULL) < 0) {
+            fclose(fp);
+            unlink(tmp);
+            fprintf(stderr, "remitline: the demand statistics could not be read\n");
+            goto out;
+        }
+        if (fclose(fp) != 0 || rename(tmp, html) != 0) {
+            fprintf(stderr, "remitline: cannot write %s: %s\n", html, strerror(errno));
+            unlink(tmp);
+            goto out;
+        }
+        printf("demand report for the last %d week%s written to %s\n", q.weeks,
+               q.weeks == 1 ? "" : "s", html);
+        rc = 0;
+        goto out;
+    }
+    if (weeks > 0)
+        since = gw_week_since(time(NULL), (int)weeks, week, sizeof(week));
+    rc = gw_report_csv(stdout, d, since) < 0 ? 1 : 0;
+out:
     db_close(d);
-    return 0;
+    return rc;
 }

@@ -180,11 +180,12 @@ void http_worker_give(struct gw_http *h, struct worker *w)
 
 /* ---- Responses ---- */
 
-enum MHD_Result http_respond(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
-                             const double *t0, unsigned status, const char *type, const char *body)
+enum MHD_Result http_respond_full(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
+                                  const double *t0, unsigned status, const char *type,
+                                  const char *body, size_t len, const char *const *headers)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result rc;
     double us = elapsed_us(t0);
     int i;
@@ -192,7 +193,13 @@ enum MHD_Result http_respond(struct gw_http *h, struct MHD_Connection *c, enum e
     if (r == NULL)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    if (status == MHD_HTTP_UNAUTHORIZED)
+    for (i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+        MHD_add_response_header(r, headers[i], headers[i + 1]);
+    if (status == MHD_HTTP_UNAUTHORIZED && ep == EP_CONSOLE)
+        /* A browser asks for a user and password on one Basic challenge alone. */
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Basic realm=\"remitline console\", charset=\"UTF-8\"");
+    else if (status == MHD_HTTP_UNAUTHORIZED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer realm=\"remitline\", Basic realm=\"remitline\"");
     rc = MHD_queue_response(c, status, r);
@@ -203,6 +210,12 @@ enum MHD_Result http_respond(struct gw_http *h, struct MHD_Connection *c, enum e
     atomic_fetch_add(&h->lat_count[ep][i], 1);
     atomic_fetch_add(&h->lat_sum_us[ep], (unsigned long)us);
     return rc;
+}
+
+enum MHD_Result http_respond(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
+                             const double *t0, unsigned status, const char *type, const char *body)
+{
+    return http_respond_full(h, c, ep, t0, status, type, body, strlen(body), NULL);
 }
 
 enum MHD_Result http_text(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
@@ -343,6 +356,8 @@ static enum endpoint endpoint_of(const char *url)
         return EP_HEALTHZ;
     if (strcmp(url, "/metrics") == 0)
         return EP_METRICS;
+    if (strncmp(url, "/console", 8) == 0 && (url[8] == '\0' || url[8] == '/'))
+        return EP_CONSOLE;
     return EP_OTHER;
 }
 
@@ -354,8 +369,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     struct request *rq = *con_cls;
     enum endpoint ep = endpoint_of(url);
     int post = strcmp(method, "POST") == 0;
+    const struct conf_http_client *who;
 
     (void)version;
+    if (ep == EP_CONSOLE && !http_console_enabled(h))
+        ep = EP_OTHER; /* off unless a console client is configured */
     if (rq == NULL) {
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if ((rq = calloc(1, sizeof(*rq))) == NULL)
@@ -394,10 +412,23 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         return strcmp(method, "GET") == 0
                    ? http_healthz(h, c, rq)
                    : http_text(h, c, ep, &rq->t0, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only\n");
-    if (authenticate(h, c) == NULL)
+    if (ep == EP_CONSOLE && strcmp(url, "/console/style.css") == 0)
+        return http_console_style(h, c, method, rq);
+    if ((who = authenticate(h, c)) == NULL)
         return http_text(
             h, c, ep, &rq->t0, MHD_HTTP_UNAUTHORIZED,
-            "a client token (Authorization: Bearer) or basic credentials are needed\n");
+            ep == EP_CONSOLE
+                ? "the console needs the user and password of a console client\n"
+                : "a client token (Authorization: Bearer) or basic credentials are needed\n");
+    /* Each client reaches its own side only: the aggregator's token opens no console, and a
+     * console password (typed into browsers) answers no USSD, Kannel or metrics request. */
+    if ((ep == EP_CONSOLE) != (who->console != 0))
+        return http_text(h, c, ep, &rq->t0, MHD_HTTP_FORBIDDEN,
+                         who->console ? "a console client reaches only /console\n"
+                                      : "this client is not a console client (kind = "
+                                        "\"console\")\n");
+    if (ep == EP_CONSOLE)
+        return http_console(h, c, url, method, rq);
     if (ep == EP_USSD)
         return post ? http_ussd(h, c, rq)
                     : http_text(h, c, ep, &rq->t0, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only\n");
@@ -582,8 +613,9 @@ struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd
         goto fail;
     }
     listen_fd = -1; /* the server's now: MHD_stop_daemon closes it */
-    log_info("http listen=%s clients=%d threads=%d max_connections=%d nofile=%ld", c->http.listen,
-             c->http.nclients, h->nworkers, limit, nofile);
+    log_info("http listen=%s clients=%d threads=%d max_connections=%d nofile=%ld console=%s",
+             c->http.listen, c->http.nclients, h->nworkers, limit, nofile,
+             http_console_enabled(h) ? "on" : "off");
     return h;
 fail:
     if (listen_fd >= 0)

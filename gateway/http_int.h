@@ -1,7 +1,7 @@
 /*
  * http_int.h: what the files of the HTTP interface share (http.c the server, http_ussd.c,
- * http_kannel.c and http_metrics.c its endpoints); not for use outside them. The server owns
- * struct gw_http; an endpoint answers one request with a worker borrowed for its length
+ * http_kannel.c, http_metrics.c and http_console.c its endpoints); not for use outside them. The
+ * server owns struct gw_http; an endpoint answers one request with a worker borrowed for its length
  * (http_worker_take, then http_worker_give) and replies through http_respond or http_text, which
  * also count the request for /metrics.
  */
@@ -16,6 +16,7 @@
 
 #include "db/queue.h"
 #include "gateway/answer.h"
+#include "gateway/console.h"
 #include "gateway/http.h"
 #include "handlers/ussd.h"
 
@@ -25,16 +26,18 @@
 #define SESSION_PROBE  16
 #define SESSION_ID_MAX 64
 
-enum endpoint { EP_USSD, EP_KANNEL, EP_HEALTHZ, EP_METRICS, EP_OTHER, EP_N };
-static const char *const ep_names[EP_N] = {"ussd", "kannel", "healthz", "metrics", "other"};
+enum endpoint { EP_USSD, EP_KANNEL, EP_HEALTHZ, EP_METRICS, EP_CONSOLE, EP_OTHER, EP_N };
+static const char *const ep_names[EP_N] = {"ussd",    "kannel",  "healthz",
+                                           "metrics", "console", "other"};
 /* Request latency histogram bounds, in microseconds. */
 #define NLAT 8
 static const long lat_bounds_us[NLAT] = {250, 500, 1000, 2500, 5000, 10000, 50000, 250000};
 
 struct worker {
     db *d;
-    gw_ctx *ctx; /* the answer service on d: the same as the modem threads' */
-    ussd_ctx *u; /* built on ctx's handlers, rebuilt when they reload */
+    gw_ctx *ctx;                     /* the answer service on d: the same as the modem threads' */
+    ussd_ctx *u;                     /* built on ctx's handlers, rebuilt when they reload */
+    struct gw_console_cache console; /* the status page's summary of the sources */
     int busy;
 };
 
@@ -107,11 +110,22 @@ enum MHD_Result http_respond(struct gw_http *h, struct MHD_Connection *c, enum e
                              const double *t0, unsigned status, const char *type, const char *body);
 enum MHD_Result http_text(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
                           const double *t0, unsigned status, const char *body);
+/* The same for len bytes of body, with extra headers: name, value, ..., NULL (NULL for none). */
+enum MHD_Result http_respond_full(struct gw_http *h, struct MHD_Connection *c, enum endpoint ep,
+                                  const double *t0, unsigned status, const char *type,
+                                  const char *body, size_t len, const char *const *headers);
 
 /* The endpoints, called by the dispatcher once the body is in and the client is let in. */
 enum MHD_Result http_ussd(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result http_healthz(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
+/* The console (http_console.c): whether a console client is configured (else /console is not
+ * served at all), its pages for a console client, and its stylesheet for anyone. */
+int http_console_enabled(const struct gw_http *h);
+enum MHD_Result http_console(struct gw_http *h, struct MHD_Connection *c, const char *url,
+                             const char *method, struct request *rq);
+enum MHD_Result http_console_style(struct gw_http *h, struct MHD_Connection *c, const char *method,
+                                   struct request *rq);
 
 #endif

@@ -58,8 +58,9 @@ static const struct command commands[] = {
      "answer a muted number again (as remitline mutes --full-numbers shows it)"},
     {"operator", cmd_operator, "operator unlock [-c FILE] NUMBER",
      "lift an operator's lockout after wrong PINs or YES codes"},
-    {"report", cmd_report, "report [-c FILE] [--since 2026-W01]",
-     "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers)"},
+    {"report", cmd_report, "report [-c FILE] [--since 2026-W01 | --weeks N] [--html FILE]",
+     "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers), "
+     "or with --html as one self-contained page of charts"},
     {"version", cmd_version, "version", "print the version"},
     {"help", cmd_help, "help", "list the subcommands"},
 };

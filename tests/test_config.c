@@ -105,6 +105,36 @@ static void test_modems(void **state)
     conf_errs_free(&errs);
 }
 
+/* HTTP clients have a kind: api (the default) or console; anything else is said with its line. */
+static void test_http_client_kinds(void **state)
+{
+    struct conf_errs errs;
+    struct conf c;
+
+    (void)state;
+    assert_int_equal(
+        load("http = { listen = \"127.0.0.1:8080\"; clients = (\n"
+             "  { name = \"agg\"; token = \"0123456789abcdef\"; },\n"
+             "  { name = \"k\"; kind = \"api\"; user = \"k\"; password = \"12345678\"; },\n"
+             "  { name = \"ops\"; kind = \"console\"; user = \"ops\"; "
+             "password = \"12345678\"; }\n); };\n",
+             &c, &errs),
+        0);
+    assert_int_equal(c.http.nclients, 3);
+    assert_int_equal(c.http.clients[0].console, 0);
+    assert_int_equal(c.http.clients[1].console, 0);
+    assert_int_equal(c.http.clients[2].console, 1);
+    conf_errs_free(&errs);
+    assert_int_equal(load("http = { listen = \"127.0.0.1:8080\"; clients = (\n"
+                          "  { name = \"ops\"; kind = \"admin\"; user = \"ops\"; "
+                          "password = \"12345678\"; }\n); };\n",
+                          &c, &errs),
+                     -1);
+    assert_true(test_errs_have(
+        &errs, "remitline.conf:2: HTTP client ops: kind = \"admin\" is neither \"api\" nor"));
+    conf_errs_free(&errs);
+}
+
 static void test_syntax_and_missing_file(void **state)
 {
     struct conf_errs errs;
@@ -127,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_paths_follow_the_file),
         cmocka_unit_test(test_every_problem_with_its_line),
         cmocka_unit_test(test_modems),
+        cmocka_unit_test(test_http_client_kinds),
         cmocka_unit_test(test_syntax_and_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,16 +81,21 @@ void fatalx(const char *fmt, ...)
 
 const char *log_number(const char *number, char *buf, size_t bufsz)
 {
+    if (bufsz > 0 && number != NULL && log_level >= LOG_LEVEL_DEBUG) {
+        snprintf(buf, bufsz, "%s", number);
+        return buf;
+    }
+    return log_number_masked(number, buf, bufsz);
+}
+
+const char *log_number_masked(const char *number, char *buf, size_t bufsz)
+{
     size_t n, keep_head, i, o = 0;
 
     if (bufsz == 0)
         return buf;
     if (number == NULL) {
         snprintf(buf, bufsz, "-");
-        return buf;
-    }
-    if (log_level >= LOG_LEVEL_DEBUG) {
-        snprintf(buf, bufsz, "%s", number);
         return buf;
     }
     n = strlen(number);

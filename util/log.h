@@ -28,5 +28,8 @@ _Noreturn void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2))
  * country code and last two digits ("+63******89"). Returns buf.
  */
 const char *log_number(const char *number, char *buf, size_t bufsz);
+/* The same masked at every level: for what others than the operator's terminal may see (the
+ * console's pages). Returns buf. */
+const char *log_number_masked(const char *number, char *buf, size_t bufsz);
 
 #endif
