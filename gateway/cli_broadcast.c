@@ -225,6 +225,16 @@ int cmd_broadcast(int argc, char **argv)
     ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
+    /* An alert nobody would get is an operator's mistake (a topic misspelt, or announced
+     * before anyone joined): said, exit 3, and the id stays free for when someone follows. */
+    if (gw_alert_audience(d, h, a) == 0) {
+        fprintf(stderr,
+                "remitline: nobody follows %s%s yet: alert %s not queued (people join by SMS: "
+                "JOIN %s)\n",
+                a->topics[0], a->ntopics > 1 ? " or the other topics" : "", a->id, a->topics[0]);
+        rc = 3;
+        goto out;
+    }
     rc = gw_alert_queue(d, h, a, "cli", file, lang && !file ? lang : c.default_lang, c.max_parts,
                         time(NULL), &recipients, &errs);
     if (rc > 0) {
