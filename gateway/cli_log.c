@@ -4,7 +4,6 @@
  */
 #include "gateway/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -88,15 +87,17 @@ static int print_log_row(void *arg, const struct db_log_row *r)
     return 0;
 }
 
+const struct cli_opt cli_opts_log[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "one JSON array instead of the table"},
+    {"limit", 'n', 1, "N", "the last N messages in and out (default 20)"},
+    {"full-numbers", 'F', 1, NULL, "show phone numbers whole, not masked"},
+    CLI_OPT_END,
+};
+
 int cmd_log(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {"limit", required_argument, NULL, 'n'},
-        {"full-numbers", no_argument, NULL, 'F'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     struct log_opts o = {0, 0, 0, {stdout, 0, 0}};
     const char *conf_path = NULL;
     long limit = 20;
@@ -104,7 +105,7 @@ int cmd_log(int argc, char **argv)
     int ch;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:jn:F", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_log, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -235,13 +236,15 @@ static int print_source(void *arg, const struct db_source_info *s)
     return 0;
 }
 
+const struct cli_opt cli_opts_sources[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "JSON instead of the table"},
+    CLI_OPT_END,
+};
+
 int cmd_sources(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     struct source_walk w;
     const char *conf_path = NULL;
     struct conf c;
@@ -250,7 +253,7 @@ int cmd_sources(int argc, char **argv)
 
     memset(&w, 0, sizeof(w));
     json_init(&w.j, stdout);
-    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_sources, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -277,13 +280,15 @@ int cmd_sources(int argc, char **argv)
     return rc < 0 ? 1 : 0;
 }
 
+const struct cli_opt cli_opts_status[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "JSON instead of the table"},
+    CLI_OPT_END,
+};
+
 int cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     struct log_opts o = {0, 0, 0, {stdout, 0, 0}};
     const char *conf_path = NULL;
     struct conf c;
@@ -292,7 +297,7 @@ int cmd_status(int argc, char **argv)
     int ch;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_status, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -360,19 +365,21 @@ static int print_demand(void *arg, const char *week, const char *keyword, const 
     return 0;
 }
 
+const struct cli_opt cli_opts_report[] = {
+    CLI_OPT_CONFIG,
+    {"since", 's', 1, "WEEK", "from this ISO week on, e.g. 2026-W01 (default: all)"},
+    CLI_OPT_END,
+};
+
 int cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"since", required_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     const char *conf_path = NULL, *since = "";
     struct conf c;
     int ch;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:s:", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_report, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
