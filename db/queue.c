@@ -105,9 +105,10 @@ static const char sql_modem_reports[] =
 static const char sql_log[] =
     "SELECT * FROM ("
     " SELECT 'in', id, received_at, sender, state, text, coding, parts, coalesce(lang, ''), "
-    " coalesce(intent, ''), 0, '', modem FROM inbox "
+    " coalesce(intent, ''), 0, '', modem, '', 0 FROM inbox "
     " UNION ALL SELECT 'out', id, coalesce(sent_at, created_at), recipient, state, text, coding, "
-    " parts, '', '', attempts, coalesce(last_error, ''), coalesce(modem, '') FROM outbox"
+    " parts, '', '', attempts, coalesce(last_error, ''), coalesce(modem, ''), kind, "
+    " coalesce(inbox_id, 0) FROM outbox"
     ") ORDER BY 3 DESC, 2 DESC LIMIT ?1";
 /* The reply to the first message from a sender after an id; a message the gateway chose not to
  * answer gives state 'ignored' and no text. */
@@ -726,6 +727,8 @@ int db_log_each(db *d, int limit, db_log_cb cb, void *arg)
     sqlite3_bind_int(s, 1, limit);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         log_row(s, &r);
+        dbi_col_copy(s, 13, r.kind, sizeof(r.kind));
+        r.answers = sqlite3_column_int64(s, 14);
         n++;
         if (cb(arg, &r) != 0)
             break;

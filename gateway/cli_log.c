@@ -7,17 +7,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/guards.h"
 #include "db/queue.h"
 #include "gateway/answer.h"
 #include "gateway/json.h"
+#include "gateway/transport.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
 struct log_opts {
     int json, full, n;
-    struct json j; /* with json: the array being written */
+    struct json j;        /* with json: the array being written */
+    const struct conf *c; /* log: which transport each modem name is */
 };
 
 /*
@@ -47,6 +50,8 @@ static const char *escaped(const char *s, char *out, size_t outsz)
     return out;
 }
 
+#define LOG_ROW "%-20s %-9s %-11s %-8s %-15s %-9s %-9s %s/%d %s%s%s\n"
+
 static int print_log_row(void *arg, const struct db_log_row *r)
 {
     struct log_opts *o = arg;
@@ -69,6 +74,10 @@ static int print_log_row(void *arg, const struct db_log_row *r)
         json_str_field(j, "intent", r->intent);
         json_long_field(j, "attempts", r->attempts);
         json_str_field(j, "error", r->error);
+        json_str_field(j, "transport", gw_transport_of(o->c, r->modem));
+        json_str_field(j, "modem", r->modem);
+        json_str_field(j, "kind", r->kind);
+        json_long_field(j, "answers", (long long)r->answers);
         json_str_field(j, "text", r->text);
         json_close(j);
     } else {
@@ -78,10 +87,17 @@ static int print_log_row(void *arg, const struct db_log_row *r)
 
         memcpy(text, r->text, n);
         text[n] = '\0';
-        printf("%s %-3s #%-5lld %-14s %-8s %-5s %s/%d %s%s%s\n", when, r->dir, (long long)r->id,
-               escaped(number, esc_num, sizeof(esc_num)), r->state, r->intent[0] ? r->intent : "-",
-               r->coding, r->parts, escaped(text, esc_text, sizeof(esc_text)),
-               r->error[0] ? "  ! " : "", escaped(r->error, esc_err, sizeof(esc_err)));
+        char id[32], kind[16], modem[4 * 32];
+
+        /* One id column, its sequence named: in#29 and out#29 are different messages. */
+        snprintf(id, sizeof(id), "%s#%lld", r->dir, (long long)r->id);
+        /* In: the keyword it asked; out: a reply, a STOP confirmation, a broadcast, a notice. */
+        snprintf(kind, sizeof(kind), "%s", r->dir[0] == 'o' ? r->kind : r->intent);
+        printf(LOG_ROW, when, id, gw_transport_of(o->c, r->modem),
+               escaped(r->modem[0] ? r->modem : "-", modem, sizeof(modem)),
+               escaped(number, esc_num, sizeof(esc_num)), r->state, kind[0] ? kind : "-", r->coding,
+               r->parts, escaped(text, esc_text, sizeof(esc_text)), r->error[0] ? "  ! " : "",
+               escaped(r->error, esc_err, sizeof(esc_err)));
     }
     o->n++;
     return 0;
@@ -98,7 +114,7 @@ const struct cli_opt cli_opts_log[] = {
 int cmd_log(int argc, char **argv)
 {
     struct cli_parser gp = {.ready = 0};
-    struct log_opts o = {0, 0, 0, {stdout, 0, 0}};
+    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL};
     const char *conf_path = NULL;
     long limit = 20;
     struct conf c;
@@ -126,6 +142,11 @@ int cmd_log(int argc, char **argv)
     }
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
+    o.c = &c;
+    /* A header for people; a script reading a pipe gets the rows alone (or --json). */
+    if (!o.json && isatty(STDOUT_FILENO))
+        printf("%-20s %-9s %-11s %-8s %-15s %-9s %-9s %s\n", "TIME", "ID", "TRANSPORT", "MODEM",
+               "NUMBER", "STATE", "KIND", "CODING/PARTS TEXT");
     db_log_each(d, (int)limit, print_log_row, &o);
     if (o.json)
         json_array_end(&o.j);
@@ -289,7 +310,7 @@ const struct cli_opt cli_opts_status[] = {
 int cmd_status(int argc, char **argv)
 {
     struct cli_parser gp = {.ready = 0};
-    struct log_opts o = {0, 0, 0, {stdout, 0, 0}};
+    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL};
     const char *conf_path = NULL;
     struct conf c;
     time_t now = time(NULL);

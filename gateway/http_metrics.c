@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/transport.h"
 #include "util/log.h"
 
 struct buf {
@@ -97,21 +98,9 @@ struct stat_arg {
     const char *metric;
 };
 
-/* The transport behind a modem name: the configured modems, or the HTTP paths. */
 static const char *transport_of(const struct gw_http *h, const char *modem)
 {
-    int i;
-
-    for (i = 0; i < h->conf.nmodems; i++)
-        if (strcmp(h->conf.modems[i].name, modem) == 0)
-            return h->conf.modems[i].transport;
-    if (strcmp(modem, "kannel") == 0)
-        return "kannel-http";
-    if (strcmp(modem, "ussd") == 0)
-        return "ussd";
-    if (strcmp(modem, "ask") == 0)
-        return "cli"; /* remitline ask --from --save */
-    return "none";
+    return gw_transport_of(&h->conf, modem);
 }
 
 static int stat_in(void *arg, const char *modem, const char *keyword, const char *what, long count)
