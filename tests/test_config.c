@@ -124,27 +124,53 @@ static void test_syntax_and_missing_file(void **state)
 
 struct example {
     char text[16384];
+    const char *file;
+    const char *after; /* what must follow the name: " =" in the example, "" in the man page */
     int missing;
 };
 
-/* name followed by " =" somewhere in the example, commented out or not. */
+static int word_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* name (followed by x->after) as a whole word somewhere in x->text. */
 static void example_has(void *arg, const char *group, const char *name, const char *help)
 {
     struct example *x = arg;
     char needle[64];
     const char *p = x->text;
-    size_t n = strlen(name);
+    size_t n;
 
-    (void)help;
-    snprintf(needle, sizeof(needle), "%s =", name);
+    snprintf(needle, sizeof(needle), "%s%s", name, x->after);
+    n = strlen(needle);
     while ((p = strstr(p, needle)) != NULL) {
-        if (p == x->text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+        if ((p == x->text || !word_char(p[-1])) && (x->after[0] || !word_char(p[n])))
             return;
         p += n;
     }
-    fprintf(stderr, "conf/remitline.conf.example lacks %s%s%s (%s)\n", group, group[0] ? "." : "",
-            name, help);
+    fprintf(stderr, "%s lacks %s%s%s (%s)\n", x->file, group, group[0] ? "." : "", name, help);
     x->missing++;
+}
+
+/* remitline.conf(5) names every setting of the schema table (issue #18). */
+static void test_man_page_names_every_setting(void **state)
+{
+    struct example *x = calloc(1, sizeof(*x));
+    FILE *f = fopen(RL_CONTENT "/../../docs/man/remitline.conf.5", "r");
+    size_t len;
+
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(f);
+    len = fread(x->text, 1, sizeof(x->text) - 1, f);
+    fclose(f);
+    assert_true(len < sizeof(x->text) - 1);
+    x->file = "docs/man/remitline.conf.5";
+    x->after = "";
+    conf_schema_each(example_has, x);
+    assert_int_equal(x->missing, 0);
+    free(x);
 }
 
 /* The example file shows every setting the schema table knows, and with its comment marks
@@ -164,6 +190,8 @@ static void test_example_lists_every_setting(void **state)
     len = fread(x->text, 1, sizeof(x->text) - 1, f);
     fclose(f);
     assert_true(len < sizeof(x->text) - 1);
+    x->file = "conf/remitline.conf.example";
+    x->after = " =";
     conf_schema_each(example_has, x);
     assert_int_equal(x->missing, 0);
     /* Uncommented: "# " then a setting ("name = ") or a bracket, after any indent. */
@@ -195,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_modems),
         cmocka_unit_test(test_syntax_and_missing_file),
         cmocka_unit_test(test_example_lists_every_setting),
+        cmocka_unit_test(test_man_page_names_every_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
