@@ -7,7 +7,8 @@ usage: man-options.py REMITLINE MANPAGE
 (gateway/cli.h: the same rows cli_getopt parses and `help COMMAND` prints). Each command must
 have its entry in the man page's COMMANDS section (a .TP whose .B line starts with its name),
 every option of its table must be named in that entry (--config once, in the SYNOPSIS), and
-every --option the entry names must be in the table. "mutes --full-numbers" inside another
+every --option the entry names must be in the table; and `remitline help COMMAND` must give
+each option a line and end with an example of the command. "mutes --full-numbers" inside another
 command's entry names that other command's option and is not counted.
 """
 import re
@@ -52,6 +53,14 @@ def main():
                             f"(remitline help {cmd})")
         for o in sorted(named - opts - {"help"}):  # --help: every command, main.c
             problems.append(f"{man}: '{cmd}' entry names --{o}, which the parser does not take")
+    # Each command's help: one line an option, and an example of the command itself.
+    for cmd, opts in sorted(table.items()):
+        h = subprocess.run([rl, "help", cmd], capture_output=True, text=True).stdout
+        for o in opts:
+            if not re.search(rf"^  (-\w, |    )--{re.escape(o)}\b.* \S", h, re.M):
+                problems.append(f"remitline help {cmd}: no line for --{o}")
+        if not re.search(rf"^example:\n  remitline {cmd}\b", h, re.M):
+            problems.append(f"remitline help {cmd}: no example")
     for cmd in sorted(set(entries) - set(table)):
         problems.append(f"{man}: COMMANDS has an entry for '{cmd}', which is no command")
     print("\n".join(problems) if problems else f"{man}: {len(table)} commands agree with "
