@@ -32,6 +32,7 @@ Conventions (README.md, "Examples are tests"; keep them light):
                 a broadcast through sendsms must arrive from the fragment's default-sender.
   other fences  not run (plain ``` for illustrations); a plain fence that shows a
                 remitline command fails the test: give it an info string.
+  `remitline CMD --opt` in the prose of README.md: CMD must be a command and --opt its option.
 
   In commands, 127.0.0.1:8080 is the gateway fixture's port and /etc/remitline/remitline.conf a
   scratch copy of the EXAMPLE of remitline.conf(5).
@@ -447,6 +448,33 @@ class Run:
                 except subprocess.TimeoutExpired:
                     p.kill()
 
+    def inline_commands(self, files):
+        """`remitline CMD --opt` spans in the prose: CMD is a command and --opt one of its
+        options (the tables `remitline help --options` prints), so prose cannot drift either."""
+        out = subprocess.run([self.rl, "help", "--options"], capture_output=True, text=True)
+        table = {}
+        for line in out.stdout.splitlines():
+            cmd, opt = line.split()
+            table.setdefault(cmd, set()).add(opt)
+        for f in files:
+            if not f.endswith(".md"):
+                continue
+            for n, line in enumerate(open(os.path.join(self.src, f), encoding="utf-8"), 1):
+                for span in re.findall(r"`((?:build/)?remitline [^`]+)`", line):
+                    words = span.split()
+                    if len(words) < 2 or not re.fullmatch(r"[a-z]+", words[1]):
+                        continue
+                    self.checks += 1
+                    cmd = words[1]
+                    if cmd not in table and cmd not in ("help", "version"):
+                        self.fail("%s:%d" % (f, n), "`%s`: no command '%s'" % (span, cmd))
+                        continue
+                    for w in words[2:]:
+                        o = w.split("=")[0].rstrip(".,;:)")
+                        if o.startswith("--") and o not in table.get(cmd, set()) | {"--help"}:
+                            self.fail("%s:%d" % (f, n), "`%s`: %s takes no %s (remitline help "
+                                      "%s)" % (span, cmd, o, cmd))
+
     def wait_port(self, port):
         for _ in range(100):
             try:
@@ -511,6 +539,7 @@ def main():
     with open(run.etc_conf, "w") as f:
         f.write("\n".join(t for _, t in example[0].lines) + "\n" if example else "")
     os.chmod(run.etc_conf, 0o600)
+    run.inline_commands(files)
     try:
         for b in blocks:
             run.block(b)
