@@ -13,6 +13,8 @@ FUZZ_DIR  ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 REMITLINE := $(BUILD_DIR)/remitline
+# CMake runs make inside make: without this every level says "Entering directory" (issue #18).
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build build-test build-asan build-fuzz test test-plain test-asan run bench fuzz valgrind \
 	format clean
@@ -62,7 +64,13 @@ fuzz: build-fuzz
 valgrind: build
 	@bash scripts/valgrind.sh $(REMITLINE) $(BUILD_DIR)/valgrind-work
 
-run: build
+# make run builds just the binary, its output kept in a log unless it fails, so the gateway's
+# first lines are what shows.
+run: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREMITLINE_FAULTS=OFF >/dev/null
+	@echo "building $(REMITLINE) (output in $(BUILD_DIR)/build.log)"
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target remitline >$(BUILD_DIR)/build.log 2>&1 || \
+	  { cat $(BUILD_DIR)/build.log; exit 1; }
 	@sh scripts/run.sh $(REMITLINE)
 
 bench: build

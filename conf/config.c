@@ -749,3 +749,23 @@ int conf_secrets_warning(const struct conf *c, char *why, size_t whysz)
              c->file, c->file, c->file);
     return 1;
 }
+
+void conf_schema_each(void (*fn)(void *arg, const char *group, const char *name, const char *help),
+                      void *arg)
+{
+    static const struct {
+        const char *group;
+        const struct setting *rows;
+        size_t n;
+    } tables[] = {
+        {"", settings, NELEMS(settings)},
+        {"modems", modem_settings, NELEMS(modem_settings)},
+        {"http", http_settings, NELEMS(http_settings)},
+        {"http.clients", client_settings, NELEMS(client_settings)},
+    };
+    size_t t, i;
+
+    for (t = 0; t < NELEMS(tables); t++)
+        for (i = 0; i < tables[t].n; i++)
+            fn(arg, tables[t].group, tables[t].rows[i].name, tables[t].rows[i].help);
+}

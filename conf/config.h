@@ -132,4 +132,10 @@ int conf_secrets_warning(const struct conf *c, char *why, size_t whysz);
 /* Prints the settings as a config file would hold them (for `remitline check -v`). */
 void conf_print(const struct conf *c, FILE *fp);
 
+/* Calls fn for every row of the schema tables: group is "" (top level), "modems", "http" or
+ * "http.clients"; help is the row's one line. For tests that hold the example file and the
+ * documentation to the table (issue #18). */
+void conf_schema_each(void (*fn)(void *arg, const char *group, const char *name, const char *help),
+                      void *arg);
+
 #endif

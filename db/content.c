@@ -24,6 +24,7 @@ enum stmt_id {
     S_GUIDE_TOPICS,
     S_GUIDE_GET,
     S_GUIDE_TOPIC_FIND,
+    S_GUIDE_TOPIC_PREFIX,
     S_SOURCES_EACH,
     S__COUNT
 };
@@ -51,6 +52,13 @@ static const char *const stmt_sql[S__COUNT] = {
                     "g.lang = ?3 DESC LIMIT 1",
     [S_GUIDE_TOPIC_FIND] = "SELECT topic FROM guide WHERE topic = ?1 UNION ALL SELECT topic "
                            "FROM guide_alias WHERE folded = ?1 LIMIT 1",
+    /* Topics of the country (?2; NULL: any) a name or alias of which begins with ?1: at most
+     * two rows, as only one means the word was understood. */
+    [S_GUIDE_TOPIC_PREFIX] =
+        "SELECT DISTINCT w.topic FROM (SELECT topic, topic AS word FROM guide UNION SELECT "
+        "topic, folded FROM guide_alias) w WHERE substr(w.word, 1, length(?1)) = ?1 AND w.topic "
+        "IN (SELECT topic FROM guide WHERE ?2 IS NULL OR country = ?2 OR country IS NULL) "
+        "LIMIT 2",
     /* One pass over each content table, not one per source. */
     [S_SOURCES_EACH] =
         "WITH qs AS (SELECT source_id id, count(*) n, min(period) lo, max(period) hi FROM quote "
@@ -277,4 +285,25 @@ int db_guide_get(db *d, const char *country, const char *topic, const char *lang
 int db_guide_topic_find(db *d, const char *folded, char *topic_out, size_t outsz)
 {
     return dbi_text_by_key(d, stmt_sql[S_GUIDE_TOPIC_FIND], folded, topic_out, outsz);
+}
+
+int db_guide_topic_prefix(db *d, const char *country, const char *folded, char *topic_out,
+                          size_t outsz)
+{
+    sqlite3_stmt *s = db_stmt(d, S_GUIDE_TOPIC_PREFIX);
+    int rc, n = 0;
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
+    dbi_bind_text(s, 2, country);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (n++ == 0)
+            dbi_col_copy(s, 0, topic_out, outsz);
+    sqlite3_reset(s);
+    if (n != 1 && outsz > 0)
+        topic_out[0] = '\0';
+    if (rc != SQLITE_DONE)
+        return -1;
+    return n == 1;
 }

@@ -235,6 +235,10 @@ int db_guide_get(db *d, const char *country, const char *topic, const char *lang
                  struct db_guide *out);
 /* Finds the canonical topic whose name or alias is folded: 1 and topic_out, 0, -1. */
 int db_guide_topic_find(db *d, const char *folded, char *topic_out, size_t outsz);
+/* The one topic of country (or general; NULL: any country) whose name or an alias begins with
+ * folded ("recruit" for "recruiter"): 1 and topic_out; 0 when none or several do; -1. */
+int db_guide_topic_prefix(db *d, const char *country, const char *folded, char *topic_out,
+                          size_t outsz);
 int db_guide_alias_put(db *d, int64_t file_id, const char *topic, const char *folded);
 
 /* A loaded source, for `remitline sources` and staleness checks. */

@@ -81,3 +81,17 @@ out:
     free(texts);
     return rc;
 }
+
+long gw_alert_audience(db *d, handler_ctx *h, const struct conf_alert *a)
+{
+    char topics[CONF_ALERT_MAX_TOPICS][DB_TOPIC_MAX];
+    const char *tp[CONF_ALERT_MAX_TOPICS];
+    int i;
+
+    for (i = 0; i < a->ntopics; i++) {
+        if (handler_topic(h, a->topics[i], topics[i], sizeof(topics[i])) != 1)
+            return -1;
+        tp[i] = topics[i];
+    }
+    return db_audience(d, tp, a->ntopics);
+}

@@ -25,4 +25,8 @@ int gw_alert_queue(db *d, handler_ctx *h, const struct conf_alert *a, const char
                    const char *file, const char *default_lang, int max_parts, int64_t now,
                    long *recipients, struct conf_errs *errs);
 
+/* How many numbers follow any of a's topics now: a count, or -1 when a topic names nothing in
+ * the content (gw_alert_queue says which) or the database fails. */
+long gw_alert_audience(db *d, handler_ctx *h, const struct conf_alert *a);
+
 #endif

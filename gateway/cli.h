@@ -8,6 +8,7 @@
 #ifndef RL_GATEWAY_CLI_H
 #define RL_GATEWAY_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,44 @@ int cmd_broadcast(int argc, char **argv);
 int cmd_mutes(int argc, char **argv);
 int cmd_unmute(int argc, char **argv);
 int cmd_operator(int argc, char **argv);
+
+/*
+ * Each subcommand's options are one table: the parser reads it (cli_getopt) and the help prints
+ * it (remitline help CMD, CMD --help), so what is accepted and what is documented cannot drift;
+ * tests/man-options.py checks docs/man/remitline.8 against the same table (`remitline help
+ * --options`). A table ends with a row whose name is NULL.
+ */
+struct cli_opt {
+    const char *name; /* the long option, without "--" */
+    int val;          /* what cli_getopt returns for it */
+    int is_short;     /* 1: -val (a letter) works too */
+    const char *arg;  /* its argument as the help shows it ("FILE"); NULL for a flag */
+    const char *help; /* one line */
+};
+#define CLI_OPT_CONFIG                                                                             \
+    {                                                                                              \
+        "config", 'c', 1, "FILE",                                                                  \
+            "the configuration (default: ./var/remitline.db, the dummy phone, the shipped "        \
+            "content)"                                                                             \
+    }
+#define CLI_OPT_END                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, NULL, NULL                                                                     \
+    }
+#define CLI_MAX_OPTS 16
+/* getopt_long's arrays, built from a table at the first call. */
+struct cli_parser {
+    struct option o[CLI_MAX_OPTS + 1];
+    char shorts[2 * CLI_MAX_OPTS + 2];
+    int ready;
+};
+/* getopt_long over table t (p zeroed by the caller before the first call). */
+int cli_getopt(int argc, char **argv, const struct cli_opt *t, struct cli_parser *p);
+
+/* The tables, in the cli_*.c file of each subcommand. */
+extern const struct cli_opt cli_opts_run[], cli_opts_phone[], cli_opts_log[], cli_opts_status[],
+    cli_opts_ask[], cli_opts_import[], cli_opts_sources[], cli_opts_check[], cli_opts_broadcast[],
+    cli_opts_mutes[], cli_opts_number[], cli_opts_report[];
 
 /* Reads a whole number option between min and max, or says what it takes. 0 or -1. */
 int cli_opt_long(const char *arg, long min, long max, const char *what, long *out);

@@ -4,7 +4,6 @@
  */
 #include "gateway/cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -139,13 +138,19 @@ static void join_words(char **words, int n, char *out, size_t outsz)
     }
 }
 
+const struct cli_opt cli_opts_ask[] = {
+    CLI_OPT_CONFIG,
+    {"from", 'f', 1, "NUMBER",
+     "answer as that number's SMS would be (its language, choice, guards)"},
+    {"save", 's', 1, NULL, "with --from: keep what the message changes (LANG, a choice)"},
+    {"lang", 'l', 1, "xx", "the sender's saved language, used when the text does not say"},
+    {"verbose", 'v', 1, NULL, "language, keyword, coding, parts and result on stderr"},
+    CLI_OPT_END,
+};
+
 int cmd_ask(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"from", required_argument, NULL, 'f'},
-        {"lang", required_argument, NULL, 'l'},   {"save", no_argument, NULL, 's'},
-        {"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     struct asker *k = calloc(1, sizeof(*k));
     const char *conf_path = NULL;
     gw_live *live = NULL;
@@ -156,7 +161,7 @@ int cmd_ask(int argc, char **argv)
 
     if (k == NULL)
         return 1;
-    while ((ch = getopt_long(argc, argv, "c:f:l:sv", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_ask, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -208,14 +213,16 @@ out:
     return rc;
 }
 
+const struct cli_opt cli_opts_import[] = {
+    CLI_OPT_CONFIG,
+    {"format", 'F', 1, "FORMAT", "content, rpw-corridors, rpw or ecb (default: the header tells)"},
+    {"dry-run", 'n', 1, NULL, "validate and count, then change nothing"},
+    CLI_OPT_END,
+};
+
 int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"format", required_argument, NULL, 'F'},
-        {"dry-run", no_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     enum conf_format format = CONF_FORMAT_UNKNOWN;
     const char *conf_path = NULL;
     const char *def[1];
@@ -223,7 +230,7 @@ int cmd_import(int argc, char **argv)
     int ch, rc, dry_run = 0;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:F:n", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_import, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -257,13 +264,15 @@ int cmd_import(int argc, char **argv)
     return rc < 0 ? 1 : 0;
 }
 
+const struct cli_opt cli_opts_check[] = {
+    CLI_OPT_CONFIG,
+    {"verbose", 'v', 1, NULL, "also print what would be imported"},
+    CLI_OPT_END,
+};
+
 int cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"verbose", no_argument, NULL, 'v'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     const char *conf_path = NULL;
     const char *def[1];
     char why[PATH_MAX + 200];
@@ -271,7 +280,7 @@ int cmd_check(int argc, char **argv)
     int ch, rc, verbose = 0;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_check, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;

@@ -5,7 +5,6 @@
 #include "gateway/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,15 +127,23 @@ static int alert_from_text(struct conf_alert *a, const struct conf *c, const cha
     return 0;
 }
 
+const struct cli_opt cli_opts_broadcast[] = {
+    CLI_OPT_CONFIG,
+    {"topic", 't', 1, "TOPIC",
+     "who gets it: a country (PH), a corridor (USA-MEX) or a topic; repeat for more"},
+    {"text", 'x', 1, "TEXT", "the alert's text"},
+    {"file", 'f', 1, "FILE", "an alert file instead (texts in several languages)"},
+    {"lang", 'l', 1, "xx", "the language of --text (default: default_language)"},
+    {"id", 'i', 1, "ID", "the alert's id: an alert goes out once per id (default: made up)"},
+    {"priority", 'p', 1, "0-9", "0 urgent .. 9; answers to questions always go first"},
+    {"until", 'u', 1, "DATE", "never sent after this local date (default: 7 days on)"},
+    {"json", 'j', 1, NULL, "broadcast status as JSON"},
+    CLI_OPT_END,
+};
+
 int cmd_broadcast(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},   {"topic", required_argument, NULL, 't'},
-        {"lang", required_argument, NULL, 'l'},     {"text", required_argument, NULL, 'x'},
-        {"file", required_argument, NULL, 'f'},     {"id", required_argument, NULL, 'i'},
-        {"priority", required_argument, NULL, 'p'}, {"until", required_argument, NULL, 'u'},
-        {"json", no_argument, NULL, 'j'},           {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     const char *conf_path = NULL, *lang = NULL, *text = NULL, *file = NULL, *id = NULL;
     struct conf_alert *a = calloc(1, sizeof(*a));
     struct conf_errs errs;
@@ -151,7 +158,7 @@ int cmd_broadcast(int argc, char **argv)
         return 1;
     a->priority = 5;
     conf_errs_init(&errs);
-    while ((ch = getopt_long(argc, argv, "c:t:l:x:f:i:p:u:j", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_broadcast, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -215,6 +222,16 @@ int cmd_broadcast(int argc, char **argv)
     ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
+    /* An alert nobody would get is an operator's mistake (a topic misspelt, or announced
+     * before anyone joined): said, exit 3, and the id stays free for when someone follows. */
+    if (gw_alert_audience(d, h, a) == 0) {
+        fprintf(stderr,
+                "remitline: nobody follows %s%s yet: alert %s not queued (people join by SMS: "
+                "JOIN %s)\n",
+                a->topics[0], a->ntopics > 1 ? " or the other topics" : "", a->id, a->topics[0]);
+        rc = 3;
+        goto out;
+    }
     rc = gw_alert_queue(d, h, a, "cli", file, lang && !file ? lang : c.default_lang, c.max_parts,
                         time(NULL), &recipients, &errs);
     if (rc > 0) {

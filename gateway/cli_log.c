@@ -18,12 +18,14 @@
 #include "gateway/console.h"
 #include "gateway/figures.h"
 #include "gateway/json.h"
+#include "gateway/transport.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
 struct log_opts {
     int json, full, n;
-    struct json j; /* with json: the array being written */
+    struct json j;        /* with json: the array being written */
+    const struct conf *c; /* log: which transport each modem name is */
 };
 
 /*
@@ -53,6 +55,8 @@ static const char *escaped(const char *s, char *out, size_t outsz)
     return out;
 }
 
+#define LOG_ROW "%-20s %-9s %-11s %-8s %-15s %-9s %-9s %s/%d %s%s%s\n"
+
 static int print_log_row(void *arg, const struct db_log_row *r)
 {
     struct log_opts *o = arg;
@@ -75,6 +79,10 @@ static int print_log_row(void *arg, const struct db_log_row *r)
         json_str_field(j, "intent", r->intent);
         json_long_field(j, "attempts", r->attempts);
         json_str_field(j, "error", r->error);
+        json_str_field(j, "transport", gw_transport_of(o->c, r->modem));
+        json_str_field(j, "modem", r->modem);
+        json_str_field(j, "kind", r->kind);
+        json_long_field(j, "answers", (long long)r->answers);
         json_str_field(j, "text", r->text);
         json_close(j);
     } else {
@@ -84,32 +92,41 @@ static int print_log_row(void *arg, const struct db_log_row *r)
 
         memcpy(text, r->text, n);
         text[n] = '\0';
-        printf("%s %-3s #%-5lld %-14s %-8s %-5s %s/%d %s%s%s\n", when, r->dir, (long long)r->id,
-               escaped(number, esc_num, sizeof(esc_num)), r->state, r->intent[0] ? r->intent : "-",
-               r->coding, r->parts, escaped(text, esc_text, sizeof(esc_text)),
-               r->error[0] ? "  ! " : "", escaped(r->error, esc_err, sizeof(esc_err)));
+        char id[32], kind[16], modem[4 * 32];
+
+        /* One id column, its sequence named: in#29 and out#29 are different messages. */
+        snprintf(id, sizeof(id), "%s#%lld", r->dir, (long long)r->id);
+        /* In: the keyword it asked; out: a reply, a STOP confirmation, a broadcast, a notice. */
+        snprintf(kind, sizeof(kind), "%s", r->dir[0] == 'o' ? r->kind : r->intent);
+        printf(LOG_ROW, when, id, gw_transport_of(o->c, r->modem),
+               escaped(r->modem[0] ? r->modem : "-", modem, sizeof(modem)),
+               escaped(number, esc_num, sizeof(esc_num)), r->state, kind[0] ? kind : "-", r->coding,
+               r->parts, escaped(text, esc_text, sizeof(esc_text)), r->error[0] ? "  ! " : "",
+               escaped(r->error, esc_err, sizeof(esc_err)));
     }
     o->n++;
     return 0;
 }
 
+const struct cli_opt cli_opts_log[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "one JSON array instead of the table"},
+    {"limit", 'n', 1, "N", "the last N messages in and out (default 20)"},
+    {"full-numbers", 'F', 1, NULL, "show phone numbers whole, not masked"},
+    CLI_OPT_END,
+};
+
 int cmd_log(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {"limit", required_argument, NULL, 'n'},
-        {"full-numbers", no_argument, NULL, 'F'},
-        {NULL, 0, NULL, 0},
-    };
-    struct log_opts o = {0, 0, 0, {stdout, 0, 0}};
+    struct cli_parser gp = {.ready = 0};
+    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL};
     const char *conf_path = NULL;
     long limit = 20;
     struct conf c;
     int ch;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:jn:F", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_log, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -130,6 +147,11 @@ int cmd_log(int argc, char **argv)
     }
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
+    o.c = &c;
+    /* A header for people; a script reading a pipe gets the rows alone (or --json). */
+    if (!o.json && isatty(STDOUT_FILENO))
+        printf("%-20s %-9s %-11s %-8s %-15s %-9s %-9s %s\n", "TIME", "ID", "TRANSPORT", "MODEM",
+               "NUMBER", "STATE", "KIND", "CODING/PARTS TEXT");
     db_log_each(d, (int)limit, print_log_row, &o);
     if (o.json)
         json_array_end(&o.j);
@@ -230,13 +252,15 @@ static int print_source(void *arg, const struct db_source_info *s)
     return 0;
 }
 
+const struct cli_opt cli_opts_sources[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "JSON instead of the table"},
+    CLI_OPT_END,
+};
+
 int cmd_sources(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     struct source_walk w;
     const char *conf_path = NULL;
     struct conf c;
@@ -245,7 +269,7 @@ int cmd_sources(int argc, char **argv)
 
     memset(&w, 0, sizeof(w));
     json_init(&w.j, stdout);
-    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_sources, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -272,21 +296,23 @@ int cmd_sources(int argc, char **argv)
     return rc < 0 ? 1 : 0;
 }
 
+const struct cli_opt cli_opts_status[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "JSON instead of the table"},
+    CLI_OPT_END,
+};
+
 int cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    struct log_opts o = {0, 0, 0, {stdout, 0, 0}};
+    struct cli_parser gp = {.ready = 0};
+    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL};
     const char *conf_path = NULL;
     struct conf c;
     time_t now = time(NULL);
     int ch;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_status, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -319,15 +345,17 @@ int cmd_status(int argc, char **argv)
     return 0;
 }
 
+const struct cli_opt cli_opts_report[] = {
+    CLI_OPT_CONFIG,
+    {"since", 's', 1, "WEEK", "from this ISO week on, e.g. 2026-W01 (default: all)"},
+    {"weeks", 'w', 0, "N", "only the last N weeks (1-104)"},
+    {"html", 'H', 0, "FILE", "write the demand page, charts included, as one HTML file"},
+    CLI_OPT_END,
+};
+
 int cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"since", required_argument, NULL, 's'},
-        {"weeks", required_argument, NULL, 'w'},
-        {"html", required_argument, NULL, 'H'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     const char *conf_path = NULL, *since = "", *html = NULL;
     char week[16];
     long weeks = 0;
@@ -335,7 +363,7 @@ int cmd_report(int argc, char **argv)
     int ch, rc = 1;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:s:w:H:", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_report, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;

@@ -5,7 +5,6 @@
  */
 #include "gateway/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -49,14 +48,16 @@ static int print_mute(void *arg, const char *number, int64_t until, const char *
     return 0;
 }
 
+const struct cli_opt cli_opts_mutes[] = {
+    CLI_OPT_CONFIG,
+    {"json", 'j', 1, NULL, "JSON instead of the table"},
+    {"full-numbers", 'F', 1, NULL, "show phone numbers whole, as unmute takes them"},
+    CLI_OPT_END,
+};
+
 int cmd_mutes(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {"full-numbers", no_argument, NULL, 'F'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     struct mutes_opts o = {0, 0, 0, "", {stdout, 0, 0}};
     const char *conf_path = NULL;
     int64_t now = time(NULL);
@@ -64,7 +65,7 @@ int cmd_mutes(int argc, char **argv)
     int ch, i, rc = 1;
     db *d;
 
-    while ((ch = getopt_long(argc, argv, "c:jF", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_mutes, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -114,16 +115,18 @@ out:
 }
 
 /* The NUMBER argument after options: the configuration path in *conf_path. 0, or 2 (usage). */
+const struct cli_opt cli_opts_number[] = {
+    CLI_OPT_CONFIG,
+    CLI_OPT_END,
+};
+
 static int number_args(int argc, char **argv, const char *name, const char **conf_path,
                        const char **number)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     int ch;
 
-    while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_number, &gp)) != -1) {
         if (ch != 'c')
             return cli_usage_error(name);
         *conf_path = optarg;

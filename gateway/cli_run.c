@@ -5,7 +5,6 @@
 #include "gateway/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,17 +22,19 @@
 #include "gateway/phonefile.h"
 #include "util/log.h"
 
+const struct cli_opt cli_opts_run[] = {
+    CLI_OPT_CONFIG,
+    {"debug", 'd', 1, NULL, "log at debug level, the only one that shows whole phone numbers"},
+    {"user", 'u', 1, "NAME", "as root: open modems and port, then become NAME for good"},
+    {"http", 'H', 0, "ADDR:PORT", "serve USSD, /kannel, /healthz and /metrics there"},
+    {"http-token-file", 'F', 0, "FILE", "an HTTP client's bearer token, from FILE's first line"},
+    {"http-token", 'T', 0, "TOKEN", "the same on the command line (every local user sees it)"},
+    CLI_OPT_END,
+};
+
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"debug", no_argument, NULL, 'd'},
-        {"http", required_argument, NULL, 'H'},
-        {"http-token", required_argument, NULL, 'T'},
-        {"http-token-file", required_argument, NULL, 'F'},
-        {"user", required_argument, NULL, 'u'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     const char *conf_path = NULL, *http = NULL, *token_file = NULL, *user = NULL;
     char token[128] = "", why[PATH_MAX + 200];
     struct sockaddr_storage sa;
@@ -41,7 +42,7 @@ int cmd_run(int argc, char **argv)
     struct conf *c;
     int ch, debug = 0, rc;
 
-    while ((ch = getopt_long(argc, argv, "c:du:", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_run, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -188,15 +189,17 @@ out:
     return rc;
 }
 
+const struct cli_opt cli_opts_phone[] = {
+    CLI_OPT_CONFIG,
+    {"dir", 'D', 1, "DIR", "the dummy phone's directory (default: the configured dummy modem's)"},
+    {"wait", 'w', 1, "SECONDS", "how long to wait for the reply (default 10; 0: do not wait)"},
+    {"order", 'o', 1, "2,0,1", "the parts of a long TEXT arrive in this order, 0-based (testing)"},
+    CLI_OPT_END,
+};
+
 int cmd_phone(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"dir", required_argument, NULL, 'D'},
-        {"wait", required_argument, NULL, 'w'},
-        {"order", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parser gp = {.ready = 0};
     const char *conf_path = NULL, *dir = NULL, *number;
     int order[GW_PHONEFILE_MAX_PARTS], norder = 0;
     char text[2048];
@@ -207,7 +210,7 @@ int cmd_phone(int argc, char **argv)
     int ch, i, rc = 1;
     db *d = NULL;
 
-    while ((ch = getopt_long(argc, argv, "c:D:w:o:", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, cli_opts_phone, &gp)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;

@@ -9,6 +9,7 @@
 #include "gateway/http_int.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -565,6 +566,22 @@ int gw_http_conn_limit(long nofile, int configured, int nmodems, int threads)
     return configured;
 }
 
+/* libmicrohttpd's own messages ("Failed to bind to port ...") would speak before ours and in
+ * its words: they go to the debug log, and what the operator reads is the gateway's sentence. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[256];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_debug("http: libmicrohttpd: %s", msg);
+}
+
 struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd)
 {
     struct gw_http *h = calloc(1, sizeof(*h));
@@ -607,7 +624,8 @@ struct gw_http *gw_http_start(const struct conf *c, gw_live *live, int listen_fd
         (unsigned)h->nworkers, MHD_OPTION_CONNECTION_LIMIT, (unsigned)limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http.timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http.max_header, MHD_OPTION_NOTIFY_COMPLETED,
-        completed_cb, h, MHD_OPTION_NOTIFY_CONNECTION, connection_cb, h, MHD_OPTION_END);
+        completed_cb, h, MHD_OPTION_NOTIFY_CONNECTION, connection_cb, h, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_END);
     if (h->mhd == NULL) {
         log_warnx("http: cannot serve on %s", c->http.listen);
         goto fail;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/transport.h"
 #include "util/log.h"
 
 struct buf {
@@ -97,21 +98,9 @@ struct stat_arg {
     const char *metric;
 };
 
-/* The transport behind a modem name: the configured modems, or the HTTP paths. */
 static const char *transport_of(const struct gw_http *h, const char *modem)
 {
-    int i;
-
-    for (i = 0; i < h->conf.nmodems; i++)
-        if (strcmp(h->conf.modems[i].name, modem) == 0)
-            return h->conf.modems[i].transport;
-    if (strcmp(modem, "kannel") == 0)
-        return "kannel-http";
-    if (strcmp(modem, "ussd") == 0)
-        return "ussd";
-    if (strcmp(modem, "ask") == 0)
-        return "cli"; /* remitline ask --from --save */
-    return "none";
+    return gw_transport_of(&h->conf, modem);
 }
 
 static int stat_in(void *arg, const char *modem, const char *keyword, const char *what, long count)
@@ -131,6 +120,10 @@ static int stat_out(void *arg, const char *modem, const char *keyword, const cha
     struct stat_arg *a = arg;
     char m[80], k[40];
 
+    /* Two families from one walk: each pass writes one, so its samples follow its own HELP and
+     * TYPE lines (the text format wants a family's lines together). */
+    if ((strcmp(what, "attempts-failed") == 0) != (strcmp(a->metric, "failures") == 0))
+        return 0;
     if (strcmp(what, "attempts-failed") == 0)
         bprintf(a->b, "remitline_send_failures_total{transport=\"%s\",modem=\"%s\"} %ld\n",
                 transport_of(a->h, modem), label(modem, m, sizeof(m)), count);
@@ -149,9 +142,11 @@ static int stat_modem(void *arg, const struct db_modem_report *r)
     char m[80];
 
     label(r->name, m, sizeof(m));
-    bprintf(a->b, "remitline_modem_up{modem=\"%s\"} %d\n", m, strcmp(r->state, "connected") == 0);
-    if (r->signal >= 0)
-        bprintf(a->b, "remitline_modem_signal_percent{modem=\"%s\"} %d\n", m, r->signal);
+    if (strcmp(a->metric, "up") == 0)
+        bprintf(a->b, "remitline_modem_up{modem=\"%s\"} %d\n", m,
+                strcmp(r->state, "connected") == 0);
+    else if (r->signal >= 0) /* a ratio, Prometheus's unit for a fraction */
+        bprintf(a->b, "remitline_modem_signal_ratio{modem=\"%s\"} %g\n", m, r->signal / 100.0);
     return 0;
 }
 
@@ -177,14 +172,20 @@ enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct
         dbok = db_stats_inbox(w->d, stat_in, &a) >= 0;
         bprintf(&b, "# HELP remitline_messages_out_total Messages sent or set aside as failed, "
                     "by transport, modem, keyword answered (or kind) and state.\n# TYPE "
-                    "remitline_messages_out_total counter\n"
-                    "# HELP remitline_send_failures_total Send attempts that failed.\n"
+                    "remitline_messages_out_total counter\n");
+        a.metric = "out";
+        dbok = dbok && db_stats_outbox(w->d, stat_out, &a) >= 0;
+        bprintf(&b, "# HELP remitline_send_failures_total Send attempts that failed.\n"
                     "# TYPE remitline_send_failures_total counter\n");
+        a.metric = "failures";
         dbok = dbok && db_stats_outbox(w->d, stat_out, &a) >= 0;
         bprintf(&b, "# HELP remitline_modem_up Whether the modem is connected.\n"
-                    "# TYPE remitline_modem_up gauge\n# HELP remitline_modem_signal_percent "
-                    "Signal strength the modem last reported.\n"
-                    "# TYPE remitline_modem_signal_percent gauge\n");
+                    "# TYPE remitline_modem_up gauge\n");
+        a.metric = "up";
+        db_modem_reports(w->d, -1, stat_modem, &a);
+        bprintf(&b, "# HELP remitline_modem_signal_ratio Signal strength the modem last "
+                    "reported, 0 to 1.\n# TYPE remitline_modem_signal_ratio gauge\n");
+        a.metric = "signal";
         db_modem_reports(w->d, -1, stat_modem, &a);
         depth = db_outbox_depth(w->d);
         if (db_reply_latency(w->d, counts, &total, &sum) == 0) {
@@ -234,9 +235,12 @@ enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct
     }
     bprintf(
         &b,
+        "# HELP remitline_ussd_sms_queued_total USSD answers queued to be sent by SMS.\n"
         "# TYPE remitline_ussd_sms_queued_total counter\nremitline_ussd_sms_queued_total %lu\n"
-        "# TYPE remitline_ussd_sessions_expired_total counter\n"
+        "# HELP remitline_ussd_sessions_expired_total USSD requests to a session that had "
+        "expired.\n# TYPE remitline_ussd_sessions_expired_total counter\n"
         "remitline_ussd_sessions_expired_total %lu\n"
+        "# HELP remitline_http_refused_total Connections refused by the allow list.\n"
         "# TYPE remitline_http_refused_total counter\nremitline_http_refused_total %lu\n"
         "# HELP remitline_http_cut_total Connections cut for taking longer than "
         "request_timeout.\n# TYPE remitline_http_cut_total counter\nremitline_http_cut_total %lu\n",

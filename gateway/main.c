@@ -20,49 +20,64 @@
 struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
-    const char *usage;
+    const struct cli_opt *opts; /* what the subcommand's parser reads: cli.h */
+    const char *operands;       /* what follows the options */
     const char *summary;
+    const char *example;
 };
 
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
+static const struct cli_opt no_opts[] = {CLI_OPT_END};
+
 static const struct command commands[] = {
-    {"run", cmd_run, "run [-c FILE] [-d] [--user NAME] [--http ADDR:PORT --http-token-file FILE]",
-     "run the gateway: read SMS from the modems, answer, send (-d: debug logs; --http: serve "
-     "USSD, Kannel, /healthz, /metrics)"},
-    {"phone", cmd_phone,
-     "phone [-c FILE] [--dir DUMMYDIR] [--wait SECONDS] [--order 2,0,1] NUMBER TEXT...",
-     "play a phone: text the gateway through the dummy phone and print its reply"},
-    {"log", cmd_log, "log [-c FILE] [--json] [--limit N] [--full-numbers]",
-     "recent messages in and out, with their state"},
-    {"status", cmd_status, "status [-c FILE] [--json]",
-     "each modem: connected, signal, network, queue, sent and failed today"},
-    {"ask", cmd_ask, "ask [-c FILE] [--from NUMBER [--save]] [--lang xx] [-v] [TEXT...]",
+    {"run", cmd_run, cli_opts_run, "",
+     "run the gateway: read SMS from the modems, answer, send; with --http also serve USSD, "
+     "Kannel, /healthz and /metrics",
+     "remitline run --http 127.0.0.1:8080 --http-token-file token"},
+    {"phone", cmd_phone, cli_opts_phone, "NUMBER TEXT...",
+     "play a phone: text the running gateway through the dummy phone and print its reply (exit "
+     "0 answered, 3 the gateway chose silence, 1 no reply in time)",
+     "remitline phone +639171234567 \"FEE USA PHL 200\""},
+    {"log", cmd_log, cli_opts_log, "", "recent messages in and out, with their state",
+     "remitline log --limit 5"},
+    {"status", cmd_status, cli_opts_status, "",
+     "each modem: connected, signal, network, queue, sent and failed today", "remitline status"},
+    {"ask", cmd_ask, cli_opts_ask, "[TEXT...]",
      "answer TEXT as an SMS would be answered (no TEXT: each line of stdin); --from: as from "
-     "that number, changing nothing it saved unless --save"},
-    {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|rpw|ecb] [PATH...]",
-     "validate content files and apply them in one transaction (no PATH: shipped content)"},
-    {"sources", cmd_sources, "sources [-c FILE] [--json]",
-     "every loaded source: its file, the dates of its data, its rows, and whether it is old"},
-    {"check", cmd_check, "check [-c FILE] [PATH...]",
-     "validate the configuration and content; print \"configuration OK\" or each problem"},
-    {"broadcast", cmd_broadcast,
-     "broadcast --topic T [--topic T2...] [--lang xx] (--text \"...\" | --file F) [--id ID] "
-     "[--priority 0-9] [--until DATE] | broadcast status [ID] [--json]",
-     "queue an alert for everyone who follows a topic, or show how far one has gone"},
-    {"mutes", cmd_mutes, "mutes [-c FILE] [--json] [--full-numbers]",
+     "that number, changing nothing it saved unless --save",
+     "remitline ask --from +14155550100 \"FEE PHILIPPINES\""},
+    {"import", cmd_import, cli_opts_import, "[PATH...]",
+     "validate content files and apply them in one transaction (no PATH: shipped content)",
+     "remitline import conf/content/quotes.conf"},
+    {"sources", cmd_sources, cli_opts_sources, "",
+     "every loaded source: its file, the dates of its data, its rows, and whether it is old",
+     "remitline sources --json"},
+    {"check", cmd_check, cli_opts_check, "[PATH...]",
+     "validate the configuration and content; print \"configuration OK\" or each problem",
+     "remitline check -c /etc/remitline/remitline.conf"},
+    {"broadcast", cmd_broadcast, cli_opts_broadcast, "| broadcast status [ID]",
+     "queue an alert for everyone who follows a topic (exit 3 when nobody does: nothing is "
+     "queued), or show how far one has gone",
+     "remitline broadcast --topic PH --id typhoon-1 --text \"Typhoon: offices closed today\""},
+    {"mutes", cmd_mutes, cli_opts_mutes, "",
      "numbers the gateway does not answer now (muted, at a reply cap, operators locked out): "
-     "why, and until when"},
-    {"unmute", cmd_unmute, "unmute [-c FILE] NUMBER",
-     "answer a muted number again (as remitline mutes --full-numbers shows it)"},
-    {"operator", cmd_operator, "operator unlock [-c FILE] NUMBER",
-     "lift an operator's lockout after wrong PINs or YES codes"},
-    {"report", cmd_report, "report [-c FILE] [--since 2026-W01 | --weeks N] [--html FILE]",
+     "why, and until when",
+     "remitline mutes --full-numbers"},
+    {"unmute", cmd_unmute, cli_opts_number, "NUMBER",
+     "answer a muted number again (as remitline mutes --full-numbers shows it)",
+     "remitline unmute +639171234567"},
+    {"operator", cmd_operator, cli_opts_number, "unlock NUMBER",
+     "lift an operator's lockout after wrong PINs or YES codes",
+     "remitline operator unlock +639171230000"},
+    {"report", cmd_report, cli_opts_report, "",
      "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers), "
-     "or with --html as one self-contained page of charts"},
-    {"version", cmd_version, "version", "print the version"},
-    {"help", cmd_help, "help", "list the subcommands"},
+     "or with --html as one self-contained page of charts",
+     "remitline report --since 2026-W01 >demand.csv"},
+    {"version", cmd_version, no_opts, "", "print the version", "remitline version"},
+    {"help", cmd_help, no_opts, "[COMMAND | --options]",
+     "list the subcommands, or one's options and an example", "remitline help phone"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -80,13 +95,56 @@ int cli_opt_long(const char *arg, long min, long max, const char *what, long *ou
     return 0;
 }
 
-int cli_usage_error(const char *name)
+static const struct command *command_find(const char *name)
 {
     size_t i;
 
     for (i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i].name, name) == 0)
-            fprintf(stderr, "usage: remitline %s\n", commands[i].usage);
+            return &commands[i];
+    return NULL;
+}
+
+/* "usage: remitline ask [--config FILE] [--from NUMBER] ... [TEXT...]", from the table. */
+static void print_usage(FILE *f, const struct command *cmd)
+{
+    const struct cli_opt *o;
+
+    fprintf(f, "usage: remitline %s", cmd->name);
+    for (o = cmd->opts; o->name != NULL; o++)
+        fprintf(f, " [--%s%s%s]", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+    fprintf(f, "%s%s\n", cmd->operands[0] ? " " : "", cmd->operands);
+}
+
+/* Usage, summary, one line an option, and the example: remitline help CMD, CMD --help. */
+static void print_command_help(const struct command *cmd)
+{
+    const struct cli_opt *o;
+    char left[64];
+
+    print_usage(stdout, cmd);
+    printf("%s\n", cmd->summary);
+    if (cmd->opts[0].name != NULL)
+        printf("\noptions:\n");
+    for (o = cmd->opts; o->name != NULL; o++) {
+        char shortname[8] = "    ";
+        if (o->is_short)
+            snprintf(shortname, sizeof(shortname), "-%c, ", o->val);
+        snprintf(left, sizeof(left), "%s--%s%s%s", shortname, o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+        printf("  %-28s %s\n", left, o->help);
+    }
+    printf("\nexample:\n  %s\n", cmd->example);
+}
+
+int cli_usage_error(const char *name)
+{
+    const struct command *cmd = command_find(name);
+
+    if (cmd != NULL) {
+        print_usage(stderr, cmd);
+        fprintf(stderr, "remitline help %s shows what each option does\n", name);
+    }
     return 2;
 }
 
@@ -243,14 +301,29 @@ static int cmd_version(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv)
 {
+    const struct command *cmd;
+    const struct cli_opt *o;
     size_t i;
 
-    (void)argc;
-    (void)argv;
+    if (argc > 1 && strcmp(argv[1], "--options") == 0) {
+        /* For tests/man-options.py: "COMMAND --option" a line, from the parsers' tables. */
+        for (i = 0; i < NCOMMANDS; i++)
+            for (o = commands[i].opts; o->name != NULL; o++)
+                printf("%s --%s\n", commands[i].name, o->name);
+        return 0;
+    }
+    if (argc > 1) {
+        if ((cmd = command_find(argv[1])) == NULL) {
+            fprintf(stderr, "remitline: no command '%s'; remitline help lists them\n", argv[1]);
+            return 2;
+        }
+        print_command_help(cmd);
+        return 0;
+    }
     printf("usage: remitline COMMAND [OPTIONS]\n\n");
     for (i = 0; i < NCOMMANDS; i++)
-        printf("  %-8s %s\n", commands[i].name, commands[i].summary);
-    printf("\nremitline COMMAND --help shows a command's options.\n");
+        printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+    printf("\nremitline help COMMAND (or COMMAND --help) shows its options and an example.\n");
     return 0;
 }
 
@@ -270,8 +343,8 @@ int main(int argc, char **argv)
         umask(027);
     for (i = 0; i < NCOMMANDS; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            if (argc > 2 && strcmp(argv[2], "--help") == 0) {
-                printf("usage: remitline %s\n%s\n", commands[i].usage, commands[i].summary);
+            if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+                print_command_help(&commands[i]);
                 return 0;
             }
             return commands[i].fn(argc - 1, argv + 1);

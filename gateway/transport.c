@@ -203,3 +203,19 @@ void gw_fault_sent(const char *modem, const struct gw_out_part *p)
     (void)p;
 }
 #endif
+
+const char *gw_transport_of(const struct conf *c, const char *modem)
+{
+    int i;
+
+    for (i = 0; i < c->nmodems; i++)
+        if (strcmp(c->modems[i].name, modem) == 0)
+            return c->modems[i].transport;
+    if (strcmp(modem, "kannel") == 0)
+        return "kannel-http";
+    if (strcmp(modem, "ussd") == 0)
+        return "ussd";
+    if (strcmp(modem, "ask") == 0)
+        return "cli"; /* remitline ask --from --save */
+    return "none";
+}

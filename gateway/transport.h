@@ -85,6 +85,10 @@ struct transport {
  * NULL if unknown or out of memory. */
 struct transport *gw_transport_new(const char *backend, const struct conf_modem *conf);
 void gw_transport_free(struct transport *t);
+/* The transport behind a name a message records as its modem: a configured modem's transport
+ * ("gammu", "kannel"), else the door that took it ("kannel-http" for Kannel's get-url, "ussd",
+ * "cli" for remitline ask --save), else "none". For /metrics and remitline log alike. */
+const char *gw_transport_of(const struct conf *c, const char *modem);
 
 extern const struct transport_ops gw_gammu_ops;
 extern const struct transport_ops gw_kannel_ops; /* Kannel's sendsms over HTTP */

@@ -18,6 +18,15 @@ int handler_guide(const struct hq *x, char *out, size_t outsz)
         if (rc < 0)
             return -1;
     }
+    /* People type the start of a word ("recruit" for recruiter): a beginning of four letters or
+     * more that only one of this country's topics has is that topic. */
+    for (i = 0; i < p->nrest && topic[0] == '\0'; i++) {
+        if (strlen(p->rest[i]) < 4)
+            continue;
+        rc = db_guide_topic_prefix(x->h->d, country, p->rest[i], topic, sizeof(topic));
+        if (rc < 0)
+            return -1;
+    }
     if (country != NULL)
         fmt_country(x, country, name, sizeof(name));
     if (topic[0] != '\0') {

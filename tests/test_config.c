@@ -1,6 +1,8 @@
 /* remitline.conf: defaults, the schema table, modems, paths relative to the file. */
 #include "testutil.h"
 
+#include <ctype.h>
+
 #include "conf/config.h"
 
 static int load(const char *text, struct conf *c, struct conf_errs *errs)
@@ -150,6 +152,98 @@ static void test_syntax_and_missing_file(void **state)
     conf_errs_free(&errs);
 }
 
+struct example {
+    char text[16384];
+    const char *file;
+    const char *after; /* what must follow the name: " =" in the example, "" in the man page */
+    int missing;
+};
+
+static int word_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* name (followed by x->after) as a whole word somewhere in x->text. */
+static void example_has(void *arg, const char *group, const char *name, const char *help)
+{
+    struct example *x = arg;
+    char needle[64];
+    const char *p = x->text;
+    size_t n;
+
+    snprintf(needle, sizeof(needle), "%s%s", name, x->after);
+    n = strlen(needle);
+    while ((p = strstr(p, needle)) != NULL) {
+        if ((p == x->text || !word_char(p[-1])) && (x->after[0] || !word_char(p[n])))
+            return;
+        p += n;
+    }
+    fprintf(stderr, "%s lacks %s%s%s (%s)\n", x->file, group, group[0] ? "." : "", name, help);
+    x->missing++;
+}
+
+/* remitline.conf(5) names every setting of the schema table (issue #18). */
+static void test_man_page_names_every_setting(void **state)
+{
+    struct example *x = calloc(1, sizeof(*x));
+    FILE *f = fopen(RL_CONTENT "/../../docs/man/remitline.conf.5", "r");
+    size_t len;
+
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(f);
+    len = fread(x->text, 1, sizeof(x->text) - 1, f);
+    fclose(f);
+    assert_true(len < sizeof(x->text) - 1);
+    x->file = "docs/man/remitline.conf.5";
+    x->after = "";
+    conf_schema_each(example_has, x);
+    assert_int_equal(x->missing, 0);
+    free(x);
+}
+
+/* The example file shows every setting the schema table knows, and with its comment marks
+ * removed it is a configuration `remitline check` accepts (issue #18). */
+static void test_example_lists_every_setting(void **state)
+{
+    struct example *x = calloc(1, sizeof(*x));
+    struct conf_errs errs;
+    struct conf c;
+    char *line, *save = NULL, *out;
+    size_t len = 0;
+    FILE *f = fopen(RL_CONTENT "/../remitline.conf.example", "r");
+
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(f);
+    len = fread(x->text, 1, sizeof(x->text) - 1, f);
+    fclose(f);
+    assert_true(len < sizeof(x->text) - 1);
+    x->file = "conf/remitline.conf.example";
+    x->after = " =";
+    conf_schema_each(example_has, x);
+    assert_int_equal(x->missing, 0);
+    /* Uncommented: "# " then a setting ("name = ") or a bracket, after any indent. */
+    out = calloc(1, sizeof(x->text) + 1);
+    assert_non_null(out);
+    len = 0;
+    for (line = strtok_r(x->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        const char *l = line, *r = line + 2;
+        size_t w;
+        r += strspn(r, " ");
+        w = strspn(r, "abcdefghijklmnopqrstuvwxyz_");
+        if (strncmp(line, "# ", 2) == 0 &&
+            ((*r && strchr("({})", *r)) || (w > 0 && strncmp(r + w, " = ", 3) == 0)))
+            l = line + 2;
+        len += (size_t)snprintf(out + len, sizeof(x->text) + 1 - len, "%s\n", l);
+    }
+    assert_int_equal(load(out, &c, &errs), 0);
+    conf_errs_free(&errs);
+    free(out);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +253,8 @@ int main(void)
         cmocka_unit_test(test_modems),
         cmocka_unit_test(test_http_client_kinds),
         cmocka_unit_test(test_syntax_and_missing_file),
+        cmocka_unit_test(test_example_lists_every_setting),
+        cmocka_unit_test(test_man_page_names_every_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

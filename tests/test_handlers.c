@@ -398,6 +398,32 @@ static void test_numbered_choice(void **state)
     db_close(d);
 }
 
+/* Issue #18, with the shipped content: the start of a guide word names its topic when only one
+ * of the country's topics begins so, and a bare "Congo" offers both Congos. */
+static void test_shipped_prefix_topic_and_congo(void **state)
+{
+    static const char *const paths[] = {RL_CONTENT "/lang-en.conf", RL_CONTENT "/countries.conf",
+                                        RL_CONTENT "/guides.conf"};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    struct handler_query q = {"GUIDE PHL recruit", "+14155550100", NULL, 0, NULL};
+    struct handler_reply r;
+    db *d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
+    handler_ctx *h = handler_open(d, &o);
+
+    (void)state;
+    assert_non_null(h);
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_non_null(strstr(r.text, "Philippines agency:"));
+    q.text = "GUIDE PHL re"; /* too short to guess from */
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_null(strstr(r.text, "agency:"));
+    q.text = "FEE BELGIUM CONGO 100";
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_non_null(strstr(r.text, "1=DR Congo 2=Congo"));
+    handler_close(h);
+    db_close(d);
+}
+
 static void test_conversation_store(void **state)
 {
     struct fixture *f = *state;
@@ -458,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_shared_calling_codes),
         cmocka_unit_test(test_shared_code_without_prefixes),
         cmocka_unit_test(test_vocab_matches_content_schema),
+        cmocka_unit_test(test_shipped_prefix_topic_and_congo),
         cmocka_unit_test_setup_teardown(test_conversation_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

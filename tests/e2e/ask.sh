@@ -112,6 +112,18 @@ expect_contains "default language" "cout moyen" "$out"
 out=$("$RL" log --full-numbers --limit 5)
 expect_contains "log escapes ESC" 'HELP\x1b]0;owned\x07\x1b[2J\xc2\x9bx' "$out"
 case "$out" in *$'\033'* | *$'\007'*) fail "log printed a control character raw" ;; esac
+# log names each row's sequence (in#N, out#N), transport, modem and kind; a header row only on
+# a terminal, so a pipe gets the rows alone.
+expect_contains "log: id with its sequence, door, kind" "$(printf '%-9s %-11s %-8s %-15s %-9s %-9s' \
+    "in#$(sqlite3 var/remitline.db "SELECT max(id) FROM inbox WHERE sender = '+15550177'")" cli ask \
+    +15550177 answered help)" "$out"
+expect_not_contains "no header into a pipe" "TRANSPORT" "$out"
+if command -v script >/dev/null; then
+    expect_contains "a header on a terminal" "TIME                 ID        TRANSPORT" \
+        "$(script -qec "$RL log --limit 1" /dev/null)"
+else
+    skip_part "log's header on a terminal: no script(1) here"
+fi
 long=+$(printf '9%.0s' $(seq 50))
 out=$("$RL" ask -v --from "$long" --save "FEE USA MEX" 2>"$WORK/long.err")
 [ -z "$out" ] || fail "a 50-digit sender was answered: $out"

@@ -93,8 +93,8 @@ done
 expect_contains "reply through Kannel" "Alpha Remit" "$(cat "$WORK/fakesmsc.err")"
 expect_contains "reply to the sender" "+14155550100" "$(grep "Alpha" "$WORK/fakesmsc.err")"
 out=$("$RL" log -c "$WORK/remitline.conf" --full-numbers)
-expect_contains "logged in" "in  #1     +14155550100" "$out"
-expect_contains "logged out" "out #1     +14155550100   sent" "$out"
+expect_contains "logged in, with its transport" "in#1      kannel-http kannel   +14155550100   " "$out"
+expect_contains "logged out, sent via kannel" "out#1     kannel-http kannel   +14155550100    sent     " "$out"
 [ "$(q "SELECT modem FROM outbox WHERE inbox_id = 1")" = kannel ] || fail "reply not recorded as via kannel"
 
 # 2. A queued message (the USSD 'Send me this by SMS') goes out through the kannel transport.

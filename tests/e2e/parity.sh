@@ -107,7 +107,10 @@ broadcast parity-1 "Typhoon warning: offices closed."
     fail "the first broadcast did not reach both: $(q "SELECT recipient, state FROM outbox WHERE kind = 'broadcast'")"
 say "STOP"
 say "FEE USA PHL 250"    # silence after STOP (a new text: one repeated within a second is one SMS)
-broadcast parity-2 "Second warning."
+# Both numbers left every topic with STOP: nobody follows PH, so nothing is queued (exit 3).
+expect_status "broadcast to nobody after STOP" 3 "$RL" broadcast -c "$WORK/remitline.conf" \
+    --topic PH --id parity-2 --text "Second warning."
+drained
 [ "$(q "SELECT count(*) FROM outbox WHERE kind = 'broadcast'")" = 2 ] ||
     fail "a broadcast went to a number that said STOP: $(q "SELECT recipient, state FROM outbox WHERE kind = 'broadcast'")"
 say "START"
