@@ -247,6 +247,26 @@ static int rate_leg(db *d, const char *base, const char *quote, struct db_rate *
     return rc;
 }
 
+/* Whether every '+'-separated name of part is one of list's ("ECB" of "SAMA+ECB"). */
+static int has_part(const char *list, const char *part)
+{
+    while (*part) {
+        size_t n = strcspn(part, "+");
+        const char *l = list;
+        int found = 0;
+
+        while (*l && !found) {
+            size_t m = strcspn(l, "+");
+            found = m == n && strncmp(l, part, n) == 0;
+            l += m + (l[m] == '+');
+        }
+        if (!found)
+            return 0;
+        part += n + (part[n] == '+');
+    }
+    return 1;
+}
+
 /* The freshest path base->quote of at most 2^depth published legs, through the currencies
  * others are published against (EUR for the ECB, USD for dollar pegs). 1, 0 or -1. */
 static int rate_path(db *d, const char *base, const char *quote, int depth, char (*pivots)[4],
@@ -281,10 +301,11 @@ static int rate_path(db *d, const char *base, const char *quote, int depth, char
         out->rate = a.rate * b.rate;
         out->fixed = a.fixed && b.fixed;
         snprintf(out->as_of, sizeof(out->as_of), "%s", older);
-        if (a.source[0] == '\0' || strcmp(a.source, b.source) == 0)
+        /* Each source named once: SAR->EUR is "SAMA+ECB", and so is SAR->EUR->PHP. */
+        if (a.source[0] == '\0' || has_part(b.source, a.source))
             snprintf(out->source, sizeof(out->source), "%s", b.source);
-        else if (b.source[0] == '\0' || strstr(b.source, a.source) != NULL)
-            snprintf(out->source, sizeof(out->source), "%s", a.source[0] ? b.source : a.source);
+        else if (b.source[0] == '\0' || has_part(a.source, b.source))
+            snprintf(out->source, sizeof(out->source), "%s", a.source);
         else
             snprintf(out->source, sizeof(out->source), "%.19s+%.19s", a.source, b.source);
         out->derived = 1;
