@@ -37,6 +37,9 @@ struct lex_lang {
     char code[4];
     char decimal;
     int translit;
+    /* Has templates in its own script (Arabic, Devanagari, Bengali): its plain templates are
+     * then the romanised form, and so are the country names of a reply in it. */
+    int native;
 };
 
 typedef struct lexicon lexicon;
@@ -92,5 +95,8 @@ int lex_nlangs(const lexicon *lx);
 
 /* Template text for (lang, name), falling back to English; NULL if neither exists. */
 const char *lex_template(const lexicon *lx, const char *lang, const char *name);
+/* The same, in the language's own script when native is non-zero and the language has that
+ * template in it (its `native` group), else as lex_template. */
+const char *lex_template_in(const lexicon *lx, const char *lang, const char *name, int native);
 
 #endif

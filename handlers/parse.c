@@ -639,12 +639,15 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
     parse_scan(lx, text ? text : "", &sc);
     lead = short_lead(lx, &sc);
     parse_read(lx, &sc, lead, out);
+    out->native = sc.native;
     /* A consent word before a question ("stop fee usa mex", "end 200 mexico", "resume usd php")
      * is no consent: the question is read without it. One currency code is no question ("stop
      * all": ALL is the lek). */
     if (whole_kind(out->intent) &&
-        (out->ncountries > 0 || out->has_amount || out->ncurrencies >= 2))
+        (out->ncountries > 0 || out->has_amount || out->ncurrencies >= 2)) {
         parse_read(lx, &sc, -1, out);
+        out->native = sc.native;
+    }
     out->intent_lead = out->intent[0] != '\0' && out->intent_at == lead;
     /* "LANG FR": a language code is a country code too ("es", "pt"); after LANG it is a
      * language. */

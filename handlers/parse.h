@@ -52,7 +52,8 @@ struct parse_result {
     char rest[PARSE_MAX_REST][32]; /* folded words that matched nothing, for topics */
     int tokens;                    /* tokens seen */
     int trend;                     /* a "trend" word: the history, not today's price */
-    char target_lang[4];           /* a language named ("LANG FR", "idioma español"), or "" */
+    int native; /* some word is in a script other than Latin: reply in it where content can */
+    char target_lang[4]; /* a language named ("LANG FR", "idioma español"), or "" */
     /* A place word that may mean several countries ("congo", or a typo equally near two names):
      * the candidates, best guess first (the one in country[]), and the bytes of the text that
      * named them, so a choice can rewrite the query. nchoices is 0 or at least 2. */
