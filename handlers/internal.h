@@ -14,7 +14,9 @@
 #include "handlers/lexicon.h"
 #include "handlers/parse.h"
 
-#define HANDLER_LEVELS 3
+/* 0 full wording; 1 codes for names; 2 fewer providers; 3 no amount that arrives (for the 70
+ * characters of a UCS-2 SMS). */
+#define HANDLER_LEVELS 4
 
 #define HANDLER_RATE_MEMO 64
 

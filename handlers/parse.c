@@ -10,7 +10,8 @@
 static int is_keyword_kind(const char *kind)
 {
     return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0 &&
-           strcmp(kind, "language") != 0 && strcmp(kind, "trend") != 0;
+           strcmp(kind, "language") != 0 && strcmp(kind, "trend") != 0 &&
+           strcmp(kind, "from_post") != 0 && strcmp(kind, "to_post") != 0;
 }
 
 /*
@@ -351,6 +352,10 @@ static void take_word(const struct lex_entry *e, size_t ne, int word, int at,
         *pending_role = ROLE_TO;
     } else if (strcmp(kind, "trend") == 0) {
         r->trend = 1;
+    } else if ((strcmp(kind, "from_post") == 0 || strcmp(kind, "to_post") == 0) &&
+               r->ncountries > 0 && r->role[r->ncountries - 1] == ROLE_NONE) {
+        /* A postposition gives its role to the place before it: "doha bata" is from Doha. */
+        r->role[r->ncountries - 1] = kind[0] == 'f' ? ROLE_FROM : ROLE_TO;
     }
 }
 

@@ -3,7 +3,8 @@
  *
  * parse_query() splits the text into tokens (amounts keep their separators and currency signs:
  * "$200", "200usd", "1.500,00"), folds each, and matches the longest phrases against the
- * lexicon: keywords, direction words (from/to), filler words, countries and currency codes.
+ * lexicon: keywords, direction words (from/to before a place, from_post/to_post after it: "from
+ * doha", "doha bata"), filler words, countries and currency codes.
  * Two-letter country codes that are also common words ("to", "de", "it", "sa") are taken as
  * words first, and as countries only when the query lacks a country otherwise.
  *
