@@ -129,6 +129,7 @@ static int add_one(lexicon *lx, const char *folded, int type, const char *kind, 
     snprintf(x->kind, sizeof(x->kind), "%s", kind ? kind : "");
     snprintf(x->lang, sizeof(x->lang), "%s", lang ? lang : "");
     snprintf(x->code, sizeof(x->code), "%s", code ? code : "");
+    x->seq = (unsigned)lx->n;
     return 0;
 }
 
@@ -264,6 +265,7 @@ static int on_lang(void *arg, const char *code, const char *name, const char *de
         return 1;
     }
     l = &lx->langs[lx->nlangs++];
+    memset(l, 0, sizeof(*l));
     snprintf(l->code, sizeof(l->code), "%s", code);
     l->decimal = decimal[0] ? decimal[0] : '.';
     l->translit = translit;
@@ -306,7 +308,8 @@ static int iso2_slot(const char *iso2);
 static int cmp_entry(const void *a, const void *b)
 {
     const struct lex_entry *x = a, *y = b;
-    return strcmp(x->folded, y->folded);
+    int c = strcmp(x->folded, y->folded);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int lex_exact_kind(const char *kind)

@@ -26,6 +26,7 @@ struct lex_entry {
     char kind[12]; /* LEX_WORD: fee, rate, from, filler, ...; else iso2, iso3, word or "" */
     char lang[4];  /* "" when the entry belongs to no language (codes, aliases) */
     char code[4];  /* LEX_COUNTRY: ISO2; LEX_CURRENCY: ISO 4217 */
+    unsigned seq;  /* load order: entries of one phrase come in content-file order */
 };
 
 struct lex_country {
