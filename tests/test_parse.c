@@ -75,6 +75,15 @@ static void test_fold_scripts(void **state)
     text_fold("\u0639\u0644\u0649", (size_t)-1, a, sizeof(a));
     text_fold("\u0639\u0644\u064a", (size_t)-1, b, sizeof(b));
     assert_string_equal(a, b);
+    /* The article and the particles written onto it go; a short word keeps its letters. */
+    text_fold("\u0627\u0644\u0633\u0639\u0648\u062f\u064a\u0629 "
+              "\u0628\u0627\u0644\u062c\u0646\u064a\u0647 \u0644\u0644\u0647\u0646\u062f "
+              "\u0627\u0644\u0649",
+              (size_t)-1, a, sizeof(a));
+    text_fold("\u0633\u0639\u0648\u062f\u064a\u0647 \u062c\u0646\u064a\u0647 \u0647\u0646\u062f "
+              "\u0627\u0644\u064a",
+              (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
     /* Urdu keheh, Farsi yeh and heh goal are the Arabic letters. */
     text_fold("\u06a9\u062a\u0646\u06cc \u06c1\u06d2", (size_t)-1, a, sizeof(a));
     text_fold("\u0643\u062a\u0646\u064a \u0647\u064a", (size_t)-1, b, sizeof(b));

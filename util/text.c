@@ -151,11 +151,48 @@ size_t text_digits(const char *in, size_t inlen, char *out, size_t outsz)
     return o;
 }
 
+/* The Arabic article and the particles written onto it ("al-", "bil-", "wal-", "fal-", "kal-",
+ * "lil-"), UTF-8, longest first. Folding drops them from the start of a word, so that
+ * "\u0627\u0644\u0633\u0639\u0648\u062f\u064a\u0629" meets the word without the article. */
+static const char *const ar_articles[] = {
+    "\xd8\xa8\xd8\xa7\xd9\x84", "\xd9\x88\xd8\xa7\xd9\x84", "\xd9\x81\xd8\xa7\xd9\x84",
+    "\xd9\x83\xd8\xa7\xd9\x84", "\xd9\x84\xd9\x84",         "\xd8\xa7\xd9\x84",
+};
+
+/* Drops the article from the start of each word of out (o bytes) when at least two letters
+ * remain after it (three after a particle), so "\u0627\u0644\u064a" (ila, "to") keeps its
+ * letters. Returns the new length. Arabic letters are two bytes in UTF-8. */
+static size_t strip_articles(char *out, size_t o)
+{
+    size_t r = 0, w = 0;
+
+    while (r < o) {
+        size_t end = r, k;
+        while (end < o && out[end] != ' ')
+            end++;
+        for (k = 0; k < sizeof(ar_articles) / sizeof(ar_articles[0]); k++) {
+            size_t n = strlen(ar_articles[k]);
+            size_t need = n == 4 ? 4 : 6; /* letters left, in bytes */
+            if (end - r >= n + need && memcmp(out + r, ar_articles[k], n) == 0) {
+                r += n;
+                break;
+            }
+        }
+        memmove(out + w, out + r, end - r);
+        w += end - r;
+        if (end < o)
+            out[w++] = ' ';
+        r = end + (end < o);
+    }
+    out[w] = '\0';
+    return w;
+}
+
 size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
 {
     const char *p = in, *end, *start;
     size_t o = 0, word_start = 0;
-    int pending_space = 0;
+    int pending_space = 0, arabic = 0;
 
     if (outsz == 0)
         return 0;
@@ -195,6 +232,7 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
         } else if (cp >= 0x600 && cp < 0xA00) {
             char enc[4];
             long f = fold_indic_arabic(cp);
+            arabic |= cp < 0x700;
             if (f == FOLD_DROP)
                 continue;
             if (f == FOLD_SPACE) {
@@ -230,7 +268,7 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
         o += plen;
     }
     out[o] = '\0';
-    return o;
+    return arabic ? strip_articles(out, o) : o;
 }
 
 size_t text_collapse(const char *in, char *out, size_t outsz)

@@ -7,7 +7,8 @@
  * punctuation or white space separates words, and words are joined by one space. In Arabic,
  * Devanagari and Bengali script the spellings of one word meet: Arabic diacritics and tatweel
  * vanish, alef, yeh and ta marbuta variants (and the Urdu and Persian letters for them) become
- * one letter each; nukta forms become their base letter, chandrabindu anusvara; digits of those
+ * one letter each, and a word loses the article written onto it (al-, bil-, wal-, lil-...);
+ * nukta forms become their base letter, chandrabindu anusvara; digits of those
  * scripts become ASCII digits and their punctuation (Arabic comma, danda) separates words.
  * Zero-width joiners vanish. Other code points beyond Latin Extended-A are kept as they are;
  * invalid UTF-8 bytes are dropped.
