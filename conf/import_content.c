@@ -147,6 +147,9 @@ static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
     }
 }
 
+static void put_templates(struct importer *im, struct ifile *f, const char *code,
+                          const config_setting_t *tpl, const char *prefix);
+
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
@@ -154,17 +157,16 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         {"decimal", F_STR, 0},       {"transliterate", F_BOOL, 0},
         {"words", F_GROUP, 1},       {"templates", F_GROUP, 1},
         {"currencies", F_GROUP, 0},  {"country_words", F_GROUP, 0},
-        {"spoken_in", F_STRLIST, 0},
+        {"spoken_in", F_STRLIST, 0}, {"native", F_GROUP, 0},
     };
-    int i, j;
+    int i;
 
     for (i = 0; i < config_setting_length(list); i++) {
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
-        const config_setting_t *tpl;
         const char *code, *dec;
         int translit = 1;
 
-        if (imp_check_fields(im, f->path, "language", g, fields, 9))
+        if (imp_check_fields(im, f->path, "language", g, fields, 10))
             continue;
         code = imp_get_str(g, "code");
         if (!imp_is_lang_code(code)) {
@@ -193,27 +195,39 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         put_code_words(im, f, code, config_setting_get_member(g, "country_words"), DB_KIND_COUNTRY,
                        2);
         put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
-        tpl = config_setting_get_member(g, "templates");
-        for (j = 0; j < config_setting_length(tpl); j++) {
-            const config_setting_t *t = config_setting_get_elem(tpl, (unsigned)j);
-            const char *tname = config_setting_name(t);
+        put_templates(im, f, code, config_setting_get_member(g, "templates"), "");
+        put_templates(im, f, code, config_setting_get_member(g, "native"), DB_TEMPLATE_NATIVE);
+    }
+}
 
-            if (!db_template_known(tname)) {
-                conf_errs_add(im->errs, f->path, imp_line_of(t),
-                              "language %s: unknown template '%s' (known: %s)", code, tname,
-                              db_template_names());
-                continue;
-            }
-            if (config_setting_type(t) != CONFIG_TYPE_STRING) {
-                conf_errs_add(im->errs, f->path, imp_line_of(t),
-                              "language %s: template '%s' must be a string", code, tname);
-                continue;
-            }
-            if (db_template_put(im->d, f->id, code, tname, config_setting_get_string(t)) < 0)
-                imp_db_failed(im, f->path, imp_line_of(t), "template");
-            else
-                f->rows++;
+/* The templates of a group, each stored under its name with prefix ("" for the language's
+ * own templates, DB_TEMPLATE_NATIVE for those in its own script). */
+static void put_templates(struct importer *im, struct ifile *f, const char *code,
+                          const config_setting_t *tpl, const char *prefix)
+{
+    int j;
+
+    for (j = 0; tpl != NULL && j < config_setting_length(tpl); j++) {
+        const config_setting_t *t = config_setting_get_elem(tpl, (unsigned)j);
+        const char *tname = config_setting_name(t);
+        char stored[64];
+
+        snprintf(stored, sizeof(stored), "%s%s", prefix, tname ? tname : "");
+        if (!db_template_known(tname)) {
+            conf_errs_add(im->errs, f->path, imp_line_of(t),
+                          "language %s: unknown template '%s' (known: %s)", code, tname,
+                          db_template_names());
+            continue;
         }
+        if (config_setting_type(t) != CONFIG_TYPE_STRING) {
+            conf_errs_add(im->errs, f->path, imp_line_of(t),
+                          "language %s: template '%s' must be a string", code, tname);
+            continue;
+        }
+        if (db_template_put(im->d, f->id, code, stored, config_setting_get_string(t)) < 0)
+            imp_db_failed(im, f->path, imp_line_of(t), "template");
+        else
+            f->rows++;
     }
 }
 

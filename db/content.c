@@ -34,7 +34,9 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_COUNTRY_CODE] = "SELECT iso2 FROM country WHERE iso2 = upper(?1) OR iso3 = upper(?1) "
                        "UNION ALL SELECT iso2 FROM country_name WHERE lang IS NULL AND "
                        "folded = lower(?1) LIMIT 1",
-    [S_WORDS_EACH] = "SELECT lang, kind, word FROM word ORDER BY lang, kind, word",
+    /* In file order: where a word means several codes ("riyal"), the first listed is the default.
+     */
+    [S_WORDS_EACH] = "SELECT lang, kind, word FROM word ORDER BY lang, rowid",
     [S_NAMES_EACH] = "SELECT iso2, lang, folded FROM country_name ORDER BY iso2",
     [S_LANGS_EACH] = "SELECT code, name, decimal_sep, translit FROM lang ORDER BY code",
     [S_TEMPLATES_EACH] = "SELECT lang, name, text FROM template ORDER BY lang, name",

@@ -247,6 +247,45 @@ static int rate_leg(db *d, const char *base, const char *quote, struct db_rate *
     return rc;
 }
 
+/* Whether every '+'-separated name of part is one of list's ("ECB" of "SAMA+ECB"). */
+static int has_part(const char *list, const char *part)
+{
+    while (*part) {
+        size_t n = strcspn(part, "+");
+        const char *l = list;
+        int found = 0;
+
+        while (*l && !found) {
+            size_t m = strcspn(l, "+");
+            found = m == n && strncmp(l, part, n) == 0;
+            l += m + (l[m] == '+');
+        }
+        if (!found)
+            return 0;
+        part += n + (part[n] == '+');
+    }
+    return 1;
+}
+
+/* The sources of two legs, each named once, in order: "QCB+ECB" and "ECB+NRB" make
+ * "QCB+ECB+NRB"; SAR->EUR->PHP is "SAMA+ECB". A name that would not fit is left out. */
+static void join_sources(const char *a, const char *b, char *out, size_t outsz)
+{
+    size_t o;
+
+    snprintf(out, outsz, "%s", a);
+    o = strlen(out);
+    while (*b) {
+        size_t n = strcspn(b, "+");
+        char part[40];
+
+        snprintf(part, sizeof(part), "%.*s", (int)n, b);
+        if (part[0] && !has_part(out, part) && o + (o > 0) + n < outsz)
+            o += (size_t)snprintf(out + o, outsz - o, "%s%s", o ? "+" : "", part);
+        b += n + (b[n] == '+');
+    }
+}
+
 /* The freshest path base->quote of at most 2^depth published legs, through the currencies
  * others are published against (EUR for the ECB, USD for dollar pegs). 1, 0 or -1. */
 static int rate_path(db *d, const char *base, const char *quote, int depth, char (*pivots)[4],
@@ -281,12 +320,7 @@ static int rate_path(db *d, const char *base, const char *quote, int depth, char
         out->rate = a.rate * b.rate;
         out->fixed = a.fixed && b.fixed;
         snprintf(out->as_of, sizeof(out->as_of), "%s", older);
-        if (a.source[0] == '\0' || strcmp(a.source, b.source) == 0)
-            snprintf(out->source, sizeof(out->source), "%s", b.source);
-        else if (b.source[0] == '\0' || strstr(b.source, a.source) != NULL)
-            snprintf(out->source, sizeof(out->source), "%s", a.source[0] ? b.source : a.source);
-        else
-            snprintf(out->source, sizeof(out->source), "%.19s+%.19s", a.source, b.source);
+        join_sources(a.source, b.source, out->source, sizeof(out->source));
         out->derived = 1;
     }
     return found;

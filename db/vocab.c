@@ -9,10 +9,13 @@
 static const char *const keyword_kinds[] = {"fee",   "rate", "guide", "lang", "join",
                                             "leave", "stop", "start", "my",   "help"};
 
-/* Word kinds content may define beyond the keywords: direction and filler words; "trend", a
- * modifier (FEE USA MEX TREND) that never selects a keyword by itself; and the names of the
+/* Word kinds content may define beyond the keywords: direction and filler words ("from" and
+ * "to" come before their place, as prepositions; "from_post" and "to_post" after it, as the
+ * postpositions of Hindi, Urdu, Nepali and Bengali: "dubai se india", "doha bata nepal"); "trend",
+ * a modifier (FEE USA MEX TREND) that never selects a keyword by itself; and the names of the
  * file's own language ("language": ESPAÑOL, SPANISH), which LANG takes. */
-static const char *const other_kinds[] = {"from", "to", "filler", "trend", "language"};
+static const char *const other_kinds[] = {"from",   "to",    "from_post", "to_post",
+                                          "filler", "trend", "language"};
 
 static const char *const template_names[] = {
     "help",         "fee_need",         "fee_avg",         "fee_providers",  "fee_item",

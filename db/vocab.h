@@ -19,6 +19,11 @@
 /* Kind of the word rows that say where a language is spoken (the word is an ISO2 code). */
 #define DB_KIND_SPOKEN "spoken"
 
+/* Prefix of the stored name of a template written in the language's own script (a language file's
+ * `native` group: Arabic, Devanagari, Bengali), beside the template of the same name in its
+ * `templates` group (for those languages, the romanised form people type on basic phones). */
+#define DB_TEMPLATE_NATIVE "native:"
+
 /* 1 if content may define words of this kind (a keyword's or fixed kinds), else 0. The
  * prefixed kinds above are stored by the importer itself and are not listed. */
 int db_word_kind_known(const char *kind);

@@ -6,6 +6,10 @@
 
 #define FEE_MAX_PROVIDERS 3
 #define FEE_TREND_POINTS  5
+/* From this compactness level on, the amount that arrives (and its rate's source) is left out:
+ * the cost and its source still fit one SMS where the whole does not, as in the 70 characters of
+ * a UCS-2 message in Arabic or Devanagari. */
+#define FEE_LEVEL_NO_ARRIVE 3
 
 void fee_places(const lexicon *lx, const struct parse_result *p, const char *number,
                 const char **src, const char **dst)
@@ -211,7 +215,7 @@ static int fee_providers(const struct hq *x, struct fee_ask *f, const struct db_
     fee_basis(x, q, n, denom, f);
     best = fee_list(x, q, n, list, sizeof(list));
     arrive[0] = rsrc[0] = as_of[0] = '\0';
-    if (best >= 0 && f->dc != NULL &&
+    if (best >= 0 && f->dc != NULL && x->level < FEE_LEVEL_NO_ARRIVE &&
         fee_arrive(x, f->amount, f->ccy, q[best].total_pct, f->dc->currency, arrive, sizeof(arrive),
                    rsrc, sizeof(rsrc), as_of) < 0)
         return -1;
@@ -246,10 +250,11 @@ static int fee_average(const struct hq *x, const struct fee_ask *f, char *out, s
     }
     fmt_pct(x, q.total_pct, pct, sizeof(pct));
     fmt_money(x, f->ccy, f->amount * q.total_pct / 100.0, cost, sizeof(cost));
-    if (f->dc != NULL && fee_arrive(x, f->amount, f->ccy, q.total_pct, f->dc->currency, arrive,
-                                    sizeof(arrive), rsrc, sizeof(rsrc), as_of) < 0)
+    if (f->dc != NULL && x->level < FEE_LEVEL_NO_ARRIVE &&
+        fee_arrive(x, f->amount, f->ccy, q.total_pct, f->dc->currency, arrive, sizeof(arrive), rsrc,
+                   sizeof(rsrc), as_of) < 0)
         return -1;
-    if (f->dc == NULL)
+    if (f->dc == NULL || x->level >= FEE_LEVEL_NO_ARRIVE)
         arrive[0] = rsrc[0] = as_of[0] = '\0';
     fee_stale(x, q.period, as_of, stale, sizeof(stale));
     snprintf(src_s, sizeof(src_s), "%s %s%s%s", q.source, q.period, rsrc, stale);
@@ -267,7 +272,7 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
     struct fee_ask f;
     struct db_quote q[FEE_MAX_PROVIDERS];
     double denom;
-    int n, max;
+    int n, max, lv;
 
     memset(&f, 0, sizeof(f));
     if (x->p->amount_too_large) {
@@ -294,8 +299,9 @@ int handler_fee(const struct hq *x, char *out, size_t outsz)
         return fee_trend(x, f.src, f.dst, f.from, f.to, out, outsz);
 
     /* With an amount, level 0 lists three providers with their fees, level 1 three without,
-     * level 2 two; without one, three, two, one. */
-    max = FEE_MAX_PROVIDERS - x->level + (x->p->has_amount && x->level > 0);
+     * level 2 two; without one, three, two, one. Level 3 is level 2 without what arrives. */
+    lv = x->level < FEE_LEVEL_NO_ARRIVE ? x->level : FEE_LEVEL_NO_ARRIVE - 1;
+    max = FEE_MAX_PROVIDERS - lv + (x->p->has_amount && lv > 0);
     denom = fee_denom(x, f.src, f.dst, f.amount, f.ccy);
     n = db_quotes_cheapest_at(x->h->d, f.src, f.dst, denom, q, max);
     if (n < 0)

@@ -14,7 +14,9 @@
 #include "handlers/lexicon.h"
 #include "handlers/parse.h"
 
-#define HANDLER_LEVELS 3
+/* 0 full wording; 1 codes for names; 2 fewer providers; 3 no amount that arrives (for the 70
+ * characters of a UCS-2 SMS). */
+#define HANDLER_LEVELS 4
 
 #define HANDLER_RATE_MEMO 64
 
@@ -34,7 +36,7 @@ struct handler_memo {
     } rates[HANDLER_RATE_MEMO];
     int nrates, next_rate;
 };
-#define HANDLER_NAME_LANGS 8
+#define HANDLER_NAME_LANGS 16
 
 struct handler_ctx {
     db *d;
@@ -57,6 +59,8 @@ struct hq {
     const struct parse_result *p;
     struct handler_reply *r; /* a handler may set r->consent and r->topic */
     const char *lang;        /* reply language */
+    int native;              /* reply in the language's own script (the query was written in it) */
+    const char *names_lang;  /* language of country names: lang, or "en" for a romanised reply */
     char decimal;            /* '.' or ',' */
     int level;               /* 0..HANDLER_LEVELS-1 */
 };

@@ -16,6 +16,7 @@
 struct lex_template {
     char lang[4];
     char name[24];
+    int native;       /* written in the language's own script (DB_TEMPLATE_NATIVE) */
     const char *text; /* in the pool */
 };
 
@@ -128,6 +129,7 @@ static int add_one(lexicon *lx, const char *folded, int type, const char *kind, 
     snprintf(x->kind, sizeof(x->kind), "%s", kind ? kind : "");
     snprintf(x->lang, sizeof(x->lang), "%s", lang ? lang : "");
     snprintf(x->code, sizeof(x->code), "%s", code ? code : "");
+    x->seq = (unsigned)lx->n;
     return 0;
 }
 
@@ -263,6 +265,7 @@ static int on_lang(void *arg, const char *code, const char *name, const char *de
         return 1;
     }
     l = &lx->langs[lx->nlangs++];
+    memset(l, 0, sizeof(*l));
     snprintf(l->code, sizeof(l->code), "%s", code);
     l->decimal = decimal[0] ? decimal[0] : '.';
     l->translit = translit;
@@ -281,6 +284,9 @@ static int on_template(void *arg, const char *lang, const char *name, const char
         return 1;
     }
     t = &lx->tpl[lx->ntpl++];
+    t->native = strncmp(name, DB_TEMPLATE_NATIVE, strlen(DB_TEMPLATE_NATIVE)) == 0;
+    if (t->native)
+        name += strlen(DB_TEMPLATE_NATIVE);
     snprintf(t->lang, sizeof(t->lang), "%s", lang);
     snprintf(t->name, sizeof(t->name), "%s", name);
     t->text = (const char *)(uintptr_t)off;
@@ -291,7 +297,9 @@ static int cmp_template(const void *a, const void *b)
 {
     const struct lex_template *x = a, *y = b;
     int c = strcmp(x->name, y->name);
-    return c ? c : strcmp(x->lang, y->lang);
+    if (c == 0)
+        c = strcmp(x->lang, y->lang);
+    return c ? c : x->native - y->native;
 }
 
 /* The slot of a two-letter upper-case code in by_iso2, or -1. */
@@ -300,7 +308,8 @@ static int iso2_slot(const char *iso2);
 static int cmp_entry(const void *a, const void *b)
 {
     const struct lex_entry *x = a, *y = b;
-    return strcmp(x->folded, y->folded);
+    int c = strcmp(x->folded, y->folded);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int lex_exact_kind(const char *kind)
@@ -407,6 +416,12 @@ lexicon *lex_load(db *d)
         lx->tpl[i].text = lx->pool + (uintptr_t)lx->tpl[i].text;
     qsort(lx->e, lx->n, sizeof(*lx->e), cmp_entry);
     qsort(lx->tpl, lx->ntpl, sizeof(*lx->tpl), cmp_template);
+    for (i = 0; i < lx->ntpl; i++) {
+        struct lex_lang *l =
+            lx->tpl[i].native ? (struct lex_lang *)lex_lang(lx, lx->tpl[i].lang) : NULL;
+        if (l != NULL)
+            l->native = 1;
+    }
     if (db_senders_each(d, on_sender, lx) < 0 || build_keys(lx) < 0)
         goto fail;
     return lx;
@@ -663,7 +678,12 @@ int lex_nlangs(const lexicon *lx)
 
 const char *lex_template(const lexicon *lx, const char *lang, const char *name)
 {
-    const char *fallback = NULL;
+    return lex_template_in(lx, lang, name, 0);
+}
+
+const char *lex_template_in(const lexicon *lx, const char *lang, const char *name, int native)
+{
+    const char *fallback = NULL, *own = NULL;
     size_t lo = 0, hi = lx->ntpl, i;
 
     /* The templates are sorted by name: find the first of this name, then its languages. */
@@ -675,10 +695,14 @@ const char *lex_template(const lexicon *lx, const char *lang, const char *name)
             hi = mid;
     }
     for (i = lo; i < lx->ntpl && strcmp(lx->tpl[i].name, name) == 0; i++) {
-        if (lang != NULL && strcmp(lx->tpl[i].lang, lang) == 0)
-            return lx->tpl[i].text;
-        if (strcmp(lx->tpl[i].lang, "en") == 0)
+        if (lang != NULL && strcmp(lx->tpl[i].lang, lang) == 0) {
+            if (lx->tpl[i].native == native)
+                return lx->tpl[i].text;
+            if (!lx->tpl[i].native)
+                own = lx->tpl[i].text; /* no template in the script: the romanised one */
+        }
+        if (strcmp(lx->tpl[i].lang, "en") == 0 && !lx->tpl[i].native)
             fallback = lx->tpl[i].text;
     }
-    return fallback;
+    return own ? own : fallback;
 }

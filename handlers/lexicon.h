@@ -26,6 +26,7 @@ struct lex_entry {
     char kind[12]; /* LEX_WORD: fee, rate, from, filler, ...; else iso2, iso3, word or "" */
     char lang[4];  /* "" when the entry belongs to no language (codes, aliases) */
     char code[4];  /* LEX_COUNTRY: ISO2; LEX_CURRENCY: ISO 4217 */
+    unsigned seq;  /* load order: entries of one phrase come in content-file order */
 };
 
 struct lex_country {
@@ -37,6 +38,9 @@ struct lex_lang {
     char code[4];
     char decimal;
     int translit;
+    /* Has templates in its own script (Arabic, Devanagari, Bengali): its plain templates are
+     * then the romanised form, and so are the country names of a reply in it. */
+    int native;
 };
 
 typedef struct lexicon lexicon;
@@ -92,5 +96,8 @@ int lex_nlangs(const lexicon *lx);
 
 /* Template text for (lang, name), falling back to English; NULL if neither exists. */
 const char *lex_template(const lexicon *lx, const char *lang, const char *name);
+/* The same, in the language's own script when native is non-zero and the language has that
+ * template in it (its `native` group), else as lex_template. */
+const char *lex_template_in(const lexicon *lx, const char *lang, const char *name, int native);
 
 #endif

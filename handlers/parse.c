@@ -10,7 +10,8 @@
 static int is_keyword_kind(const char *kind)
 {
     return strcmp(kind, "from") != 0 && strcmp(kind, "to") != 0 && strcmp(kind, "filler") != 0 &&
-           strcmp(kind, "language") != 0 && strcmp(kind, "trend") != 0;
+           strcmp(kind, "language") != 0 && strcmp(kind, "trend") != 0 &&
+           strcmp(kind, "from_post") != 0 && strcmp(kind, "to_post") != 0;
 }
 
 /*
@@ -18,10 +19,10 @@ static int is_keyword_kind(const char *kind)
  * "pesos" next to Mexico): the one of the query's language, else the currency of a country
  * named, else the code itself, else the first. Sets *amb when they disagree.
  */
-static int pick_currency(const struct lex_entry *e, size_t ne, const char *pref,
+static int pick_currency(const lexicon *lx, const struct lex_entry *e, size_t ne, const char *pref,
                          const struct parse_result *r, int *amb)
 {
-    int first = -1, code = -1, home = -1, lang = -1, home_lang = -1;
+    int first = -1, code = -1, home = -1, lang = -1, home_lang = -1, origin = -1;
     size_t j;
     int k;
 
@@ -33,8 +34,16 @@ static int pick_currency(const struct lex_entry *e, size_t ne, const char *pref,
             first = (int)j;
         else if (strcmp(e[j].code, e[first].code) != 0)
             *amb = 1;
-        for (k = 0; k < r->nmoney; k++)
-            is_home |= strcmp(r->money[k], e[j].code) == 0;
+        /* The money of a country named ("riyal" next to Qatar is the Qatari riyal), the
+         * origin's first ("shilingi kutoka tanzania kwenda kenya" is the Tanzanian one). */
+        for (k = 0; k < r->ncountries; k++) {
+            const struct lex_country *c = lex_country(lx, r->country[k]);
+            if (c == NULL || strcmp(c->currency, e[j].code) != 0)
+                continue;
+            is_home = 1;
+            if (r->role[k] == ROLE_FROM && origin < 0)
+                origin = (int)j;
+        }
         is_lang = pref != NULL && strcmp(e[j].lang, pref) == 0;
         if (is_lang && is_home && home_lang < 0)
             home_lang = (int)j;
@@ -45,6 +54,8 @@ static int pick_currency(const struct lex_entry *e, size_t ne, const char *pref,
         if (code < 0 && e[j].lang[0] == '\0')
             code = (int)j;
     }
+    if (origin >= 0 && (pref == NULL || strcmp(e[origin].lang, pref) == 0))
+        return origin;
     if (home_lang >= 0)
         return home_lang;
     if (lang >= 0)
@@ -52,9 +63,12 @@ static int pick_currency(const struct lex_entry *e, size_t ne, const char *pref,
     return home >= 0 ? home : code >= 0 ? code : first;
 }
 
+/* Every language a query's words may belong to: more than the content has would be dropped. */
+#define MAX_VOTED 24
+
 struct votes {
-    char lang[8][4];
-    int score[8];
+    char lang[MAX_VOTED][4];
+    int score[MAX_VOTED];
     int n;
     int words; /* votes cast by words (not place names): only they may break a tie */
 };
@@ -69,7 +83,7 @@ static void vote(struct votes *v, const char *lang, int weight)
         if (strcmp(v->lang[i], lang) == 0)
             break;
     if (i == v->n) {
-        if (v->n == 8)
+        if (v->n == MAX_VOTED)
             return;
         snprintf(v->lang[v->n++], 4, "%s", lang);
         v->score[i] = 0;
@@ -125,7 +139,7 @@ static int token_currency(const lexicon *lx, const struct tok *t, const char *pr
         ne = lex_find_fuzzy(lx, t->folded, &e, NULL);
     for (j = 0; j < ne; j++) {
         if (e[j].type == LEX_CURRENCY) {
-            int amb = 0, k = pick_currency(e, ne, pref, r, &amb);
+            int amb = 0, k = pick_currency(lx, e, ne, pref, r, &amb);
             memcpy(ccy, e[k].code, 4);
             return 1;
         }
@@ -166,7 +180,7 @@ static int phrase_currency(const lexicon *lx, const struct scan *sc, int i, cons
         for (j = 0; j < ne; j++) {
             if (e[j].type == LEX_CURRENCY) {
                 int amb = 0;
-                memcpy(ccy, e[pick_currency(e, ne, pref, r, &amb)].code, 4);
+                memcpy(ccy, e[pick_currency(lx, e, ne, pref, r, &amb)].code, 4);
                 return 1;
             }
         }
@@ -273,6 +287,10 @@ static int break_tie(const lexicon *lx, const struct votes *v, int top,
     for (k = 0; k < r->ncountries; k++)
         if (r->role[k] == ROLE_TO)
             place = r->country[k];
+    /* "bhasha hindi": the language the query names, when it is one of those that tie. */
+    for (k = 0; r->target_lang[0] != '\0' && k < v->n; k++)
+        if (v->score[k] == top && strcmp(v->lang[k], r->target_lang) == 0)
+            return k;
     if (place == NULL && r->nmoney > 0)
         place = lex_country_of_currency(lx, r->money[r->nmoney - 1]);
     if (place == NULL)
@@ -337,8 +355,10 @@ static void take_word(const struct lex_entry *e, size_t ne, int word, int at,
             vote(v, e[j].lang, is_keyword_kind(kind) ? 3 : 1);
             v->words++;
         }
-    if (strcmp(kind, "language") == 0 && r->target_lang[0] == '\0')
-        snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[word].lang);
+    /* A phrase may be both the keyword and the language ("bahasa indonesia"). */
+    for (j = 0; j < ne && r->target_lang[0] == '\0'; j++)
+        if (e[j].type == LEX_WORD && strcmp(e[j].kind, "language") == 0)
+            snprintf(r->target_lang, sizeof(r->target_lang), "%s", e[j].lang);
     if (is_keyword_kind(kind)) {
         if (r->intent[0] == '\0') {
             snprintf(r->intent, sizeof(r->intent), "%s", kind);
@@ -351,6 +371,10 @@ static void take_word(const struct lex_entry *e, size_t ne, int word, int at,
         *pending_role = ROLE_TO;
     } else if (strcmp(kind, "trend") == 0) {
         r->trend = 1;
+    } else if ((strcmp(kind, "from_post") == 0 || strcmp(kind, "to_post") == 0) &&
+               r->ncountries > 0 && r->role[r->ncountries - 1] == ROLE_NONE) {
+        /* A postposition gives its role to the place before it: "doha bata" is from Doha. */
+        r->role[r->ncountries - 1] = kind[0] == 'f' ? ROLE_FROM : ROLE_TO;
     }
 }
 
@@ -505,7 +529,7 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
             else if (e[j].type == LEX_COUNTRY && country < 0)
                 country = (int)j;
             else if (e[j].type == LEX_CURRENCY && currency < 0)
-                currency = pick_currency(e, ne, pref, r, ccy_amb);
+                currency = pick_currency(lx, e, ne, pref, r, ccy_amb);
             if (e[j].type == LEX_COUNTRY && strcmp(e[j].kind, "iso2") == 0)
                 code2 = 1;
         }
@@ -639,12 +663,15 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
     parse_scan(lx, text ? text : "", &sc);
     lead = short_lead(lx, &sc);
     parse_read(lx, &sc, lead, out);
+    out->native = sc.native;
     /* A consent word before a question ("stop fee usa mex", "end 200 mexico", "resume usd php")
      * is no consent: the question is read without it. One currency code is no question ("stop
      * all": ALL is the lek). */
     if (whole_kind(out->intent) &&
-        (out->ncountries > 0 || out->has_amount || out->ncurrencies >= 2))
+        (out->ncountries > 0 || out->has_amount || out->ncurrencies >= 2)) {
         parse_read(lx, &sc, -1, out);
+        out->native = sc.native;
+    }
     out->intent_lead = out->intent[0] != '\0' && out->intent_at == lead;
     /* "LANG FR": a language code is a country code too ("es", "pt"); after LANG it is a
      * language. */

@@ -3,7 +3,8 @@
  *
  * parse_query() splits the text into tokens (amounts keep their separators and currency signs:
  * "$200", "200usd", "1.500,00"), folds each, and matches the longest phrases against the
- * lexicon: keywords, direction words (from/to), filler words, countries and currency codes.
+ * lexicon: keywords, direction words (from/to before a place, from_post/to_post after it: "from
+ * doha", "doha bata"), filler words, countries and currency codes.
  * Two-letter country codes that are also common words ("to", "de", "it", "sa") are taken as
  * words first, and as countries only when the query lacks a country otherwise.
  *
@@ -52,7 +53,8 @@ struct parse_result {
     char rest[PARSE_MAX_REST][32]; /* folded words that matched nothing, for topics */
     int tokens;                    /* tokens seen */
     int trend;                     /* a "trend" word: the history, not today's price */
-    char target_lang[4];           /* a language named ("LANG FR", "idioma español"), or "" */
+    int native; /* some word is in a script other than Latin: reply in it where content can */
+    char target_lang[4]; /* a language named ("LANG FR", "idioma español"), or "" */
     /* A place word that may mean several countries ("congo", or a typo equally near two names):
      * the candidates, best guess first (the one in country[]), and the bytes of the text that
      * named them, so a choice can rewrite the query. nchoices is 0 or at least 2. */

@@ -26,6 +26,7 @@ struct tok {
 struct scan {
     struct tok t[MAX_TOKENS];
     int n;
+    int native; /* some word is written in a script other than Latin */
 };
 
 /* Splits text into tokens: amounts as they are, other words folded (one token per word), at most

@@ -208,6 +208,7 @@ void parse_scan(const lexicon *lx, const char *text, struct scan *sc)
     const char *p = text;
 
     sc->n = 0;
+    sc->native = 0;
     while (*p && sc->n < MAX_TOKENS) {
         char raw[MAX_RAW], folded[128];
         size_t len = 0;
@@ -232,6 +233,12 @@ void parse_scan(const lexicon *lx, const char *text, struct scan *sc)
         raw[len] = '\0';
         if (len == 0)
             continue;
+        /* Digits of other scripts ("\u0665\u0660\u0660", "\u096B\u0966\u0966") read as ASCII ones.
+         */
+        for (w = raw; *w && !(*w & 0x80); w++)
+            ;
+        if (*w)
+            len = text_digits(raw, len, raw, sizeof(raw));
         if (parse_amount(lx, raw, &sc->t[sc->n].amount, sc->t[sc->n].ccy)) {
             sc->t[sc->n].is_amount = 1;
             sc->t[sc->n].folded[0] = '\0';
@@ -253,7 +260,12 @@ void parse_scan(const lexicon *lx, const char *text, struct scan *sc)
         }
         text_fold(raw, len, folded, sizeof(folded));
         for (w = strtok_r(folded, " ", &save); w && sc->n < MAX_TOKENS;
-             w = strtok_r(NULL, " ", &save))
+             w = strtok_r(NULL, " ", &save)) {
+            const char *c;
+            /* Folded Latin is ASCII: a byte past it is a letter of another script. */
+            for (c = w; *c && !sc->native; c++)
+                sc->native = (*c & 0x80) != 0;
             push_word(lx, sc, w, (int)(raw_start - text), (int)(p - text));
+        }
     }
 }

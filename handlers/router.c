@@ -143,7 +143,7 @@ int handler_languages(const handler_ctx *h)
 size_t tpl_render(const struct hq *x, const char *name, const struct kv *kv, int nkv, char *out,
                   size_t outsz)
 {
-    const char *t = lex_template(x->h->lx, x->lang, name);
+    const char *t = lex_template_in(x->h->lx, x->lang, name, x->native);
     size_t o = 0;
 
     if (outsz == 0)
@@ -260,24 +260,25 @@ const char *fmt_country(const struct hq *x, const char *iso2, char *out, size_t 
     {
         /* Remembered by (ISO2, language): a reply names two countries, a burst thousands. */
         struct handler_memo *m = &x->h->memo;
-        const struct lex_lang *l = lex_lang(x->h->lx, x->lang);
+        const struct lex_lang *l = lex_lang(x->h->lx, x->names_lang);
         int li = l != NULL ? (int)(l - lex_lang_at(x->h->lx, 0)) : -1;
         int k = iso2[0] >= 'A' && iso2[0] <= 'Z' && iso2[1] >= 'A' && iso2[1] <= 'Z'
                     ? (iso2[0] - 'A') * 26 + (iso2[1] - 'A')
                     : -1;
 
         if (k < 0 || li < 0 || li >= HANDLER_NAME_LANGS) {
-            db_country_name(x->h->d, iso2, x->lang, out, outsz);
+            db_country_name(x->h->d, iso2, x->names_lang, out, outsz);
             return out;
         }
         if (m->names == NULL &&
             (m->names = calloc(26 * 26 * HANDLER_NAME_LANGS, sizeof(*m->names))) == NULL) {
-            db_country_name(x->h->d, iso2, x->lang, out, outsz);
+            db_country_name(x->h->d, iso2, x->names_lang, out, outsz);
             return out;
         }
         k = k * HANDLER_NAME_LANGS + li;
         if (m->names[k].name[0] == '\0')
-            db_country_name(x->h->d, iso2, x->lang, m->names[k].name, sizeof(m->names[k].name));
+            db_country_name(x->h->d, iso2, x->names_lang, m->names[k].name,
+                            sizeof(m->names[k].name));
         snprintf(out, outsz, "%s", m->names[k].name);
     }
     return out;
@@ -452,7 +453,7 @@ static void make_choice(const struct hq *x, const char *text, struct handler_rep
             return;
         }
         o += (size_t)w;
-        db_country_name(x->h->d, p->choice[k], x->lang, name, sizeof(name));
+        db_country_name(x->h->d, p->choice[k], x->names_lang, name, sizeof(name));
         w = snprintf(list + l, listsz - l, "%s%d=%s", k ? " " : "", k + 1, name);
         if (w < 0 || (size_t)w >= listsz - l)
             break;
@@ -524,6 +525,10 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     {
         const struct lex_lang *l = lex_lang(h->lx, x.lang);
         x.decimal = l ? l->decimal : '.';
+        /* Written in the language's own script: the reply too, where the content has it; else
+         * its romanised form, with country names people can read in Latin letters. */
+        x.native = l != NULL && l->native && p.native;
+        x.names_lang = l != NULL && l->native && !x.native ? "en" : x.lang;
     }
     snprintf(r->lang, sizeof(r->lang), "%s", x.lang);
     r->intent = kw->kind;

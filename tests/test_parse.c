@@ -55,6 +55,85 @@ static void test_fold(void **state)
     assert_string_equal(out, "alpha beta");
 }
 
+/* Arabic, Urdu, Devanagari and Bengali spellings of one word meet; their digits are digits. */
+static void test_fold_scripts(void **state)
+{
+    char a[128], b[128];
+    double v = 0;
+
+    (void)state;
+    /* Diacritics and tatweel go; hamza-on-alef is alef; ta marbuta is heh; alef maqsura yeh. */
+    text_fold(
+        "\u0627\u0644\u0633\u0651\u064e\u0639\u0652\u0648\u062f\u0650\u064a\u0651\u064e\u0629",
+        (size_t)-1, a, sizeof(a));
+    text_fold("\u0627\u0644\u0633\u0639\u0648\u062f\u064a\u0647", (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    text_fold("\u0623\u0645\u0631\u064a\u0643\u0627 \u0645\u0640\u0635\u0631", (size_t)-1, a,
+              sizeof(a));
+    text_fold("\u0627\u0645\u0631\u064a\u0643\u0627 \u0645\u0635\u0631", (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    text_fold("\u0639\u0644\u0649", (size_t)-1, a, sizeof(a));
+    text_fold("\u0639\u0644\u064a", (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    /* The article and the particles written onto it go; a short word keeps its letters. */
+    text_fold("\u0627\u0644\u0633\u0639\u0648\u062f\u064a\u0629 "
+              "\u0628\u0627\u0644\u062c\u0646\u064a\u0647 \u0644\u0644\u0647\u0646\u062f "
+              "\u0627\u0644\u0649",
+              (size_t)-1, a, sizeof(a));
+    text_fold("\u0633\u0639\u0648\u062f\u064a\u0647 \u062c\u0646\u064a\u0647 \u0647\u0646\u062f "
+              "\u0627\u0644\u064a",
+              (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    /* Urdu keheh, Farsi yeh and heh goal are the Arabic letters. */
+    text_fold("\u06a9\u062a\u0646\u06cc \u06c1\u06d2", (size_t)-1, a, sizeof(a));
+    text_fold("\u0643\u062a\u0646\u064a \u0647\u064a", (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    /* Devanagari: nukta and chandrabindu variants; danda separates. */
+    text_fold("\u095b\u093f\u0902\u0926\u0917\u0940", (size_t)-1, a, sizeof(a));
+    text_fold("\u091c\u093c\u093f\u0901\u0926\u0917\u0940", (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    text_fold("\u0928\u0947\u092a\u093e\u0932\u0964\u0915\u0924\u093e\u0930", (size_t)-1, a,
+              sizeof(a));
+    assert_non_null(strchr(a, ' '));
+    /* Bengali: precomposed and nukta forms meet; zero-width joiners vanish inside words. */
+    text_fold("\u099f\u09be\u0995\u09be\u200c \u09dc", (size_t)-1, a, sizeof(a));
+    text_fold("\u099f\u09be\u0995\u09be \u09a1\u09bc", (size_t)-1, b, sizeof(b));
+    assert_string_equal(a, b);
+    /* Digits of four scripts, and the Arabic decimal separator. */
+    text_fold("\u0665\u0660\u0660 \u06f5\u06f0 \u096b\u0966 \u09eb\u09e6", (size_t)-1, a,
+              sizeof(a));
+    assert_string_equal(a, "500 50 50 50");
+    text_digits("\u0662\u066b\u0665", strlen("\u0662\u066b\u0665"), a, sizeof(a));
+    assert_string_equal(a, "2.5");
+    assert_int_equal(text_number(a, strlen(a), &v), 3);
+    assert_true(v > 2.49 && v < 2.51);
+    text_digits("\u0661\u066c\u0665\u0660\u0660 riyal",
+                strlen("\u0661\u066c\u0665\u0660\u0660 riyal"), a, sizeof(a));
+    assert_string_equal(a, "1,500 riyal");
+}
+
+/* An amount in another script's digits is an amount; a digit inside a word (Arabizi "sa3odeya")
+ * is a letter, and the word is no amount. */
+static void test_native_amounts(void **state)
+{
+    struct parse_result r = parse(state, "FEE USA PHL \u0665\u0660\u0660");
+    assert_true(r.has_amount);
+    assert_true(r.amount == 500);
+    assert_false(r.native); /* digits are no script */
+    r = parse(state, "FEE USA PHL \u0968\u0966\u0966");
+    assert_true(r.amount == 200);
+    r = parse(state, "FEE USA PHL \u09e7\u09e6\u09e6\u09e6");
+    assert_true(r.amount == 1000);
+    r = parse(state, "FEE USA PHL \u06f1\u06f5\u06f0");
+    assert_true(r.amount == 150);
+    r = parse(state, "FEE USA PHL \u0662\u066b\u0665");
+    assert_true(r.amount > 2.49 && r.amount < 2.51);
+    r = parse(state, "kam t7wel sa3odeya USA PHL");
+    assert_false(r.has_amount);
+    r = parse(state, "\u0645\u0635\u0631 FEE USA PHL");
+    assert_true(r.native);
+}
+
 static void test_amounts(void **state)
 {
     struct fixture *f = *state;
@@ -230,6 +309,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_languages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_currencies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_never_breaks, setup, teardown),
+        cmocka_unit_test(test_fold_scripts),
+        cmocka_unit_test_setup_teardown(test_native_amounts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +23,176 @@ static const char *const fold_latin[0x180 - 0xC0] = {
     "w", "w", "y",  "y",  "y", "z", "z",  "z",  "z",  "z", "z", "s",
 };
 
+/* A digit of another script (Arabic-Indic, Eastern Arabic-Indic as written in Persian and Urdu,
+ * Devanagari, Bengali) as its ASCII digit, else -1. */
+static int native_digit(long cp)
+{
+    if (cp >= 0x660 && cp <= 0x669)
+        return (int)(cp - 0x660);
+    if (cp >= 0x6F0 && cp <= 0x6F9)
+        return (int)(cp - 0x6F0);
+    if (cp >= 0x966 && cp <= 0x96F)
+        return (int)(cp - 0x966);
+    if (cp >= 0x9E6 && cp <= 0x9EF)
+        return (int)(cp - 0x9E6);
+    return -1;
+}
+
+/* Precomposed Devanagari letters with a nukta (U+0958..U+095F), as their base letters. */
+static const unsigned short deva_nukta[8] = {0x915, 0x916, 0x917, 0x91C,
+                                             0x921, 0x922, 0x92B, 0x92F};
+
+/*
+ * The Arabic, Devanagari and Bengali blocks: what a code point folds to. Returns the code point
+ * to write, FOLD_DROP for a mark that does not change the word, or FOLD_SPACE for punctuation.
+ * Spellings that mean the same word meet: Arabic diacritics and tatweel go, the alef forms
+ * become bare alef, alef maqsura and the Persian and Urdu yehs yeh, ta marbuta and the Urdu hehs
+ * heh, keheh kaf; Devanagari and Bengali lose the nukta and write chandrabindu as anusvara.
+ */
+#define FOLD_DROP  (-1)
+#define FOLD_SPACE (-2)
+static long fold_indic_arabic(long cp)
+{
+    int d = native_digit(cp);
+
+    if (d >= 0)
+        return '0' + d;
+    if (cp < 0x900) {
+        if ((cp >= 0x64B && cp <= 0x65F) || cp == 0x670 || cp == 0x640 ||
+            (cp >= 0x6D6 && cp <= 0x6ED) || (cp >= 0x610 && cp <= 0x61A))
+            return FOLD_DROP;
+        switch (cp) {
+        case 0x60C:
+        case 0x61B:
+        case 0x61F:
+        case 0x6D4:
+        case 0x66A:
+        case 0x66B:
+        case 0x66C:
+            return FOLD_SPACE;
+        case 0x622:
+        case 0x623:
+        case 0x625:
+        case 0x671:
+            return 0x627;
+        case 0x649:
+        case 0x6CC:
+        case 0x6D2:
+        case 0x6D3:
+        case 0x626:
+        case 0x6D0:
+            return 0x64A;
+        case 0x629:
+        case 0x6C1:
+        case 0x6C2:
+        case 0x6BE:
+        case 0x6D5:
+            return 0x647;
+        case 0x6A9:
+        case 0x6AA:
+            return 0x643;
+        case 0x624:
+            return 0x648;
+        default:
+            return cp;
+        }
+    }
+    if (cp == 0x93C || cp == 0x9BC)
+        return FOLD_DROP;
+    if (cp == 0x964 || cp == 0x965)
+        return FOLD_SPACE;
+    if (cp == 0x901 || cp == 0x981)
+        return cp + 1;
+    if (cp >= 0x958 && cp <= 0x95F)
+        return deva_nukta[cp - 0x958];
+    switch (cp) {
+    case 0x929:
+        return 0x928;
+    case 0x931:
+        return 0x930;
+    case 0x934:
+        return 0x933;
+    case 0x9DC:
+        return 0x9A1;
+    case 0x9DD:
+        return 0x9A2;
+    case 0x9DF:
+        return 0x9AF;
+    default:
+        return cp;
+    }
+}
+
+size_t text_digits(const char *in, size_t inlen, char *out, size_t outsz)
+{
+    const char *p = in, *end = in + inlen;
+    size_t o = 0;
+
+    if (outsz == 0)
+        return 0;
+    while (p < end && *p != '\0' && o + 1 < outsz) {
+        const char *start = p;
+        long cp = utf8_next(&p);
+        int d;
+
+        if (p > end)
+            break;
+        d = native_digit(cp);
+        if (d >= 0 || cp == 0x66B || cp == 0x66C) {
+            out[o++] = d >= 0 ? (char)('0' + d) : cp == 0x66B ? '.' : ',';
+            continue;
+        }
+        if ((size_t)(p - start) >= outsz - o)
+            break;
+        memmove(out + o, start, (size_t)(p - start)); /* in and out may be one buffer */
+        o += (size_t)(p - start);
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* The Arabic article and the particles written onto it ("al-", "bil-", "wal-", "fal-", "kal-",
+ * "lil-"), UTF-8, longest first. Folding drops them from the start of a word, so that
+ * "\u0627\u0644\u0633\u0639\u0648\u062f\u064a\u0629" meets the word without the article. */
+static const char *const ar_articles[] = {
+    "\xd8\xa8\xd8\xa7\xd9\x84", "\xd9\x88\xd8\xa7\xd9\x84", "\xd9\x81\xd8\xa7\xd9\x84",
+    "\xd9\x83\xd8\xa7\xd9\x84", "\xd9\x84\xd9\x84",         "\xd8\xa7\xd9\x84",
+};
+
+/* Drops the article from the start of each word of out (o bytes) when at least two letters
+ * remain after it (three after a particle), so "\u0627\u0644\u064a" (ila, "to") keeps its
+ * letters. Returns the new length. Arabic letters are two bytes in UTF-8. */
+static size_t strip_articles(char *out, size_t o)
+{
+    size_t r = 0, w = 0;
+
+    while (r < o) {
+        size_t end = r, k;
+        while (end < o && out[end] != ' ')
+            end++;
+        for (k = 0; k < sizeof(ar_articles) / sizeof(ar_articles[0]); k++) {
+            size_t n = strlen(ar_articles[k]);
+            size_t need = n == 4 ? 4 : 6; /* letters left, in bytes */
+            if (end - r >= n + need && memcmp(out + r, ar_articles[k], n) == 0) {
+                r += n;
+                break;
+            }
+        }
+        memmove(out + w, out + r, end - r);
+        w += end - r;
+        if (end < o)
+            out[w++] = ' ';
+        r = end + (end < o);
+    }
+    out[w] = '\0';
+    return w;
+}
+
 size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
 {
     const char *p = in, *end, *start;
     size_t o = 0, word_start = 0;
-    int pending_space = 0;
+    int pending_space = 0, arabic = 0;
 
     if (outsz == 0)
         return 0;
@@ -34,7 +200,7 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
     while (p < end && *p != '\0') {
         const char *piece = NULL;
         size_t plen = 0;
-        char one[1];
+        char one[1], one4[4];
         long cp;
 
         start = p;
@@ -63,6 +229,22 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
                 pending_space = (o > 0);
                 continue;
             }
+        } else if (cp >= 0x600 && cp < 0xA00) {
+            char enc[4];
+            long f = fold_indic_arabic(cp);
+            arabic |= cp < 0x700;
+            if (f == FOLD_DROP)
+                continue;
+            if (f == FOLD_SPACE) {
+                pending_space = (o > 0);
+                continue;
+            }
+            plen = utf8_encode((uint32_t)f, enc);
+            piece = plen ? memcpy(one4, enc, plen) : NULL;
+            if (piece == NULL)
+                continue;
+        } else if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF) {
+            continue; /* zero-width (non-)joiners live inside Indic and Persian words */
         } else if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000) {
             /* No-break space, general punctuation (dashes, quotes), ideographic space. */
             pending_space = (o > 0);
@@ -86,7 +268,7 @@ size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz)
         o += plen;
     }
     out[o] = '\0';
-    return o;
+    return arabic ? strip_articles(out, o) : o;
 }
 
 size_t text_collapse(const char *in, char *out, size_t outsz)

@@ -4,8 +4,14 @@
  *
  * Folding: lower case; Latin letters with accents lose them (e -acute -> e, sharp s -> ss);
  * apostrophes and dots vanish ("U.S.A." -> "usa", "d'Ivoire" -> "divoire"); any other ASCII
- * punctuation or white space separates words, and words are joined by one space. Code points
- * beyond Latin Extended-A are kept as they are; invalid UTF-8 bytes are dropped.
+ * punctuation or white space separates words, and words are joined by one space. In Arabic,
+ * Devanagari and Bengali script the spellings of one word meet: Arabic diacritics and tatweel
+ * vanish, alef, yeh and ta marbuta variants (and the Urdu and Persian letters for them) become
+ * one letter each, and a word loses the article written onto it (al-, bil-, wal-, lil-...);
+ * nukta forms become their base letter, chandrabindu anusvara; digits of those
+ * scripts become ASCII digits and their punctuation (Arabic comma, danda) separates words.
+ * Zero-width joiners vanish. Other code points beyond Latin Extended-A are kept as they are;
+ * invalid UTF-8 bytes are dropped.
  */
 #ifndef RL_TEXT_H
 #define RL_TEXT_H
@@ -17,6 +23,14 @@
  * NUL-terminated. Returns the folded length; output that would not fit is cut at a word.
  */
 size_t text_fold(const char *in, size_t inlen, char *out, size_t outsz);
+
+/*
+ * Copies the first inlen bytes of in to out (NUL-terminated) with the digits of other scripts
+ * (Arabic-Indic, Eastern Arabic-Indic, Devanagari, Bengali) as ASCII digits and the Arabic
+ * decimal and thousands separators (U+066B, U+066C) as '.' and ',': an amount as text_number
+ * reads it. Everything else is copied as it is. Returns the length written.
+ */
+size_t text_digits(const char *in, size_t inlen, char *out, size_t outsz);
 
 /* Copies folded text with each run of one letter made single ("phillipines" -> "philipines"),
  * the second fold for typing on a keypad. Returns the length written. */

@@ -94,7 +94,7 @@ ussd s1 +14155550100 "1*6*1*3*1" >/dev/null
 [ "$(q "SELECT count(*) FROM outbox WHERE recipient = '+14155550100'")" = 1 ] || fail "SMS queued twice"
 
 # 3. Form-encoded Unicode and the other menus.
-out=$(ussd s2 +639170000001 "5*3*1*6*1*3")
+out=$(ussd s2 +639170000001 "5*5*1*6*1*3")
 expect_contains "french result" "CON " "$out"
 # The language chosen in the menu is the caller's from now on: the next session starts in it.
 [ "$(q "SELECT lang FROM conversation WHERE number = '+639170000001'")" = fr ] ||
