@@ -582,6 +582,25 @@ static int should_flip(const struct amb *a, const struct parse_result *r)
     return 1;
 }
 
+/* "GUIDE KE", a topic "KE" alone: a code that is also a word in some language ("ke"
+ * is Hindi's "of" and Indonesian's "to") is the place when it is all there is besides the
+ * keyword, and the keyword asks for a place (GUIDE, JOIN, LEAVE, FEE); never after a consent
+ * word ("unsubscribe me", "hinto na") or HELP ("help me"). */
+static int bare_code(const struct scan *sc, const struct amb *a, const struct parse_result *r)
+{
+    int k;
+
+    if (sc->n > 2 || r->ncountries > 0 || r->ncurrencies > 0)
+        return 0;
+    if (sc->n == 1)
+        return r->intent[0] == '\0';
+    for (k = 0; k < a->nlangs; k++)
+        if (strcmp(a->langs[k], r->lang) == 0)
+            return 0; /* "guide me": a word of the keyword's own language */
+    return strcmp(r->intent, "guide") == 0 || strcmp(r->intent, "join") == 0 ||
+           strcmp(r->intent, "leave") == 0 || strcmp(r->intent, "fee") == 0;
+}
+
 /* Whether token t is a filler word ("please", "po", "svp", "me") and no other word; a
  * two-letter code it also is ("me", "it") is read as the word first, and is not counted. */
 static int is_filler(const lexicon *lx, const struct tok *t)
@@ -633,7 +652,7 @@ static void parse_read(const lexicon *lx, const struct scan *sc, int consent_at,
     ambiguous = parse_pass(lx, sc, none, NULL, consent_at, out, amb, &ccy_amb);
     memset(flip, 0, sizeof(flip));
     for (i = 0; ambiguous && i < sc->n; i++)
-        if (amb[i].is && should_flip(&amb[i], out)) {
+        if (amb[i].is && (should_flip(&amb[i], out) || bare_code(sc, &amb[i], out))) {
             flip[i] = 1;
             nflip++;
         }
