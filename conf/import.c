@@ -195,7 +195,7 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
     for (i = 0; i < im.nfiles; i++)
         if (!im.files[i].unchanged && im.files[i].format != CONF_FORMAT_CONTENT)
             imp_data_read(&im, &im.files[i]);
-    if (im.firm_files > 0 && errs->count == errors_before && db_firm_quotes_relive(d) < 0)
+    if (im.price_files > 0 && errs->count == errors_before && db_firm_quotes_relive(d) < 0)
         conf_errs_add(errs, "database", 0, "marking the latest prices live: %s", db_errmsg(d));
     for (i = 0; i < im.nfiles; i++) {
         if (im.files[i].unchanged)

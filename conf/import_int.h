@@ -38,7 +38,7 @@ struct importer {
     long skipped;
     struct import_stats *st;
     const struct import_opts *opts;
-    int firm_files; /* firm-level files read: live flags need recomputing */
+    int price_files; /* RPW files read (firm-level or averages): live flags need recomputing */
 };
 
 /* ---- Checking a content file's groups (import_check.c) ---- */

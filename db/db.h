@@ -135,8 +135,10 @@ struct db_guide_in {
 int db_guide_put(db *d, int64_t file_id, const struct db_guide_in *g);
 
 /*
- * After firm-level quotes are written: marks live the latest period of each (firm, corridor,
- * product, denomination) over every file, and every older period history. 0 or -1.
+ * After RPW quotes are written: marks live, per (corridor, denomination), the firm-level quotes
+ * of the latest survey period over every file, unless a corridor average of the corridor is
+ * newer (the newest data wins across granularities); every other firm-level quote is history
+ * for TREND. 0 or -1.
  */
 int db_firm_quotes_relive(db *d);
 
@@ -199,9 +201,9 @@ struct db_trend_point {
     char source[16];
 };
 /*
- * The average total cost of src->dst for the latest max periods with data, oldest first: the
- * corridor averages where there are any, else the mean of the firm-level USD 200 quotes whose
- * cost is fully known (as the World Bank averages them). Returns the number of points, or -1.
+ * The average total cost of src->dst for the latest max periods with data, oldest first: per
+ * period, the published corridor average, else the mean of that period's firm-level USD 200
+ * quotes whose cost is fully known (as the World Bank averages them). Returns the count or -1.
  */
 int db_trend(db *d, const char *src, const char *dst, struct db_trend_point *out, int max);
 /* The live corridor average: 1 and *out, 0 when there is none, -1 on error. */

@@ -74,10 +74,16 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_GUIDE_ALIAS_PUT] =
         "INSERT OR IGNORE INTO guide_alias(topic, folded, file_id) VALUES (?1, ?2, ?3)",
     [S_FIRM_UNLIVE] = "UPDATE quote SET live = 0 WHERE firm IS NOT NULL AND live = 1",
+    /* The live set of a corridor at a denomination is its latest survey, every firm of that
+     * period and none of an earlier one (a firm the new survey left out is history, whatever
+     * its product text says), and only if no corridor average is newer: across granularities
+     * the newest data wins. */
     [S_FIRM_RELIVE] =
-        "UPDATE quote SET live = 1 WHERE id IN (SELECT id FROM (SELECT id, period, max(period) "
-        "OVER (PARTITION BY firm, src, dst, product, denom) AS latest FROM quote "
-        "WHERE firm IS NOT NULL) WHERE period = latest)",
+        "UPDATE quote SET live = 1 WHERE id IN (SELECT id FROM (SELECT id, src, dst, period, "
+        "max(period) OVER (PARTITION BY src, dst, denom) AS latest FROM quote "
+        "WHERE firm IS NOT NULL) f WHERE period = latest AND period >= coalesce((SELECT "
+        "max(a.period) FROM quote a WHERE a.src = f.src AND a.dst = f.dst AND "
+        "a.provider_id IS NULL), ''))",
 };
 
 /* This file's statements by number. */

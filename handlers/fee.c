@@ -193,6 +193,11 @@ static int fee_list(const struct hq *x, const struct db_quote *q, int n, char *l
             tpl = "fee_item_fee";
         tpl_render(x, tpl, kv, 4, item, sizeof(item));
         len += (size_t)snprintf(list + len, listsz - len, "%s%s", i ? " " : "", item);
+        /* The reply's label names the first quote's source and period; a quote of another
+         * (the operator's own survey beside the World Bank's) carries its own. */
+        if (i > 0 && len < listsz &&
+            (strcmp(q[i].period, q[0].period) != 0 || strcmp(q[i].source, q[0].source) != 0))
+            len += (size_t)snprintf(list + len, listsz - len, " (%s %s)", q[i].source, q[i].period);
         if (len >= listsz)
             len = listsz - 1;
         if (best < 0 && q[i].has_margin)
