@@ -147,14 +147,64 @@ static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
     }
 }
 
+/*
+ * months = ["janv.", ..., "déc."] (exactly 12, no '|') and other_decimal_in = ["MX", ...]
+ * (the countries where the language writes the other decimal mark): how the language writes
+ * dates and numbers (db_lang_set_locale). Both optional: English months, no exceptions.
+ */
+static void put_locale(struct importer *im, struct ifile *f, const char *lang,
+                       const config_setting_t *g)
+{
+    const config_setting_t *months = config_setting_get_member(g, "months");
+    const config_setting_t *other = config_setting_get_member(g, "other_decimal_in");
+    char m[256] = "", o[512] = "";
+    size_t ml = 0, ol = 0;
+    int j;
+
+    if (months != NULL && config_setting_length(months) != 12) {
+        conf_errs_add(im->errs, f->path, imp_line_of(months),
+                      "language %s: months needs the 12 month names, January first", lang);
+        return;
+    }
+    for (j = 0; months != NULL && j < 12; j++) {
+        const char *c = config_setting_get_string_elem(months, j);
+        if (c == NULL || c[0] == '\0' || strchr(c, '|') != NULL || strlen(c) > 15) {
+            conf_errs_add(im->errs, f->path, imp_line_of(months),
+                          "language %s: month %d must be a short name (1-15 bytes, no '|')", lang,
+                          j + 1);
+            return;
+        }
+        ml += (size_t)snprintf(m + ml, sizeof(m) - ml, "%s%s", j ? "|" : "", c);
+    }
+    for (j = 0; other != NULL && j < config_setting_length(other) && ol + 4 < sizeof(o); j++) {
+        const char *c = config_setting_get_string_elem(other, j);
+        if (!imp_is_upper_code(c, 2)) {
+            conf_errs_add(im->errs, f->path, imp_line_of(other),
+                          "language %s: other_decimal_in needs ISO 3166 codes of 2 upper-case "
+                          "letters (got '%s')",
+                          lang, c ? c : "");
+            return;
+        }
+        ol += (size_t)snprintf(o + ol, sizeof(o) - ol, "%s%s", j ? " " : "", c);
+    }
+    if (db_lang_set_locale(im->d, lang, m, o) < 0)
+        imp_db_failed(im, f->path, imp_line_of(g), "language");
+}
+
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
-        {"code", F_STR, 1},          {"name", F_STR, 1},
-        {"decimal", F_STR, 0},       {"transliterate", F_BOOL, 0},
-        {"words", F_GROUP, 1},       {"templates", F_GROUP, 1},
-        {"currencies", F_GROUP, 0},  {"country_words", F_GROUP, 0},
+        {"code", F_STR, 1},
+        {"name", F_STR, 1},
+        {"decimal", F_STR, 0},
+        {"transliterate", F_BOOL, 0},
+        {"words", F_GROUP, 1},
+        {"templates", F_GROUP, 1},
+        {"currencies", F_GROUP, 0},
+        {"country_words", F_GROUP, 0},
         {"spoken_in", F_STRLIST, 0},
+        {"months", F_STRLIST, 0},
+        {"other_decimal_in", F_STRLIST, 0},
     };
     int i, j;
 
@@ -164,7 +214,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         const char *code, *dec;
         int translit = 1;
 
-        if (imp_check_fields(im, f->path, "language", g, fields, 9))
+        if (imp_check_fields(im, f->path, "language", g, fields, 11))
             continue;
         code = imp_get_str(g, "code");
         if (!imp_is_lang_code(code)) {
@@ -193,6 +243,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         put_code_words(im, f, code, config_setting_get_member(g, "country_words"), DB_KIND_COUNTRY,
                        2);
         put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
+        put_locale(im, f, code, g);
         tpl = config_setting_get_member(g, "templates");
         for (j = 0; j < config_setting_length(tpl); j++) {
             const config_setting_t *t = config_setting_get_elem(tpl, (unsigned)j);

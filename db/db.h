@@ -91,6 +91,10 @@ int db_source_find(db *d, const char *key, int64_t *id);
 
 int db_lang_put(db *d, int64_t file_id, const char *code, const char *name, const char *decimal,
                 int translit);
+/* How language code writes dates and numbers: months, its 12 month abbreviations joined by '|'
+ * ("" for English's); other_decimal_in, the ISO2 codes (space-separated) of the countries where
+ * it writes the other decimal mark than its own. 0 or -1. */
+int db_lang_set_locale(db *d, const char *code, const char *months, const char *other_decimal_in);
 int db_word_put(db *d, int64_t file_id, const char *lang, const char *kind, const char *folded);
 int db_template_put(db *d, int64_t file_id, const char *lang, const char *name, const char *text);
 int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, const char *currency,
@@ -159,12 +163,19 @@ typedef int (*db_prefix_cb)(void *arg, const char *prefix, const char *iso2);
 int db_words_each(db *d, db_word_cb cb, void *arg);
 int db_country_names_each(db *d, db_name_cb cb, void *arg);
 int db_langs_each(db *d, db_lang_cb cb, void *arg);
+/* Each language's db_lang_set_locale() values. Returns the rows visited, or -1. */
+typedef int (*db_locale_cb)(void *arg, const char *code, const char *months,
+                            const char *other_decimal_in);
+int db_lang_locales_each(db *d, db_locale_cb cb, void *arg);
 int db_templates_each(db *d, db_template_cb cb, void *arg);
 int db_countries_each(db *d, db_country_cb cb, void *arg);
 /* The numbering prefixes (db_prefix_put), in prefix order. */
 int db_prefixes_each(db *d, db_prefix_cb cb, void *arg);
 /* Sending countries: the ISO2 origin of every live quote, each once. */
 int db_senders_each(db *d, db_code_cb cb, void *arg);
+/* Every currency some rate is published in or against, each once (BGN, fixed to the euro,
+ * though no country of the table uses it any more). Returns the rows visited, or -1. */
+int db_rate_currencies_each(db *d, db_code_cb cb, void *arg);
 
 /* The name a reply uses for iso2 in lang, falling back to English, then the ISO3 code. */
 int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t outsz);

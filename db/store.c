@@ -21,6 +21,7 @@ enum stmt_id {
     S_SOURCE_FIND,
     S_SOURCES_GC,
     S_LANG_PUT,
+    S_LANG_LOCALE,
     S_WORD_PUT,
     S_TEMPLATE_PUT,
     S_COUNTRY_PUT,
@@ -54,6 +55,7 @@ static const char *const stmt_sql[S__COUNT] = {
                      "AND (file_id IS NULL OR file_id NOT IN (SELECT id FROM content_file))",
     [S_LANG_PUT] = "INSERT INTO lang(code, file_id, name, decimal_sep, translit) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_LANG_LOCALE] = "UPDATE lang SET months = ?2, other_decimal_in = ?3 WHERE code = ?1",
     [S_WORD_PUT] = "INSERT OR IGNORE INTO word(lang, kind, word, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_TEMPLATE_PUT] = "INSERT INTO template(lang, name, text, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_COUNTRY_PUT] = "INSERT INTO country(iso2, iso3, currency, dial, file_id) "
@@ -238,6 +240,18 @@ int db_lang_put(db *d, int64_t file_id, const char *code, const char *name, cons
     sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, decimal, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, translit);
+    return dbi_step_done(d, s);
+}
+
+int db_lang_set_locale(db *d, const char *code, const char *months, const char *other_decimal_in)
+{
+    sqlite3_stmt *s = db_stmt(d, S_LANG_LOCALE);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, months, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, other_decimal_in, -1, SQLITE_STATIC);
     return dbi_step_done(d, s);
 }
 

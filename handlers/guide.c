@@ -25,7 +25,8 @@ int handler_guide(const struct hq *x, char *out, size_t outsz)
         if (rc < 0)
             return -1;
         if (rc > 0) {
-            snprintf(src, sizeof(src), "%s %s", g.source, fmt_date(g.checked, date, sizeof(date)));
+            snprintf(src, sizeof(src), "%s %s", g.source,
+                     fmt_date(x, g.checked, date, sizeof(date)));
             struct kv kv[] = {
                 {"country", name}, {"topic", g.topic}, {"text", g.text}, {"src", src}};
             tpl_render(x, "guide_entry", kv, 4, out, outsz);

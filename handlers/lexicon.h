@@ -37,6 +37,8 @@ struct lex_lang {
     char code[4];
     char decimal;
     int translit;
+    char months[12][16];        /* abbreviations, January first; "" when the file gave none */
+    char other_decimal_in[256]; /* ISO2 codes where it writes the other mark, space-separated */
 };
 
 typedef struct lexicon lexicon;
