@@ -1,6 +1,9 @@
 /* Content import: validation with file:line errors, all-or-nothing, idempotence. */
 #include "testutil.h"
 
+#include "db/vocab.h"
+#include "handlers/handler.h"
+
 static long count_quotes(db *d)
 {
     struct db_counts c;
@@ -307,6 +310,91 @@ static void test_public_data_files(void **state)
     db_close(d);
 }
 
+struct ccy_words {
+    char have[64][8][4]; /* per ECB currency: languages with a word for it */
+    int nhave[64];
+    char codes[64][4];
+    int ncodes;
+};
+
+static int note_ccy_word(void *arg, const char *lang, const char *kind, const char *folded)
+{
+    struct ccy_words *w = arg;
+    int i;
+
+    (void)folded;
+    if (strncmp(kind, DB_KIND_CURRENCY, strlen(DB_KIND_CURRENCY)) != 0)
+        return 0;
+    for (i = 0; i < w->ncodes; i++) {
+        int j;
+        if (strcmp(kind + strlen(DB_KIND_CURRENCY), w->codes[i]) != 0)
+            continue;
+        for (j = 0; j < w->nhave[i] && strcmp(w->have[i][j], lang) != 0; j++)
+            ;
+        if (j == w->nhave[i] && j < 8)
+            snprintf(w->have[i][w->nhave[i]++], 4, "%s", lang);
+    }
+    return 0;
+}
+
+static int count_lang(void *arg, const char *code, const char *name, const char *decimal,
+                      int translit)
+{
+    (void)code, (void)name, (void)decimal, (void)translit;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* Issue 13: every currency the ECB publishes has its words in every shipped language ("rand",
+ * "rupiah", "peso filipino"), so a rate asked in words is never answered for another one. */
+static void test_every_ecb_currency_has_words(void **state)
+{
+    static const char *const paths[] = {RL_CONTENT};
+    struct ccy_words *w = calloc(1, sizeof(*w));
+    struct conf_errs errs;
+    struct import_stats st;
+    char line[1024], *tok, *save = NULL;
+    int i, nlangs = 0;
+    FILE *fp = fopen(RL_CONTENT "/data/eurofxref-2026-04-13.csv", "r");
+    db *d = db_open(":memory:");
+
+    (void)state;
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    snprintf(w->codes[w->ncodes++], 4, "EUR");
+    for (tok = strtok_r(line, ", \r\n", &save); tok; tok = strtok_r(NULL, ", \r\n", &save))
+        if (strlen(tok) == 3 && w->ncodes < 64)
+            snprintf(w->codes[w->ncodes++], 4, "%s", tok);
+    assert_true(w->ncodes > 25);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_true(db_langs_each(d, count_lang, &nlangs) >= 0);
+    assert_true(db_words_each(d, note_ccy_word, w) >= 0);
+    for (i = 0; i < w->ncodes; i++)
+        if (w->nhave[i] != nlangs)
+            fail_msg("%s has words in %d of %d languages", w->codes[i], w->nhave[i], nlangs);
+    {
+        struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+        struct handler_query q = {"tipo de cambio dolar a peso filipino", NULL, NULL, 0, NULL};
+        struct handler_reply r;
+        handler_ctx *h = handler_open(d, &o);
+        assert_non_null(h);
+        assert_int_equal(handler_answer(h, &q, &r), 0);
+        if (strstr(r.text, "1 USD =") == NULL || strstr(r.text, "PHP") == NULL)
+            fail_msg("peso filipino: %s", r.text);
+        q.text = "rate rand usd";
+        assert_int_equal(handler_answer(h, &q, &r), 0);
+        assert_non_null(strstr(r.text, "1 ZAR ="));
+        q.text = "RATE EUR BGN";
+        assert_int_equal(handler_answer(h, &q, &r), 0);
+        assert_non_null(strstr(r.text, "1 EUR = 1.95583 BGN"));
+        handler_close(h);
+    }
+    free(w);
+    db_close(d);
+}
+
 static void test_forced_format_mismatch(void **state)
 {
     static const char *const paths[] = {RL_FIXTURES "/broken/ecb-bad-number.csv"};
@@ -337,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_numbering_prefixes),
         cmocka_unit_test(test_public_data_files),
         cmocka_unit_test(test_forced_format_mismatch),
+        cmocka_unit_test(test_every_ecb_currency_has_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
