@@ -10,6 +10,7 @@
 
 #include "db/alerts.h"
 #include "db/vocab.h"
+#include "util/gsm.h"
 #include "util/text.h"
 
 /* ---- The content lists, one function each ---- */
@@ -191,6 +192,70 @@ static void put_locale(struct importer *im, struct ifile *f, const char *lang,
         imp_db_failed(im, f->path, imp_line_of(g), "language");
 }
 
+/* Whether key[0..len) is one of the space-separated words of keys. */
+static int key_listed(const char *keys, const char *key, size_t len)
+{
+    const char *k = keys;
+
+    while (k != NULL && *k != '\0') {
+        size_t n = strcspn(k, " ");
+        if (n == len && strncmp(k, key, len) == 0)
+            return 1;
+        k += n;
+        k += strspn(k, " ");
+    }
+    return 0;
+}
+
+/*
+ * A template may only use the placeholders its handler fills ("{pc}" would print nothing, and
+ * the percentage would silently vanish from every FEE), and a whole reply must fit one SMS in
+ * its compact form with typical values (db_placeholder_example): 160 GSM-7 characters, or 70
+ * UCS-2 when the language keeps letters GSM-7 lacks. 0, or -1 with the problem in errs.
+ */
+static int check_template(struct importer *im, struct ifile *f, const char *lang, int translit,
+                          const config_setting_t *t, const char *name, const char *text)
+{
+    const char *keys = db_template_keys(name), *p = text;
+    char filled[1024], clean[1024];
+    struct gsm_info info;
+    size_t o = 0;
+
+    while (*p != '\0' && o + 1 < sizeof(filled)) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (close != NULL) {
+            char key[32];
+            size_t kl = (size_t)(close - p - 1);
+            if (kl == 0 || kl >= sizeof(key) || !key_listed(keys, p + 1, kl)) {
+                conf_errs_add(im->errs, f->path, imp_line_of(t),
+                              "language %s: template '%s' has the unknown placeholder {%.*s} (it "
+                              "takes: %s)",
+                              lang, name, (int)kl, p + 1, keys && keys[0] ? keys : "none");
+                return -1;
+            }
+            memcpy(key, p + 1, kl);
+            key[kl] = '\0';
+            o +=
+                (size_t)snprintf(filled + o, sizeof(filled) - o, "%s", db_placeholder_example(key));
+            if (o >= sizeof(filled))
+                o = sizeof(filled) - 1;
+            p = close + 1;
+            continue;
+        }
+        filled[o++] = *p++;
+    }
+    filled[o] = '\0';
+    if (!db_template_is_reply(name) || gsm_prepare(filled, translit, clean, sizeof(clean)) < 0 ||
+        gsm_measure(clean, &info) < 0 || info.parts <= 1)
+        return 0;
+    conf_errs_add(im->errs, f->path, imp_line_of(t),
+                  "language %s: template '%s' does not fit one SMS with typical values (%zu %s "
+                  "characters, at most %d): shorten it",
+                  lang, name, info.units, info.coding == GSM_CODING_UCS2 ? "UCS-2" : "GSM-7",
+                  info.coding == GSM_CODING_UCS2 ? 70 : 160);
+    return -1;
+}
+
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
 {
     static const struct field fields[] = {
@@ -260,6 +325,8 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
                               "language %s: template '%s' must be a string", code, tname);
                 continue;
             }
+            if (check_template(im, f, code, translit, t, tname, config_setting_get_string(t)) < 0)
+                continue;
             if (db_template_put(im->d, f->id, code, tname, config_setting_get_string(t)) < 0)
                 imp_db_failed(im, f->path, imp_line_of(t), "template");
             else

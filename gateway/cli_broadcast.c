@@ -141,11 +141,17 @@ static int alert_from_text(struct conf_alert *a, const struct conf *c, const cha
 int cmd_broadcast(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},   {"topic", required_argument, NULL, 't'},
-        {"lang", required_argument, NULL, 'l'},     {"text", required_argument, NULL, 'x'},
-        {"file", required_argument, NULL, 'f'},     {"id", required_argument, NULL, 'i'},
-        {"priority", required_argument, NULL, 'p'}, {"until", required_argument, NULL, 'u'},
-        {"json", no_argument, NULL, 'j'},           {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"topic", required_argument, NULL, 't'},
+        {"lang", required_argument, NULL, 'l'},
+        {"text", required_argument, NULL, 'x'},
+        {"file", required_argument, NULL, 'f'},
+        {"id", required_argument, NULL, 'i'},
+        {"priority", required_argument, NULL, 'p'},
+        {"until", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
     };
     const char *conf_path = NULL, *lang = NULL, *text = NULL, *file = NULL, *id = NULL;
     struct conf_alert *a = calloc(1, sizeof(*a));
@@ -154,14 +160,14 @@ int cmd_broadcast(int argc, char **argv)
     handler_ctx *h = NULL;
     long recipients = 0;
     struct conf c;
-    int ch, rc = 1, json = 0;
+    int ch, rc = 1, json = 0, dry_run = 0;
     db *d = NULL;
 
     if (a == NULL)
         return 1;
     a->priority = 5;
     conf_errs_init(&errs);
-    while ((ch = getopt_long(argc, argv, "c:t:l:x:f:i:p:u:j", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:t:l:x:f:i:p:u:jn", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
             conf_path = optarg;
@@ -184,6 +190,9 @@ int cmd_broadcast(int argc, char **argv)
             break;
         case 'j':
             json = 1;
+            break;
+        case 'n':
+            dry_run = 1;
             break;
         case 'p': {
             long v;
@@ -225,6 +234,15 @@ int cmd_broadcast(int argc, char **argv)
     ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
+    if (dry_run) {
+        /* Checked as it would be queued, against the same content; nothing is written. */
+        if (gw_alert_check(d, h, a, file, lang && !file ? lang : c.default_lang, c.max_parts,
+                           time(NULL), &errs) < 0)
+            goto fail;
+        printf("alert %s OK: it would be queued (nothing was queued)\n", a->id);
+        rc = 0;
+        goto out;
+    }
     rc = gw_alert_queue(d, h, a, "cli", file, lang && !file ? lang : c.default_lang, c.max_parts,
                         time(NULL), &recipients, &errs);
     if (rc > 0) {

@@ -49,7 +49,7 @@ static const struct command commands[] = {
      "validate the configuration and content; print \"configuration OK\" or each problem"},
     {"broadcast", cmd_broadcast,
      "broadcast --topic T [--topic T2...] [--lang xx] (--text \"...\" | --file F) [--id ID] "
-     "[--priority 0-9] [--until DATE] | broadcast status [ID] [--json]",
+     "[--priority 0-9] [--until DATE] [--dry-run] | broadcast status [ID] [--json]",
      "queue an alert for everyone who follows a topic, or show how far one has gone"},
     {"mutes", cmd_mutes, "mutes [-c FILE] [--json] [--full-numbers]",
      "numbers the gateway does not answer now (muted, at a reply cap, operators locked out): "

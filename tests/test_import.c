@@ -395,6 +395,49 @@ static void test_every_ecb_currency_has_words(void **state)
     db_close(d);
 }
 
+/* Issue 13: check refuses a template with a placeholder no handler fills ({pc} would drop the
+ * percentage from every FEE) and a reply that cannot fit one SMS with typical values. */
+static void test_templates_checked(void **state)
+{
+    char path[256];
+    const char *paths[1] = {path};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = db_open(":memory:");
+
+    (void)state;
+    test_write_file(
+        path, sizeof(path), "lang-xx.conf",
+        "languages = ({ code = \"xx\"; name = \"Test\"; words = { fee = [\"FEEX\"]; };\n"
+        "  templates = {\n"
+        "    fee_item = \"{n}){name} {pc}\";\n"
+        "    help = \"Send FEEX, the country you send from, the country you send to and the "
+        "amount, an"
+        "d you get the cheapest providers. Send GUIDE for advice before you go abroad, any day.\";\n"
+        "    fee_avg = \"{from}>{to} {amount}: average cost {pct} ({cost}){arrive}, "
+        "which is what people paid on average in the last survey. {src}\";\n"
+        "    rate = \"1 {base} = {rate} {quote} ({src} {date})\";\n"
+        "  }; });\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "template 'fee_item' has the unknown placeholder {pc}"));
+    assert_true(test_errs_have(&errs, "template 'help' does not fit one SMS with typical values "
+                                      "(166 GSM-7 characters, at most 160)"));
+    assert_true(test_errs_have(&errs, "template 'fee_avg' does not fit one SMS"));
+    assert_false(test_errs_have(&errs, "'rate'"));
+    conf_errs_free(&errs);
+    /* A language that keeps its letters is held to 70 UCS-2 characters. */
+    test_write_file(path, sizeof(path), "lang-xx.conf",
+                    "languages = ({ code = \"xx\"; name = \"Test\"; transliterate = false;\n"
+                    "  words = { fee = [\"FEEX\"]; };\n"
+                    "  templates = { help = \"Envoyez FEEX d’où vers où et combien, "
+                    "et vous aurez la réponse tout de suite\"; }; });\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "UCS-2 characters, at most 70"));
+    conf_errs_free(&errs);
+    unlink(path);
+    db_close(d);
+}
+
 static void test_forced_format_mismatch(void **state)
 {
     static const char *const paths[] = {RL_FIXTURES "/broken/ecb-bad-number.csv"};
@@ -425,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_numbering_prefixes),
         cmocka_unit_test(test_public_data_files),
         cmocka_unit_test(test_forced_format_mismatch),
+        cmocka_unit_test(test_templates_checked),
         cmocka_unit_test(test_every_ecb_currency_has_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
