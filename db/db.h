@@ -75,6 +75,11 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
                   int *unchanged);
 /* Records how many rows the file gave, after its rows are in. */
 int db_file_set_rows(db *d, int64_t file_id, long rows);
+/* Every file imported before: its id and path. cb returns non-zero to stop. Count or -1. */
+typedef int (*db_file_cb)(void *arg, int64_t id, const char *path);
+int db_files_each(db *d, db_file_cb cb, void *arg);
+/* Forgets a file that is gone, with every row it brought. 0 or -1. */
+int db_file_forget(db *d, int64_t file_id);
 /* Drops sources that no row refers to any more. */
 int db_sources_gc(db *d);
 /* Checks every deferred foreign key; returns the number of violations (0 = consistent). */

@@ -17,6 +17,7 @@ enum stmt_id {
     S_FILE_DELETE,
     S_FILE_INSERT,
     S_FILE_ROWS,
+    S_FILES_EACH,
     S_SOURCE_UPSERT,
     S_SOURCE_FIND,
     S_SOURCES_GC,
@@ -43,6 +44,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_FILE_DELETE] = "DELETE FROM content_file WHERE id = ?1",
     [S_FILE_INSERT] = "INSERT INTO content_file(path, format, digest, imported_at) "
                       "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [S_FILES_EACH] = "SELECT id, path FROM content_file ORDER BY id",
     [S_FILE_ROWS] = "UPDATE content_file SET rows = ?2 WHERE id = ?1",
     [S_SOURCE_UPSERT] =
         "INSERT INTO source(key, short, name, url, licence, file_id, fixed) "
@@ -144,6 +146,38 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
         return -1;
     *file_id = sqlite3_last_insert_rowid(d->conn);
     return 0;
+}
+
+int db_files_each(db *d, db_file_cb cb, void *arg)
+{
+    sqlite3_stmt *s = db_stmt(d, S_FILES_EACH);
+    int rc, n = 0;
+
+    if (s == NULL)
+        return -1;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        n++;
+        if (cb(arg, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1)) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return n;
+}
+
+int db_file_forget(db *d, int64_t file_id)
+{
+    sqlite3_stmt *s = db_stmt(d, S_FILE_DELETE);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, file_id);
+    return dbi_step_done(d, s);
 }
 
 int db_file_set_rows(db *d, int64_t file_id, long rows)

@@ -182,6 +182,9 @@ int cli_run_import(db *d, const char *const *paths, int npaths, enum conf_format
         printf("imported %d file%s (%d unchanged), %ld rows\n", st.files, st.files == 1 ? "" : "s",
                st.unchanged, st.rows);
         conf_import_summary(&st, stdout);
+        if (st.removed > 0)
+            printf("forgot %d file%s no longer in the directory, with their rows\n", st.removed,
+                   st.removed == 1 ? "" : "s");
         if (st.left_out > 0)
             printf("%ld corridor row%s left out (see the warnings above)\n", st.left_out,
                    st.left_out == 1 ? "" : "s");

@@ -1,6 +1,8 @@
 /* Content import: validation with file:line errors, all-or-nothing, idempotence. */
 #include "testutil.h"
 
+#include <sys/stat.h>
+
 #include "db/vocab.h"
 #include "handlers/handler.h"
 
@@ -413,7 +415,8 @@ static void test_templates_checked(void **state)
         "    fee_item = \"{n}){name} {pc}\";\n"
         "    help = \"Send FEEX, the country you send from, the country you send to and the "
         "amount, an"
-        "d you get the cheapest providers. Send GUIDE for advice before you go abroad, any day.\";\n"
+        "d you get the cheapest providers. Send GUIDE for advice before you go abroad, any "
+        "day.\";\n"
         "    fee_avg = \"{from}>{to} {amount}: average cost {pct} ({cost}){arrive}, "
         "which is what people paid on average in the last survey. {src}\";\n"
         "    rate = \"1 {base} = {rate} {quote} ({src} {date})\";\n"
@@ -435,6 +438,79 @@ static void test_templates_checked(void **state)
     assert_true(test_errs_have(&errs, "UCS-2 characters, at most 70"));
     conf_errs_free(&errs);
     unlink(path);
+    db_close(d);
+}
+
+static int find_source(void *arg, const struct db_source_info *si)
+{
+    if (strcmp(si->key, "wb-rpw-firms") == 0)
+        *(int *)arg = 1;
+    return 0;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char buf[8192];
+    size_t n;
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
+/* Issue 13: a price file removed from the content directory takes its rows and its source
+ * with it at the next import of the directory: no live quotes, no source of 0 rows. */
+static void test_removed_file_forgotten(void **state)
+{
+    static const char *const langs[] = {TEST_LANGS};
+    char dir[256], data[300], world[300], firms[300];
+    const char *paths[1] = {dir};
+    struct conf_errs errs;
+    struct import_stats st;
+    struct db_quote q[4];
+    int listed = 0;
+    db *d = db_open(":memory:");
+
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/remitline-test-%ld-content", (long)getpid());
+    snprintf(data, sizeof(data), "%s/data", dir);
+    snprintf(world, sizeof(world), "%s/world.conf", dir);
+    snprintf(firms, sizeof(firms), "%s/data/firms.csv", dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(mkdir(data, 0700), 0);
+    copy_file(TEST_WORLD, world);
+    copy_file(RL_FIXTURES "/rpw/current.csv", firms);
+    assert_int_equal(import_paths(d, langs, 5, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 4), 4);
+    assert_true(db_sources_each(d, find_source, &listed) >= 0);
+    assert_int_equal(listed, 1);
+
+    unlink(firms);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(st.removed, 1);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 4), 0);
+    listed = 0;
+    assert_true(db_sources_each(d, find_source, &listed) >= 0);
+    assert_int_equal(listed, 0);
+    /* A file imported by name from elsewhere is not the directory's to forget. */
+    assert_int_equal(
+        import_paths(d, (const char *const[]){RL_FIXTURES "/rpw/current.csv"}, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(st.removed, 0);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 4), 4);
+    unlink(world);
+    rmdir(data);
+    rmdir(dir);
     db_close(d);
 }
 
@@ -468,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_numbering_prefixes),
         cmocka_unit_test(test_public_data_files),
         cmocka_unit_test(test_forced_format_mismatch),
+        cmocka_unit_test(test_removed_file_forgotten),
         cmocka_unit_test(test_templates_checked),
         cmocka_unit_test(test_every_ecb_currency_has_words),
     };
