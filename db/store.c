@@ -83,11 +83,11 @@ static const char *const stmt_sql[S__COUNT] = {
      * its product text says), and only if no corridor average is newer: across granularities
      * the newest data wins. */
     [S_FIRM_RELIVE] =
-        "UPDATE quote SET live = 1 WHERE id IN (SELECT id FROM (SELECT id, src, dst, period, "
-        "max(period) OVER (PARTITION BY src, dst, denom) AS latest FROM quote "
-        "WHERE firm IS NOT NULL) f WHERE period = latest AND period >= coalesce((SELECT "
-        "max(a.period) FROM quote a WHERE a.src = f.src AND a.dst = f.dst AND "
-        "a.provider_id IS NULL), ''))",
+        "UPDATE quote SET live = 1 WHERE id IN (WITH av AS (SELECT src, dst, max(period) AS p "
+        "FROM quote WHERE provider_id IS NULL GROUP BY src, dst), f AS (SELECT id, src, dst, "
+        "period, max(period) OVER (PARTITION BY src, dst, denom) AS latest FROM quote WHERE "
+        "firm IS NOT NULL) SELECT f.id FROM f LEFT JOIN av ON av.src = f.src AND av.dst = f.dst "
+        "WHERE f.period = f.latest AND f.period >= coalesce(av.p, ''))",
 };
 
 /* This file's statements by number. */
