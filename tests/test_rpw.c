@@ -485,6 +485,24 @@ static void test_each_quote_labelled_with_its_period(void **state)
     unlink(conf);
 }
 
+/* An amount in a currency the ECB does not publish is converted through the survey's own local
+ * amounts (AUD 300 was the equivalent of USD 200): AUD 500 is a remittance, AUD 5 is asked. */
+static void test_amount_converted_through_the_survey(void **state)
+{
+    const char *paths[] = {RPW_DIR "/surveys.csv"};
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    answer_over(paths, 1, "FEE AUS PHL 500", NOV_2026, out, sizeof(out));
+    assert_has(out, "AUD500 (USD200 quotes)");
+    assert_has(out, "Old Firm 12.0% fee AUD30");
+    answer_over(paths, 1, "FEE AUS PHL 5", NOV_2026, out, sizeof(out));
+    assert_has(out, "1=USD5.00 2=AUD5.00");
+    answer_over(paths, 1, "FEE AUS PHL 5000", NOV_2026, out, sizeof(out));
+    assert_has(out, "far from the USD200 surveyed");
+    assert_null(strstr(out, "fee AUD"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_stale_marker),
         cmocka_unit_test(test_period_end),
         cmocka_unit_test(test_trend),
+        cmocka_unit_test(test_amount_converted_through_the_survey),
         cmocka_unit_test(test_each_quote_labelled_with_its_period),
         cmocka_unit_test(test_live_set_is_latest_survey),
         cmocka_unit_test(test_fee_and_trend_agree),
