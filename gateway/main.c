@@ -46,7 +46,8 @@ static const struct command commands[] = {
     {"sources", cmd_sources, "sources [-c FILE] [--json]",
      "every loaded source: its file, the dates of its data, its rows, and whether it is old"},
     {"check", cmd_check, "check [-c FILE] [PATH...]",
-     "validate the configuration and content; print \"configuration OK\" or each problem"},
+     "validate the configuration, content and alert files (not queued); print \"configuration "
+     "OK\" or each problem"},
     {"broadcast", cmd_broadcast,
      "broadcast --topic T [--topic T2...] [--lang xx] (--text \"...\" | --file F) [--id ID] "
      "[--priority 0-9] [--until DATE] [--dry-run] | broadcast status [ID] [--json]",

@@ -181,6 +181,15 @@ if out=$("$RL" broadcast -c "$WORK/remitline.conf" --file "$WORK/dry.conf" --dry
     fail "--dry-run passed an alert with an unknown topic: $out"
 fi
 expect_contains "dry run names the problem" "topic 'NOWHERE'" "$out"
+# check FILE takes an alert file the same way.
+if out=$("$RL" check -c "$WORK/remitline.conf" "$WORK/dry.conf" 2>&1); then
+    fail "check passed an alert with an unknown topic: $out"
+fi
+expect_contains "check names the problem" "topic 'NOWHERE'" "$out"
+sed -i 's/topics = \["NOWHERE"\]/topics = ["PH"]/' "$WORK/dry.conf"
+out=$("$RL" check -c "$WORK/remitline.conf" "$WORK/dry.conf") || fail "check of a good alert: $out"
+expect_contains "check alert" "alert dry-1 OK (not queued)" "$out"
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = 'dry-1'")" = 0 ] || fail "check queued the alert"
 out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id slow-1 --text "Rates changed today.") || fail "broadcast: $out"
 expect_contains "broadcast" "alert slow-1 queued for 9 recipients" "$out"
 out=$(phone +639170000015 "STOP") || fail "stop mid-broadcast: $out"
