@@ -224,3 +224,15 @@ out:
     config_destroy(&cfg);
     return errs->count > before ? -1 : 0;
 }
+
+int conf_is_alert_file(const char *path)
+{
+    config_t cfg;
+    int yes = 0;
+
+    config_init(&cfg);
+    if (config_read_file(&cfg, path) == CONFIG_TRUE)
+        yes = config_lookup(&cfg, "alert") != NULL;
+    config_destroy(&cfg);
+    return yes;
+}

@@ -45,4 +45,8 @@ int conf_alert_read(const char *path, struct conf_alert *a, struct conf_errs *er
  * in local time: 0 and *out, or -1. */
 int conf_parse_time(const char *s, int64_t *out);
 
+/* Whether path is a readable libconfig file with a top-level `alert` (an alert file, not
+ * content): what `remitline check FILE` tells apart. 1 or 0. */
+int conf_is_alert_file(const char *path);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/import_int.h"
 
@@ -116,9 +117,77 @@ static void add_path(struct importer *im, const char *path, enum conf_format for
         add_file(im, path, forced);
         return;
     }
+    if (im->ndirs < IMPORT_MAX_DIRS && realpath(path, im->dirs[im->ndirs]) != NULL)
+        im->ndirs++;
     add_dir_files(im, path, ".conf");
     snprintf(sub, sizeof(sub), "%s/data", path);
     add_dir_files(im, sub, ".csv");
+}
+
+/* Whether path's directory is dir or dir/data (the two places a directory import reads). */
+static int in_dir(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    const char *rest;
+
+    if (strncmp(path, dir, n) != 0 || path[n] != '/')
+        return 0;
+    rest = path + n + 1;
+    if (strncmp(rest, "data/", 5) == 0)
+        rest += 5;
+    return strchr(rest, '/') == NULL;
+}
+
+struct gone_ctx {
+    struct importer *im;
+    int64_t ids[IMPORT_MAX_FILES];
+    int n;
+};
+
+static int note_gone(void *arg, int64_t id, const char *path)
+{
+    struct gone_ctx *g = arg;
+    int i, named = 0;
+
+    for (i = 0; i < g->im->ndirs && !named; i++)
+        named = in_dir(path, g->im->dirs[i]);
+    for (i = 0; named && i < g->im->nfiles; i++)
+        if (strcmp(g->im->files[i].path, path) == 0)
+            return 0; /* still there */
+    /* Only a file that is gone: one imported by name that the scan does not take stays. */
+    if (named && access(path, F_OK) != 0 && errno == ENOENT && g->n < IMPORT_MAX_FILES)
+        g->ids[g->n++] = id;
+    return 0;
+}
+
+/*
+ * A file imported before from a directory imported now, and no longer in it, is forgotten:
+ * its rows go with it (the schema cascades), and a source only it used is dropped after the
+ * import (db_sources_gc). Otherwise a removed price file would stay live and listed forever.
+ */
+static void forget_removed(struct importer *im)
+{
+    struct gone_ctx *g;
+    int i;
+
+    if (im->ndirs == 0)
+        return;
+    if ((g = calloc(1, sizeof(*g))) == NULL) {
+        conf_errs_add(im->errs, "import", 0, "out of memory");
+        return;
+    }
+    g->im = im;
+    if (db_files_each(im->d, note_gone, g) < 0)
+        imp_db_failed(im, im->dirs[0], 0, "listing the files imported before");
+    for (i = 0; i < g->n; i++) {
+        if (db_file_forget(im->d, g->ids[i]) < 0) {
+            imp_db_failed(im, im->dirs[0], 0, "forgetting a removed file");
+            break;
+        }
+        im->st->removed++;
+        im->price_files++; /* it may have held the live quotes of a corridor */
+    }
+    free(g);
 }
 
 int conf_import(db *d, const char *const *paths, int npaths, enum conf_format forced, int dry_run,
@@ -188,6 +257,7 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
                 imp_content_check_top(&im, f);
         }
     }
+    forget_removed(&im);
     for (pass = 0; pass < IMP_NPASSES; pass++)
         for (i = 0; i < im.nfiles; i++)
             if (!im.files[i].unchanged && im.files[i].cfg_ok)
@@ -195,7 +265,7 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
     for (i = 0; i < im.nfiles; i++)
         if (!im.files[i].unchanged && im.files[i].format != CONF_FORMAT_CONTENT)
             imp_data_read(&im, &im.files[i]);
-    if (im.firm_files > 0 && errs->count == errors_before && db_firm_quotes_relive(d) < 0)
+    if (im.price_files > 0 && errs->count == errors_before && db_firm_quotes_relive(d) < 0)
         conf_errs_add(errs, "database", 0, "marking the latest prices live: %s", db_errmsg(d));
     for (i = 0; i < im.nfiles; i++) {
         if (im.files[i].unchanged)
@@ -214,7 +284,7 @@ int conf_import_opts(db *d, const char *const *paths, int npaths, const struct i
     if (errs->count > errors_before || dry_run)
         goto out;
     /* Every door reloads its handler context before its next answer (db.h). */
-    if (st->files > st->unchanged && db_content_bump(d) < 0) {
+    if ((st->files > st->unchanged || st->removed > 0) && db_content_bump(d) < 0) {
         conf_errs_add(errs, "database", 0, "%s", db_errmsg(d));
         goto out;
     }

@@ -28,6 +28,8 @@
 struct import_stats {
     int files;     /* files read */
     int unchanged; /* files skipped because their bytes had not changed */
+    int removed;   /* files imported before from a directory imported now, and gone from it:
+                    * their rows are dropped with them */
     long rows;     /* rows written */
     /* Firm-level (RPW) files: data rows read, imported and skipped, the count of skips per
      * reason (enum rpw_skip), and the first few as "file:line: reason (detail)". A skipped row

@@ -10,6 +10,7 @@
 
 #include "db/alerts.h"
 #include "db/vocab.h"
+#include "util/gsm.h"
 #include "util/text.h"
 
 /* ---- The content lists, one function each ---- */
@@ -147,7 +148,143 @@ static void put_spoken(struct importer *im, struct ifile *f, const char *lang,
     }
 }
 
-static void put_templates(struct importer *im, struct ifile *f, const char *code,
+/*
+ * months = ["janv.", ..., "déc."] (exactly 12, no '|') and other_decimal_in = ["MX", ...]
+ * (the countries where the language writes the other decimal mark): how the language writes
+ * dates and numbers (db_lang_set_locale). Both optional: English months, no exceptions.
+ */
+static void put_locale(struct importer *im, struct ifile *f, const char *lang,
+                       const config_setting_t *g)
+{
+    const config_setting_t *months = config_setting_get_member(g, "months");
+    const config_setting_t *other = config_setting_get_member(g, "other_decimal_in");
+    char m[256] = "", o[512] = "";
+    size_t ml = 0, ol = 0;
+    int j;
+
+    if (months != NULL && config_setting_length(months) != 12) {
+        conf_errs_add(im->errs, f->path, imp_line_of(months),
+                      "language %s: months needs the 12 month names, January first", lang);
+        return;
+    }
+    for (j = 0; months != NULL && j < 12; j++) {
+        const char *c = config_setting_get_string_elem(months, j);
+        if (c == NULL || c[0] == '\0' || strchr(c, '|') != NULL || strlen(c) > 15) {
+            conf_errs_add(im->errs, f->path, imp_line_of(months),
+                          "language %s: month %d must be a short name (1-15 bytes, no '|')", lang,
+                          j + 1);
+            return;
+        }
+        ml += (size_t)snprintf(m + ml, sizeof(m) - ml, "%s%s", j ? "|" : "", c);
+    }
+    for (j = 0; other != NULL && j < config_setting_length(other) && ol + 4 < sizeof(o); j++) {
+        const char *c = config_setting_get_string_elem(other, j);
+        if (!imp_is_upper_code(c, 2)) {
+            conf_errs_add(im->errs, f->path, imp_line_of(other),
+                          "language %s: other_decimal_in needs ISO 3166 codes of 2 upper-case "
+                          "letters (got '%s')",
+                          lang, c ? c : "");
+            return;
+        }
+        ol += (size_t)snprintf(o + ol, sizeof(o) - ol, "%s%s", j ? " " : "", c);
+    }
+    if (db_lang_set_locale(im->d, lang, m, o) < 0)
+        imp_db_failed(im, f->path, imp_line_of(g), "language");
+}
+
+/* Whether key[0..len) is one of the space-separated words of keys. */
+static int key_listed(const char *keys, const char *key, size_t len)
+{
+    const char *k = keys;
+
+    while (k != NULL && *k != '\0') {
+        size_t n = strcspn(k, " ");
+        if (n == len && strncmp(k, key, len) == 0)
+            return 1;
+        k += n;
+        k += strspn(k, " ");
+    }
+    return 0;
+}
+
+/*
+ * A template may only use the placeholders its handler fills ("{pc}" would print nothing, and
+ * the percentage would silently vanish from every FEE), and a whole reply must fit one SMS in
+ * its compact form with typical values (db_placeholder_example): 160 GSM-7 characters, or 70
+ * UCS-2 when the language keeps letters GSM-7 lacks. 0, or -1 with the problem in errs.
+ */
+/* The text of template text with each placeholder's typical value; compact: as the router's
+ * last level words it (country codes for names, no amount that arrives, so no rate's source).
+ * 0, or -1 with the unknown placeholder in errs. */
+static int fill_template(struct importer *im, struct ifile *f, const char *lang,
+                         const config_setting_t *t, const char *name, const char *text, int compact,
+                         char *filled, size_t filledsz)
+{
+    static const struct {
+        const char *key, *value;
+    } codes[] = {{"from", "USA"}, {"to", "MEX"},        {"country", "PHL"},
+                 {"arrive", ""},  {"src", "WB 2025Q1"}, {"amount", "USD200"}};
+    const char *keys = db_template_keys(name), *p = text;
+    size_t o = 0, i;
+
+    while (*p != '\0' && o + 1 < filledsz) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (close != NULL) {
+            char key[32];
+            const char *v;
+            size_t kl = (size_t)(close - p - 1);
+            if (kl == 0 || kl >= sizeof(key) || !key_listed(keys, p + 1, kl)) {
+                conf_errs_add(im->errs, f->path, imp_line_of(t),
+                              "language %s: template '%s' has the unknown placeholder {%.*s} (it "
+                              "takes: %s)",
+                              lang, name, (int)kl, p + 1, keys && keys[0] ? keys : "none");
+                return -1;
+            }
+            memcpy(key, p + 1, kl);
+            key[kl] = '\0';
+            v = db_placeholder_example(key);
+            for (i = 0; compact && i < sizeof(codes) / sizeof(codes[0]); i++)
+                if (strcmp(codes[i].key, key) == 0)
+                    v = codes[i].value;
+            o += (size_t)snprintf(filled + o, filledsz - o, "%s", v);
+            if (o >= filledsz)
+                o = filledsz - 1;
+            p = close + 1;
+            continue;
+        }
+        filled[o++] = *p++;
+    }
+    filled[o] = '\0';
+    return 0;
+}
+
+/*
+ * A template may only use the placeholders its handler fills ("{pc}" would print nothing, and
+ * the percentage would silently vanish from every FEE), and a whole reply must fit one SMS in
+ * its compact form with typical values (db_placeholder_example; the router's last level, with
+ * country codes and without the amount that arrives): 160 GSM-7 characters, or 70 UCS-2 when the
+ * language keeps letters GSM-7 lacks. 0, or -1 with the problem in errs.
+ */
+static int check_template(struct importer *im, struct ifile *f, const char *lang, int translit,
+                          const config_setting_t *t, const char *name, const char *text)
+{
+    char filled[1024], clean[1024];
+    struct gsm_info info;
+
+    if (fill_template(im, f, lang, t, name, text, 1, filled, sizeof(filled)) < 0)
+        return -1;
+    if (!db_template_is_reply(name) || gsm_prepare(filled, translit, clean, sizeof(clean)) < 0 ||
+        gsm_measure(clean, &info) < 0 || info.parts <= 1)
+        return 0;
+    conf_errs_add(im->errs, f->path, imp_line_of(t),
+                  "language %s: template '%s' does not fit one SMS with typical values even in "
+                  "its shortest wording (%zu %s characters, at most %d): shorten it",
+                  lang, name, info.units, info.coding == GSM_CODING_UCS2 ? "UCS-2" : "GSM-7",
+                  info.coding == GSM_CODING_UCS2 ? 70 : 160);
+    return -1;
+}
+
+static void put_templates(struct importer *im, struct ifile *f, const char *code, int translit,
                           const config_setting_t *tpl, const char *prefix);
 
 static void put_languages(struct importer *im, struct ifile *f, const config_setting_t *list)
@@ -158,6 +295,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         {"words", F_GROUP, 1},       {"templates", F_GROUP, 1},
         {"currencies", F_GROUP, 0},  {"country_words", F_GROUP, 0},
         {"spoken_in", F_STRLIST, 0}, {"native", F_GROUP, 0},
+        {"months", F_STRLIST, 0},    {"other_decimal_in", F_STRLIST, 0},
     };
     int i;
 
@@ -166,7 +304,7 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         const char *code, *dec;
         int translit = 1;
 
-        if (imp_check_fields(im, f->path, "language", g, fields, 10))
+        if (imp_check_fields(im, f->path, "language", g, fields, 12))
             continue;
         code = imp_get_str(g, "code");
         if (!imp_is_lang_code(code)) {
@@ -195,14 +333,16 @@ static void put_languages(struct importer *im, struct ifile *f, const config_set
         put_code_words(im, f, code, config_setting_get_member(g, "country_words"), DB_KIND_COUNTRY,
                        2);
         put_spoken(im, f, code, config_setting_get_member(g, "spoken_in"));
-        put_templates(im, f, code, config_setting_get_member(g, "templates"), "");
-        put_templates(im, f, code, config_setting_get_member(g, "native"), DB_TEMPLATE_NATIVE);
+        put_locale(im, f, code, g);
+        put_templates(im, f, code, translit, config_setting_get_member(g, "templates"), "");
+        put_templates(im, f, code, translit, config_setting_get_member(g, "native"),
+                      DB_TEMPLATE_NATIVE);
     }
 }
 
 /* The templates of a group, each stored under its name with prefix ("" for the language's
  * own templates, DB_TEMPLATE_NATIVE for those in its own script). */
-static void put_templates(struct importer *im, struct ifile *f, const char *code,
+static void put_templates(struct importer *im, struct ifile *f, const char *code, int translit,
                           const config_setting_t *tpl, const char *prefix)
 {
     int j;
@@ -224,6 +364,10 @@ static void put_templates(struct importer *im, struct ifile *f, const char *code
                           "language %s: template '%s' must be a string", code, tname);
             continue;
         }
+        /* A template in the language's own script is UCS-2 whatever the transliteration. */
+        if (check_template(im, f, code, prefix[0] ? 0 : translit, t, tname,
+                           config_setting_get_string(t)) < 0)
+            continue;
         if (db_template_put(im->d, f->id, code, stored, config_setting_get_string(t)) < 0)
             imp_db_failed(im, f->path, imp_line_of(t), "template");
         else

@@ -217,7 +217,7 @@ static void firms_read(struct importer *im, struct ifile *f)
         imp_db_failed(im, f->path, 0, "source");
         return;
     }
-    im->firm_files++;
+    im->price_files++;
     n = conf_rpw_firms_read(f->path, &cbs, im->errs);
     im->st->read += x.read;
     im->st->imported += x.imported;
@@ -280,8 +280,10 @@ void imp_data_read(struct importer *im, struct ifile *f)
         imp_db_failed(im, f->path, 0, "source");
         return;
     }
-    if (f->format == CONF_FORMAT_RPW_CORRIDORS)
+    if (f->format == CONF_FORMAT_RPW_CORRIDORS) {
+        im->price_files++; /* a newer average takes the live set from older firm quotes */
         conf_rpw_corridors_read(f->path, rpw_corridor_cb, &x, im->errs);
-    else
+    } else {
         conf_ecb_read(f->path, ecb_rate_cb, &x, im->errs);
+    }
 }

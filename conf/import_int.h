@@ -29,6 +29,8 @@ struct ifile {
     int cfg_ok;
 };
 
+#define IMPORT_MAX_DIRS 4
+
 struct importer {
     db *d;
     struct conf_errs *errs;
@@ -38,7 +40,11 @@ struct importer {
     long skipped;
     struct import_stats *st;
     const struct import_opts *opts;
-    int firm_files; /* firm-level files read: live flags need recomputing */
+    int price_files; /* RPW files read (firm-level or averages): live flags need recomputing */
+    /* The directories named (real paths): a file imported from one before and gone from it now
+     * is forgotten with its rows. */
+    char dirs[IMPORT_MAX_DIRS][PATH_MAX];
+    int ndirs;
 };
 
 /* ---- Checking a content file's groups (import_check.c) ---- */

@@ -26,6 +26,8 @@ enum stmt_id {
     S_GUIDE_TOPIC_FIND,
     S_GUIDE_TOPIC_PREFIX,
     S_SOURCES_EACH,
+    S_LOCALES_EACH,
+    S_RATE_CODES_EACH,
     S__COUNT
 };
 
@@ -39,6 +41,8 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_WORDS_EACH] = "SELECT lang, kind, word FROM word ORDER BY lang, rowid",
     [S_NAMES_EACH] = "SELECT iso2, lang, folded FROM country_name ORDER BY iso2",
     [S_LANGS_EACH] = "SELECT code, name, decimal_sep, translit FROM lang ORDER BY code",
+    [S_RATE_CODES_EACH] = "SELECT base FROM rate UNION SELECT quote FROM rate",
+    [S_LOCALES_EACH] = "SELECT code, months, other_decimal_in FROM lang ORDER BY code",
     [S_TEMPLATES_EACH] = "SELECT lang, name, text FROM template ORDER BY lang, name",
     [S_COUNTRIES_EACH] = "SELECT iso2, iso3, currency, dial FROM country ORDER BY iso2",
     [S_PREFIXES_EACH] = "SELECT prefix, iso2 FROM number_prefix ORDER BY prefix",
@@ -161,6 +165,18 @@ int db_langs_each(db *d, db_lang_cb cb, void *arg)
     return db_each(d, S_LANGS_EACH, visit_lang, &c);
 }
 
+static int visit_locale(sqlite3_stmt *s, void *ctx)
+{
+    struct each_ctx *c = ctx;
+    return ((db_locale_cb)c->cb)(c->arg, COL(0), COL(1), COL(2));
+}
+
+int db_lang_locales_each(db *d, db_locale_cb cb, void *arg)
+{
+    struct each_ctx c = {(void *)cb, arg};
+    return db_each(d, S_LOCALES_EACH, visit_locale, &c);
+}
+
 int db_templates_each(db *d, db_template_cb cb, void *arg)
 {
     struct each_ctx c = {(void *)cb, arg};
@@ -195,6 +211,12 @@ int db_senders_each(db *d, db_code_cb cb, void *arg)
 {
     struct each_ctx c = {(void *)cb, arg};
     return db_each(d, S_SENDERS_EACH, visit_code, &c);
+}
+
+int db_rate_currencies_each(db *d, db_code_cb cb, void *arg)
+{
+    struct each_ctx c = {(void *)cb, arg};
+    return db_each(d, S_RATE_CODES_EACH, visit_code, &c);
 }
 
 int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t outsz)

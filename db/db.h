@@ -75,6 +75,11 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
                   int *unchanged);
 /* Records how many rows the file gave, after its rows are in. */
 int db_file_set_rows(db *d, int64_t file_id, long rows);
+/* Every file imported before: its id and path. cb returns non-zero to stop. Count or -1. */
+typedef int (*db_file_cb)(void *arg, int64_t id, const char *path);
+int db_files_each(db *d, db_file_cb cb, void *arg);
+/* Forgets a file that is gone, with every row it brought. 0 or -1. */
+int db_file_forget(db *d, int64_t file_id);
 /* Drops sources that no row refers to any more. */
 int db_sources_gc(db *d);
 /* Checks every deferred foreign key; returns the number of violations (0 = consistent). */
@@ -91,6 +96,10 @@ int db_source_find(db *d, const char *key, int64_t *id);
 
 int db_lang_put(db *d, int64_t file_id, const char *code, const char *name, const char *decimal,
                 int translit);
+/* How language code writes dates and numbers: months, its 12 month abbreviations joined by '|'
+ * ("" for English's); other_decimal_in, the ISO2 codes (space-separated) of the countries where
+ * it writes the other decimal mark than its own. 0 or -1. */
+int db_lang_set_locale(db *d, const char *code, const char *months, const char *other_decimal_in);
 int db_word_put(db *d, int64_t file_id, const char *lang, const char *kind, const char *folded);
 int db_template_put(db *d, int64_t file_id, const char *lang, const char *name, const char *text);
 int db_country_put(db *d, int64_t file_id, const char *iso2, const char *iso3, const char *currency,
@@ -135,8 +144,10 @@ struct db_guide_in {
 int db_guide_put(db *d, int64_t file_id, const struct db_guide_in *g);
 
 /*
- * After firm-level quotes are written: marks live the latest period of each (firm, corridor,
- * product, denomination) over every file, and every older period history. 0 or -1.
+ * After RPW quotes are written: marks live, per (corridor, denomination), the firm-level quotes
+ * of the latest survey period over every file, unless a corridor average of the corridor is
+ * newer (the newest data wins across granularities); every other firm-level quote is history
+ * for TREND. 0 or -1.
  */
 int db_firm_quotes_relive(db *d);
 
@@ -157,12 +168,19 @@ typedef int (*db_prefix_cb)(void *arg, const char *prefix, const char *iso2);
 int db_words_each(db *d, db_word_cb cb, void *arg);
 int db_country_names_each(db *d, db_name_cb cb, void *arg);
 int db_langs_each(db *d, db_lang_cb cb, void *arg);
+/* Each language's db_lang_set_locale() values. Returns the rows visited, or -1. */
+typedef int (*db_locale_cb)(void *arg, const char *code, const char *months,
+                            const char *other_decimal_in);
+int db_lang_locales_each(db *d, db_locale_cb cb, void *arg);
 int db_templates_each(db *d, db_template_cb cb, void *arg);
 int db_countries_each(db *d, db_country_cb cb, void *arg);
 /* The numbering prefixes (db_prefix_put), in prefix order. */
 int db_prefixes_each(db *d, db_prefix_cb cb, void *arg);
 /* Sending countries: the ISO2 origin of every live quote, each once. */
 int db_senders_each(db *d, db_code_cb cb, void *arg);
+/* Every currency some rate is published in or against, each once (BGN, fixed to the euro,
+ * though no country of the table uses it any more). Returns the rows visited, or -1. */
+int db_rate_currencies_each(db *d, db_code_cb cb, void *arg);
 
 /* The name a reply uses for iso2 in lang, falling back to English, then the ISO3 code. */
 int db_country_name(db *d, const char *iso2, const char *lang, char *out, size_t outsz);
@@ -199,9 +217,9 @@ struct db_trend_point {
     char source[16];
 };
 /*
- * The average total cost of src->dst for the latest max periods with data, oldest first: the
- * corridor averages where there are any, else the mean of the firm-level USD 200 quotes whose
- * cost is fully known (as the World Bank averages them). Returns the number of points, or -1.
+ * The average total cost of src->dst for the latest max periods with data, oldest first: per
+ * period, the published corridor average, else the mean of that period's firm-level USD 200
+ * quotes whose cost is fully known (as the World Bank averages them). Returns the count or -1.
  */
 int db_trend(db *d, const char *src, const char *dst, struct db_trend_point *out, int max);
 /* The live corridor average: 1 and *out, 0 when there is none, -1 on error. */

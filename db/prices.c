@@ -18,8 +18,7 @@ enum stmt_id {
     S_RATE_DIRECT,
     S_RATE_BASES,
     S_FIRM_DENOM_KNOWN,
-    S_TREND_AVG,
-    S_TREND_FIRMS,
+    S_TREND,
     S__COUNT
 };
 
@@ -49,13 +48,17 @@ static const char *const stmt_sql[S__COUNT] = {
                      "NULL) SELECT x FROM b WHERE x IS NOT NULL ORDER BY x = 'EUR' DESC, x LIMIT 8",
     [S_FIRM_DENOM_KNOWN] = "SELECT EXISTS (SELECT 1 FROM quote WHERE src = ?1 AND dst = ?2 AND "
                            "live = 1 AND firm IS NOT NULL AND denom = ?3)",
-    [S_TREND_AVG] = "SELECT q.period, avg(q.total_pct), min(s.short) FROM quote q JOIN source s "
-                    "ON s.id = q.source_id WHERE q.src = ?1 AND q.dst = ?2 AND "
-                    "q.provider_id IS NULL GROUP BY q.period ORDER BY q.period DESC LIMIT ?3",
-    [S_TREND_FIRMS] = "SELECT q.period, avg(q.total_pct), min(s.short) FROM quote q JOIN source "
-                      "s ON s.id = q.source_id WHERE q.src = ?1 AND q.dst = ?2 AND "
-                      "q.firm IS NOT NULL AND q.denom = 200 AND q.fx_margin IS NOT NULL "
-                      "GROUP BY q.period ORDER BY q.period DESC LIMIT ?3",
+    /* A quarter's published corridor average, else the World Bank's own way of making one
+     * from the firms it surveyed: the simple mean of the USD 200 total cost over the firms with
+     * transparent data (a firm whose margin is undisclosed has no known cost). */
+    [S_TREND] = "WITH a AS (SELECT q.period p, avg(q.total_pct) pct, min(s.short) sh FROM quote q "
+                "JOIN source s ON s.id = q.source_id WHERE q.src = ?1 AND q.dst = ?2 AND "
+                "q.provider_id IS NULL GROUP BY q.period), f AS (SELECT q.period p, "
+                "avg(q.total_pct) pct, min(s.short) sh FROM quote q JOIN source s ON s.id = "
+                "q.source_id WHERE q.src = ?1 AND q.dst = ?2 AND q.firm IS NOT NULL AND "
+                "q.denom = 200 AND q.fx_margin IS NOT NULL GROUP BY q.period) "
+                "SELECT p, pct, sh FROM a UNION ALL SELECT p, pct, sh FROM f WHERE p NOT IN "
+                "(SELECT p FROM a) ORDER BY 1 DESC LIMIT ?3",
 };
 
 /* This file's statements by number. */
@@ -157,9 +160,7 @@ int db_trend(db *d, const char *src, const char *dst, struct db_trend_point *out
 {
     int n, i;
 
-    n = trend_rows(d, S_TREND_AVG, src, dst, out, max);
-    if (n >= 0 && n < 2)
-        n = trend_rows(d, S_TREND_FIRMS, src, dst, out, max);
+    n = trend_rows(d, S_TREND, src, dst, out, max);
     /* Oldest first reads naturally: "4.4% in 2019Q3 -> 4.2% in 2020Q3". */
     for (i = 0; n > 1 && i < n / 2; i++) {
         struct db_trend_point t = out[i];

@@ -17,10 +17,12 @@ enum stmt_id {
     S_FILE_DELETE,
     S_FILE_INSERT,
     S_FILE_ROWS,
+    S_FILES_EACH,
     S_SOURCE_UPSERT,
     S_SOURCE_FIND,
     S_SOURCES_GC,
     S_LANG_PUT,
+    S_LANG_LOCALE,
     S_WORD_PUT,
     S_TEMPLATE_PUT,
     S_COUNTRY_PUT,
@@ -42,6 +44,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_FILE_DELETE] = "DELETE FROM content_file WHERE id = ?1",
     [S_FILE_INSERT] = "INSERT INTO content_file(path, format, digest, imported_at) "
                       "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [S_FILES_EACH] = "SELECT id, path FROM content_file ORDER BY id",
     [S_FILE_ROWS] = "UPDATE content_file SET rows = ?2 WHERE id = ?1",
     [S_SOURCE_UPSERT] =
         "INSERT INTO source(key, short, name, url, licence, file_id, fixed) "
@@ -54,6 +57,7 @@ static const char *const stmt_sql[S__COUNT] = {
                      "AND (file_id IS NULL OR file_id NOT IN (SELECT id FROM content_file))",
     [S_LANG_PUT] = "INSERT INTO lang(code, file_id, name, decimal_sep, translit) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_LANG_LOCALE] = "UPDATE lang SET months = ?2, other_decimal_in = ?3 WHERE code = ?1",
     [S_WORD_PUT] = "INSERT OR IGNORE INTO word(lang, kind, word, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_TEMPLATE_PUT] = "INSERT INTO template(lang, name, text, file_id) VALUES (?1, ?2, ?3, ?4)",
     [S_COUNTRY_PUT] = "INSERT INTO country(iso2, iso3, currency, dial, file_id) "
@@ -74,10 +78,16 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_GUIDE_ALIAS_PUT] =
         "INSERT OR IGNORE INTO guide_alias(topic, folded, file_id) VALUES (?1, ?2, ?3)",
     [S_FIRM_UNLIVE] = "UPDATE quote SET live = 0 WHERE firm IS NOT NULL AND live = 1",
+    /* The live set of a corridor at a denomination is its latest survey, every firm of that
+     * period and none of an earlier one (a firm the new survey left out is history, whatever
+     * its product text says), and only if no corridor average is newer: across granularities
+     * the newest data wins. */
     [S_FIRM_RELIVE] =
-        "UPDATE quote SET live = 1 WHERE id IN (SELECT id FROM (SELECT id, period, max(period) "
-        "OVER (PARTITION BY firm, src, dst, product, denom) AS latest FROM quote "
-        "WHERE firm IS NOT NULL) WHERE period = latest)",
+        "UPDATE quote SET live = 1 WHERE id IN (WITH av AS (SELECT src, dst, max(period) AS p "
+        "FROM quote WHERE provider_id IS NULL GROUP BY src, dst), f AS (SELECT id, src, dst, "
+        "period, max(period) OVER (PARTITION BY src, dst, denom) AS latest FROM quote WHERE "
+        "firm IS NOT NULL) SELECT f.id FROM f LEFT JOIN av ON av.src = f.src AND av.dst = f.dst "
+        "WHERE f.period = f.latest AND f.period >= coalesce(av.p, ''))",
 };
 
 /* This file's statements by number. */
@@ -136,6 +146,38 @@ int db_file_claim(db *d, const char *path, const char *format, const char *diges
         return -1;
     *file_id = sqlite3_last_insert_rowid(d->conn);
     return 0;
+}
+
+int db_files_each(db *d, db_file_cb cb, void *arg)
+{
+    sqlite3_stmt *s = db_stmt(d, S_FILES_EACH);
+    int rc, n = 0;
+
+    if (s == NULL)
+        return -1;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        n++;
+        if (cb(arg, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1)) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        dbi_warn(d);
+        return -1;
+    }
+    return n;
+}
+
+int db_file_forget(db *d, int64_t file_id)
+{
+    sqlite3_stmt *s = db_stmt(d, S_FILE_DELETE);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, file_id);
+    return dbi_step_done(d, s);
 }
 
 int db_file_set_rows(db *d, int64_t file_id, long rows)
@@ -232,6 +274,18 @@ int db_lang_put(db *d, int64_t file_id, const char *code, const char *name, cons
     sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, decimal, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, translit);
+    return dbi_step_done(d, s);
+}
+
+int db_lang_set_locale(db *d, const char *code, const char *months, const char *other_decimal_in)
+{
+    sqlite3_stmt *s = db_stmt(d, S_LANG_LOCALE);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, months, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, other_decimal_in, -1, SQLITE_STATIC);
     return dbi_step_done(d, s);
 }
 

@@ -34,5 +34,12 @@ const char *db_word_kinds(void);
 int db_template_known(const char *name);
 /* The known template names as one ", "-separated line (static, never freed). */
 const char *db_template_names(void);
+/* The placeholders template name may use, space-separated ("" for none), or NULL when the name
+ * is no template. Static. */
+const char *db_template_keys(const char *name);
+/* 1 when the template is a whole reply, which must fit one SMS with typical values. */
+int db_template_is_reply(const char *name);
+/* A typical value of a placeholder in a compact reply ("" when none is needed). Static. */
+const char *db_placeholder_example(const char *key);
 
 #endif

@@ -7,9 +7,10 @@
 #include "db/alerts.h"
 #include "util/gsm.h"
 
-int gw_alert_queue(db *d, handler_ctx *h, const struct conf_alert *a, const char *origin,
-                   const char *file, const char *default_lang, int max_parts, int64_t now,
-                   long *recipients, struct conf_errs *errs)
+/* gw_alert_queue() and gw_alert_check(): every check, then the queueing unless dry_run. */
+static int alert_run(db *d, handler_ctx *h, const struct conf_alert *a, const char *origin,
+                     const char *file, const char *default_lang, int max_parts, int64_t now,
+                     long *recipients, struct conf_errs *errs, int dry_run)
 {
     char topics[CONF_ALERT_MAX_TOPICS][DB_TOPIC_MAX];
     const char *tp[CONF_ALERT_MAX_TOPICS];
@@ -74,6 +75,10 @@ int gw_alert_queue(db *d, handler_ctx *h, const struct conf_alert *a, const char
         conf_errs_add(errs, where, 0, "alert %s: valid_until has passed; nothing to send", a->id);
         goto out;
     }
+    if (dry_run) {
+        rc = 1;
+        goto out;
+    }
     rc = db_alert_queue(d, &da, now, recipients);
     if (rc < 0)
         conf_errs_add(errs, where, 0, "alert %s: the database refused it", a->id);
@@ -94,4 +99,20 @@ long gw_alert_audience(db *d, handler_ctx *h, const struct conf_alert *a)
         tp[i] = topics[i];
     }
     return db_audience(d, tp, a->ntopics);
+}
+
+int gw_alert_queue(db *d, handler_ctx *h, const struct conf_alert *a, const char *origin,
+                   const char *file, const char *default_lang, int max_parts, int64_t now,
+                   long *recipients, struct conf_errs *errs)
+{
+    return alert_run(d, h, a, origin, file, default_lang, max_parts, now, recipients, errs, 0);
+}
+
+int gw_alert_check(db *d, handler_ctx *h, const struct conf_alert *a, const char *file,
+                   const char *default_lang, int max_parts, int64_t now, struct conf_errs *errs)
+{
+    long none = 0;
+
+    return alert_run(d, h, a, "check", file, default_lang, max_parts, now, &none, errs, 1) > 0 ? 0
+                                                                                               : -1;
 }

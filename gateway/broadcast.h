@@ -28,5 +28,11 @@ int gw_alert_queue(db *d, handler_ctx *h, const struct conf_alert *a, const char
 /* How many numbers follow any of a's topics now: a count, or -1 when a topic names nothing in
  * the content (gw_alert_queue says which) or the database fails. */
 long gw_alert_audience(db *d, handler_ctx *h, const struct conf_alert *a);
+/*
+ * Every check gw_alert_queue() makes (topics, texts, parts, the default language's text, dates)
+ * without queueing anything: `broadcast --dry-run`. 0 when it would be queued, -1 with errs.
+ */
+int gw_alert_check(db *d, handler_ctx *h, const struct conf_alert *a, const char *file,
+                   const char *default_lang, int max_parts, int64_t now, struct conf_errs *errs);
 
 #endif

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "conf/alertfile.h"
 #include "db/queue.h"
 #include "gateway/answer.h"
+#include "gateway/broadcast.h"
 
 static const char *coding_name(enum gsm_coding c)
 {
@@ -269,6 +271,41 @@ const struct cli_opt cli_opts_check[] = {
     {"verbose", 'v', 1, NULL, "also print what would be imported"},
     CLI_OPT_END,
 };
+/* `check alert.conf`: the alert as `broadcast --dry-run` checks it, against the content of the
+ * database, queueing nothing. 0 or -1 (problems printed). */
+static int check_alert_file(const struct conf *c, const char *path)
+{
+    struct conf_alert *a = calloc(1, sizeof(*a));
+    struct conf_errs errs;
+    struct handler_opts ho;
+    handler_ctx *h = NULL;
+    db *d = NULL;
+    int rc = -1;
+
+    conf_errs_init(&errs);
+    if (a == NULL || conf_alert_read(path, a, &errs) < 0)
+        goto out;
+    if ((d = cli_open_content_db(c)) == NULL)
+        goto out;
+    memset(&ho, 0, sizeof(ho));
+    ho.default_lang = c->default_lang;
+    ho.max_parts = c->max_parts;
+    ho.max_age_rates = c->max_age_rates;
+    ho.max_age_fees = c->max_age_fees;
+    if ((h = handler_open(d, &ho)) == NULL)
+        goto out;
+    if (gw_alert_check(d, h, a, path, c->default_lang, c->max_parts, time(NULL), &errs) < 0)
+        goto out;
+    printf("%s: alert %s OK (not queued)\n", path, a->id);
+    rc = 0;
+out:
+    conf_errs_print(&errs, stderr);
+    conf_errs_free(&errs);
+    handler_close(h);
+    db_close(d);
+    free(a);
+    return rc;
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -303,11 +340,23 @@ int cmd_check(int argc, char **argv)
     if ((d = db_open(":memory:")) == NULL)
         return 1;
     def[0] = c.content;
-    if (optind < argc)
-        rc = cli_run_import(d, (const char *const *)argv + optind, argc - optind,
-                            CONF_FORMAT_UNKNOWN, 1, 1);
-    else
+    if (optind < argc) {
+        /* Alert files are checked as alerts; the rest is content, imported together. */
+        int i, n = 0, bad = 0;
+        for (i = optind; i < argc; i++) {
+            if (conf_is_alert_file(argv[i]))
+                bad |= check_alert_file(&c, argv[i]) < 0;
+            else
+                argv[optind + n++] = argv[i];
+        }
+        rc = n > 0 ? cli_run_import(d, (const char *const *)argv + optind, n, CONF_FORMAT_UNKNOWN,
+                                    1, 1)
+                   : 0;
+        if (bad)
+            rc = -1;
+    } else {
         rc = cli_run_import(d, def, 1, CONF_FORMAT_UNKNOWN, 1, 1);
+    }
     db_close(d);
     if (rc < 0)
         return 1;

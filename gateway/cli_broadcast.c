@@ -138,6 +138,7 @@ const struct cli_opt cli_opts_broadcast[] = {
     {"priority", 'p', 1, "0-9", "0 urgent .. 9; answers to questions always go first"},
     {"until", 'u', 1, "DATE", "never sent after this local date (default: 7 days on)"},
     {"json", 'j', 1, NULL, "broadcast status as JSON"},
+    {"dry-run", 'n', 0, NULL, "check the alert as it would be queued, and queue nothing"},
     CLI_OPT_END,
 };
 
@@ -151,7 +152,7 @@ int cmd_broadcast(int argc, char **argv)
     handler_ctx *h = NULL;
     long recipients = 0;
     struct conf c;
-    int ch, rc = 1, json = 0;
+    int ch, rc = 1, json = 0, dry_run = 0;
     db *d = NULL;
 
     if (a == NULL)
@@ -181,6 +182,9 @@ int cmd_broadcast(int argc, char **argv)
             break;
         case 'j':
             json = 1;
+            break;
+        case 'n':
+            dry_run = 1;
             break;
         case 'p': {
             long v;
@@ -222,6 +226,15 @@ int cmd_broadcast(int argc, char **argv)
     ho.max_age_fees = c.max_age_fees;
     if ((h = handler_open(d, &ho)) == NULL)
         goto out;
+    if (dry_run) {
+        /* Checked as it would be queued, against the same content; nothing is written. */
+        if (gw_alert_check(d, h, a, file, lang && !file ? lang : c.default_lang, c.max_parts,
+                           time(NULL), &errs) < 0)
+            goto fail;
+        printf("alert %s OK: it would be queued (nothing was queued)\n", a->id);
+        rc = 0;
+        goto out;
+    }
     /* An alert nobody would get is an operator's mistake (a topic misspelt, or announced
      * before anyone joined): said, exit 3, and the id stays free for when someone follows. */
     if (gw_alert_audience(d, h, a) == 0) {

@@ -55,7 +55,8 @@ static const struct command commands[] = {
      "every loaded source: its file, the dates of its data, its rows, and whether it is old",
      "remitline sources --json"},
     {"check", cmd_check, cli_opts_check, "[PATH...]",
-     "validate the configuration and content; print \"configuration OK\" or each problem",
+     "validate the configuration, content and alert files (not queued); print \"configuration "
+     "OK\" or each problem",
      "remitline check -c /etc/remitline/remitline.conf"},
     {"broadcast", cmd_broadcast, cli_opts_broadcast, "| broadcast status [ID]",
      "queue an alert for everyone who follows a topic (exit 3 when nobody does: nothing is "
@@ -241,6 +242,9 @@ int cli_run_import(db *d, const char *const *paths, int npaths, enum conf_format
         printf("imported %d file%s (%d unchanged), %ld rows\n", st.files, st.files == 1 ? "" : "s",
                st.unchanged, st.rows);
         conf_import_summary(&st, stdout);
+        if (st.removed > 0)
+            printf("forgot %d file%s no longer in the directory, with their rows\n", st.removed,
+                   st.removed == 1 ? "" : "s");
         if (st.left_out > 0)
             printf("%ld corridor row%s left out (see the warnings above)\n", st.left_out,
                    st.left_out == 1 ? "" : "s");

@@ -34,10 +34,13 @@ int handler_guide(const struct hq *x, char *out, size_t outsz)
         if (rc < 0)
             return -1;
         if (rc > 0) {
-            snprintf(src, sizeof(src), "%s %s", g.source, fmt_date(g.checked, date, sizeof(date)));
-            struct kv kv[] = {
-                {"country", name}, {"topic", g.topic}, {"text", g.text}, {"src", src}};
-            tpl_render(x, "guide_entry", kv, 4, out, outsz);
+            snprintf(src, sizeof(src), "%s", g.source);
+            struct kv kv[] = {{"country", name},
+                              {"topic", g.topic},
+                              {"text", g.text},
+                              {"src", src},
+                              {"date", fmt_date(x, g.checked, date, sizeof(date))}};
+            tpl_render(x, "guide_entry", kv, 5, out, outsz);
             return 0;
         }
     }

@@ -57,7 +57,8 @@ struct hq {
     handler_ctx *h;
     const struct handler_query *q;
     const struct parse_result *p;
-    struct handler_reply *r; /* a handler may set r->consent and r->topic */
+    const char *text;        /* the text p was parsed from (a choice's option, or the query) */
+    struct handler_reply *r; /* a handler may set r->consent, r->topic and r->pending */
     const char *lang;        /* reply language */
     int native;              /* reply in the language's own script (the query was written in it) */
     const char *names_lang;  /* language of country names: lang, or "en" for a romanised reply */
@@ -120,9 +121,12 @@ size_t tpl_render(const struct hq *x, const char *name, const struct kv *kv, int
 /* Number formats for replies. Each returns out. */
 const char *fmt_money(const struct hq *x, const char *ccy, double v, char *out, size_t outsz);
 const char *fmt_pct(const struct hq *x, double v, char *out, size_t outsz);
-const char *fmt_rate(const struct hq *x, double v, char *out, size_t outsz);
-/* "2026-04-13" -> "13Apr26"; a period such as "2020Q3" is kept. */
-const char *fmt_date(const char *iso, char *out, size_t outsz);
+/* A rate: four significant figures at least; a fixed parity (fixed = 1) in full. */
+const char *fmt_rate(const struct hq *x, double v, int fixed, char *out, size_t outsz);
+/* "2026-04-13" in the reply language: its "date" template ({d} day, {dd} two-digit day,
+ * {mon} the language's month abbreviation, {yy}, {yyyy}): "13Apr26", "13 avr. 2026". A period
+ * such as "2020Q3" is kept. */
+const char *fmt_date(const struct hq *x, const char *iso, char *out, size_t outsz);
 /* The name of a country in the reply language, or its ISO3 code at compact levels. */
 const char *fmt_country(const struct hq *x, const char *iso2, char *out, size_t outsz);
 

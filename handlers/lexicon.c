@@ -272,6 +272,43 @@ static int on_lang(void *arg, const char *code, const char *name, const char *de
     return 0;
 }
 
+static int on_locale(void *arg, const char *code, const char *months, const char *other)
+{
+    lexicon *lx = arg;
+    size_t i;
+    int m = 0;
+
+    for (i = 0; i < lx->nlangs; i++) {
+        struct lex_lang *l = &lx->langs[i];
+        const char *p = months ? months : "";
+        if (strcmp(l->code, code) != 0)
+            continue;
+        while (*p != '\0' && m < 12) {
+            size_t n = strcspn(p, "|");
+            snprintf(l->months[m++], sizeof(l->months[0]), "%.*s", (int)n, p);
+            p += n + (p[n] == '|');
+        }
+        snprintf(l->other_decimal_in, sizeof(l->other_decimal_in), "%s", other ? other : "");
+    }
+    return 0;
+}
+
+/* A currency that rates are published in: a code people may type ("RATE EUR BGN"). */
+static int on_rate_code(void *arg, const char *code)
+{
+    lexicon *lx = arg;
+    char low[4];
+    int i;
+
+    if (code == NULL || strlen(code) != 3)
+        return 0;
+    for (i = 0; i < 3; i++)
+        low[i] = (char)(code[i] | 0x20);
+    low[3] = '\0';
+    add_entry(lx, low, LEX_CURRENCY, NULL, NULL, code);
+    return lx->failed;
+}
+
 static int on_template(void *arg, const char *lang, const char *name, const char *text)
 {
     lexicon *lx = arg;
@@ -399,7 +436,9 @@ lexicon *lex_load(db *d)
             lx->by_iso2[k] = (unsigned short)(i + 1);
     }
     if (db_country_names_each(d, on_name, lx) < 0 || db_words_each(d, on_word, lx) < 0 ||
-        db_langs_each(d, on_lang, lx) < 0 || db_templates_each(d, on_template, lx) < 0)
+        db_langs_each(d, on_lang, lx) < 0 || db_lang_locales_each(d, on_locale, lx) < 0 ||
+        db_rate_currencies_each(d, on_rate_code, lx) < 0 ||
+        db_templates_each(d, on_template, lx) < 0)
         goto fail;
     for (i = 0; i < sizeof(extra_currencies) / sizeof(extra_currencies[0]); i++) {
         char low[4] = {(char)(extra_currencies[i][0] | 0x20), (char)(extra_currencies[i][1] | 0x20),

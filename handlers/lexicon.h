@@ -41,6 +41,8 @@ struct lex_lang {
     /* Has templates in its own script (Arabic, Devanagari, Bengali): its plain templates are
      * then the romanised form, and so are the country names of a reply in it. */
     int native;
+    char months[12][16];        /* abbreviations, January first; "" when the file gave none */
+    char other_decimal_in[256]; /* ISO2 codes where it writes the other mark, space-separated */
 };
 
 typedef struct lexicon lexicon;

@@ -1,5 +1,6 @@
 #include "handlers/parse.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -511,6 +512,8 @@ static int parse_pass(const lexicon *lx, const struct scan *sc, const unsigned c
                 r->amount = sc->t[i].amount;
                 r->amount_too_large = !(r->amount <= PARSE_AMOUNT_MAX); /* NaN, inf too */
                 memcpy(r->amount_ccy, sc->t[i].ccy, 4);
+                r->amount_start = sc->t[i].start;
+                r->amount_end = sc->t[i].end;
             }
             i++;
             continue;
@@ -692,12 +695,27 @@ int parse_query(const lexicon *lx, const char *text, struct parse_result *out)
         out->native = sc.native;
     }
     out->intent_lead = out->intent[0] != '\0' && out->intent_at == lead;
+    /* "-50": the scanner keeps the digits; the sign right before them says it is negative. */
+    if (out->has_amount && text != NULL && out->amount_start > 0 &&
+        text[out->amount_start - 1] == '-' &&
+        (out->amount_start == 1 || text[out->amount_start - 2] == ' '))
+        out->amount_negative = 1;
     /* "LANG FR": a language code is a country code too ("es", "pt"); after LANG it is a
      * language. */
     if (strcmp(out->intent, "lang") == 0 && out->target_lang[0] == '\0') {
         for (i = 0; i < sc.n; i++) {
             if (!sc.t[i].is_amount && lex_lang(lx, sc.t[i].folded) != NULL) {
                 snprintf(out->target_lang, sizeof(out->target_lang), "%.3s", sc.t[i].folded);
+                break;
+            }
+        }
+        /* "LANG DE": a code of a language we do not have is answered as such, not read as
+         * whatever word it also is (DE is French for "from"). */
+        for (i = out->intent_at + 1; out->target_lang[0] == '\0' && i < sc.n; i++) {
+            if (!sc.t[i].is_amount && strlen(sc.t[i].folded) == 2 &&
+                isalpha((unsigned char)sc.t[i].folded[0]) &&
+                isalpha((unsigned char)sc.t[i].folded[1])) {
+                snprintf(out->asked_lang, sizeof(out->asked_lang), "%.2s", sc.t[i].folded);
                 break;
             }
         }

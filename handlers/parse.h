@@ -48,13 +48,16 @@ struct parse_result {
     int has_amount;
     int amount_too_large; /* over PARSE_AMOUNT_MAX (or not a finite number): no price for it */
     double amount;
-    char amount_ccy[4]; /* "" when the amount came without a currency */
+    char amount_ccy[4];           /* "" when the amount came without a currency */
+    int amount_negative;          /* a minus sign before it ("-50"): no price for it either */
+    int amount_start, amount_end; /* the bytes of the text that gave the amount */
     int nrest;
     char rest[PARSE_MAX_REST][32]; /* folded words that matched nothing, for topics */
     int tokens;                    /* tokens seen */
     int trend;                     /* a "trend" word: the history, not today's price */
     int native; /* some word is in a script other than Latin: reply in it where content can */
     char target_lang[4]; /* a language named ("LANG FR", "idioma español"), or "" */
+    char asked_lang[4]; /* after LANG, a two-letter code that is no language we have ("DE") */
     /* A place word that may mean several countries ("congo", or a typo equally near two names):
      * the candidates, best guess first (the one in country[]), and the bytes of the text that
      * named them, so a choice can rewrite the query. nchoices is 0 or at least 2. */

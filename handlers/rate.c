@@ -12,6 +12,10 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
     struct db_rate r;
     int rc;
 
+    if (p->has_amount && p->amount_negative) {
+        tpl_render(x, "amount_invalid", NULL, 0, out, outsz);
+        return 0;
+    }
     if (p->amount_too_large) {
         tpl_render(x, "amount_too_large", NULL, 0, out, outsz);
         return 0;
@@ -24,7 +28,7 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
         tpl_render(x, "rate_none", kv, 2, out, outsz);
         return 0;
     }
-    fmt_rate(x, r.rate, rate_s, sizeof(rate_s));
+    fmt_rate(x, r.rate, r.fixed, rate_s, sizeof(rate_s));
     if (p->has_amount && p->amount > 0) {
         char a[48], b[48];
         const char *ccy = p->amount_ccy[0] ? p->amount_ccy : base;
@@ -41,7 +45,7 @@ int handler_rate(const struct hq *x, char *out, size_t outsz)
     {
         struct kv kv[] = {{"base", base},      {"quote", quote},
                           {"rate", rate_s},    {"conv", conv},
-                          {"src", r.source},   {"date", fmt_date(r.as_of, date, sizeof(date))},
+                          {"src", r.source},   {"date", fmt_date(x, r.as_of, date, sizeof(date))},
                           {"derived", derived}};
         size_t n = tpl_render(x, "rate", kv, 7, out, outsz);
         snprintf(out + n, outsz - n, "%s", stale);

@@ -1,4 +1,5 @@
 #include <assert.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,10 +217,24 @@ const char *fmt_pct(const struct hq *x, double v, char *out, size_t outsz)
     return out;
 }
 
-const char *fmt_rate(const struct hq *x, double v, char *out, size_t outsz)
+const char *fmt_rate(const struct hq *x, double v, int fixed, char *out, size_t outsz)
 {
     int decimals;
 
+    if (fixed && v > 0 && v < 1e6) {
+        /* A parity set by law is shown as the law writes it (655.957, 1.95583): up to six
+         * decimals, the trailing zeros of the double dropped. */
+        char *dot, *end;
+        int d = 5 - (int)floor(log10(v));
+        fmt_num(x, v, d > 6 ? (d < 15 ? d : 15) : 6, out, outsz);
+        if ((dot = strpbrk(out, ".,")) != NULL) {
+            for (end = out + strlen(out) - 1; end > dot && *end == '0'; end--)
+                *end = '\0';
+            if (end == dot)
+                *end = '\0';
+        }
+        return out;
+    }
     if (v >= 1000)
         decimals = 0;
     else if (v >= 100)
@@ -228,12 +243,20 @@ const char *fmt_rate(const struct hq *x, double v, char *out, size_t outsz)
         decimals = 4;
     else
         decimals = 6;
+    /* At least four significant figures however small (1 IDR = 0.00005798 USD). */
+    if (v > 0 && v < 0.01) {
+        int sig = 3 - (int)floor(log10(v));
+        if (sig > decimals)
+            decimals = sig < 15 ? sig : 15;
+    }
     return fmt_num(x, v, decimals, out, outsz);
 }
 
-const char *fmt_date(const char *iso, char *out, size_t outsz)
+const char *fmt_date(const struct hq *x, const char *iso, char *out, size_t outsz)
 {
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    static const char en[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const struct lex_lang *l = lex_lang(x->h->lx, x->lang);
+    char d[4], mon[16], yy[4], yyyy[6];
     int m;
 
     if (iso == NULL || strlen(iso) != 10 || iso[4] != '-') {
@@ -245,7 +268,22 @@ const char *fmt_date(const char *iso, char *out, size_t outsz)
         snprintf(out, outsz, "%s", iso);
         return out;
     }
-    snprintf(out, outsz, "%c%c%.3s%c%c", iso[8], iso[9], months + (m - 1) * 3, iso[2], iso[3]);
+    /* The day without a leading zero in the languages that write it so; English keeps the
+     * compact 13Apr26 the replies have always had. */
+    snprintf(d, sizeof(d), "%.*s", iso[8] == '0' ? 1 : 2, iso + 8 + (iso[8] == '0'));
+    if (l != NULL && l->months[m - 1][0] != '\0')
+        snprintf(mon, sizeof(mon), "%s", l->months[m - 1]);
+    else
+        snprintf(mon, sizeof(mon), "%.3s", en + (m - 1) * 3);
+    snprintf(yy, sizeof(yy), "%.2s", iso + 2);
+    snprintf(yyyy, sizeof(yyyy), "%.4s", iso);
+    {
+        char dd[4];
+        struct kv kv[] = {{"d", d}, {"dd", dd}, {"mon", mon}, {"yy", yy}, {"yyyy", yyyy}};
+        snprintf(dd, sizeof(dd), "%.2s", iso + 8);
+        if (tpl_render(x, "date", kv, 5, out, outsz) == 0)
+            snprintf(out, outsz, "%s%s%s", dd, mon, yy);
+    }
     return out;
 }
 
@@ -336,7 +374,7 @@ int tpl_stale(const struct hq *x, const char *period, int max_age_days, char *ou
     if (!handler_is_stale(period, x->q->now, max_age_days))
         return 0;
     {
-        struct kv kv[] = {{"date", fmt_date(period, date, sizeof(date))}};
+        struct kv kv[] = {{"date", fmt_date(x, period, date, sizeof(date))}};
         tpl_render(x, "stale", kv, 1, marker, sizeof(marker));
     }
     snprintf(out, outsz, " %s", marker);
@@ -351,13 +389,57 @@ int handler_help(const struct hq *x, char *out, size_t outsz)
     return 0;
 }
 
-/* LANG xx: the router has already switched the reply language when xx is one we have. */
+/* LANG xx: the router has already switched the reply language when xx is one we have; a code
+ * of one we do not have is told so, with the list of those we have (as lang_need gives it). */
 int handler_lang(const struct hq *x, char *out, size_t outsz)
 {
-    if (x->p->target_lang[0] != '\0' && lex_lang(x->h->lx, x->p->target_lang) != NULL)
+    char langs[128] = "", code[4];
+    size_t len = 0;
+    int i;
+
+    if (x->p->target_lang[0] != '\0' && lex_lang(x->h->lx, x->p->target_lang) != NULL) {
         tpl_render(x, "lang_set", NULL, 0, out, outsz);
-    else
-        tpl_render(x, "lang_need", NULL, 0, out, outsz);
+        return 0;
+    }
+    for (i = 0; i < lex_nlangs(x->h->lx) && len < sizeof(langs); i++) {
+        const struct lex_lang *l = lex_lang_at(x->h->lx, i);
+        int k;
+        len += (size_t)snprintf(langs + len, sizeof(langs) - len, "%s", i ? ", " : "");
+        for (k = 0; l->code[k] && len + 1 < sizeof(langs); k++)
+            langs[len++] = (char)toupper((unsigned char)l->code[k]);
+        langs[len < sizeof(langs) ? len : sizeof(langs) - 1] = '\0';
+    }
+    snprintf(code, sizeof(code), "%c%c", toupper((unsigned char)x->p->asked_lang[0]),
+             toupper((unsigned char)x->p->asked_lang[1]));
+    {
+        struct kv kv[] = {{"code", code}, {"langs", langs}};
+        tpl_render(x, x->p->asked_lang[0] ? "lang_unknown" : "lang_need", kv, 2, out, outsz);
+    }
+    return 0;
+}
+
+/*
+ * RATE naming a three-letter code that is no currency we know ("rate btc usd"): the code, so
+ * the reply says so instead of pricing another currency in its place. Only in a short message
+ * of codes (at most four words), where such a word can only be a code. 1 and code, else 0.
+ */
+static int unknown_currency(const struct parse_result *p, char code[4])
+{
+    int i;
+
+    if (p->tokens > 4 || p->nmoney >= 2)
+        return 0;
+    for (i = 0; i < p->nrest; i++) {
+        const char *w = p->rest[i];
+        if (strlen(w) == 3 && isalpha((unsigned char)w[0]) && isalpha((unsigned char)w[1]) &&
+            isalpha((unsigned char)w[2])) {
+            code[0] = (char)toupper((unsigned char)w[0]);
+            code[1] = (char)toupper((unsigned char)w[1]);
+            code[2] = (char)toupper((unsigned char)w[2]);
+            code[3] = '\0';
+            return 1;
+        }
+    }
     return 0;
 }
 
@@ -517,18 +599,27 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
     x.q = q;
     x.r = r;
     x.p = &p;
+    x.text = text ? text : "";
     x.lang = pick_lang(h, q, &p);
     if ((kw->flags & KW_SETS_LANG) && p.target_lang[0] && lex_lang(h->lx, p.target_lang)) {
         x.lang = p.target_lang; /* LANG FR answers in French, and is remembered */
         snprintf(r->save_lang, sizeof(r->save_lang), "%s", p.target_lang);
+    } else if ((kw->flags & KW_SETS_LANG) && p.asked_lang[0]) {
+        /* LANG DE: the words are no clue ("DE" is French too); the language they had. */
+        x.lang = q->lang && lex_lang(h->lx, q->lang) ? q->lang : h->default_lang;
     }
     {
+        /* The language's decimal mark, unless it writes the other one in the country the
+         * reply is for, the sender's (Spanish for Mexico: 1.5). */
         const struct lex_lang *l = lex_lang(h->lx, x.lang);
+        const struct lex_country *home = lex_country_by_number(h->lx, q->from);
         x.decimal = l ? l->decimal : '.';
         /* Written in the language's own script: the reply too, where the content has it; else
          * its romanised form, with country names people can read in Latin letters. */
         x.native = l != NULL && l->native && p.native;
         x.names_lang = l != NULL && l->native && !x.native ? "en" : x.lang;
+        if (l != NULL && home != NULL && strstr(l->other_decimal_in, home->iso2) != NULL)
+            x.decimal = x.decimal == ',' ? '.' : ',';
     }
     snprintf(r->lang, sizeof(r->lang), "%s", x.lang);
     r->intent = kw->kind;
@@ -541,6 +632,16 @@ int handler_answer(handler_ctx *h, const struct handler_query *q, struct handler
         }
     }
 
+    /* RATE BTC USD: an unknown code is answered as unknown, never replaced by another. */
+    if (kw->need == NEED_TWO_CURRENCIES) {
+        char code[4];
+        if (unknown_currency(&p, code)) {
+            struct kv kv[] = {{"code", code}};
+            tpl_render(&x, "rate_unknown", kv, 1, raw, sizeof(raw));
+            finish(&x, raw, r);
+            return 0;
+        }
+    }
     /* RATE with one currency: against the money of the sender's country ("kurso ng dolyar"
      * from a Philippine number is USD/PHP). */
     if (kw->need == NEED_TWO_CURRENCIES && p.nmoney == 1) {

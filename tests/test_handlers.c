@@ -80,7 +80,7 @@ static void test_fee_average_when_no_providers(void **state)
     assert_has(r.text, "United States>Mexico USD300: avg cost 4.5% (USD13.50)");
     /* 300 * 0.955 * 22/1.10 = 5730 MXN; the older of the two rate dates is given. */
     assert_has(r.text, "MXN5730");
-    assert_has(r.text, "TEST 2026Q2, TFX 19Nov26");
+    assert_has(r.text, "TEST 2019Q2, TFX 19Nov26");
 }
 
 static void test_fee_known_corridor_without_data(void **state)
@@ -460,6 +460,159 @@ static void test_vocab_matches_content_schema(void **state)
     assert_int_equal(ussd_vocab_check(), 0);
 }
 
+/* Issue 13: a USD 200 percentage is never stretched into a fee for an amount far from it. */
+static void test_fee_far_amount_gives_percentage_only(void **state)
+{
+    struct handler_reply r = ask(state, "FEE USA MEX 5000");
+
+    assert_has(r.text, "USD5000 (far from the USD200 surveyed");
+    assert_has(r.text, "4.5%");
+    assert_null(strstr(r.text, "USD225")); /* 5000 * 4.5%: the extrapolated fee */
+    assert_null(strstr(r.text, "arrives"));
+    /* Within half to twice the amount surveyed, the fee and what arrives are given. */
+    r = ask(state, "FEE USA MEX 300");
+    assert_has(r.text, "(USD13.50)");
+    assert_has(r.text, "arrives");
+}
+
+/* An amount without a currency is read in the sender's currency only when plausible: PHP 100
+ * (USD 1.67) is asked about; the choice answered by its digit prices USD 100. */
+static void test_fee_implausible_amount_asks_currency(void **state)
+{
+    struct fixture *f = *state;
+    struct handler_query q = {"FEE PHL USA 100", NULL, NULL, 0, NULL};
+    struct handler_reply r, r2;
+
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_has(r.text, "1=USD100 2=PHP100");
+    assert_string_equal(r.pending, "FEE PHL USA USD100\nFEE PHL USA PHP100");
+    q.text = "1";
+    q.pending = r.pending;
+    assert_int_equal(handler_answer(f->h, &q, &r2), 0);
+    assert_null(strstr(r2.text, "Which currency"));
+    assert_has(r2.text, "Philippines>United States");
+    /* PHP 5000 (USD 83) is a remittance: read as pesos, no question. */
+    r = ask(state, "FEE PHL USA 5000");
+    assert_null(strstr(r.text, "Which currency"));
+    assert_has(r.text, "Philippines>United States"); /* no data, but no question either */
+    /* A currency that cannot be converted to tell: asked, as it could be dollars. */
+    r = ask(state, "FEE AUS PHL 500");
+    assert_has(r.text, "1=USD500 2=AUD500");
+    /* A currency typed is never second-guessed. */
+    r = ask(state, "FEE PHL USA PHP100");
+    assert_null(strstr(r.text, "Which currency"));
+}
+
+static void test_fee_zero_and_negative_amounts(void **state)
+{
+    struct handler_reply r = ask(state, "fee usa mex 0");
+
+    assert_has(r.text, "Send an amount above 0");
+    r = ask(state, "fee usa mex -5");
+    assert_has(r.text, "Send an amount above 0");
+    r = ask(state, "FEE USA-MEX 200"); /* a dash between places is no minus sign */
+    assert_null(strstr(r.text, "above 0"));
+}
+
+/* A FEE reply marks an old rate as RATE does; a fixed parity never. */
+static void test_fee_marks_old_rate(void **state)
+{
+    struct fixture *f = *state;
+    struct handler_query q = {"FEE USA PHL 200", NULL, NULL, (time_t)1798675200, NULL};
+    struct handler_reply r; /* 2026-12-31: the 20 Nov rate is 41 days old, the survey not */
+
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_has(r.text, "(old data: 20Nov26)");
+    q.now = (time_t)1795132800; /* 2026-11-21 */
+    assert_int_equal(handler_answer(f->h, &q, &r), 0);
+    assert_null(strstr(r.text, "old data"));
+}
+
+/* Issue 13: "rate btc usd" is answered as unknown, not as USD against the home currency. */
+static void test_rate_unknown_currency(void **state)
+{
+    struct handler_reply r = ask_from(state, "rate btc usd", "+639171234567", NULL);
+
+    assert_has(r.text, "No rates for BTC");
+    assert_null(strstr(r.text, "1 USD ="));
+    /* A longer sentence with a short word is still a question about the home currency. */
+    r = ask_from(state, "rate of the dollar now", "+639171234567", NULL);
+    assert_null(strstr(r.text, "No rates for"));
+}
+
+static void test_rate_figures(void **state)
+{
+    struct fixture *f = *state;
+    struct handler_query q = {"", NULL, NULL, 0, NULL};
+    struct parse_result p;
+    struct hq x = {.h = f->h, .q = &q, .p = &p, .lang = "en", .decimal = '.'};
+    char out[64];
+    struct handler_reply r;
+
+    memset(&p, 0, sizeof(p));
+    /* Fixed parities in full; small rates with four significant figures at least. */
+    assert_string_equal(fmt_rate(&x, 655.957, 1, out, sizeof(out)), "655.957");
+    assert_string_equal(fmt_rate(&x, 1.95583, 1, out, sizeof(out)), "1.95583");
+    assert_string_equal(fmt_rate(&x, 0.0000581234, 0, out, sizeof(out)), "0.00005812");
+    assert_string_equal(fmt_rate(&x, 60.2157, 0, out, sizeof(out)), "60.2157");
+    r = ask(state, "RATE EUR XOF");
+    assert_has(r.text, "1 EUR = 655.957 XOF");
+}
+
+/* LANG DE: not available, said in the language the sender had, with the list we have. */
+static void test_lang_not_available(void **state)
+{
+    struct handler_reply r = ask(state, "LANG DE");
+
+    assert_string_equal(r.lang, "en");
+    assert_has(r.text, "Language DE is not available");
+    assert_has(r.text, "EN, ES, FR, PT, TL");
+    assert_string_equal(r.save_lang, "");
+    r = ask_from(state, "LANG DE", NULL, "es");
+    assert_has(r.text, "El idioma DE no");
+    r = ask(state, "LANG FR");
+    assert_string_equal(r.save_lang, "fr");
+}
+
+/* Dates in the reply's language; the decimal mark of the country the reply is for. */
+static void test_dates_and_decimals_per_language(void **state)
+{
+    char conf[256];
+    const char *paths[] = {TEST_LANGS, TEST_WORLD, conf};
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    struct handler_query q = {"taux euro dollar", NULL, NULL, 0, NULL};
+    struct handler_reply r;
+    db *d;
+    handler_ctx *h;
+
+    (void)state;
+    test_write_file(conf, sizeof(conf), "spain.conf",
+                    "countries = ({ iso2 = \"ES\"; iso3 = \"ESP\"; currency = \"EUR\"; "
+                    "dial = \"34\"; names = { en = [\"Spain\"]; es = [\"España\"]; }; });\n");
+    d = test_db(paths, (int)(sizeof(paths) / sizeof(paths[0])));
+    h = handler_open(d, &o);
+    assert_non_null(h);
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_has(r.text, "1 EUR = 1,1000 USD");
+    assert_has(r.text, "20 nov. 2026");
+    assert_null(strstr(r.text, "20Nov26"));
+    q.text = "tipo de cambio euro dolar";
+    q.from = "+525512345678"; /* Mexico writes 1.5 */
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_has(r.text, "1 EUR = 1.1000 USD");
+    assert_has(r.text, "20 nov 2026");
+    q.from = "+34612345678"; /* Spain writes 1,5 */
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_has(r.text, "1 EUR = 1,1000 USD");
+    q.text = "RATE EUR USD";
+    q.from = NULL;
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    assert_has(r.text, "(TFX 20Nov26)");
+    handler_close(h);
+    db_close(d);
+    unlink(conf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +639,14 @@ int main(void)
         cmocka_unit_test(test_vocab_matches_content_schema),
         cmocka_unit_test(test_shipped_prefix_topic_and_congo),
         cmocka_unit_test_setup_teardown(test_conversation_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_far_amount_gives_percentage_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_implausible_amount_asks_currency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_zero_and_negative_amounts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_marks_old_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_unknown_currency, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_figures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lang_not_available, setup, teardown),
+        cmocka_unit_test(test_dates_and_decimals_per_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

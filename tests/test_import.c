@@ -1,6 +1,11 @@
 /* Content import: validation with file:line errors, all-or-nothing, idempotence. */
 #include "testutil.h"
 
+#include <sys/stat.h>
+
+#include "db/vocab.h"
+#include "handlers/handler.h"
+
 static long count_quotes(db *d)
 {
     struct db_counts c;
@@ -307,6 +312,210 @@ static void test_public_data_files(void **state)
     db_close(d);
 }
 
+struct ccy_words {
+    char have[64][8][4]; /* per ECB currency: languages with a word for it */
+    int nhave[64];
+    char codes[64][4];
+    int ncodes;
+};
+
+static int note_ccy_word(void *arg, const char *lang, const char *kind, const char *folded)
+{
+    struct ccy_words *w = arg;
+    int i;
+
+    (void)folded;
+    if (strncmp(kind, DB_KIND_CURRENCY, strlen(DB_KIND_CURRENCY)) != 0)
+        return 0;
+    for (i = 0; i < w->ncodes; i++) {
+        int j;
+        if (strcmp(kind + strlen(DB_KIND_CURRENCY), w->codes[i]) != 0)
+            continue;
+        for (j = 0; j < w->nhave[i] && strcmp(w->have[i][j], lang) != 0; j++)
+            ;
+        if (j == w->nhave[i] && j < 8)
+            snprintf(w->have[i][w->nhave[i]++], 4, "%s", lang);
+    }
+    return 0;
+}
+
+static int count_lang(void *arg, const char *code, const char *name, const char *decimal,
+                      int translit)
+{
+    (void)code, (void)name, (void)decimal, (void)translit;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* Issue 13: every currency the ECB publishes has its words in every shipped language ("rand",
+ * "rupiah", "peso filipino"), so a rate asked in words is never answered for another one. */
+static void test_every_ecb_currency_has_words(void **state)
+{
+    static const char *const paths[] = {RL_CONTENT};
+    struct ccy_words *w = calloc(1, sizeof(*w));
+    struct conf_errs errs;
+    struct import_stats st;
+    char line[1024], *tok, *save = NULL;
+    int i, nlangs = 0;
+    FILE *fp = fopen(RL_CONTENT "/data/eurofxref-2026-04-13.csv", "r");
+    db *d = db_open(":memory:");
+
+    (void)state;
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    snprintf(w->codes[w->ncodes++], 4, "EUR");
+    for (tok = strtok_r(line, ", \r\n", &save); tok; tok = strtok_r(NULL, ", \r\n", &save))
+        if (strlen(tok) == 3 && w->ncodes < 64)
+            snprintf(w->codes[w->ncodes++], 4, "%s", tok);
+    assert_true(w->ncodes > 25);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_true(db_langs_each(d, count_lang, &nlangs) >= 0);
+    assert_true(db_words_each(d, note_ccy_word, w) >= 0);
+    for (i = 0; i < w->ncodes; i++)
+        if (w->nhave[i] != nlangs)
+            fail_msg("%s has words in %d of %d languages", w->codes[i], w->nhave[i], nlangs);
+    {
+        struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+        struct handler_query q = {"tipo de cambio dolar a peso filipino", NULL, NULL, 0, NULL};
+        struct handler_reply r;
+        handler_ctx *h = handler_open(d, &o);
+        assert_non_null(h);
+        assert_int_equal(handler_answer(h, &q, &r), 0);
+        if (strstr(r.text, "1 USD =") == NULL || strstr(r.text, "PHP") == NULL)
+            fail_msg("peso filipino: %s", r.text);
+        q.text = "rate rand usd";
+        assert_int_equal(handler_answer(h, &q, &r), 0);
+        assert_non_null(strstr(r.text, "1 ZAR ="));
+        q.text = "RATE EUR BGN";
+        assert_int_equal(handler_answer(h, &q, &r), 0);
+        assert_non_null(strstr(r.text, "1 EUR = 1.95583 BGN"));
+        handler_close(h);
+    }
+    free(w);
+    db_close(d);
+}
+
+/* Issue 13: check refuses a template with a placeholder no handler fills ({pc} would drop the
+ * percentage from every FEE) and a reply that cannot fit one SMS with typical values. */
+static void test_templates_checked(void **state)
+{
+    char path[256];
+    const char *paths[1] = {path};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = db_open(":memory:");
+
+    (void)state;
+    test_write_file(
+        path, sizeof(path), "lang-xx.conf",
+        "languages = ({ code = \"xx\"; name = \"Test\"; words = { fee = [\"FEEX\"]; };\n"
+        "  templates = {\n"
+        "    fee_item = \"{n}){name} {pc}\";\n"
+        "    help = \"Send FEEX, the country you send from, the country you send to and the "
+        "amount, an"
+        "d you get the cheapest providers. Send GUIDE for advice before you go abroad, any "
+        "day.\";\n"
+        "    fee_avg = \"{from}>{to} {amount}: average cost {pct} ({cost}){arrive}, "
+        "which is what people paid on average in the last survey of the World Bank; fees "
+        "change, so ask before you send. {src}\";\n"
+        "    rate = \"1 {base} = {rate} {quote} ({src} {date})\";\n"
+        "  }; });\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "template 'fee_item' has the unknown placeholder {pc}"));
+    assert_true(test_errs_have(&errs, "template 'help' does not fit one SMS with typical values "
+                                      "even in its shortest wording (166 GSM-7 characters, at "
+                                      "most 160)"));
+    assert_true(test_errs_have(&errs, "template 'fee_avg' does not fit one SMS"));
+    assert_false(test_errs_have(&errs, "'rate'"));
+    conf_errs_free(&errs);
+    /* A language that keeps its letters is held to 70 UCS-2 characters. */
+    test_write_file(path, sizeof(path), "lang-xx.conf",
+                    "languages = ({ code = \"xx\"; name = \"Test\"; transliterate = false;\n"
+                    "  words = { fee = [\"FEEX\"]; };\n"
+                    "  templates = { help = \"Envoyez FEEX d’où vers où et combien, "
+                    "et vous aurez la réponse tout de suite\"; }; });\n");
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "UCS-2 characters, at most 70"));
+    conf_errs_free(&errs);
+    unlink(path);
+    db_close(d);
+}
+
+static int find_source(void *arg, const struct db_source_info *si)
+{
+    if (strcmp(si->key, "wb-rpw-firms") == 0)
+        *(int *)arg = 1;
+    return 0;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char buf[8192];
+    size_t n;
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
+/* Issue 13: a price file removed from the content directory takes its rows and its source
+ * with it at the next import of the directory: no live quotes, no source of 0 rows. */
+static void test_removed_file_forgotten(void **state)
+{
+    static const char *const langs[] = {TEST_LANGS};
+    char dir[256], data[300], world[300], firms[300];
+    const char *paths[1] = {dir};
+    struct conf_errs errs;
+    struct import_stats st;
+    struct db_quote q[4];
+    int listed = 0;
+    db *d = db_open(":memory:");
+
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/remitline-test-%ld-content", (long)getpid());
+    snprintf(data, sizeof(data), "%s/data", dir);
+    snprintf(world, sizeof(world), "%s/world.conf", dir);
+    snprintf(firms, sizeof(firms), "%s/data/firms.csv", dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(mkdir(data, 0700), 0);
+    copy_file(TEST_WORLD, world);
+    copy_file(RL_FIXTURES "/rpw/current.csv", firms);
+    assert_int_equal(import_paths(d, langs, 5, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 4), 4);
+    assert_true(db_sources_each(d, find_source, &listed) >= 0);
+    assert_int_equal(listed, 1);
+
+    unlink(firms);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(st.removed, 1);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 4), 0);
+    listed = 0;
+    assert_true(db_sources_each(d, find_source, &listed) >= 0);
+    assert_int_equal(listed, 0);
+    /* A file imported by name from elsewhere is not the directory's to forget. */
+    assert_int_equal(
+        import_paths(d, (const char *const[]){RL_FIXTURES "/rpw/current.csv"}, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(import_paths(d, paths, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    assert_int_equal(st.removed, 0);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 4), 4);
+    unlink(world);
+    rmdir(data);
+    rmdir(dir);
+    db_close(d);
+}
+
 static void test_forced_format_mismatch(void **state)
 {
     static const char *const paths[] = {RL_FIXTURES "/broken/ecb-bad-number.csv"};
@@ -337,6 +546,9 @@ int main(void)
         cmocka_unit_test(test_numbering_prefixes),
         cmocka_unit_test(test_public_data_files),
         cmocka_unit_test(test_forced_format_mismatch),
+        cmocka_unit_test(test_removed_file_forgotten),
+        cmocka_unit_test(test_templates_checked),
+        cmocka_unit_test(test_every_ecb_currency_has_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,13 +121,15 @@ static void test_trend_from_firm_quotes(void **state)
     db *d = world_with(RPW_DIR "/current.csv");
 
     (void)state;
-    /* The world's one corridor average is not a trend: the firm-level USD 200 quotes whose
-     * cost is known are averaged per period instead (the opaque one left out). */
-    assert_int_equal(db_trend(d, "US", "MX", t, 4), 2);
-    assert_string_equal(t[0].period, "2019Q3");
-    assert_near(t[0].pct, 5.0);
-    assert_string_equal(t[1].period, "2020Q3");
-    assert_near(t[1].pct, (4.2 + 8.25 - 1.5 + 3.0) / 4);
+    /* Per quarter, the published average where there is one (the world's 2019Q2), else the
+     * firm-level USD 200 quotes whose cost is known, averaged (the opaque one left out). */
+    assert_int_equal(db_trend(d, "US", "MX", t, 4), 3);
+    assert_string_equal(t[0].period, "2019Q2");
+    assert_near(t[0].pct, 4.5);
+    assert_string_equal(t[1].period, "2019Q3");
+    assert_near(t[1].pct, 5.0);
+    assert_string_equal(t[2].period, "2020Q3");
+    assert_near(t[2].pct, (4.2 + 8.25 - 1.5 + 3.0) / 4);
     db_close(d);
 }
 
@@ -221,7 +223,8 @@ static void test_two_files_share_live(void **state)
     db *d = test_world_db();
 
     (void)state;
-    /* A later file (another sheet, another quarter) makes Promo Pay's 2020Q3 price history. */
+    /* A later file (another sheet, another quarter) is the corridor's latest survey: its one
+     * firm is the live set, and every 2020Q3 quote is history, Acme's and Banco Uno's too. */
     test_write_file(path, sizeof(path), "rpw-later.csv",
                     "ID,Period,Source_Code,Destination_Code,Firm,Firm_Type,Payment Instrument,"
                     "Access Point,Pickup Method,Transparent,CC1 LCU Amount,CC1 LCU Code,"
@@ -231,11 +234,13 @@ static void test_two_files_share_live(void **state)
     conf_errs_init(&errs);
     assert_int_equal(conf_import(d, paths, 2, CONF_FORMAT_UNKNOWN, 0, &errs, &st), 0);
     conf_errs_free(&errs);
-    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 5), 4);
-    assert_string_equal(q[0].provider, "Acme Transfer");
-    assert_string_equal(q[1].provider, "Promo Pay");
-    assert_string_equal(q[1].period, "2021Q1");
-    assert_near(q[1].total_pct, 6.0);
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 5), 1);
+    assert_string_equal(q[0].provider, "Promo Pay");
+    assert_string_equal(q[0].period, "2021Q1");
+    assert_near(q[0].total_pct, 6.0);
+    /* The survey priced no USD 500 in 2021Q1: that denomination keeps its own latest. */
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 500, q, 5), 3);
+    assert_string_equal(q[0].period, "2020Q3");
     unlink(path);
     db_close(d);
 }
@@ -347,6 +352,157 @@ static void test_trend(void **state)
     assert_has(out, "in 2019Q3");
 }
 
+/* Answers text over the synthetic world plus the given files, at time now. */
+static void answer_over(const char *const *paths, int npaths, const char *text, time_t now,
+                        char *out, size_t outsz)
+{
+    struct handler_opts o = {.default_lang = "en", .max_parts = 3};
+    struct handler_query q = {.text = text, .now = now};
+    struct handler_reply r;
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+    handler_ctx *h;
+
+    conf_errs_init(&errs);
+    if (conf_import(d, paths, npaths, CONF_FORMAT_UNKNOWN, 0, &errs, &st) != 0) {
+        conf_errs_print(&errs, stderr);
+        fail_msg("fixtures did not import");
+    }
+    conf_errs_free(&errs);
+    h = handler_open(d, &o);
+    assert_non_null(h);
+    assert_int_equal(handler_answer(h, &q, &r), 0);
+    snprintf(out, outsz, "%s", r.text);
+    handler_close(h);
+    db_close(d);
+}
+
+/* Issue 13: a file holding the 2011 and the 2025 survey of one corridor lists only the 2025
+ * firms, labelled 2025; a firm the new survey left out (Citibank) is history. */
+static void test_live_set_is_latest_survey(void **state)
+{
+    const char *paths[] = {RPW_DIR "/surveys.csv"};
+    struct db_quote q[5];
+    db *d = world_with(RPW_DIR "/surveys.csv");
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    assert_int_equal(db_quotes_cheapest_at(d, "FR", "SN", 200, q, 5), 3);
+    assert_string_equal(q[0].provider, "MoneyGram");
+    assert_string_equal(q[0].period, "2025Q1");
+    assert_string_equal(q[1].provider, "UBA Africash");
+    assert_string_equal(q[1].period, "2025Q1");
+    assert_near(q[1].total_pct, 5.0);
+    assert_string_equal(q[2].provider, "Opaque Pay");
+    /* The same bank under two names from two quarters: only the later quarter is live. */
+    assert_int_equal(db_quotes_cheapest_at(d, "DE", "SN", 200, q, 5), 1);
+    assert_string_equal(q[0].provider, "KCB (Kenya Commercial Bank)");
+    db_close(d);
+
+    answer_over(paths, 1, "FEE FRA SEN", NOV_2026, out, sizeof(out));
+    assert_has(out, "1)MoneyGram 4.5%");
+    assert_has(out, "2)UBA Africash 5.0%");
+    assert_has(out, "WB 2025Q1");
+    assert_null(strstr(out, "Citibank"));
+    assert_null(strstr(out, "2011"));
+    answer_over(paths, 1, "FEE DEU SEN", NOV_2026, out, sizeof(out));
+    assert_has(out, "KCB (Kenya Commercial Bank) 5.0%");
+    assert_null(strstr(out, "Kenya Commercial Bank (KCB)"));
+}
+
+/* FEE and TREND tell one story: TREND's last point is the live survey's firms averaged as the
+ * World Bank does (transparent firms only), and every earlier survey is a point before it. */
+static void test_fee_and_trend_agree(void **state)
+{
+    const char *paths[] = {RPW_DIR "/surveys.csv"};
+    struct db_trend_point t[4];
+    db *d = world_with(RPW_DIR "/surveys.csv");
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    assert_int_equal(db_trend(d, "FR", "SN", t, 4), 2);
+    assert_string_equal(t[0].period, "2011Q3");
+    assert_near(t[0].pct, (3.6 + 3.7) / 2);
+    assert_string_equal(t[1].period, "2025Q1");
+    assert_near(t[1].pct, (4.5 + 5.0) / 2); /* Opaque Pay's unknown cost left out */
+    db_close(d);
+    answer_over(paths, 1, "FEE FRA SEN TREND", NOV_2026, out, sizeof(out));
+    assert_has(out, "3.7% in 2011Q3 -> 4.8% in 2025Q1");
+    assert_has(out, "WB");
+}
+
+/* A 2011 firm-level import does not replace the corridor's 2020Q3 published average in FEE,
+ * and TREND shows both: 2011 from the firms, the later quarters from the averages. */
+static void test_older_firms_do_not_hide_newer_average(void **state)
+{
+    char avg[256], out[HANDLER_REPLY_MAX];
+    const char *paths[2] = {RPW_DIR "/surveys.csv", avg};
+    struct db_quote q[3];
+
+    (void)state;
+    test_write_file(avg, sizeof(avg), "corridor-avg.csv",
+                    "Sending Countries Name,Sending Countries Code,Series Name,Series Code,"
+                    "Receiving Countries  Name,Receiving Countries  Code,2020Q2 [YR2020Q2],"
+                    "2020Q3 [YR2020Q3]\n"
+                    "Australia,AUS,Average Total Cost to remit in corridor,ATCR.CORR,"
+                    "Philippines,PHL,7.5,7.25\n");
+    answer_over(paths, 2, "FEE AUS PHL", NOV_2026, out, sizeof(out));
+    assert_has(out, "avg cost 7.2%");
+    assert_has(out, "WB 2020Q3");
+    assert_null(strstr(out, "Old Firm"));
+    answer_over(paths, 2, "FEE AUS PHL TREND", NOV_2026, out, sizeof(out));
+    assert_has(out, "12.0% in 2011Q3 -> 7.5% in 2020Q2 -> 7.2% in 2020Q3");
+    {
+        db *d = test_world_db();
+        struct conf_errs errs;
+        struct import_stats st;
+        conf_errs_init(&errs);
+        assert_int_equal(conf_import(d, paths, 2, CONF_FORMAT_UNKNOWN, 0, &errs, &st), 0);
+        conf_errs_free(&errs);
+        assert_int_equal(db_quotes_cheapest_at(d, "AU", "PH", 200, q, 3), 0);
+        db_close(d);
+    }
+    unlink(avg);
+}
+
+static void test_each_quote_labelled_with_its_period(void **state)
+{
+    char conf[256], out[HANDLER_REPLY_MAX];
+    const char *paths[2] = {RPW_DIR "/surveys.csv", conf};
+
+    (void)state;
+    test_write_file(conf, sizeof(conf), "survey.conf",
+                    "providers = ({ key = \"omega\"; name = \"Omega\"; type = \"mto\"; });\n"
+                    "quotes = ({ from = \"FRA\"; to = \"SEN\"; provider = \"omega\"; "
+                    "amount = 200; currency = \"EUR\"; fee = 2.0; fx_margin = 2.0; "
+                    "period = \"2026-10-01\"; source = \"test-survey\"; });\n");
+    /* Beside the operator's 2026 survey, the World Bank's 2025Q1 quotes say their own period. */
+    answer_over(paths, 2, "FEE FRA SEN", NOV_2026, out, sizeof(out));
+    assert_has(out, "1)Omega 3.0%");
+    assert_has(out, "MoneyGram 4.5% (WB 2025Q1)");
+    assert_has(out, "TEST 2026-10-01");
+    unlink(conf);
+}
+
+/* An amount in a currency the ECB does not publish is converted through the survey's own local
+ * amounts (AUD 300 was the equivalent of USD 200): AUD 500 is a remittance, AUD 5 is asked. */
+static void test_amount_converted_through_the_survey(void **state)
+{
+    const char *paths[] = {RPW_DIR "/surveys.csv"};
+    char out[HANDLER_REPLY_MAX];
+
+    (void)state;
+    answer_over(paths, 1, "FEE AUS PHL 500", NOV_2026, out, sizeof(out));
+    assert_has(out, "AUD500 (USD200 quotes)");
+    assert_has(out, "Old Firm 12.0% fee AUD30");
+    answer_over(paths, 1, "FEE AUS PHL 5", NOV_2026, out, sizeof(out));
+    assert_has(out, "1=USD5.00 2=AUD5.00");
+    answer_over(paths, 1, "FEE AUS PHL 5000", NOV_2026, out, sizeof(out));
+    assert_has(out, "far from the USD200 surveyed");
+    assert_null(strstr(out, "fee AUD"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +520,11 @@ int main(void)
         cmocka_unit_test(test_stale_marker),
         cmocka_unit_test(test_period_end),
         cmocka_unit_test(test_trend),
+        cmocka_unit_test(test_amount_converted_through_the_survey),
+        cmocka_unit_test(test_each_quote_labelled_with_its_period),
+        cmocka_unit_test(test_live_set_is_latest_survey),
+        cmocka_unit_test(test_fee_and_trend_agree),
+        cmocka_unit_test(test_older_firms_do_not_hide_newer_average),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

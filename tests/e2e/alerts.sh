@@ -169,6 +169,27 @@ conf 'modems = ( { name = "slow"; model = "dummy"; connection = "none"; device =
 start
 for i in 10 11 12 13 14 15; do phone --wait 0 "+6391700000$i" "JOIN PH"; done
 wait_for "SELECT count(*) FROM outbox WHERE recipient LIKE '+63917000001%' AND state = 'sent'" 6 30
+# --dry-run checks an alert as it would be queued, and queues nothing.
+cat >"$WORK/dry.conf" <<'ALERT'
+alert = { id = "dry-1"; topics = ["PH"]; text = { en = "Checked, not sent."; }; };
+ALERT
+out=$("$RL" broadcast -c "$WORK/remitline.conf" --file "$WORK/dry.conf" --dry-run) || fail "dry run: $out"
+expect_contains "dry run" "alert dry-1 OK: it would be queued (nothing was queued)" "$out"
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = 'dry-1'")" = 0 ] || fail "--dry-run queued the alert"
+sed -i 's/topics = \["PH"\]/topics = ["NOWHERE"]/' "$WORK/dry.conf"
+if out=$("$RL" broadcast -c "$WORK/remitline.conf" --file "$WORK/dry.conf" --dry-run 2>&1); then
+    fail "--dry-run passed an alert with an unknown topic: $out"
+fi
+expect_contains "dry run names the problem" "topic 'NOWHERE'" "$out"
+# check FILE takes an alert file the same way.
+if out=$("$RL" check -c "$WORK/remitline.conf" "$WORK/dry.conf" 2>&1); then
+    fail "check passed an alert with an unknown topic: $out"
+fi
+expect_contains "check names the problem" "topic 'NOWHERE'" "$out"
+sed -i 's/topics = \["NOWHERE"\]/topics = ["PH"]/' "$WORK/dry.conf"
+out=$("$RL" check -c "$WORK/remitline.conf" "$WORK/dry.conf") || fail "check of a good alert: $out"
+expect_contains "check alert" "alert dry-1 OK (not queued)" "$out"
+[ "$(q "SELECT count(*) FROM outbox WHERE alert_id = 'dry-1'")" = 0 ] || fail "check queued the alert"
 out=$("$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id slow-1 --text "Rates changed today.") || fail "broadcast: $out"
 expect_contains "broadcast" "alert slow-1 queued for 9 recipients" "$out"
 out=$(phone +639170000015 "STOP") || fail "stop mid-broadcast: $out"

@@ -44,7 +44,7 @@ out=$(ask +966501234567 "FEE SAU PHL 1000 SAR")
 expect_contains "FEE SAU PHL 1000 SAR" "Saudi Arabia>Philippines SAR1000: avg cost 3.6%" "$out"
 expect_contains "FEE SAU PHL: the arriving pesos through the peg" "SAMA+ECB 13Apr26" "$out"
 out=$(ask +9779801234567 "RATE INR NPR")
-expect_contains "RATE INR NPR" "1 INR = 1.6000 NPR (NRB" "$out"
+expect_contains "RATE INR NPR" "1 INR = 1.6 NPR (NRB" "$out"
 out=$(ask +97455501234 "RATE QAR NPR")
 expect_contains "RATE QAR NPR" "(QCB+ECB+NRB 13Apr26, derived)" "$out"
 

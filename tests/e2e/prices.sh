@@ -32,7 +32,23 @@ expect_contains "sources json" '"key":"wb-rpw-firms"' "$out"
 out=$("$RL" ask "FEE USA MEX 450")
 expect_contains "USD 500 quotes" "(USD500 quotes)" "$out"
 expect_contains "cheapest" "1)Acme Transfer 2.1%" "$out"
-expect_contains "old data" "(old data: 2020Q3)" "$out"
+expect_contains "old data, price and rate" "(old data: 2020Q3, 13Apr26)" "$out"
+
+# Issue 13, through the answer service as a phone's SMS would go: an amount far from what the
+# survey priced gets the percentage only; one implausible in the sender's currency is asked
+# about, and the digit answers the choice the database kept for that number.
+out=$("$RL" ask "FEE USA MEX 5000")
+expect_contains "far amount" "USD5000 (far from the USD500 surveyed: % only, fee unknown)" "$out"
+expect_not_contains "no stretched fee" "arrives" "$out"
+out=$("$RL" ask --from +255712345678 --save "FEE TZA KEN 500")
+expect_contains "which currency" "1=USD500 2=TZS500" "$out"
+out=$("$RL" ask --from +255712345678 --save "1")
+expect_contains "choice taken" "Tanzania>Kenya USD500" "$out"
+expect_contains "zero" "Send an amount above 0" "$("$RL" ask "fee usa mex 0")"
+expect_contains "unknown currency" "No rates for BTC" "$("$RL" ask --from +639171234567 "rate btc usd")"
+expect_contains "lev" "1 EUR = 1.95583 BGN" "$("$RL" ask "RATE EUR BGN")"
+expect_contains "no German" "Language DE is not available" "$("$RL" ask "LANG DE")"
+expect_contains "peso filipino" "PHP" "$("$RL" ask "tipo de cambio dolar a peso filipino")"
 
 out=$("$RL" ask "FEE USA MEX TREND")
 expect_contains "trend" "in 2019Q3 ->" "$out"
