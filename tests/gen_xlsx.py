@@ -199,7 +199,9 @@ def synthetic_rows(n, older, rnd):
         r = RECEIVERS[i // 800 % len(RECEIVERS)]
         year = (2011 + (i // 200) % 5) if older else (2016 + (i // 200) % 10)
         q = 1 + (i // 50) % 4
-        firm = "Firm %d %s" % (i % 200, r[0])
+        firm = "Firm %d %s%s" % (i % 200, s[0], r[0])
+        # Free text that varies: the shared strings table grows as a real one does.
+        note = "Fee quoted at the counter; the firm's %s office, visit %d" % (s[1], i // 4)
         fee1 = round(rnd.uniform(0, 25) * s[3], 2)
         fee2 = round(fee1 * rnd.uniform(1, 1.6), 2)
         margin = rnd.uniform(-0.5, 6)
@@ -215,7 +217,7 @@ def synthetic_rows(n, older, rnd):
                    TYPES[i % 5], "Cash to cash" if i % 3 else "Account to account",
                    "Branch", "1 day", repr(a1), "200", s[2], repr(fee1), repr(fx), repr(m),
                    repr(t1), repr(a2), "500", s[2], repr(fee2), repr(fx), repr(m), repr(t2),
-                   transparent.title(), "..", "Nationwide", "Cash", date, s[0] + r[0]]
+                   transparent.title(), note, "Nationwide", "Cash", date, s[0] + r[0]]
         else:
             row = [str(i + 1), "%d_%dQ" % (year, q), s[0], s[1], "..", "High income", "..",
                    "G20", r[0], r[1], "..", "Lower middle income", "IDA", "..", firm,
@@ -224,7 +226,7 @@ def synthetic_rows(n, older, rnd):
                    ["Less than one hour", "Same day", "Next day", "2 days"][i % 4],
                    repr(a1), "200", s[2], repr(fee1), repr(fx), repr(m), repr(t1), repr(a2),
                    "500", s[2], repr(fee2), repr(fx), repr(m), repr(t2), repr(fx * 1.01),
-                   transparent, "..", "..", "Nationwide", "Urban", "Cash", date, s[0] + r[0]]
+                   transparent, note, "..", "Nationwide", "Urban", "Cash", date, s[0] + r[0]]
         yield row
         i += 1
 
