@@ -43,6 +43,9 @@ static const struct command commands[] = {
      "that number, changing nothing it saved unless --save"},
     {"import", cmd_import, "import [-c FILE] [--format content|rpw-corridors|rpw|ecb] [PATH...]",
      "validate content files and apply them in one transaction (no PATH: shipped content)"},
+    {"update", cmd_update, "update [-c FILE]",
+     "fetch the configured public data (ECB rates, the World Bank's workbook) over verified "
+     "HTTPS and import it; on failure the data imported before is kept"},
     {"sources", cmd_sources, "sources [-c FILE] [--json]",
      "every loaded source: its file, the dates of its data, its rows, and whether it is old"},
     {"check", cmd_check, "check [-c FILE] [PATH...]",
