@@ -130,7 +130,8 @@ static const struct setting update_settings[] = {
     {"ca_file", C_PATH, offsetof(struct conf_update, ca_file), PATH_MAX, 0, 0,
      "PEM file of the CA certificates to trust instead of the system's"},
     {"dir", C_PATH, offsetof(struct conf_update, dir), PATH_MAX, 0, 0,
-     "directory where downloads are kept and imported from"},
+     "directory where downloads are kept and imported from (default: downloads/ beside the "
+     "database)"},
     {"max_bytes", C_INT, offsetof(struct conf_update, max_bytes), sizeof(int), 1024, 1073741824,
      "bytes one download may have"},
     {"timeout", C_INT, offsetof(struct conf_update, timeout), sizeof(int), 5, 3600,
@@ -671,7 +672,6 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
     /* Defaults that are paths follow the file too: var/ beside remitline.conf. */
     resolve(c->file, "var/remitline.db", c->database, sizeof(c->database));
     resolve(c->file, "var/alerts", c->alerts_dir, sizeof(c->alerts_dir));
-    resolve(c->file, "var/downloads", c->update.dir, sizeof(c->update.dir));
     config_init(&cfg);
     if (config_read_file(&cfg, c->file) != CONFIG_TRUE) {
         conf_errs_add(errs, config_error_file(&cfg) ? config_error_file(&cfg) : c->file,
@@ -687,6 +687,13 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
         load_http(http, c, errs);
     if ((update = config_lookup(&cfg, "update")) != NULL)
         load_update(update, c, errs);
+    /* Downloads live beside the database (a service's state directory) unless placed. */
+    if (config_lookup(&cfg, "update.dir") == NULL) {
+        char *slash = strrchr(c->database, '/');
+        int n = slash ? (int)(slash - c->database) : 1;
+        snprintf(c->update.dir, sizeof(c->update.dir), "%.*s/downloads", n,
+                 slash ? c->database : ".");
+    }
     if ((modems = config_lookup(&cfg, "modems")) != NULL)
         load_modems(modems, c, errs);
     else

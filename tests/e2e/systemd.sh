@@ -13,6 +13,18 @@ case $rc in
 77) skip_part "rating the unit: $(cat "$WORK/security.out")" ;;
 *) fail "the unit's exposure: $(cat "$WORK/security.out")" ;;
 esac
+# The daily `remitline update`: a oneshot sandboxed as tightly, started by its timer.
+UPD=$SRC/scripts/systemd/remitline-update.service
+sh "$SRC/scripts/systemd-security.sh" "$UPD" 2.0 >"$WORK/security-update.out" 2>&1
+rc=$?
+case $rc in
+0) expect_contains "update unit exposure at most 2.0" "(at most 2.0)" "$(cat "$WORK/security-update.out")" ;;
+77) skip_part "rating the update unit: $(cat "$WORK/security-update.out")" ;;
+*) fail "the update unit's exposure: $(cat "$WORK/security-update.out")" ;;
+esac
+expect_contains "the update unit runs update" "remitline update -c " "$(cat "$UPD")"
+expect_contains "the timer is daily" "OnCalendar=daily" "$(cat "$SRC/scripts/systemd/remitline-update.timer")"
+expect_contains "the timer catches up" "Persistent=true" "$(cat "$SRC/scripts/systemd/remitline-update.timer")"
 expect_contains "the unit sets LimitNOFILE" "LimitNOFILE=" "$(cat "$UNIT")"
 expect_contains "the unit sets UMask" "UMask=0027" "$(cat "$UNIT")"
 expect_not_contains "the unit runs no fault switches" "REMITLINE_FAULTS" "$(cat "$UNIT")"
