@@ -250,8 +250,8 @@ static void firm_sheet(void *arg, const char *name, int taken, const char *why)
 
     snprintf(x->sheet, sizeof(x->sheet), "%s", name);
     if (taken == 1)
-        imp_note(x->im, x->f->path, "sheet '%.60s': %s, %ld rows read", name, why,
-                 x->read - x->sheet_read0);
+        imp_note(x->im, x->f->path, "sheet '%.60s': %s, %ld row%s read", name, why,
+                 x->read - x->sheet_read0, x->read - x->sheet_read0 == 1 ? "" : "s");
     else if (taken == 0)
         imp_note(x->im, x->f->path, "sheet '%.60s' %s", name, why);
     else
@@ -338,13 +338,14 @@ static void ecb_read(struct importer *im, struct ifile *f, int64_t source_id)
     e.x.source_id = source_id;
     if (conf_ecb_read_cbs(f->path, &cbs, im->errs) < 0)
         return;
-    imp_note(im, f->path, "%ld rates of %d currencies on %d dates, %s to %s", e.rates, e.ncur,
-             e.ndates, e.first[0] ? e.first : "-", e.last[0] ? e.last : "-");
+    imp_note(im, f->path, "%ld rate%s of %d currenc%s on %d date%s, %s to %s", e.rates,
+             e.rates == 1 ? "" : "s", e.ncur, e.ncur == 1 ? "y" : "ies", e.ndates,
+             e.ndates == 1 ? "" : "s", e.first[0] ? e.first : "-", e.last[0] ? e.last : "-");
     if (e.no_value > 0)
         imp_note(im, f->path,
-                 "%ld cells without a rate skipped (N/A or empty: the currency was not quoted "
+                 "%ld cell%s without a rate skipped (N/A or empty: the currency was not quoted "
                  "that day)",
-                 e.no_value);
+                 e.no_value, e.no_value == 1 ? "" : "s");
 }
 
 void imp_data_read(struct importer *im, struct ifile *f)
