@@ -7,6 +7,7 @@
 #      than max_bytes, a truncated XML and an HTML error page are refused; a server that is down
 #      is a clear error. Each time the exit status is 1 and the rates imported before are kept;
 #   3. status, sources and /metrics say when the data was last refreshed and how attempts ended.
+# And the system calls `remitline update` makes are all allowed by its unit's filter.
 . "$(dirname "$0")/lib.inc"
 
 for b in openssl python3 curl; do
@@ -136,6 +137,32 @@ expect_not_contains "fresh rates are not old" "old data" "$(kannel "RATE EUR USD
 update || fail "second update: $(cat "$WORK/update.out")"
 expect_contains "conditional GET" "ecb-daily  unchanged" "$(cat "$WORK/update.out")"
 kill -0 "$PID" || fail "the daemon died"
+
+# ---- 1b. Under the update unit's system call filter: every call `remitline update` makes (the
+# first run into a new database, so the shipped content's import too, and TLS) is allowed.
+# As systemd runs it: not root (root makes SQLite call fchown, which the unit forbids).
+if command -v strace >/dev/null && command -v systemd-analyze >/dev/null; then
+    as_user=()
+    mkdir -p "$WORK/sandbox"
+    sed -e "s|^poll_interval_ms.*|database = \"$WORK/sandbox/var/remitline.db\";|" \
+        -e '/^http = {/,/^};/d' "$WORK/remitline.conf" >"$WORK/sandbox/remitline.conf"
+    if [ "$(id -u)" = 0 ]; then
+        id nobody >/dev/null 2>&1 || fail "no user 'nobody' on this machine"
+        as_user=(setpriv --reuid=nobody --regid="$(id -g nobody)" --init-groups)
+        chown -R nobody "$WORK/sandbox"
+    fi
+    "${as_user[@]}" strace -f -qq -o "$WORK/sandbox/trace" "$RL" update \
+        -c "$WORK/sandbox/remitline.conf" >"$WORK/sandbox/update.out" 2>&1 ||
+        fail "update under strace: $(cat "$WORK/sandbox/update.out")"
+    expect_contains "update under strace" "ecb-daily  ok:" "$(cat "$WORK/sandbox/update.out")"
+    python3 "$SRC/scripts/systemd-filter-check.py" "$SRC/scripts/systemd/remitline-update.service" \
+        "$WORK/sandbox/trace" >"$WORK/sandbox/filter.out" 2>&1 ||
+        fail "the update unit's SystemCallFilter would kill it: $(cat "$WORK/sandbox/filter.out")"
+    expect_contains "every system call allowed" "outside the filter: none" \
+        "$(cat "$WORK/sandbox/filter.out")"
+else
+    skip_part "the update unit's system call filter: needs strace and systemd-analyze"
+fi
 
 # ---- 2. Failures keep the old data; each says why and exits 1.
 daily 1.5000 80.0 | serve eurofxref-daily.xml
