@@ -90,6 +90,7 @@ XML
 }
 daily 1.2345 71.5 | serve eurofxref-daily.xml
 serve eurofxref-hist-90d.xml <"$SRC/tests/fixtures/ecb/eurofxref-hist-90d.xml"
+serve rpw.xlsx <"$SRC/tests/fixtures/rpw/dataset.xlsx"
 
 write_conf() { # write_conf CA_FILE MAX_BYTES
     cat >"$WORK/remitline.conf" <<CONF
@@ -102,6 +103,7 @@ http = {
 update = {
   ecb_daily_url = "https://127.0.0.1:$SPORT/eurofxref-daily.xml";
   ecb_90d_url = "https://127.0.0.1:$SPORT/eurofxref-hist-90d.xml";
+  worldbank_url = "https://127.0.0.1:$SPORT/rpw.xlsx";
   ca_file = "$1";
   max_bytes = $2;
   timeout = 20;
@@ -130,6 +132,9 @@ update || fail "update: $(cat "$WORK/update.out")"
 out=$(cat "$WORK/update.out")
 expect_contains "update ok" "ecb-daily  ok:" "$out"
 expect_contains "update 90d ok" "ecb-90d    ok:" "$out"
+expect_contains "update workbook ok" "worldbank  ok:" "$out"
+expect_contains "workbook imported" "$WORK/var/downloads/rpw-dataset.xlsx" \
+    "$("$RL" sources -c "$WORK/remitline.conf")"
 expect_contains "ask after" "1 EUR = 1.2345 USD" "$(ask "RATE EUR USD")"
 expect_contains "kannel after" "1 EUR = 1.2345 USD" "$(kannel "RATE EUR USD")"
 expect_contains "kannel PHP after" "71.5" "$(kannel "RATE EUR PHP")"
