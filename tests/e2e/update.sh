@@ -127,6 +127,12 @@ expect_contains "ask before" "1 EUR = 1.1684 USD" "$(ask "RATE EUR USD")"
 expect_contains "status before" "data refreshed by \`remitline update\`: never" \
     "$("$RL" status -c "$WORK/remitline.conf")"
 
+# The issue's case, by the real binary: a --format the file contradicts is an error, exit 1.
+expect_status "format mismatch" 1 "$RL" import -c "$WORK/remitline.conf" --format rpw \
+    "$SRC/tests/fixtures/ecb/eurofxref-hist-90d.xml"
+expect_contains "format mismatch said" "--format rpw does not match this file, which holds ECB euro reference rates (ecb)" \
+    "$(cat "$WORK/.err")"
+
 # ---- 1. New rates, picked up by the running daemon.
 update || fail "update: $(cat "$WORK/update.out")"
 out=$(cat "$WORK/update.out")
