@@ -584,6 +584,12 @@ static void sh_start(void *ud, const char *name, const char **a)
     const char *n = lname(name), *v;
 
     if (strcmp(n, "row") == 0) {
+        int i;
+        /* A row inside a row (malformed): the cells so far point into the buffer reused now. */
+        for (i = 0; i < c->n; i++)
+            c->cells[i] = xlsx_empty;
+        c->n = 0;
+        c->in_cell = c->collect = c->in_is = c->in_rph = 0;
         c->in_row = 1;
         c->rownum = (v = attr(a, "r")) != NULL ? strtol(v, NULL, 10) : c->rownum + 1;
         c->len = 0;
