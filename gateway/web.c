@@ -83,7 +83,7 @@ int gw_web_get(gw_web *w, const char *url, int *status, char *body, size_t bodys
     curl_easy_reset(w->h); /* keeps the open connection, forgets the last request's options */
     curl_easy_setopt(w->h, CURLOPT_URL, url);
     curl_easy_setopt(w->h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(w->h, CURLOPT_PROXY, ""); /* smsbox is ours, near: never an http_proxy */
+    curl_easy_setopt(w->h, CURLOPT_PROXY, "");    /* smsbox is ours, near: never an http_proxy */
     curl_easy_setopt(w->h, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
     curl_easy_setopt(w->h, CURLOPT_TIMEOUT_MS, (long)w->timeout_ms);
     curl_easy_setopt(w->h, CURLOPT_CONNECTTIMEOUT_MS, (long)w->timeout_ms);
