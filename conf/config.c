@@ -120,6 +120,24 @@ static const struct setting http_settings[] = {
      "seconds a USSD session lives"},
 };
 
+static const struct setting update_settings[] = {
+    {"ecb_daily_url", C_STRING, offsetof(struct conf_update, ecb_daily_url), 512, 0, 511,
+     "https URL of the ECB's daily reference rates XML; \"\" for off"},
+    {"ecb_90d_url", C_STRING, offsetof(struct conf_update, ecb_90d_url), 512, 0, 511,
+     "https URL of the ECB's 90-day reference rates XML; \"\" for off"},
+    {"worldbank_url", C_STRING, offsetof(struct conf_update, worldbank_url), 512, 0, 511,
+     "https URL of the World Bank's RPW workbook (.xlsx); \"\" (the default) for off"},
+    {"ca_file", C_PATH, offsetof(struct conf_update, ca_file), PATH_MAX, 0, 0,
+     "PEM file of the CA certificates to trust instead of the system's"},
+    {"dir", C_PATH, offsetof(struct conf_update, dir), PATH_MAX, 0, 0,
+     "directory where downloads are kept and imported from (default: downloads/ beside the "
+     "database)"},
+    {"max_bytes", C_INT, offsetof(struct conf_update, max_bytes), sizeof(int), 1024, 1073741824,
+     "bytes one download may have"},
+    {"timeout", C_INT, offsetof(struct conf_update, timeout), sizeof(int), 5, 3600,
+     "seconds one download may take"},
+};
+
 static const struct setting client_settings[] = {
     {"name", C_STRING, offsetof(struct conf_http_client, name), 32, 1, 31, "the client's name"},
     {"token", C_STRING, offsetof(struct conf_http_client, token), 128, 16, 127,
@@ -196,6 +214,13 @@ void conf_defaults(struct conf *c)
     c->max_age_fees = 365;
     modem_dummy(&c->modems[0]);
     c->nmodems = 1;
+    snprintf(c->update.ecb_daily_url, sizeof(c->update.ecb_daily_url),
+             "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml");
+    snprintf(c->update.ecb_90d_url, sizeof(c->update.ecb_90d_url),
+             "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml");
+    snprintf(c->update.dir, sizeof(c->update.dir), "var/downloads");
+    c->update.max_bytes = 128 * 1024 * 1024; /* the World Bank's workbook is about 50 MB */
+    c->update.timeout = 600;
     c->http.max_body = 4096;
     c->http.max_header = 8192;
     c->http.max_connections = 0; /* from RLIMIT_NOFILE: gw_http_conn_limit() */
@@ -412,7 +437,7 @@ static void apply_group(const config_setting_t *g, const struct setting *table, 
         if (k == n) {
             if (strcmp(what, "setting") == 0 &&
                 (strcmp(name, "modems") == 0 || strcmp(name, "operators") == 0 ||
-                 strcmp(name, "http") == 0))
+                 strcmp(name, "http") == 0 || strcmp(name, "update") == 0))
                 continue;
             if (strcmp(what, "http setting") == 0 && strcmp(name, "clients") == 0)
                 continue;
@@ -605,6 +630,28 @@ static void load_http(const config_setting_t *g, struct conf *c, struct conf_err
     }
 }
 
+static void load_update(const config_setting_t *g, struct conf *c, struct conf_errs *errs)
+{
+    const char *const urls[] = {c->update.ecb_daily_url, c->update.ecb_90d_url,
+                                c->update.worldbank_url};
+    const char *const names[] = {"ecb_daily_url", "ecb_90d_url", "worldbank_url"};
+    size_t i;
+
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+        conf_errs_add(errs, c->file, (long)config_setting_source_line(g),
+                      "'update' must be a group: update = { worldbank_url = \"https://...\"; };");
+        return;
+    }
+    apply_group(g, update_settings, NELEMS(update_settings), "update setting", c->file,
+                (char *)&c->update, errs);
+    /* Data that replaces what people are told must come from whom it says: TLS, verified. */
+    for (i = 0; i < NELEMS(urls); i++)
+        if (urls[i][0] != '\0' && strncmp(urls[i], "https://", 8) != 0)
+            conf_errs_add(errs, c->file, (long)config_setting_source_line(g),
+                          "update: '%s' must be an https:// URL (or \"\" for off): %s", names[i],
+                          urls[i]);
+}
+
 int conf_http_add_token(struct conf *c, const char *name, const char *token)
 {
     struct conf_http_client *k;
@@ -621,7 +668,7 @@ int conf_http_add_token(struct conf *c, const char *name, const char *token)
 int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
 {
     config_t cfg;
-    const config_setting_t *modems, *http;
+    const config_setting_t *modems, *http, *update;
     int before = errs->count;
 
     conf_defaults(c);
@@ -647,6 +694,15 @@ int conf_load(const char *path, struct conf *c, struct conf_errs *errs)
         load_operators(modems, c, errs);
     if ((http = config_lookup(&cfg, "http")) != NULL)
         load_http(http, c, errs);
+    if ((update = config_lookup(&cfg, "update")) != NULL)
+        load_update(update, c, errs);
+    /* Downloads live beside the database (a service's state directory) unless placed. */
+    if (config_lookup(&cfg, "update.dir") == NULL) {
+        char *slash = strrchr(c->database, '/');
+        int n = slash ? (int)(slash - c->database) : 1;
+        snprintf(c->update.dir, sizeof(c->update.dir), "%.*s/downloads", n,
+                 slash ? c->database : ".");
+    }
     if ((modems = config_lookup(&cfg, "modems")) != NULL)
         load_modems(modems, c, errs);
     else
@@ -690,6 +746,11 @@ void conf_print(const struct conf *c, FILE *fp)
                 c->http.listen, c->http.allow, c->http.max_body, c->http.max_header,
                 c->http.max_connections, c->http.timeout, c->http.request_timeout, c->http.threads,
                 c->http.session_timeout, c->http.nclients);
+    fprintf(fp,
+            "update = { ecb_daily_url = \"%s\"; ecb_90d_url = \"%s\"; worldbank_url = \"%s\"; "
+            "ca_file = \"%s\"; dir = \"%s\"; max_bytes = %d; timeout = %d; };\n",
+            c->update.ecb_daily_url, c->update.ecb_90d_url, c->update.worldbank_url,
+            c->update.ca_file, c->update.dir, c->update.max_bytes, c->update.timeout);
 }
 
 int conf_exposed(const char *path)

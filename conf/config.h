@@ -78,6 +78,18 @@ struct conf_http {
     int nclients;
 };
 
+/* `remitline update`: where the public data is fetched from, and the limits of a fetch. An empty
+ * URL turns that source off. */
+struct conf_update {
+    char ecb_daily_url[512]; /* the ECB's eurofxref-daily.xml */
+    char ecb_90d_url[512];   /* the ECB's eurofxref-hist-90d.xml */
+    char worldbank_url[512]; /* the World Bank's RPW workbook (.xlsx); "" = off (the default) */
+    char ca_file[PATH_MAX];  /* CA certificates to trust instead of the system's; "" = system */
+    char dir[PATH_MAX];      /* where downloads are kept (and imported from) */
+    int max_bytes;           /* a larger answer is refused */
+    int timeout;             /* seconds one download may take */
+};
+
 struct conf {
     char file[PATH_MAX];       /* the file read, "" for built-in defaults */
     char database[PATH_MAX];   /* SQLite database */
@@ -105,6 +117,7 @@ struct conf {
     struct conf_operator operators[CONF_MAX_OPERATORS];
     int noperators;
     struct conf_http http;
+    struct conf_update update;
 };
 
 /* Whether the local time of day t falls in quiet_hours (which may wrap past midnight). */

@@ -12,6 +12,8 @@
 #ifndef RL_CONF_DATAFILE_H
 #define RL_CONF_DATAFILE_H
 
+#include <stddef.h>
+
 #include "conf/errs.h"
 
 enum conf_format {
@@ -23,16 +25,20 @@ enum conf_format {
 };
 
 /*
- * Says what path is, from its name and first line: a libconfig content file (name ends in
- * ".conf"; not opened), World Bank RPW corridor averages (header has "Sending Countries Code" and
- * "Series Code"), ECB reference rates (first column "Date", then three-letter currency codes),
- * World Bank RPW firm-level data (header starts "id,period,source_code", any case). Anything
- * else, or a file that cannot be read, is CONF_FORMAT_UNKNOWN.
+ * Says what path is, from its name and its first bytes: a libconfig content file (name ends in
+ * ".conf"; not opened); a zip holding an Excel workbook is the RPW firm-level dataset, one
+ * holding an ECB CSV (the history zip) ECB rates; XML holding the ECB's "Cube" elements is ECB
+ * rates; for a CSV, its first line: World Bank RPW corridor averages (header has "Sending Countries
+ * Code" and "Series Code"), ECB reference rates (first column "Date", then three-letter currency
+ * codes), World Bank RPW firm-level data (header starts "id,period,source_code", any case).
+ * Anything else, or a file that cannot be read, is CONF_FORMAT_UNKNOWN.
  */
 enum conf_format conf_detect_format(const char *path);
 
 /* "content", "rpw-corridors", "ecb", "rpw", "unknown"; static strings. */
 const char *conf_format_name(enum conf_format f);
+/* What the format is, for a message: "ECB euro reference rates"; static strings. */
+const char *conf_format_what(enum conf_format f);
 
 /* The inverse of conf_format_name(): 0 and *out set, or -1 for an unknown name ("unknown"
  * itself is not a format one can ask for). */
@@ -82,6 +88,25 @@ struct ecb_rate {
  */
 int conf_ecb_read(const char *path, int (*cb)(void *arg, const struct ecb_rate *r), void *arg,
                   struct conf_errs *errs);
+
+struct ecb_cbs {
+    int (*rate)(void *arg, const struct ecb_rate *r); /* as cb above */
+    /* A cell with no rate ("N/A" or empty: not quoted that day), passed over. May be NULL. */
+    void (*skip)(void *arg, long line, const char *currency, const char *why);
+    void *arg;
+};
+
+/*
+ * The same for every layout the ECB publishes: the CSV files above, the XML of the daily and
+ * 90-day files (eurofxref-daily.xml, eurofxref-hist-90d.xml: Cube elements with time, then
+ * currency and rate; read with expat) and the history zip (eurofxref-hist.zip, its one CSV read
+ * as it is inflated). An XML or zip file without a single rate is an error.
+ */
+int conf_ecb_read_cbs(const char *path, const struct ecb_cbs *cbs, struct conf_errs *errs);
+
+/* The first line of the one CSV in the zip at path, for conf_detect_format(): 0, or -1 when path
+ * is not a zip holding exactly one .csv. */
+int conf_ecb_zip_header(const char *path, char *line, size_t linesz);
 
 /* Why a firm-level row was skipped. The summary counts each; the first few are shown with
  * their line numbers. */
@@ -133,10 +158,17 @@ struct rpw_firm_cbs {
     /* Progress, now and then: bytes read of the file's total. May be NULL. */
     void (*progress)(void *arg, long done, long total);
     void *arg;
+    /* Workbooks only: each sheet as its reading starts (taken -1, why ""; rows and skips that
+     * follow are this sheet's, their line its row number), then as it ends: taken 1 when it
+     * held the dataset, 0 when it was passed over, with why. May be NULL. */
+    void (*sheet)(void *arg, const char *name, int taken, const char *why);
 };
 
 /*
- * Streams the World Bank RPW firm-level dataset as exported to CSV, current layout (from Q2
+ * Streams the World Bank RPW firm-level dataset as published, an Excel workbook (.xlsx, read in
+ * bounded memory by xlsx.h: every sheet whose header row, within its first 20 rows, has the
+ * required columns is read, whatever its name or position; dates stored as Excel serials read
+ * as ISO dates), or as exported to CSV: current layout (from Q2
  * 2016) or older one (product, pick-up method), header names matched ignoring case and runs of
  * spaces. Required columns: period, source_code, destination_code, firm, transparent and the
  * cc1 lcu amount, lcu code, lcu fee, fx margin and total cost % columns (cc2 is used when all

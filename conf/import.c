@@ -61,11 +61,25 @@ static int add_file(struct importer *im, const char *path, enum conf_format forc
     f = &im->files[im->nfiles];
     memset(f, 0, sizeof(*f));
     snprintf(f->path, sizeof(f->path), "%s", real);
-    f->format = forced != CONF_FORMAT_UNKNOWN ? forced : conf_detect_format(real);
+    f->format = conf_detect_format(real);
+    /* A forced format the content contradicts is a mistake, said before anything is read: as an
+     * ECB file claimed as 'rpw' it would find its digest unchanged and say nothing. A file
+     * detection cannot place is taken as forced; its reader then checks its columns. */
+    if (forced != CONF_FORMAT_UNKNOWN && f->format != CONF_FORMAT_UNKNOWN && f->format != forced) {
+        conf_errs_add(im->errs, real, 0,
+                      "--format %s does not match this file, which holds %s (%s); leave "
+                      "--format out to import it as what it is",
+                      conf_format_name(forced), conf_format_what(f->format),
+                      conf_format_name(f->format));
+        return -1;
+    }
+    if (forced != CONF_FORMAT_UNKNOWN)
+        f->format = forced;
     if (f->format == CONF_FORMAT_UNKNOWN) {
         conf_errs_add(im->errs, real, 0,
-                      "unknown format: expected a .conf content file, a World Bank RPW corridor "
-                      "or firm-level CSV, or an ECB rates CSV (or say --format)");
+                      "unknown format: expected a .conf content file, World Bank RPW corridor "
+                      "averages (CSV) or firm-level data (.xlsx workbook or CSV), or ECB rates "
+                      "(CSV, XML or the history zip) (or say --format)");
         return -1;
     }
     im->nfiles++;

@@ -24,6 +24,7 @@
 #include "db/db.h"
 
 #define IMPORT_MAX_SKIP_MSGS 20
+#define IMPORT_MAX_NOTES     24
 
 struct import_stats {
     int files;     /* files read */
@@ -39,6 +40,10 @@ struct import_stats {
     long skip_why[RPW_SKIP__COUNT];
     int nskip_msgs;
     char skip_msg[IMPORT_MAX_SKIP_MSGS][200];
+    /* What each public data file gave, one line each: a workbook's sheets taken or passed over
+     * and why, the dates and currencies of ECB rates and the cells that had none. */
+    int nnotes;
+    char note[IMPORT_MAX_NOTES][240];
 };
 
 struct import_opts {
@@ -59,8 +64,8 @@ int conf_import(db *d, const char *const *paths, int npaths, enum conf_format fo
 /* The same with a progress callback. */
 int conf_import_opts(db *d, const char *const *paths, int npaths, const struct import_opts *o,
                      struct conf_errs *errs, struct import_stats *st);
-/* Prints the firm-level summary (rows read, imported, skipped by reason, the first skipped rows)
- * to fp; nothing when no firm-level file was read. */
+/* Prints the notes, then the firm-level summary (rows read, imported, skipped by reason, the
+ * first skipped rows) to fp. */
 void conf_import_summary(const struct import_stats *st, FILE *fp);
 
 /* FNV-1a 64 of a file's bytes, as 16 hex digits: cheap, and enough to notice an edit. 0, or -1

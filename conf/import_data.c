@@ -4,6 +4,7 @@
  */
 #include "conf/import_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,10 +55,54 @@ static int rpw_corridor_cb(void *arg, const struct rpw_corridor *c)
     return 0;
 }
 
+/* Adds a line to what the import says it took and skipped. */
+static void imp_note(struct importer *im, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void imp_note(struct importer *im, const char *path, const char *fmt, ...)
+{
+    struct import_stats *st = im->st;
+    const char *base = strrchr(path, '/');
+    char msg[200];
+    va_list ap;
+
+    if (st->nnotes >= IMPORT_MAX_NOTES)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(st->note[st->nnotes++], sizeof(st->note[0]), "%.36s: %s", base ? base + 1 : path, msg);
+}
+
+/* ---- ECB rates: what a file held ---- */
+
+struct ecb_ctx {
+    struct rpw_ctx x;
+    long rates, no_value;
+    int ndates;
+    char first[11], last[11], date[11];
+    int ncur;
+    char cur[64][4];
+};
+
 static int ecb_rate_cb(void *arg, const struct ecb_rate *r)
 {
-    struct rpw_ctx *x = arg;
+    struct ecb_ctx *e = arg;
+    struct rpw_ctx *x = &e->x;
+    int i;
 
+    if (strcmp(r->date, e->date) != 0) {
+        memcpy(e->date, r->date, sizeof(e->date));
+        e->ndates++;
+        if (e->first[0] == '\0' || strcmp(r->date, e->first) < 0)
+            memcpy(e->first, r->date, sizeof(e->first));
+        if (strcmp(r->date, e->last) > 0)
+            memcpy(e->last, r->date, sizeof(e->last));
+    }
+    for (i = 0; i < e->ncur && strcmp(e->cur[i], r->currency) != 0; i++)
+        ;
+    if (i == e->ncur && e->ncur < 64)
+        memcpy(e->cur[e->ncur++], r->currency, 4);
+    e->rates++;
     if (db_rate_put(x->im->d, x->f->id, "EUR", r->currency, r->rate, r->date, x->source_id) < 0) {
         imp_db_failed(x->im, x->f->path, r->line, "rate");
         return -1;
@@ -76,6 +121,8 @@ struct firm_ctx {
     /* The last corridor's codes: rows come grouped by corridor, so most lookups are saved. */
     char src3[4], dst3[4], src2[3], dst2[3];
     int src_ok, dst_ok;
+    char sheet[64]; /* a workbook's sheet being read, for the skipped rows' messages */
+    long sheet_read0;
 };
 
 /*
@@ -111,9 +158,10 @@ static void firm_skip(void *arg, long line, enum rpw_skip why, const char *detai
     /* The path's tail only: the message must fit, the operator knows which file it was. */
     if (st->nskip_msgs < IMPORT_MAX_SKIP_MSGS) {
         const char *base = strrchr(x->f->path, '/');
-        snprintf(st->skip_msg[st->nskip_msgs++], sizeof(st->skip_msg[0]), "%.80s:%ld: %s%s%.60s%s",
-                 base ? base + 1 : x->f->path, line, conf_rpw_skip_name(why), detail[0] ? " (" : "",
-                 detail, detail[0] ? ")" : "");
+        snprintf(st->skip_msg[st->nskip_msgs++], sizeof(st->skip_msg[0]),
+                 "%.80s%s%.40s%s:%ld: %s%s%.60s%s", base ? base + 1 : x->f->path,
+                 x->sheet[0] ? "[" : "", x->sheet, x->sheet[0] ? "]" : "", line,
+                 conf_rpw_skip_name(why), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
     }
 }
 
@@ -196,10 +244,24 @@ static int firm_row(void *arg, const struct rpw_firm_row *r)
     return 0;
 }
 
+static void firm_sheet(void *arg, const char *name, int taken, const char *why)
+{
+    struct firm_ctx *x = arg;
+
+    snprintf(x->sheet, sizeof(x->sheet), "%s", name);
+    if (taken == 1)
+        imp_note(x->im, x->f->path, "sheet '%.60s': %s, %ld row%s read", name, why,
+                 x->read - x->sheet_read0, x->read - x->sheet_read0 == 1 ? "" : "s");
+    else if (taken == 0)
+        imp_note(x->im, x->f->path, "sheet '%.60s' %s", name, why);
+    else
+        x->sheet_read0 = x->read;
+}
+
 static void firms_read(struct importer *im, struct ifile *f)
 {
     struct firm_ctx x;
-    struct rpw_firm_cbs cbs = {firm_row, firm_skip, firm_progress, NULL};
+    struct rpw_firm_cbs cbs = {firm_row, firm_skip, firm_progress, NULL, firm_sheet};
     struct db_source s;
     long n;
 
@@ -236,6 +298,8 @@ void conf_import_summary(const struct import_stats *st, FILE *fp)
 {
     int i, first = 1;
 
+    for (i = 0; i < st->nnotes; i++)
+        fprintf(fp, "%s\n", st->note[i]);
     if (st->read == 0 && st->skipped == 0)
         return;
     fprintf(fp, "firm-level rows: %ld read, %ld imported, %ld skipped", st->read, st->imported,
@@ -251,6 +315,37 @@ void conf_import_summary(const struct import_stats *st, FILE *fp)
         fprintf(fp, "  skipped %s\n", st->skip_msg[i]);
     if (st->skipped > st->nskip_msgs)
         fprintf(fp, "  ... and %ld more skipped rows\n", st->skipped - st->nskip_msgs);
+}
+
+static void ecb_skip(void *arg, long line, const char *currency, const char *why)
+{
+    struct ecb_ctx *e = arg;
+
+    (void)line;
+    (void)currency;
+    (void)why;
+    e->no_value++;
+}
+
+static void ecb_read(struct importer *im, struct ifile *f, int64_t source_id)
+{
+    struct ecb_ctx e;
+    struct ecb_cbs cbs = {ecb_rate_cb, ecb_skip, &e};
+
+    memset(&e, 0, sizeof(e));
+    e.x.im = im;
+    e.x.f = f;
+    e.x.source_id = source_id;
+    if (conf_ecb_read_cbs(f->path, &cbs, im->errs) < 0)
+        return;
+    imp_note(im, f->path, "%ld rate%s of %d currenc%s on %d date%s, %s to %s", e.rates,
+             e.rates == 1 ? "" : "s", e.ncur, e.ncur == 1 ? "y" : "ies", e.ndates,
+             e.ndates == 1 ? "" : "s", e.first[0] ? e.first : "-", e.last[0] ? e.last : "-");
+    if (e.no_value > 0)
+        imp_note(im, f->path,
+                 "%ld cell%s without a rate skipped (N/A or empty: the currency was not quoted "
+                 "that day)",
+                 e.no_value, e.no_value == 1 ? "" : "s");
 }
 
 void imp_data_read(struct importer *im, struct ifile *f)
@@ -284,6 +379,6 @@ void imp_data_read(struct importer *im, struct ifile *f)
         im->price_files++; /* a newer average takes the live set from older firm quotes */
         conf_rpw_corridors_read(f->path, rpw_corridor_cb, &x, im->errs);
     } else {
-        conf_ecb_read(f->path, ecb_rate_cb, &x, im->errs);
+        ecb_read(im, f, x.source_id);
     }
 }

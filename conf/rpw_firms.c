@@ -1,4 +1,5 @@
-/* The World Bank RPW firm-level dataset, as exported to CSV: a pure streaming reader. */
+/* The World Bank RPW firm-level dataset, as published (.xlsx) or exported to CSV: a pure
+ * streaming reader. */
 #include "conf/datafile.h"
 
 #include <ctype.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "conf/csv.h"
+#include "conf/xlsx.h"
 
 enum fcol {
     C_PERIOD,
@@ -357,16 +359,154 @@ static long file_size(FILE *fp)
     return fstat(fileno(fp), &st) == 0 ? (long)st.st_size : 0;
 }
 
+/* Fills rd's columns from a header row; returns the index of the first required column
+ * missing (C_FIRST_CC2 or more when none is). */
+static int layout(struct reader *rd, char **f, int n)
+{
+    int i;
+
+    rd->need = 0;
+    for (i = 0; i < C_NCOLS; i++) {
+        rd->col[i] = csv_header_find(f, n, col_names[i]);
+        if (rd->col[i] + 1 > rd->need)
+            rd->need = rd->col[i] + 1;
+    }
+    rd->ncc = 2;
+    for (i = C_FIRST_CC2; i < C_FIRST_OPTIONAL; i++)
+        if (rd->col[i] < 0)
+            rd->ncc = 1; /* cc2 only when all of its columns are there */
+    for (i = 0; i < C_FIRST_CC2; i++)
+        if (rd->col[i] < 0)
+            return i;
+    return C_FIRST_CC2;
+}
+
+/* Checks one data row and hands it on, or hands on why it is skipped. 0, or -1 to stop. */
+static int deliver(const struct reader *rd, char **f, int n, long line, long *good)
+{
+    struct rpw_firm_row row;
+    enum rpw_skip why;
+    const char *bad;
+
+    memset(&row, 0, sizeof(row));
+    row.line = line;
+    if (read_row(rd, f, n, &row, &why, &bad) < 0) {
+        rd->cbs->skip(rd->cbs->arg, line, why, bad);
+        return 0;
+    }
+    if (rd->cbs->row(rd->cbs->arg, &row) < 0)
+        return -1;
+    (*good)++;
+    return 0;
+}
+
+/* ---- The workbook as published (.xlsx) ---- */
+
+/* A sheet is the dataset when one of its first rows is the header row: the title rows some
+ * editions put above it are passed over, and a sheet of notes is not read to its end. */
+#define RPW_XLSX_HEADER_ROWS 20
+
+struct xreader {
+    struct reader rd;
+    int have_header;
+    long scanned, good, header_row;
+};
+
+static int xlsx_row(void *arg, char **cells, int n, long rownum)
+{
+    struct xreader *x = arg;
+
+    if (!x->have_header) {
+        if (n > 0 && layout(&x->rd, cells, n) >= C_FIRST_CC2) {
+            x->have_header = 1;
+            x->header_row = rownum;
+            return 0;
+        }
+        return ++x->scanned >= RPW_XLSX_HEADER_ROWS ? 1 : 0;
+    }
+    if (n < 0) {
+        x->rd.cbs->skip(x->rd.cbs->arg, rownum, RPW_SKIP_CSV, "row longer than 64 KiB");
+        return 0;
+    }
+    /* A writer leaves out trailing empty cells; the reader's cells past n are "". */
+    return deliver(&x->rd, cells, n < x->rd.need ? x->rd.need : n, rownum, &x->good);
+}
+
+static void xlsx_progress(void *arg, long done, long total)
+{
+    struct xreader *x = arg;
+
+    if (x->rd.cbs->progress != NULL)
+        x->rd.cbs->progress(x->rd.cbs->arg, done, total);
+}
+
+static long firms_read_xlsx(const char *path, const struct rpw_firm_cbs *cbs,
+                            struct conf_errs *errs)
+{
+    struct xreader x;
+    char why[160], names[400] = "";
+    size_t nl = 0;
+    long delivered = -1;
+    int i, taken = 0, w;
+    xlsx *wb;
+
+    if ((wb = xlsx_open(path, errs)) == NULL)
+        return -1;
+    memset(&x, 0, sizeof(x));
+    x.rd.cbs = cbs;
+    for (i = 0; i < xlsx_nsheets(wb); i++) {
+        const char *name = xlsx_sheet_name(wb, i);
+
+        x.have_header = 0;
+        x.scanned = 0;
+        if (cbs->sheet != NULL)
+            cbs->sheet(cbs->arg, name, -1, "");
+        if (xlsx_sheet_rows(wb, i, xlsx_row, xlsx_progress, &x, errs) < 0)
+            goto out;
+        if (x.have_header) {
+            taken++;
+            snprintf(why, sizeof(why), "the dataset: header on row %ld", x.header_row);
+        } else {
+            snprintf(why, sizeof(why),
+                     "passed over: no firm-level header row (period, source_code, "
+                     "destination_code, firm, ...) in its first %d rows",
+                     RPW_XLSX_HEADER_ROWS);
+        }
+        if (cbs->sheet != NULL)
+            cbs->sheet(cbs->arg, name, x.have_header, why);
+        w = snprintf(names + nl, sizeof(names) - nl, "%s'%s'", nl ? ", " : "", name);
+        if (w > 0 && (size_t)w < sizeof(names) - nl)
+            nl += (size_t)w;
+    }
+    if (taken == 0) {
+        conf_errs_add(errs, path, 0,
+                      "no sheet of this workbook has the World Bank RPW firm-level header row "
+                      "(period, source_code, destination_code, firm, transparent, cc1 ...); "
+                      "sheets: %s",
+                      names);
+        goto out;
+    }
+    if (cbs->progress != NULL)
+        cbs->progress(cbs->arg, xlsx_sheets_bytes(wb), xlsx_sheets_bytes(wb));
+    delivered = x.good;
+out:
+    xlsx_close(wb);
+    return delivered;
+}
+
+/* ---- The dataset exported to CSV ---- */
+
 long conf_rpw_firms_read(const char *path, const struct rpw_firm_cbs *cbs, struct conf_errs *errs)
 {
     struct reader rd;
-    struct rpw_firm_row row;
     FILE *fp = NULL;
     csv *c = NULL;
     char **f;
     long delivered = -1, good = 0, size, last_progress = 0, nrows = 0;
-    int n, i, rc, missing = 0;
+    int n, rc, first;
 
+    if (xlsx_is_zip(path))
+        return firms_read_xlsx(path, cbs, errs);
     memset(&rd, 0, sizeof(rd));
     rd.cbs = cbs;
     if ((fp = fopen(path, "r")) == NULL) {
@@ -382,31 +522,18 @@ long conf_rpw_firms_read(const char *path, const struct rpw_firm_cbs *cbs, struc
         conf_errs_add(errs, path, 1, "no header row: not a World Bank RPW firm-level CSV");
         goto out;
     }
-    for (i = 0; i < C_NCOLS; i++) {
-        rd.col[i] = csv_header_find(f, n, col_names[i]);
-        if (rd.col[i] + 1 > rd.need)
-            rd.need = rd.col[i] + 1;
-    }
-    rd.ncc = 2;
-    for (i = C_FIRST_CC2; i < C_FIRST_OPTIONAL; i++)
-        if (rd.col[i] < 0)
-            rd.ncc = 1; /* cc2 only when all of its columns are there */
-    for (i = 0; i < C_FIRST_CC2; i++) {
-        if (rd.col[i] < 0) {
-            conf_errs_add(errs, path, 1,
-                          "missing column '%s' (a World Bank RPW firm-level CSV "
-                          "needs period, source_code, destination_code, firm, transparent and "
-                          "the cc1 quote columns)",
-                          col_names[i]);
-            missing++;
-        }
-    }
-    if (missing)
+    if ((first = layout(&rd, f, n)) < C_FIRST_CC2) {
+        int i;
+        for (i = first; i < C_FIRST_CC2; i++)
+            if (rd.col[i] < 0)
+                conf_errs_add(errs, path, 1,
+                              "missing column '%s' (a World Bank RPW firm-level CSV "
+                              "needs period, source_code, destination_code, firm, transparent and "
+                              "the cc1 quote columns)",
+                              col_names[i]);
         goto out;
+    }
     for (;;) {
-        enum rpw_skip why;
-        const char *bad;
-
         rc = csv_next(c, &f, &n);
         if (rc == 0)
             break;
@@ -423,15 +550,8 @@ long conf_rpw_firms_read(const char *path, const struct rpw_firm_cbs *cbs, struc
             cbs->skip(cbs->arg, csv_line(c), RPW_SKIP_CSV, csv_error(c));
             continue;
         }
-        memset(&row, 0, sizeof(row));
-        row.line = csv_line(c);
-        if (read_row(&rd, f, n, &row, &why, &bad) < 0) {
-            cbs->skip(cbs->arg, row.line, why, bad);
-            continue;
-        }
-        if (cbs->row(cbs->arg, &row) < 0)
+        if (deliver(&rd, f, n, csv_line(c), &good) < 0)
             goto out;
-        good++;
     }
     if (cbs->progress != NULL)
         cbs->progress(cbs->arg, size, size);

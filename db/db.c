@@ -246,33 +246,49 @@ int db_content_bump(db *d)
     return db_simple(d, S_GENERATION_BUMP);
 }
 
-static int db_migrate(db *d)
+/* PRAGMA user_version: the count of migrations applied, or -1 (logged). */
+static int schema_version(db *d)
 {
     sqlite3_stmt *s = NULL;
     int version = -1;
+
+    if (sqlite3_prepare_v2(d->conn, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version < 0)
+        log_warnx("database: reading schema version: %s", sqlite3_errmsg(d->conn));
+    return version;
+}
+
+static int db_migrate(db *d)
+{
+    int version = schema_version(d);
     char sql[64];
 
-    if (sqlite3_prepare_v2(d->conn, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-        goto out;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        version = sqlite3_column_int(s, 0);
-out:
-    sqlite3_finalize(s);
-    if (version < 0) {
-        log_warnx("database: reading schema version: %s", sqlite3_errmsg(d->conn));
+    if (version < 0)
         return -1;
-    }
     if (version > db_nmigrations) {
         log_warnx("database: schema version %d is newer than this remitline (%d); upgrade "
                   "remitline or use another database",
                   version, db_nmigrations);
         return -1;
     }
-    /* Each step in its own transaction: a crash leaves the database at a whole version. */
-    for (; version < db_nmigrations; version++) {
-        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
+    /* Each step in its own transaction: a crash leaves the database at a whole version. The
+     * version is read again once the write lock is held: two processes opening a new database
+     * at once (the daemon and `remitline phone`) must not both apply the same step. */
+    while (version < db_nmigrations) {
         if (dbi_exec(d, "BEGIN IMMEDIATE") < 0)
             return -1;
+        if ((version = schema_version(d)) < 0) {
+            dbi_exec(d, "ROLLBACK");
+            return -1;
+        }
+        if (version >= db_nmigrations) {
+            dbi_exec(d, "COMMIT");
+            break;
+        }
+        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
         if (dbi_exec(d, db_migrations[version]) < 0 || dbi_exec(d, sql) < 0) {
             dbi_exec(d, "ROLLBACK");
             log_warnx("database: migration to version %d failed", version + 1);
@@ -280,6 +296,7 @@ out:
         }
         if (dbi_exec(d, "COMMIT") < 0)
             return -1;
+        version++;
     }
     return 0;
 }

@@ -31,6 +31,7 @@ int cmd_broadcast(int argc, char **argv);
 int cmd_mutes(int argc, char **argv);
 int cmd_unmute(int argc, char **argv);
 int cmd_operator(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 /*
  * Each subcommand's options are one table: the parser reads it (cli_getopt) and the help prints
@@ -68,7 +69,7 @@ int cli_getopt(int argc, char **argv, const struct cli_opt *t, struct cli_parser
 /* The tables, in the cli_*.c file of each subcommand. */
 extern const struct cli_opt cli_opts_run[], cli_opts_phone[], cli_opts_log[], cli_opts_status[],
     cli_opts_ask[], cli_opts_import[], cli_opts_sources[], cli_opts_check[], cli_opts_broadcast[],
-    cli_opts_mutes[], cli_opts_number[], cli_opts_report[];
+    cli_opts_mutes[], cli_opts_number[], cli_opts_report[], cli_opts_update[];
 
 /* Reads a whole number option between min and max, or says what it takes. 0 or -1. */
 int cli_opt_long(const char *arg, long min, long max, const char *what, long *out);
@@ -87,6 +88,9 @@ db *cli_open_existing_db(const struct conf *c);
  * prints the summary unless quiet; the problems go to stderr. 0 or -1. */
 int cli_run_import(db *d, const char *const *paths, int npaths, enum conf_format format,
                    int dry_run, int quiet);
+/* Prints, per source `remitline update` fetches, when its data was last refreshed and how its
+ * last attempt ended (cli_update.c). */
+void cli_print_refresh(db *d);
 /* t (Unix seconds) as 2026-12-04T18:00:00Z in buf; returns buf. */
 const char *cli_iso_time(int64_t t, char *buf, size_t bufsz);
 

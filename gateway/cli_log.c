@@ -292,6 +292,8 @@ int cmd_sources(int argc, char **argv)
         json_array_end(&w.j);
     else if (w.n == 0)
         printf("no source loaded: run `remitline import`\n");
+    if (!w.json)
+        cli_print_refresh(d);
     db_close(d);
     return rc < 0 ? 1 : 0;
 }
@@ -340,6 +342,7 @@ int cmd_status(int argc, char **argv)
         w.now = now;
         w.stale_only = 1;
         db_sources_each(d, print_source, &w);
+        cli_print_refresh(d);
     }
     db_close(d);
     return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/updates.h"
 #include "gateway/transport.h"
 #include "util/log.h"
 
@@ -136,6 +137,32 @@ static int stat_out(void *arg, const char *modem, const char *keyword, const cha
     return 0;
 }
 
+/* `remitline update`: when each source's data was last known current, and its attempts. */
+static int stat_refresh(void *arg, const struct db_update_summary *u)
+{
+    struct stat_arg *a = arg;
+    char src[64];
+
+    if (u->last_refresh > 0)
+        bprintf(a->b, "remitline_data_refresh_timestamp_seconds{source=\"%s\"} %lld\n",
+                label(u->source, src, sizeof(src)), (long long)u->last_refresh);
+    return 0;
+}
+
+static int stat_attempts(void *arg, const struct db_update_summary *u)
+{
+    struct stat_arg *a = arg;
+    char src[64];
+
+    label(u->source, src, sizeof(src));
+    bprintf(a->b,
+            "remitline_data_update_attempts_total{source=\"%s\",result=\"ok\"} %ld\n"
+            "remitline_data_update_attempts_total{source=\"%s\",result=\"unchanged\"} %ld\n"
+            "remitline_data_update_attempts_total{source=\"%s\",result=\"failed\"} %ld\n",
+            src, u->ok, src, u->unchanged, src, u->failed);
+    return 0;
+}
+
 static int stat_modem(void *arg, const struct db_modem_report *r)
 {
     struct stat_arg *a = arg;
@@ -199,6 +226,13 @@ enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct
                     "remitline_sms_reply_seconds_sum %ld\nremitline_sms_reply_seconds_count %ld\n",
                     total, sum, total);
         }
+        bprintf(&b, "# HELP remitline_data_refresh_timestamp_seconds When `remitline update` last "
+                    "found a source's data current (fetched and imported, or unchanged).\n"
+                    "# TYPE remitline_data_refresh_timestamp_seconds gauge\n");
+        db_update_each(w->d, stat_refresh, &a);
+        bprintf(&b, "# HELP remitline_data_update_attempts_total Attempts of `remitline update` "
+                    "by source and result.\n# TYPE remitline_data_update_attempts_total counter\n");
+        db_update_each(w->d, stat_attempts, &a);
     }
     http_worker_give(h, w);
     bprintf(&b,

@@ -51,6 +51,10 @@ static const struct command commands[] = {
     {"import", cmd_import, cli_opts_import, "[PATH...]",
      "validate content files and apply them in one transaction (no PATH: shipped content)",
      "remitline import conf/content/quotes.conf"},
+    {"update", cmd_update, cli_opts_update, "",
+     "fetch the configured public data (ECB rates, the World Bank's workbook) over verified "
+     "HTTPS and import it; on failure the data imported before is kept",
+     "remitline update -c /etc/remitline/remitline.conf"},
     {"sources", cmd_sources, cli_opts_sources, "",
      "every loaded source: its file, the dates of its data, its rows, and whether it is old",
      "remitline sources --json"},

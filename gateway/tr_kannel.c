@@ -13,13 +13,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "gateway/httpc.h"
 #include "gateway/transport.h"
+#include "gateway/web.h"
 
 #define KANNEL_TIMEOUT_MS 10000
 
 struct kannel {
-    struct gw_url url;
+    gw_web *web; /* libcurl's handle: it keeps the connection to smsbox between parts */
     int open;
 };
 
@@ -30,6 +30,10 @@ static int kannel_init(struct transport *t)
 
 static void kannel_fini(struct transport *t)
 {
+    struct kannel *k = t->priv;
+
+    if (k != NULL)
+        gw_web_close(k->web);
     free(t->priv);
     t->priv = NULL;
 }
@@ -41,14 +45,17 @@ static int kannel_open(struct transport *t, char *why, size_t whysz)
     char body[256], err[160] = "";
     int status = 0;
 
-    if (gw_httpc_parse(t->conf->url, &k->url) < 0) {
+    if (strncmp(t->conf->url, "http://", 7) != 0 && strncmp(t->conf->url, "https://", 8) != 0) {
         snprintf(why, whysz, "'url' is not http://host:port/path: %s", t->conf->url);
         return -1;
     }
-    if (gw_httpc_get(&k->url, "/", KANNEL_TIMEOUT_MS, &status, body, sizeof(body), err,
-                     sizeof(err)) < 0) {
-        snprintf(why, whysz, "Kannel's sendsms at %s:%s does not answer (%s); is smsbox running?",
-                 k->url.host, k->url.port, err);
+    if (k->web == NULL && (k->web = gw_web_open(KANNEL_TIMEOUT_MS)) == NULL) {
+        snprintf(why, whysz, "cannot start libcurl (out of memory?)");
+        return -1;
+    }
+    if (gw_web_get(k->web, t->conf->url, &status, body, sizeof(body), err, sizeof(err)) < 0) {
+        snprintf(why, whysz, "Kannel's sendsms at %s does not answer (%s); is smsbox running?",
+                 t->conf->url, err);
         return -1;
     }
     k->open = 1;
@@ -76,7 +83,7 @@ static int add(char *out, size_t outsz, size_t *len, const char *name, const cha
     if (n < 0 || (size_t)n >= outsz - *len)
         return -1;
     *len += (size_t)n;
-    return gw_httpc_escape(value, out, outsz, len);
+    return gw_web_escape(value, out, outsz, len);
 }
 
 static int kannel_send(struct transport *t, const struct gw_out_part *p, char *why, size_t whysz)
@@ -95,7 +102,11 @@ static int kannel_send(struct transport *t, const struct gw_out_part *p, char *w
         snprintf(why, whysz, "out of memory");
         return -1;
     }
-    len = (size_t)snprintf(target, 8192, "%s?", k->url.path);
+    len = (size_t)snprintf(target, 8192, "%s?", t->conf->url);
+    if (len >= 8192) {
+        snprintf(why, whysz, "'url' too long");
+        goto out;
+    }
     {
         /* The query after '?': add() puts '&' between fields once len is past the '?'. */
         char *q = target + len;
@@ -117,8 +128,12 @@ static int kannel_send(struct transport *t, const struct gw_out_part *p, char *w
             goto out;
         }
     }
-    if (gw_httpc_get(&k->url, target, KANNEL_TIMEOUT_MS, &status, body, sizeof(body), err,
-                     sizeof(err)) < 0) {
+    if (k->web == NULL) {
+        snprintf(why, whysz, "not connected");
+        rc = GW_DEVICE_ERROR;
+        goto out;
+    }
+    if (gw_web_get(k->web, target, &status, body, sizeof(body), err, sizeof(err)) < 0) {
         snprintf(why, whysz, "Kannel's sendsms: %s", err);
         rc = GW_DEVICE_ERROR;
         goto out;

@@ -244,6 +244,44 @@ static void test_example_lists_every_setting(void **state)
     free(x);
 }
 
+/* `remitline update`'s sources: the ECB's by default, https only, downloads beside the database. */
+static void test_update(void **state)
+{
+    struct conf_errs errs;
+    struct conf c;
+
+    (void)state;
+    assert_int_equal(load("database = \"/srv/rl/r.db\";\n", &c, &errs), 0);
+    assert_string_equal(c.update.ecb_daily_url,
+                        "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml");
+    assert_string_equal(c.update.ecb_90d_url,
+                        "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml");
+    assert_string_equal(c.update.worldbank_url, ""); /* off until the operator names it */
+    assert_string_equal(c.update.dir, "/srv/rl/downloads");
+    assert_string_equal(c.update.ca_file, "");
+    conf_errs_free(&errs);
+    assert_int_equal(load("update = { worldbank_url = \"https://example.org/rpw.xlsx\"; "
+                          "ecb_90d_url = \"\"; ca_file = \"ca.pem\"; dir = \"dl\"; "
+                          "max_bytes = 2048; };\n",
+                          &c, &errs),
+                     0);
+    assert_string_equal(c.update.worldbank_url, "https://example.org/rpw.xlsx");
+    assert_string_equal(c.update.ecb_90d_url, "");
+    assert_string_equal(c.update.ca_file, "/tmp/ca.pem");
+    assert_string_equal(c.update.dir, "/tmp/dl");
+    assert_int_equal(c.update.max_bytes, 2048);
+    conf_errs_free(&errs);
+    assert_int_equal(load("update = {\n ecb_daily_url = \"http://www.ecb.europa.eu/x.xml\";\n"
+                          " max_bytes = 10;\n mirror = 1;\n};\n",
+                          &c, &errs),
+                     -1);
+    assert_int_equal(errs.count, 3);
+    assert_true(test_errs_have(&errs, "'ecb_daily_url' must be an https:// URL"));
+    assert_true(test_errs_have(&errs, "remitline.conf:3: 'max_bytes' must be between 1024"));
+    assert_true(test_errs_have(&errs, "remitline.conf:4: unknown update setting 'mirror'"));
+    conf_errs_free(&errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_every_problem_with_its_line),
         cmocka_unit_test(test_modems),
         cmocka_unit_test(test_http_client_kinds),
+        cmocka_unit_test(test_update),
         cmocka_unit_test(test_syntax_and_missing_file),
         cmocka_unit_test(test_example_lists_every_setting),
         cmocka_unit_test(test_man_page_names_every_setting),

@@ -16,9 +16,10 @@
 #include "conf/csv.h"
 #include "conf/datafile.h"
 
-#define RPW_FILE  RL_CONTENT "/data/corridor-averages-2011Q1-2020Q3.csv"
-#define ECB_DAILY RL_CONTENT "/data/eurofxref-2026-04-13.csv"
-#define ECB_HIST  RL_CONTENT "/data/eurofxref-hist-last90.csv"
+#define RPW_FILE     RL_CONTENT "/data/corridor-averages-2011Q1-2020Q3.csv"
+#define ECB_DAILY    RL_CONTENT "/data/eurofxref-2026-04-13.csv"
+#define ECB_HIST     RL_CONTENT "/data/eurofxref-hist-last90.csv"
+#define ECB_FIXTURES RL_FIXTURES "/ecb"
 #define RPW_HEADER                                                                                 \
     "Sending Countries Name,Sending Countries Code,Series Name,Series Code,"                       \
     "Receiving Countries  Name,Receiving Countries  Code,2011Q1 [YR2011Q1],"                       \
@@ -562,6 +563,97 @@ static void test_ecb_broken(void **state)
     conf_errs_free(&e);
 }
 
+/* The same rates in every layout the ECB publishes: the 90-day XML and the history zip hold
+ * the rows of eurofxref-hist-last90.csv (tests/fixtures/ecb/README.md). */
+static long ecb_no_value;
+
+static void ecb_count_skip(void *arg, long line, const char *currency, const char *why)
+{
+    (void)arg;
+    (void)line;
+    (void)currency;
+    (void)why;
+    ecb_no_value++;
+}
+
+static void test_ecb_as_published(void **state)
+{
+    static const char *const files[] = {ECB_FIXTURES "/eurofxref-hist-90d.xml",
+                                        ECB_FIXTURES "/eurofxref-hist.zip", ECB_HIST};
+    struct ecb_seen s;
+    struct conf_errs e;
+    struct ecb_cbs cbs = {ecb_collect, ecb_count_skip, &s};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        memset(&s, 0, sizeof(s));
+        ecb_no_value = 0;
+        conf_errs_init(&e);
+        assert_int_equal(conf_ecb_read_cbs(files[i], &cbs, &e), 2630);
+        conf_errs_print(&e, stderr);
+        assert_int_equal(e.count, 0);
+        assert_int_equal(s.bgn, 20);
+        assert_int_equal(s.dates, 90);
+        assert_true(s.usd_0413 == 1.1684);
+        assert_true(s.php_0413 == 70.356);
+        /* The CSVs say N/A for 12 retired or ended columns; the XML has no element for them. */
+        assert_int_equal(ecb_no_value, i == 0 ? 0 : 11 * 90 + 70);
+        conf_errs_free(&e);
+    }
+
+    memset(&s, 0, sizeof(s));
+    conf_errs_init(&e);
+    assert_int_equal(
+        conf_ecb_read(ECB_FIXTURES "/eurofxref-daily-2017-03-08.xml", ecb_collect, &s, &e), 31);
+    assert_int_equal(e.count, 0);
+    assert_string_equal(s.last_date, "2017-03-08");
+    conf_errs_free(&e);
+}
+
+static void test_ecb_xml_broken(void **state)
+{
+    struct tmpdir *t = *state;
+    struct ecb_seen s;
+    struct conf_errs e;
+    const char *cut = tmp_write(t, "cut.xml",
+                                "<?xml version=\"1.0\"?><gesmes:Envelope xmlns:gesmes=\"x\">"
+                                "<Cube><Cube time=\"2026-04-13\"><Cube currency=\"USD\" "
+                                "rate=\"1.1\"/>");
+    const char *bad = tmp_write(t, "bad.xml",
+                                "<?xml version=\"1.0\"?>\n<Envelope><Cube>\n"
+                                "<Cube time=\"2026-02-30\"><Cube currency=\"USD\" rate=\"1\"/>"
+                                "</Cube>\n"
+                                "<Cube time=\"2026-04-13\"><Cube currency=\"USD\" rate=\"x\"/>"
+                                "<Cube currency=\"JPY\" rate=\"186.5\"/></Cube>\n"
+                                "</Cube></Envelope>\n");
+    const char *html = tmp_write(t, "page.xml", "<html><body>Service unavailable</body></html>");
+
+    memset(&s, 0, sizeof(s));
+    conf_errs_init(&e);
+    /* A download cut short is an error, even after good rates. */
+    assert_int_equal(conf_ecb_read(cut, ecb_collect, &s, &e), -1);
+    assert_err(&e, 0, cut, ":1: XML error: no element found");
+    conf_errs_free(&e);
+
+    memset(&s, 0, sizeof(s));
+    conf_errs_init(&e);
+    assert_int_equal(conf_ecb_read(bad, ecb_collect, &s, &e), 1);
+    assert_int_equal(e.count, 3);
+    assert_err(&e, 0, bad, ":3: bad date \"2026-02-30\"");
+    assert_err(&e, 1, bad, ":3: USD: a rate without a dated Cube around it");
+    assert_err(&e, 2, bad, ":4: USD: bad rate \"x\"");
+    conf_errs_free(&e);
+
+    conf_errs_init(&e);
+    assert_int_equal(conf_ecb_read(html, ecb_collect, &s, &e), -1);
+    assert_err(&e, 0, html,
+               ": no rates: not the ECB's euro reference rates XML (Cube elements with time, "
+               "currency and rate)");
+    conf_errs_free(&e);
+    assert_int_equal(conf_detect_format(html), CONF_FORMAT_UNKNOWN);
+}
+
 /* ---- format detection ---- */
 
 static void test_detect_format(void **state)
@@ -582,6 +674,12 @@ static void test_detect_format(void **state)
     assert_int_equal(conf_detect_format(notecb), CONF_FORMAT_UNKNOWN);
     assert_int_equal(conf_detect_format(empty), CONF_FORMAT_UNKNOWN);
     assert_int_equal(conf_detect_format("/nonexistent/file.csv"), CONF_FORMAT_UNKNOWN);
+    /* As published: the ECB's XML and history zip, the World Bank's workbook. */
+    assert_int_equal(conf_detect_format(ECB_FIXTURES "/eurofxref-daily-2017-03-08.xml"),
+                     CONF_FORMAT_ECB);
+    assert_int_equal(conf_detect_format(ECB_FIXTURES "/eurofxref-hist-90d.xml"), CONF_FORMAT_ECB);
+    assert_int_equal(conf_detect_format(ECB_FIXTURES "/eurofxref-hist.zip"), CONF_FORMAT_ECB);
+    assert_int_equal(conf_detect_format(RL_FIXTURES "/rpw/dataset.xlsx"), CONF_FORMAT_RPW);
 
     assert_string_equal(conf_format_name(CONF_FORMAT_RPW_CORRIDORS), "rpw-corridors");
     assert_string_equal(conf_format_name(CONF_FORMAT_UNKNOWN), "unknown");
@@ -611,6 +709,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rpw_columns_by_name, tmp_setup, tmp_teardown),
         cmocka_unit_test(test_ecb_daily),
         cmocka_unit_test(test_ecb_history),
+        cmocka_unit_test(test_ecb_as_published),
+        cmocka_unit_test_setup_teardown(test_ecb_xml_broken, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_ecb_broken, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_detect_format, tmp_setup, tmp_teardown),
     };

@@ -530,6 +530,43 @@ static void test_forced_format_mismatch(void **state)
     db_close(d);
 }
 
+/* The issue's case: an ECB file already imported, then named again with --format rpw. It used to
+ * be "unchanged" (its digest matched) and succeed; a format the content contradicts is an
+ * error before anything is claimed, whether or not the file was seen before. */
+static void test_forced_format_contradicted(void **state)
+{
+    static const char *const ecb[] = {RL_CONTENT "/data/eurofxref-2026-04-13.csv"};
+    static const char *const conf[] = {TEST_WORLD};
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+    int i;
+
+    (void)state;
+    assert_int_equal(import_paths(d, ecb, 1, &errs, &st), 0);
+    conf_errs_free(&errs);
+    for (i = 0; i < 2; i++) {
+        conf_errs_init(&errs);
+        assert_int_equal(
+            conf_import(d, ecb, 1, i ? CONF_FORMAT_RPW_CORRIDORS : CONF_FORMAT_RPW, 0, &errs, &st),
+            -1);
+        assert_true(test_errs_have(&errs, i ? "--format rpw-corridors does not match this file, "
+                                            : "--format rpw does not match this file, "));
+        assert_true(test_errs_have(&errs, "which holds ECB euro reference rates (ecb)"));
+        assert_int_equal(st.unchanged, 0);
+        conf_errs_free(&errs);
+    }
+    conf_errs_init(&errs);
+    assert_int_equal(conf_import(d, conf, 1, CONF_FORMAT_ECB, 0, &errs, &st), -1);
+    assert_true(test_errs_have(&errs, "which holds a content file (libconfig) (content)"));
+    conf_errs_free(&errs);
+    /* The format it is may always be said. */
+    conf_errs_init(&errs);
+    assert_int_equal(conf_import(d, ecb, 1, CONF_FORMAT_ECB, 0, &errs, &st), 0);
+    conf_errs_free(&errs);
+    db_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_removed_file_forgotten),
         cmocka_unit_test(test_templates_checked),
         cmocka_unit_test(test_every_ecb_currency_has_words),
+        cmocka_unit_test(test_forced_format_contradicted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
 #include "testutil.h"
 
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static char dir[] = "/tmp/rl-migrate-XXXXXX";
 
@@ -119,6 +121,34 @@ static void test_newer_database_refused(void **state)
     assert_null(db_open(path));
 }
 
+/* Processes that open one new database at once (the daemon and `remitline phone`, as
+ * e2e_privdrop once saw) each find it whole: no step is applied twice. Several rounds of several
+ * processes, each round on a new file; every process must open it. */
+static void test_concurrent_first_open(void **state)
+{
+    char path[64];
+    int round, k, status, failed = 0;
+    pid_t pids[6];
+
+    (void)state;
+    for (round = 0; round < 5; round++) {
+        snprintf(path, sizeof(path), "%s/race%d.db", dir, round);
+        for (k = 0; k < 6; k++) {
+            if ((pids[k] = fork()) == 0) {
+                db *d = db_open(path);
+                _exit(d == NULL ? 1 : (db_close(d), 0));
+            }
+            assert_true(pids[k] > 0);
+        }
+        for (k = 0; k < 6; k++) {
+            assert_int_equal(waitpid(pids[k], &status, 0), pids[k]);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                failed++;
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -139,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_old_version_migrates),
         cmocka_unit_test(test_newer_database_refused),
+        cmocka_unit_test(test_concurrent_first_open),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,6 +1,7 @@
 /* The World Bank RPW firm-level importer, on synthetic files in both layouts. */
 #include "testutil.h"
 
+#include "conf/xlsx.h"
 #include "handlers/handler.h"
 
 #define RPW_DIR  RL_FIXTURES "/rpw"
@@ -112,6 +113,98 @@ static void test_older_layout_upper_case(void **state)
     assert_string_equal(q[1].ptype, "bank"); /* "Bank/MTO" */
     assert_int_equal(q[1].has_margin, 0);
     assert_near(q[1].total_pct, 10.0); /* only the fee's share is known */
+    db_close(d);
+}
+
+/* The workbook as the World Bank publishes it: a sheet of notes first, the current layout under
+ * a title row, the older layout in a third sheet; the same rows as current.csv and
+ * older-upper.csv (tests/gen_xlsx.py wrote it from them), so the same quotes must come out. */
+static void test_workbook_as_published(void **state)
+{
+    struct conf_errs errs;
+    struct import_stats st;
+    struct db_quote q[5];
+    db *d = test_world_db();
+
+    (void)state;
+    assert_int_equal(conf_detect_format(RPW_DIR "/dataset.xlsx"), CONF_FORMAT_RPW);
+    assert_int_equal(import_one(d, RPW_DIR "/dataset.xlsx", CONF_FORMAT_UNKNOWN, &errs, &st), 0);
+    conf_errs_print(&errs, stderr);
+    conf_errs_free(&errs);
+    assert_int_equal(st.read, 7 + 3);
+    assert_int_equal(st.imported, 7 + 3);
+    assert_int_equal(st.skipped, 0);
+    assert_int_equal(st.rows, 12 + 6);
+    /* What it took and what it passed over, and why. */
+    assert_int_equal(st.nnotes, 3);
+    assert_non_null(strstr(st.note[0], "sheet 'Notes' passed over: no firm-level header row"));
+    assert_non_null(
+        strstr(st.note[1], "sheet 'Dataset (from Q2 2016)': the dataset: header on row 3, 7 rows"));
+    assert_non_null(strstr(st.note[2], "sheet 'up to Q1 2016': the dataset: header on row 1"));
+
+    assert_int_equal(db_quotes_cheapest_at(d, "US", "MX", 200, q, 5), 4);
+    assert_string_equal(q[0].provider, "Promo Pay");
+    assert_near(q[0].total_pct, -1.5);
+    assert_string_equal(q[1].provider, "Acme Transfer"); /* an inline string */
+    assert_string_equal(q[1].period, "2020Q3");
+    assert_string_equal(q[2].provider, "Banco Uno"); /* rich text in two runs */
+    assert_near(q[2].fee, 12.5);                     /* " 12.5 ", a number stored as text */
+    assert_int_equal(q[3].has_margin, 0);
+    assert_int_equal(db_quotes_cheapest_at(d, "FR", "SN", 200, q, 3), 2);
+    assert_string_equal(q[0].provider, "Poste Test");
+    assert_string_equal(q[0].period, "2016Q1");
+    assert_near(q[0].amount, 180);
+    db_close(d);
+}
+
+/* Dates stored as Excel serials under a date style read as ISO dates; cells a writer left out
+ * read as empty. */
+static int date_row(void *arg, char **cells, int n, long rownum)
+{
+    char *out = arg;
+
+    if (rownum == 4 && n >= 42)
+        snprintf(out, 64, "%s|%s|%s", cells[40], cells[41], cells[36]);
+    return 0;
+}
+
+static void test_workbook_cells(void **state)
+{
+    struct conf_errs errs;
+    char got[64] = "";
+    xlsx *x;
+
+    (void)state;
+    conf_errs_init(&errs);
+    assert_non_null(x = xlsx_open(RPW_DIR "/dataset.xlsx", &errs));
+    assert_int_equal(xlsx_nsheets(x), 3);
+    assert_string_equal(xlsx_sheet_name(x, 1), "Dataset (from Q2 2016)");
+    assert_true(xlsx_sst_count(x) > 0);
+    assert_int_equal(xlsx_sheet_rows(x, 1, date_row, NULL, got, &errs), 0);
+    assert_string_equal(got, "2021-01-24|USAMEX|"); /* note2 was empty: no cell */
+    xlsx_close(x);
+    assert_int_equal(errs.count, 0);
+    conf_errs_free(&errs);
+}
+
+static void test_workbook_without_dataset(void **state)
+{
+    struct conf_errs errs;
+    struct import_stats st;
+    db *d = test_world_db();
+
+    (void)state;
+    assert_int_equal(import_one(d, RPW_DIR "/notes-only.xlsx", CONF_FORMAT_RPW, &errs, &st), -1);
+    assert_int_equal(errs.count, 1);
+    assert_non_null(strstr(errs.msg[0], "no sheet of this workbook has the World Bank RPW "
+                                        "firm-level header row"));
+    assert_non_null(strstr(errs.msg[0], "sheets: 'Notes'"));
+    conf_errs_free(&errs);
+    /* Not a workbook at all: a zip without xl/workbook.xml. */
+    assert_int_equal(
+        import_one(d, RL_FIXTURES "/ecb/eurofxref-hist.zip", CONF_FORMAT_RPW, &errs, &st), -1);
+    assert_non_null(strstr(errs.msg[0], "--format rpw does not match this file"));
+    conf_errs_free(&errs);
     db_close(d);
 }
 
@@ -509,6 +602,9 @@ int main(void)
         cmocka_unit_test(test_detected_from_header),
         cmocka_unit_test(test_current_layout),
         cmocka_unit_test(test_older_layout_upper_case),
+        cmocka_unit_test(test_workbook_as_published),
+        cmocka_unit_test(test_workbook_cells),
+        cmocka_unit_test(test_workbook_without_dataset),
         cmocka_unit_test(test_trend_from_firm_quotes),
         cmocka_unit_test(test_broken_rows_skipped_with_reasons),
         cmocka_unit_test(test_broken_file_rejected_whole),

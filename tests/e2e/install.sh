@@ -1,7 +1,7 @@
 #!/bin/bash
 # `cmake --install`: the binary, the content it finds by itself, the man pages, the example
-# configuration and the systemd unit land where they belong, and the installed binary works
-# from any directory without the source tree.
+# configuration and the systemd units (the gateway, the daily update and its timer) land where
+# they belong, and the installed binary works from any directory without the source tree.
 . "$(dirname "$0")/lib.inc"
 
 command -v cmake >/dev/null || fail "cmake is needed (make test installs it)"
@@ -9,6 +9,7 @@ cmake --install "$(dirname "$RL")" --prefix "$WORK/prefix" >"$WORK/install.log" 
     fail "cmake --install: $(tail -3 "$WORK/install.log")"
 for f in bin/remitline share/man/man8/remitline.8 share/man/man5/remitline.conf.5 \
     share/remitline/remitline.conf.example lib/systemd/system/remitline.service \
+    lib/systemd/system/remitline-update.service lib/systemd/system/remitline-update.timer \
     share/remitline/content/countries.conf share/remitline/content/data/eurofxref-2026-04-13.csv; do
     checks=$((checks + 1))
     [ -e "$WORK/prefix/$f" ] || fail "not installed: $f"

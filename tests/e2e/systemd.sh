@@ -13,6 +13,18 @@ case $rc in
 77) skip_part "rating the unit: $(cat "$WORK/security.out")" ;;
 *) fail "the unit's exposure: $(cat "$WORK/security.out")" ;;
 esac
+# The daily `remitline update`: a oneshot sandboxed as tightly, started by its timer.
+UPD=$SRC/scripts/systemd/remitline-update.service
+sh "$SRC/scripts/systemd-security.sh" "$UPD" 2.0 >"$WORK/security-update.out" 2>&1
+rc=$?
+case $rc in
+0) expect_contains "update unit exposure at most 2.0" "(at most 2.0)" "$(cat "$WORK/security-update.out")" ;;
+77) skip_part "rating the update unit: $(cat "$WORK/security-update.out")" ;;
+*) fail "the update unit's exposure: $(cat "$WORK/security-update.out")" ;;
+esac
+expect_contains "the update unit runs update" "remitline update -c " "$(cat "$UPD")"
+expect_contains "the timer is daily" "OnCalendar=daily" "$(cat "$SRC/scripts/systemd/remitline-update.timer")"
+expect_contains "the timer catches up" "Persistent=true" "$(cat "$SRC/scripts/systemd/remitline-update.timer")"
 expect_contains "the unit sets LimitNOFILE" "LimitNOFILE=" "$(cat "$UNIT")"
 expect_contains "the unit sets UMask" "UMask=0027" "$(cat "$UNIT")"
 expect_not_contains "the unit runs no fault switches" "REMITLINE_FAULTS" "$(cat "$UNIT")"
@@ -57,48 +69,7 @@ kill -TERM "$RLPID"
 wait "$PID"
 PID=
 # The system calls made, against those the unit's SystemCallFilter= lines allow.
-python3 - "$UNIT" "$WORK/trace" >"$WORK/filter.out" 2>&1 <<'PY'
-import re, subprocess, sys
-groups, cur = {}, None
-for line in subprocess.run(["systemd-analyze", "syscall-filter"], capture_output=True,
-                           text=True).stdout.splitlines():
-    s = line.strip()
-    if not s or s.startswith("#"):
-        continue
-    if not line.startswith(" "):
-        cur = s
-        groups[cur] = []
-    elif cur is not None:
-        groups[cur].append(s)
-def expand(name, seen=None):
-    seen = seen or set()
-    if not name.startswith("@"):
-        return {name}
-    if name in seen:
-        return set()
-    seen.add(name)
-    out = set()
-    for n in groups.get(name, []):
-        out |= expand(n, seen)
-    return out
-allow, deny = set(expand("@default")), set()
-for line in open(sys.argv[1]):
-    m = re.match(r"SystemCallFilter=(~?)(.*)", line.strip())
-    if m:
-        for w in m.group(2).split():
-            (deny if m.group(1) else allow).update(expand(w))
-allowed = allow - deny
-used = set()
-for line in open(sys.argv[2]):
-    m = re.match(r"\d+\s+([a-z0-9_]+)\(", line)
-    if m:
-        used.add(m.group(1))
-# strace's own exec of the gateway, and what happens before systemd would install the filter.
-used.discard("execve")
-bad = sorted(used - allowed)
-print("used %d system calls; outside the filter: %s" % (len(used), " ".join(bad) or "none"))
-sys.exit(1 if bad else 0)
-PY
+python3 "$SRC/scripts/systemd-filter-check.py" "$UNIT" "$WORK/trace" >"$WORK/filter.out" 2>&1
 [ $? -eq 0 ] || fail "the unit's SystemCallFilter would kill the gateway: $(cat "$WORK/filter.out")"
 expect_contains "every system call allowed" "outside the filter: none" "$(cat "$WORK/filter.out")"
 done_ok
