@@ -146,7 +146,7 @@ int gw_update_run(db *d, const struct conf *c, int64_t now, FILE *out)
             fail(s, "update.dir", "too long a path");
             continue;
         }
-        snprintf(s->part, sizeof(s->part), "%s.part", s->path);
+        snprintf(s->part, sizeof(s->part), "%s/%s.part", c->update.dir, s->file);
         if (mkdir(c->update.dir, 0750) < 0 && errno != EEXIST)
             fail(s, "cannot create the download directory", strerror(errno));
         else

@@ -218,7 +218,7 @@ static int fee_trend(const struct hq *x, const char *src, const char *dst, const
                      const char *to, char *out, size_t outsz)
 {
     struct db_trend_point t[FEE_TREND_POINTS];
-    char points[320], src_s[96], stale[96];
+    char points[320], src_s[224], stale[96];
     size_t len = 0;
     int n, i;
 
@@ -319,7 +319,7 @@ static int fee_list(const struct hq *x, const struct fee_ask *f, const struct db
 static int fee_providers(const struct hq *x, struct fee_ask *f, const struct db_quote *q, int n,
                          double denom, char *out, size_t outsz)
 {
-    char src_s[160], arrive[96], rsrc[48], list[400], stale[96];
+    char src_s[320], arrive[96], rsrc[48], list[400], stale[96];
     struct db_rate used;
     int best;
 
@@ -346,7 +346,7 @@ static int fee_average(const struct hq *x, struct fee_ask *f, char *out, size_t 
 {
     struct db_quote q;
     struct db_rate used;
-    char src_s[160], arrive[96], rsrc[48], pct[24], cost[48], stale[96];
+    char src_s[320], arrive[96], rsrc[48], pct[24], cost[48], stale[96];
     int n = db_corridor_average(x->h->d, f->src, f->dst, &q);
 
     if (n < 0)
