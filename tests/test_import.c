@@ -312,8 +312,10 @@ static void test_public_data_files(void **state)
     db_close(d);
 }
 
+#define CCY_MAX_LANGS 32 /* room for every shipped language (12) and more */
+
 struct ccy_words {
-    char have[64][8][4]; /* per ECB currency: languages with a word for it */
+    char have[64][CCY_MAX_LANGS][4]; /* per ECB currency: languages with a word for it */
     int nhave[64];
     char codes[64][4];
     int ncodes;
@@ -333,7 +335,8 @@ static int note_ccy_word(void *arg, const char *lang, const char *kind, const ch
             continue;
         for (j = 0; j < w->nhave[i] && strcmp(w->have[i][j], lang) != 0; j++)
             ;
-        if (j == w->nhave[i] && j < 8)
+        assert_true(j < CCY_MAX_LANGS);
+        if (j == w->nhave[i])
             snprintf(w->have[i][w->nhave[i]++], 4, "%s", lang);
     }
     return 0;
@@ -365,6 +368,7 @@ static void test_every_ecb_currency_has_words(void **state)
     assert_non_null(fgets(line, sizeof(line), fp));
     fclose(fp);
     snprintf(w->codes[w->ncodes++], 4, "EUR");
+    snprintf(w->codes[w->ncodes++], 4, "BGN"); /* no column since the lev joined the euro */
     for (tok = strtok_r(line, ", \r\n", &save); tok; tok = strtok_r(NULL, ", \r\n", &save))
         if (strlen(tok) == 3 && w->ncodes < 64)
             snprintf(w->codes[w->ncodes++], 4, "%s", tok);

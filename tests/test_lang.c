@@ -20,15 +20,35 @@ static const char *const new_langs[] = {"ar", "hi", "ur", "bn", "ne", "sw", "id"
 static const struct {
     const char *key, *val;
 } values[] = {
-    {"from", "QAT"},      {"to", "NPL"},        {"amount", "QAR500"},
-    {"pct", "4.6%"},      {"cost", "QAR23.21"}, {"value", "NPR19560"},
-    {"arrive", ""},       {"src", "WB 2020Q3"}, {"hint", "RATE QAR NPR"},
-    {"ccy_from", "QAR"},  {"ccy_to", "NPR"},    {"base", "SAR"},
-    {"quote", "PHP"},     {"rate", "16.0575"},  {"conv", ""},
-    {"date", "13Apr26"},  {"derived", ", d"},   {"code", "NPL"},
-    {"country", "NPL"},   {"topic", "permit"},  {"n", "1"},
-    {"name", "Alpha"},    {"fee", "QAR15"},     {"denom", "200"},
-    {"period", "2020Q3"}, {"wait", "1 h"},      {"query", "JOIN NP"},
+    {"from", "QAT"},
+    {"to", "NPL"},
+    {"amount", "QAR500"},
+    {"pct", "4.6%"},
+    {"cost", "QAR23.21"},
+    {"value", "NPR19560"},
+    {"arrive", ""},
+    {"src", "WB 2020Q3"},
+    {"hint", "RATE QAR NPR"},
+    {"ccy_from", "QAR"},
+    {"ccy_to", "NPR"},
+    {"base", "SAR"},
+    {"quote", "PHP"},
+    {"rate", "16.0575"},
+    {"conv", ""},
+    {"date", "13Apr26"},
+    {"derived", ", d"},
+    {"code", "NPL"},
+    {"country", "NPL"},
+    {"topic", "permit"},
+    {"n", "1"},
+    {"name", "Alpha"},
+    {"fee", "QAR15"},
+    {"denom", "200"},
+    {"period", "2020Q3"},
+    {"wait", "1 h"},
+    {"query", "JOIN NP"},
+    /* Every language shipped, as LANG lists them: the list grows with each language added. */
+    {"langs", "AR, BN, EN, ES, FR, HI, ID, NE, PT, SW, TL, UR"},
 };
 /* Placeholders whose text has no bound here: the template leaves room for them. */
 static const char *const open_keys[] = {"text", "list", "topics", "trend"};
@@ -72,8 +92,17 @@ static void fill(const char *t, char *out, size_t outsz, int *open)
     out[o] = '\0';
 }
 
+/* The templates the prices work added for every language (README, "Adding a language"). */
+static const char *const prices_tpl[] = {"amount_invalid", "amount_which", "fee_basis_far",
+                                         "fee_avg_far",    "rate_unknown", "lang_unknown"};
+#define NPRICES (sizeof(prices_tpl) / sizeof(prices_tpl[0]))
+#define NLANGS  (sizeof(new_langs) / sizeof(new_langs[0]))
+
 struct tally {
     int templates, native, failed;
+    int have[NLANGS][2][NPRICES]; /* per language, romanised/native: which of prices_tpl */
+    int lang_need_lists[NLANGS][2];
+    char basis_far[NLANGS][2][256], avg_far[NLANGS][2][256];
 };
 
 static int on_template(void *arg, const char *lang, const char *name, const char *text)
@@ -85,10 +114,23 @@ static int on_template(void *arg, const char *lang, const char *name, const char
     struct gsm_info gi;
     size_t limit;
 
-    for (i = 0; i < sizeof(new_langs) / sizeof(new_langs[0]); i++)
-        ours |= strcmp(lang, new_langs[i]) == 0;
+    for (i = 0; i < NLANGS && !ours; i++)
+        ours = strcmp(lang, new_langs[i]) == 0;
     if (!ours)
         return 0;
+    i--;
+    {
+        const char *bare = name + (native ? np : 0);
+        size_t k;
+        for (k = 0; k < NPRICES; k++)
+            t->have[i][native][k] |= strcmp(bare, prices_tpl[k]) == 0;
+        if (strcmp(bare, "lang_need") == 0)
+            t->lang_need_lists[i][native] = strstr(text, "{langs}") != NULL;
+        if (strcmp(bare, "fee_basis_far") == 0)
+            snprintf(t->basis_far[i][native], sizeof(t->basis_far[0][0]), "%s", text);
+        if (strcmp(bare, "fee_avg_far") == 0)
+            snprintf(t->avg_far[i][native], sizeof(t->avg_far[0][0]), "%s", text);
+    }
     ussd = strncmp(name + (native ? np : 0), "ussd_", 5) == 0;
     fill(text, filled, sizeof(filled), &open);
     assert_int_equal(gsm_measure(filled, &gi), 0);
@@ -119,7 +161,7 @@ static void test_every_template_fits(void **state)
     int npaths = 0;
     struct conf_errs errs;
     struct import_stats st;
-    struct tally t = {0, 0, 0};
+    static struct tally t;
     db *d = db_open(":memory:");
     size_t i;
 
@@ -143,6 +185,35 @@ static void test_every_template_fits(void **state)
     assert_true(t.templates >= 7 * 64 + 5 * 37);
     assert_true(t.native >= 5 * 37);
     assert_int_equal(t.failed, 0);
+    /* Every one has the prices templates, its own list of languages in lang_need, and an
+     * average far from the survey still fits one SMS with the note inside its amount. */
+    for (i = 0; i < NLANGS; i++) {
+        int native, has_native = t.have[i][1][0] || t.lang_need_lists[i][1];
+        for (native = 0; native <= has_native; native++) {
+            char *avg = t.avg_far[i][native], with[640], filled[1024];
+            struct gsm_info gi;
+            int open;
+            size_t k, limit = native ? GSM_SINGLE_UNITS : GSM_SINGLE_SEPTETS;
+            for (k = 0; k < NPRICES; k++)
+                if (!t.have[i][native][k])
+                    fail_msg("%s %s: no %s", new_langs[i], native ? "native" : "templates",
+                             prices_tpl[k]);
+            if (!t.lang_need_lists[i][native])
+                fail_msg("%s lang_need does not list the languages ({langs})", new_langs[i]);
+            for (k = 0; avg[k] != '\0'; k++)
+                if (strncmp(avg + k, "{amount}", 8) == 0)
+                    break;
+            assert_true(avg[k] != '\0');
+            /* {amount} as the far reply fills it: the amount, then the note on its basis. */
+            snprintf(with, sizeof(with), "%.*sQAR50000 %s%s", (int)k, avg, t.basis_far[i][native],
+                     avg + k + 8);
+            fill(with, filled, sizeof(filled), &open);
+            assert_int_equal(gsm_measure(filled, &gi), 0);
+            printf("%s far average%s %zu/%zu: %s\n", new_langs[i], native ? " (native)" : "",
+                   gi.units, limit, filled);
+            assert_true(gi.units <= limit);
+        }
+    }
     conf_errs_free(&errs);
     db_close(d);
 }
