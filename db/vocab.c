@@ -164,7 +164,7 @@ static const struct {
     {"topic", "USA-MEX"},
     {"trend", "4.4% in 2019Q3 -> 4.2% in 2020Q3"},
     {"wait", "45 min"},
-    {"langs", "EN, ES, FR, PT, TL"},
+    {"langs", "EN, FR, ES, PT, TL, AR, HI, UR, BN, NE, SW, ID"},
 };
 
 const char *db_template_keys(const char *name)
