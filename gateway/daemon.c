@@ -86,7 +86,13 @@ static void modem_state(struct modem *m, const char *state, const char *detail)
     time_t now = time(NULL);
     int changed = strcmp(m->state, state) != 0 || strcmp(m->detail, detail ? detail : "") != 0;
 
-    if (changed) {
+    if (changed && strcmp(m->state, state) == 0) {
+        /* Still down, for another reason now (unplugged, then back without its PIN): one line
+         * per state change in the log; the newest problem is in `remitline status`. */
+        log_debug("modem-state modem=%s state=%s problem=\"%s\"", m->mc.name, state,
+                  detail ? detail : "");
+        snprintf(m->detail, sizeof(m->detail), "%s", detail ? detail : "");
+    } else if (changed) {
         if (strcmp(state, "down") == 0)
             log_warnx("modem-state modem=%s state=%s problem=\"%s\"", m->mc.name, state,
                       detail ? detail : "");

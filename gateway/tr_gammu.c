@@ -39,6 +39,7 @@
 #define USSD_WAIT   30   /* seconds the network may take to answer a USSD code */
 #define DESYNC_WAIT 2    /* seconds left to a call once Gammu said it lost a reply */
 #define READ_STEPS  1000 /* GetNextSMS calls in one pass: more than any SIM and phone hold */
+#define READ_ERRORS 10   /* failed GetNextSMS calls in a row that end a pass */
 
 struct gammu {
     GSM_StateMachine *sm;
@@ -73,6 +74,7 @@ struct gammu {
     int wd_started, quit;
     double deadline;     /* mono seconds by which the call in progress must end; 0: none */
     int armed;           /* the seconds it was given */
+    int desync;          /* Gammu said it lost this call's reply */
     int aborted;         /* GSM_AbortOperation was called: this state machine is spent */
     char abort_why[160]; /* why, in an operator's words */
 };
@@ -175,8 +177,13 @@ static void *watchdog_main(void *arg)
         }
         if (now >= g->deadline) {
             char why[160];
-            snprintf(why, sizeof(why), "the modem stopped answering (no reply within %d s)",
-                     g->armed);
+            if (g->desync)
+                snprintf(why, sizeof(why),
+                         "libGammu lost the modem's reply (the modem sent a "
+                         "line libGammu does not know)");
+            else
+                snprintf(why, sizeof(why), "the modem stopped answering (no reply within %d s)",
+                         g->armed);
             abort_locked(g, why);
             continue;
         }
@@ -200,6 +207,7 @@ static void guard_begin(struct gammu *g, int secs)
     pthread_mutex_lock(&g->mu);
     g->deadline = mono_s() + secs;
     g->armed = secs;
+    g->desync = 0;
     pthread_cond_signal(&g->cv);
     pthread_mutex_unlock(&g->mu);
     g->modem_error[0] = '\0';
@@ -260,6 +268,7 @@ static void gammu_line(struct gammu *g, const char *line)
         pthread_mutex_lock(&g->mu);
         if (g->deadline != 0 && g->deadline > mono_s() + DESYNC_WAIT) {
             g->deadline = mono_s() + DESYNC_WAIT;
+            g->desync = 1;
             pthread_cond_signal(&g->cv);
         }
         pthread_mutex_unlock(&g->mu);
@@ -648,16 +657,17 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
     gboolean start = TRUE;
     GSM_Error e;
     char why[200] = "";
-    int n = 0, i, bad = 0, last_folder = -1, last_loc = -1, same_error = 0;
-    GSM_Error last_error = ERR_NONE;
+    int n = 0, i, bad = 0, last_folder = -1, last_loc = -1, errors = 0;
 
     if (!g->connected || g->dead || link_lost(g, ERR_NONE))
         return GW_DEVICE_ERROR;
     g->incoming = 0;
     memset(g->msms, 0, sizeof(*g->msms));
     /* A pass ends at the end of the list, or as soon as it stops making progress: Gammu can
-     * answer the same error for the same place forever (99,999 calls, once), and each call
-     * costs the modem's time. One unreadable message is stepped over, not a reason to stop. */
+     * answer the same error for the same place forever, or, when the modem will not list its
+     * messages, try every location up to 100,000 (99,999 calls, once), each costing the
+     * modem's time. One unreadable message is stepped over, not a reason to stop; an error
+     * that does not move on, or READ_ERRORS in a row, are. */
     for (int steps = 0; steps < READ_STEPS; steps++) {
         int folder, loc, progressed;
 
@@ -678,9 +688,7 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
         last_folder = folder;
         last_loc = loc;
         if (e != ERR_NONE) {
-            same_error = e == last_error ? same_error + 1 : 1;
-            last_error = e;
-            if (!progressed || same_error >= 20) {
+            if (!progressed || ++errors >= READ_ERRORS) {
                 say_error(g, e, why, sizeof(why));
                 break;
             }
@@ -689,8 +697,7 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
             bad++;
             continue;
         }
-        same_error = 0;
-        last_error = ERR_NONE;
+        errors = 0;
         for (i = 0; i < g->msms->Number; i++) {
             GSM_SMSMessage *s = &g->msms->SMS[i];
             if (s->PDU == SMS_Status_Report) {
