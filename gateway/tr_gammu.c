@@ -395,6 +395,9 @@ static int gammu_send(struct transport *t, const struct gw_out_part *p, char *wh
         return fault;
     }
     GSM_SetDefaultSMSData(&sms);
+    /* GSM_SetDefaultSMSData leaves Class 0: a flash SMS, shown on the screen and gone once
+     * read. A reply is an ordinary message the person keeps (no class, DCS 00 or 08). */
+    sms.Class = -1;
     sms.PDU = SMS_Submit;
     sms.SMSC.Location = 1; /* the SIM's SMS centre */
     DecodeUTF8(sms.Number, p->recipient, strlen(p->recipient));
