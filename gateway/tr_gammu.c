@@ -759,6 +759,9 @@ static int gammu_send(struct transport *t, const struct gw_out_part *p, char *wh
     if (!g->is_dummy && !g->smsc_known && read_smsc(t, g, why, whysz) < 0)
         return GW_DEVICE_ERROR;
     GSM_SetDefaultSMSData(&sms);
+    /* GSM_SetDefaultSMSData leaves Class 0: a flash SMS, shown on the screen and gone once
+     * read. A reply is an ordinary message the person keeps (no class, DCS 00 or 08). */
+    sms.Class = -1;
     sms.PDU = SMS_Submit;
     if (g->smsc_known) {
         sms.SMSC.Location = 0; /* the number read at connect: no AT+CSCA? before each send */
