@@ -194,6 +194,23 @@ def deliver_pdus(sender, text, coding=None, ref=0, t=None, ref16=False):
     return out
 
 
+def deliver_8bit(sender, data, t=None):
+    """One SMS-DELIVER PDU carrying 8-bit data (DCS 04: a WAP push, a ringtone, OTA settings)."""
+    n, toa, digits = bcd_number(sender)
+    t = time.time() if t is None else t
+    tpdu = bytes([0x04, n, toa]) + digits + bytes([0x00, 0x04]) + scts(t) + bytes([len(data)]) + data
+    return ((smsc_field(SMSC) + tpdu).hex().upper(), len(tpdu))
+
+
+def status_report(recipient, mr, status, t=None):
+    """An SMS-STATUS-REPORT PDU (GSM 03.40 9.2.2.3): the network says whether message mr to
+    recipient arrived (status 0: delivered; 0x20-0x3F still trying; 0x40 and up: failed)."""
+    n, toa, digits = bcd_number(recipient)
+    t = time.time() if t is None else t
+    tpdu = bytes([0x06, mr & 0xFF, n, toa]) + digits + scts(t) + scts(t) + bytes([status & 0xFF])
+    return ((smsc_field(SMSC) + tpdu).hex().upper(), len(tpdu))
+
+
 def decode_submit(hexpdu):
     """Decodes an SMS-SUBMIT PDU as Gammu sends it after AT+CMGS (SMSC field first)."""
     pdu = bytes.fromhex(hexpdu)
@@ -255,6 +272,7 @@ class Modem:
         self.fail_next = 0
         self.fail_code = 500
         self.mute = False
+        self.read_fail = False  # AT+CMGL and AT+CMGR refused: a SIM that cannot be read
         self.ussd_answer = "Your balance is 25.00 USD. Valid until 31/12/2026."
         self.ussd_mode = "answer"  # answer | none | error
         self.ussd_delay = 0.3
@@ -514,6 +532,8 @@ class Modem:
     def cmgl(self, arg):
         if not self.pdu_mode:
             return self.error(302, cms=True)
+        if self.read_fail:
+            return self.error(500, cms=True)
         want = arg.strip().strip('"')
         lines = []
         for loc in sorted(self.sim):
@@ -528,6 +548,8 @@ class Modem:
     def cmgr(self, arg):
         if not self.pdu_mode:
             return self.error(302, cms=True)
+        if self.read_fail:
+            return self.error(500, cms=True)
         try:
             loc = int(arg)
         except ValueError:
@@ -676,6 +698,27 @@ put a text on the SIM (parts in the given order; --only some of them)"""
         locs = [self.land(pdus[i]) for i in order]
         return "parts=%d ref=%d locations=%s" % (
             len(pdus), ref, ",".join("held" if x is None else str(x) for x in locs))
+
+    def ctl_binary(self, rest):
+        """binary FROM HEXDATA: put an 8-bit SMS (DCS 04, a WAP push or OTA settings) on the SIM"""
+        loc = self.land(deliver_8bit(rest[0], bytes.fromhex(rest[1])))
+        return "locations=%s" % ("held" if loc is None else loc)
+
+    def ctl_report(self, rest):
+        """report TO MR [STATUS]: put a status report for message MR to TO on the SIM (STATUS 0
+delivered, default; 64 failed), announced with +CDSI"""
+        pdu = status_report(rest[0], int(rest[1]), int(rest[2]) if len(rest) > 2 else 0)
+        loc = self.free_location()
+        if loc is None:
+            raise ValueError("the SIM is full")
+        self.sim[loc] = [0, pdu[0], pdu[1]]
+        if self.cnmi:
+            self.urc('+CDSI: "SM",%d' % loc)
+        return "locations=%d" % loc
+
+    def ctl_readfail(self, rest):
+        """readfail on|off: AT+CMGL and AT+CMGR answer +CMS ERROR: 500 (a SIM that cannot be read)"""
+        self.read_fail = (rest[0] if rest else "on") == "on"
 
     def ctl_delay(self, rest):
         """delay SECONDS: each send takes this long before +CMGS answers"""
