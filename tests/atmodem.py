@@ -471,6 +471,7 @@ class Modem:
             "+CUSD=?": "+CUSD: (0,1,2)", "+CUSD?": "+CUSD: 1",
             "+CFUN?": "+CFUN: 1", "+CBC": "+CBC: 0,0", "+CMEE?": "+CMEE: %d" % self.cmee,
             "+CREG=?": "+CREG: (0-2)", "+CSMS?": "+CSMS: 0,1,1,1",
+            "+CGATT?": "+CGATT: 1",  # Gammu's network info asks it before +CREG?
         }
         if ubody in simple:
             return self.respond(simple[ubody])
