@@ -16,7 +16,7 @@
 #include "db/db.h"
 
 /* The subcommands, by family: cli_ask.c, cli_run.c, cli_log.c, cli_broadcast.c,
- * cli_operator.c. */
+ * cli_operator.c, cli_modem.c. */
 int cmd_ask(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -30,6 +30,7 @@ int cmd_broadcast(int argc, char **argv);
 int cmd_mutes(int argc, char **argv);
 int cmd_unmute(int argc, char **argv);
 int cmd_operator(int argc, char **argv);
+int cmd_modem(int argc, char **argv); /* cli_modem.c */
 
 /* Reads a whole number option between min and max, or says what it takes. 0 or -1. */
 int cli_opt_long(const char *arg, long min, long max, const char *what, long *out);

@@ -58,6 +58,10 @@ static const struct command commands[] = {
      "answer a muted number again (as remitline mutes --full-numbers shows it)"},
     {"operator", cmd_operator, "operator unlock [-c FILE] NUMBER",
      "lift an operator's lockout after wrong PINs or YES codes"},
+    {"modem", cmd_modem,
+     "modem probe [-c FILE] [--modem NAME | --device PATH [--connection at]] [--send NUMBER]",
+     "open a modem without starting the gateway: what it is, and whether it can read and send "
+     "SMS (exit 0 ready, 1 cannot open, 3 not ready)"},
     {"report", cmd_report, "report [-c FILE] [--since 2026-W01]",
      "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers)"},
     {"version", cmd_version, "version", "print the version"},

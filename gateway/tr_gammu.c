@@ -75,6 +75,7 @@ struct gammu {
     double deadline;     /* mono seconds by which the call in progress must end; 0: none */
     int armed;           /* the seconds it was given */
     int desync;          /* Gammu said it lost this call's reply */
+    long lines;          /* lines of Gammu's reasoning during the call: busy, or silent? */
     int aborted;         /* GSM_AbortOperation was called: this state machine is spent */
     char abort_why[160]; /* why, in an operator's words */
 };
@@ -114,6 +115,8 @@ static const char *gammu_words(GSM_Error e)
         return "Gammu does not know this 'model' or 'connection'";
     case ERR_PHONEOFF:
         return "the modem's radio is off";
+    case ERR_UNKNOWN:
+        return "the modem answered with an error";
     default:
         return GSM_ErrorString(e);
     }
@@ -208,6 +211,7 @@ static void guard_begin(struct gammu *g, int secs)
     g->deadline = mono_s() + secs;
     g->armed = secs;
     g->desync = 0;
+    g->lines = 0;
     pthread_cond_signal(&g->cv);
     pthread_mutex_unlock(&g->mu);
     g->modem_error[0] = '\0';
@@ -258,6 +262,9 @@ static void gammu_line(struct gammu *g, const char *line)
     int code;
     char text[120] = "";
 
+    pthread_mutex_lock(&g->mu);
+    g->lines++; /* the watchdog's measure of a busy modem */
+    pthread_mutex_unlock(&g->mu);
     /* "CME Error 100: \"unknown\"": the modem's error and Gammu's name for it. */
     if ((strncmp(line, "CME Error ", 10) == 0 || strncmp(line, "CMS Error ", 10) == 0) &&
         sscanf(line + 10, "%d: \"%119[^\"]", &code, text) >= 1)
