@@ -67,6 +67,7 @@ struct gammu {
     double dev_checked; /* when wait() last looked at the node */
     int dead;           /* a read failed or the node went: the link is gone */
     int timeout;        /* seconds one call may take */
+    int pin_refused;    /* the SIM refused the configured PIN: never entered again (3 lock it) */
     /* Shared with the watchdog thread, under mu. */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -184,6 +185,11 @@ static void *watchdog_main(void *arg)
                 snprintf(why, sizeof(why),
                          "libGammu lost the modem's reply (the modem sent a "
                          "line libGammu does not know)");
+            else if (g->lines > 500)
+                snprintf(why, sizeof(why),
+                         "libGammu kept the modem busy past %d s (trying location after "
+                         "location: a SIM that will not list its messages?)",
+                         g->armed);
             else
                 snprintf(why, sizeof(why), "the modem stopped answering (no reply within %d s)",
                          g->armed);
@@ -444,6 +450,12 @@ static int check_sim(struct transport *t, struct gammu *g, char *why, size_t why
             snprintf(why, whysz, "%s", gammu_words(ERR_SECURITYERROR));
             return -1;
         }
+        if (g->pin_refused) {
+            snprintf(why, whysz,
+                     "the SIM refused the configured PIN; it is not tried again (three wrong "
+                     "PINs lock the SIM): fix 'pin' and restart remitline");
+            return -1;
+        }
         memset(&code, 0, sizeof(code));
         code.Type = SEC_Pin;
         snprintf(code.Code, sizeof(code.Code), "%s", t->conf->pin);
@@ -452,6 +464,7 @@ static int check_sim(struct transport *t, struct gammu *g, char *why, size_t why
         guard_end(g);
         if (e != ERR_NONE) {
             char err[200];
+            g->pin_refused = !link_lost(g, e); /* refused, not lost on the way */
             say_error(g, e, err, sizeof(err));
             snprintf(why, whysz,
                      "the SIM refused the configured PIN (%s); fix 'pin' before "
@@ -666,8 +679,13 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
     char why[200] = "";
     int n = 0, i, bad = 0, last_folder = -1, last_loc = -1, errors = 0;
 
-    if (!g->connected || g->dead || link_lost(g, ERR_NONE))
+    if (!g->connected)
         return GW_DEVICE_ERROR;
+    if (link_lost(g, ERR_NONE)) { /* since the last pass: a status refresh, a USSD, wait() */
+        say_error(g, ERR_DEVICENOTWORK, why, sizeof(why));
+        log_warnx("modem %s: %s", t->conf->name, why);
+        return GW_DEVICE_ERROR;
+    }
     g->incoming = 0;
     memset(g->msms, 0, sizeof(*g->msms));
     /* A pass ends at the end of the list, or as soon as it stops making progress: Gammu can
