@@ -1036,7 +1036,9 @@ static int gammu_probe(struct transport *t, struct gw_probe *out)
     }
 #undef ASK
     /* Sending: an SMS centre and a network to send through. */
-    if (!g->smsc_known && !g->is_dummy && read_smsc(t, g, why, sizeof(why)) < 0)
+    if (link_lost(g, ERR_NONE))
+        snprintf(out->send_why, sizeof(out->send_why), "not known: the link was lost");
+    else if (!g->smsc_known && !g->is_dummy && read_smsc(t, g, why, sizeof(why)) < 0)
         snprintf(out->send_why, sizeof(out->send_why), "%s", why);
     if (g->smsc_known) {
         EncodeUTF8(buf, g->smsc);
@@ -1048,7 +1050,7 @@ static int gammu_probe(struct transport *t, struct gw_probe *out)
                  "not registered on a network (%s): check the SIM, the antenna, the coverage",
                  out->reg);
     out->can_send = out->send_why[0] == '\0';
-    return link_lost(g, ERR_NONE) ? -1 : 0;
+    return 0;
 }
 
 static int gammu_init(struct transport *t)

@@ -97,7 +97,8 @@ struct transport_ops {
      * the caller reconnect as soon as an unplugged modem is back. May be NULL. */
     int (*present)(struct transport *t);
     /* Opened (ops->open first): what the modem is and whether it can read and send SMS, for
-     * `remitline modem probe`. 0, or -1 when the link cannot tell. May be NULL. */
+     * `remitline modem probe`. 0 (what failed is said in out), or -1 when not open. May be
+     * NULL. */
     int (*probe)(struct transport *t, struct gw_probe *out);
 };
 

@@ -53,7 +53,9 @@ wait_log "$LOG" "balance modem=sim1 code=*123# result=failed problem=\"no USSD a
 [ "$(cmds 'AT+CSCA?')" = "$(connected)" ] ||
     fail "AT+CSCA? $(cmds 'AT+CSCA?') times for $(connected) connections"
 
-# 4. Unplugged while the modem holds a part (after Ctrl-Z, before +CMGS answers), for 20 s.
+# 4. Unplugged while the modem holds a part (after Ctrl-Z, before +CMGS answers), for 20 s. The
+# network takes 15 s over this one, so the test cannot miss the moment on a busy machine.
+modem sim1 delay 15 >/dev/null
 for i in $(seq 200 205); do
     modem sim1 sms "+2217700$i" "RATE USD XOF" >/dev/null || fail "put $i"
 done
@@ -62,6 +64,7 @@ taken() { [ "$(cmds '\x1a')" -gt "$(sent sim1 'r["event"] in ("submit", "refused
 wait_until 30 "a send in progress" taken
 downs=$(grep -c 'state=down' "$LOG")
 modem sim1 unplug 20 >/dev/null
+modem sim1 delay 3 >/dev/null
 wait_log "$LOG" "result=maybe-sent" 10
 wait_until 30 "the replug" is 2 modem_stat sim1 plugs
 n=$(connected)
