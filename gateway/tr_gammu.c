@@ -65,7 +65,7 @@ struct gammu {
     dev_t rdev;
     int have_dev;
     double dev_checked; /* when wait() last looked at the node */
-    int dead;           /* a read failed or the node went: the link is gone */
+    int dead;           /* a read failed or the node went: the link is gone (owner thread) */
     int timeout;        /* seconds one call may take */
     int pin_refused;    /* the SIM refused the configured PIN: never entered again (3 lock it) */
     /* Shared with the watchdog thread, under mu. */
@@ -198,7 +198,6 @@ static void *watchdog_main(void *arg)
         }
         if (device_gone(g)) {
             abort_locked(g, "the modem's device went away (unplugged?)");
-            g->dead = 1;
             continue;
         }
         until = g->deadline < now + 1 ? g->deadline : now + 1; /* the node, once a second */
