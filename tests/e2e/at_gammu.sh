@@ -57,12 +57,12 @@ out=$(g sendsms TEXT +639171234568 -len 400 -text "$(printf 'abcdefghij%.0s' $(s
 modem m1 fail 1 500 >/dev/null
 out=$(g sendsms TEXT +639171234569 -text "refused") && fail "a refused send succeeded: $out"
 expect_contains "cms error" "error 500" "$out"
-[ "$(sent m1 'r["event"] == "refused" and r["error"] == 500')" = 1 ] || fail "refusal recorded"
+[ "$(events m1 'r["event"] == "refused" and r["error"] == 500')" = 1 ] || fail "refusal recorded"
 
 modem m1 ussd "Balance: 12.50 USD" >/dev/null
 out=$(g getussd '*100#') || fail "gammu getussd: $out"
 expect_contains "ussd answer" "Balance: 12.50 USD" "$out"
-[ "$(sent m1 'r["event"] == "ussd" and r["code"] == "*100#"')" = 1 ] || fail "USSD code recorded: $(records m1 'True')"
+[ "$(events m1 'r["event"] == "ussd" and r["code"] == "*100#"')" = 1 ] || fail "USSD code recorded: $(event_lines m1 True)"
 
 modem m1 unplug >/dev/null
 [ -e "$WORK/m1.tty" ] && fail "the link stays while unplugged"
