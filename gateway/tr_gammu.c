@@ -488,8 +488,8 @@ static int check_sim(struct transport *t, struct gammu *g, char *why, size_t why
         return -1;
     }
     if (e == ERR_NONE && st.SIMSize > 0 && st.SIMUsed >= st.SIMSize)
-        log_warnx("modem %s: the SIM's message memory is full (%d of %d); reading and deleting "
-                  "now",
+        log_warnx("modem %s: the SIM's message memory is full; reading and deleting now "
+                  "(%d of %d used)",
                   t->conf->name, st.SIMUsed, st.SIMSize);
     return 0;
 }
