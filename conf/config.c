@@ -678,6 +678,8 @@ void conf_print(const struct conf *c, FILE *fp)
         else
             fprintf(fp, "device = \"%s\"; connection = \"%s\"; model = \"%s\"; ", m->device,
                     m->connection, m->model);
+        if (strcmp(m->transport, "kannel") != 0)
+            fprintf(fp, "timeout = %d; safety_poll = %d; ", m->timeout, m->safety_poll);
         fprintf(fp, "send_rate = %d; }%s\n", m->send_rate, i + 1 < c->nmodems ? "," : "");
     }
     fprintf(fp, ");\n");
