@@ -413,7 +413,7 @@ static void *modem_main(void *arg)
 {
     struct modem *m = arg;
     const struct conf *s;
-    int backoff = 1, woken = 1, unread = 0;
+    int backoff = 1, woken = 1, unread = 0, read_fails = 0;
     double last_pass = 0;
 
     s = gw_live_acquire(m->dm->live, NULL);
@@ -443,7 +443,9 @@ static void *modem_main(void *arg)
                 continue;
             }
             modem_state(m, "connected", NULL);
-            woken = 1; /* whatever came while the modem was away */
+            /* Whatever came while the modem was away; but a SIM that broke the link on the
+             * last two reads waits for the safety pass, so sending goes on meanwhile. */
+            woken = read_fails < 2;
         }
         /* A full read of the phone costs time (about 0.1 s on the dummy phone; on a SIM two
          * commands, AT+CPMS and AT+CMGL): with a transport whose wake-ups can be trusted (+CMTI,
@@ -455,8 +457,13 @@ static void *modem_main(void *arg)
             if (rc == GW_DEVICE_ERROR) {
                 m->t->ops->close(m->t);
                 modem_state(m, "down", "the link to the modem was lost while reading");
+                if (++read_fails == 2)
+                    log_warnx("modem %s: reading the SIM failed twice in a row; the next try "
+                              "in %d s (safety_poll) or when an SMS is announced, sending goes on",
+                              m->mc.name, m->mc.safety_poll);
                 continue;
             }
+            read_fails = 0;
             /* A message that could not be stored (the database busy or full) stays on the phone,
              * and no wake-up will say so again: read once more after the next wait, not only at
              * the next safety pass. */
