@@ -1028,8 +1028,12 @@ static int gammu_probe(struct transport *t, struct gw_probe *out)
     /* Reading: the list of messages, as the gateway reads it (nothing is deleted). */
     memset(g->msms, 0, sizeof(*g->msms));
     e = ASK(GSM_GetNextSMS(g->sm, g->msms, TRUE));
-    out->can_read = e == ERR_NONE || e == ERR_EMPTY;
-    if (!out->can_read) {
+    out->can_read = e == ERR_NONE || (e == ERR_EMPTY && out->sim_used <= 0);
+    if (e == ERR_EMPTY && out->sim_used > 0)
+        snprintf(out->read_why, sizeof(out->read_why),
+                 "the SIM holds %d message%s but none could be read", out->sim_used,
+                 out->sim_used == 1 ? "" : "s");
+    else if (!out->can_read) {
         say_error(g, e, why, sizeof(why));
         snprintf(out->read_why, sizeof(out->read_why), "%s", why);
     }

@@ -29,7 +29,7 @@ pending() { q "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')"
 
 # 1. The balance code was dialled at start and the network never answers (the old wait blocked
 # the modem's thread 30 s): a question is answered meanwhile.
-wait_until 15 "the balance USSD dialled" ge 1 sent sim1 'r["event"] == "ussd"'
+wait_until 30 "the balance USSD dialled" ge 1 events sim1 'r["event"] == "ussd"'
 modem sim1 sms +639170000001 "RATE USD PHP" >/dev/null || fail "put a text"
 wait_until 12 "a reply while the USSD waits" is 1 replies +639170000001
 expect_not_contains "the USSD still waits" "no USSD answer" "$(cat "$LOG")"
@@ -60,7 +60,7 @@ for i in $(seq 200 205); do
     modem sim1 sms "+2217700$i" "RATE USD XOF" >/dev/null || fail "put $i"
 done
 # A part is in the modem's hands when it has more Ctrl-Z than answered sends.
-taken() { [ "$(cmds '\x1a')" -gt "$(sent sim1 'r["event"] in ("submit", "refused")')" ]; }
+taken() { [ "$(cmds '\x1a')" -gt "$(events sim1 'r["event"] in ("submit", "refused")')" ]; }
 wait_until 30 "a send in progress" taken
 downs=$(grep -c 'state=down' "$LOG")
 modem sim1 unplug 20 >/dev/null
@@ -74,7 +74,7 @@ wait_until 60 "the six answered" ge 6 sent sim1 'r["event"] == "submit" and r.ge
 for i in $(seq 200 205); do
     [ "$(replies "+2217700$i")" = 1 ] || fail "+2217700$i answered $(replies "+2217700$i") times"
 done
-[ "$(sent sim1 'r["event"] == "dropped"')" = 1 ] || fail "the modem lost the part in its hands"
+[ "$(events sim1 'r["event"] == "dropped"')" = 1 ] || fail "the modem lost the part in its hands"
 [ "$(grep -c 'result=maybe-sent' "$LOG")" = 1 ] || fail "maybe-sent: $(grep 'maybe-sent' "$LOG")"
 "$RL" status -c "$WORK/remitline.conf" --json >"$WORK/status.json" || fail "status"
 expect_contains "counted" '"maybe_sent_twice":1' "$(tr -d ' ' <"$WORK/status.json")"

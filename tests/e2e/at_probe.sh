@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/atmodem.inc"
 
-start_modem sim1
+ATMODEM_ATLOG=1 start_modem sim1
 out=$("$RL" modem probe --device "$WORK/sim1.tty")
 rc=$?
 [ "$rc" = 0 ] || fail "probe of a ready modem: exit $rc: $out"
