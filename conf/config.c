@@ -89,6 +89,10 @@ static const struct setting modem_settings[] = {
      "broadcasts pause below this balance"},
     {"balance_interval", C_INT, offsetof(struct conf_modem, balance_interval), sizeof(int), 60,
      604800, "seconds between two balance checks"},
+    {"timeout", C_INT, offsetof(struct conf_modem, timeout), sizeof(int), 2, 300,
+     "seconds one modem command may take before the watchdog aborts it and reconnects"},
+    {"safety_poll", C_INT, offsetof(struct conf_modem, safety_poll), sizeof(int), 5, 3600,
+     "seconds between full reads of the SIM when the modem announces new SMS (+CMTI)"},
     {"transport", C_STRING, offsetof(struct conf_modem, transport), 16, 1, 15,
      "\"gammu\" (a modem through libGammu, the default) or \"kannel\" (Kannel's sendsms)"},
     {"url", C_STRING, offsetof(struct conf_modem, url), 256, 8, 255,
@@ -191,6 +195,8 @@ static void modem_dummy(struct conf_modem *m)
     snprintf(m->connection, sizeof(m->connection), "none");
     snprintf(m->model, sizeof(m->model), "dummy");
     snprintf(m->transport, sizeof(m->transport), "gammu");
+    m->timeout = 10;
+    m->safety_poll = 60;
 }
 
 void conf_defaults(struct conf *c)
@@ -477,6 +483,8 @@ static void load_modems(const config_setting_t *list, struct conf *c, struct con
         snprintf(m->connection, sizeof(m->connection), "at");
         m->send_rate = 10; /* a real SIM: stay well under what operators flag as spam */
         m->balance_interval = 21600;
+        m->timeout = 10;
+        m->safety_poll = 60;
         apply_group(g, modem_settings, NELEMS(modem_settings), "modem setting", c->file, (char *)m,
                     errs);
         if (m->name[0] == '\0')
@@ -735,6 +743,8 @@ void conf_print(const struct conf *c, FILE *fp)
         else
             fprintf(fp, "device = \"%s\"; connection = \"%s\"; model = \"%s\"; ", m->device,
                     m->connection, m->model);
+        if (strcmp(m->transport, "kannel") != 0)
+            fprintf(fp, "timeout = %d; safety_poll = %d; ", m->timeout, m->safety_poll);
         fprintf(fp, "send_rate = %d; }%s\n", m->send_rate, i + 1 < c->nmodems ? "," : "");
     }
     fprintf(fp, ");\n");

@@ -38,6 +38,8 @@ struct conf_modem {
     char balance_pattern[96]; /* extended regex; its first group is the amount */
     char balance_floor[16];   /* broadcasts pause below this balance */
     int balance_interval;     /* seconds between two balance checks */
+    int timeout;              /* seconds one command may take before the watchdog gives up on it */
+    int safety_poll;          /* seconds between full reads of the SIM when new-SMS notices work */
 };
 
 #define CONF_MAX_OPERATORS 16

@@ -101,7 +101,10 @@ static const char sql_modem_reports[] =
     "CASE WHEN ?1 < 0 THEN 0 ELSE (SELECT count(*) FROM outbox o WHERE o.modem = m.name "
     " AND o.state = 'failed' AND o.next_attempt_at >= ?1) END, "
     "(SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')), "
-    "coalesce(m.balance, -1), coalesce(m.paused, '') FROM modem_status m ORDER BY m.name";
+    "coalesce(m.balance, -1), coalesce(m.paused, ''), m.maybe_twice FROM modem_status m "
+    "ORDER BY m.name";
+static const char sql_modem_twice[] =
+    "UPDATE modem_status SET maybe_twice = maybe_twice + 1 WHERE name = ?1";
 /* Both ways, each bounded below by its window (?5 > 0: the newest ?5 rows, a rowid range), then
  * filtered; a NULL filter passes everything. */
 static const char sql_log[] =
@@ -678,6 +681,16 @@ int db_modem_status_put(db *d, const struct db_modem_status *m)
     return dbi_step_done(d, s);
 }
 
+int db_modem_maybe_twice(db *d, const char *modem)
+{
+    sqlite3_stmt *s = dbi_stmt(d, sql_modem_twice);
+
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, modem, -1, SQLITE_STATIC);
+    return dbi_step_done(d, s);
+}
+
 int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg)
 {
     sqlite3_stmt *s = dbi_stmt(d, sql_modem_reports);
@@ -700,6 +713,7 @@ int db_modem_reports(db *d, int64_t day_start, db_modem_report_cb cb, void *arg)
         r.queued = sqlite3_column_int64(s, 8);
         r.balance = sqlite3_column_double(s, 9);
         dbi_col_copy(s, 10, r.paused, sizeof(r.paused));
+        r.maybe_twice = sqlite3_column_int64(s, 11);
         n++;
         if (cb(arg, &r) != 0)
             break;

@@ -157,6 +157,9 @@ struct db_modem_status {
     int64_t updated_at;
 };
 int db_modem_status_put(db *d, const struct db_modem_status *s);
+/* Counts a part modem may have sent twice: the link died after the modem took it, before the
+ * network's answer, and it goes again. 0 or -1. */
+int db_modem_maybe_twice(db *d, const char *modem);
 
 struct db_modem_report {
     char name[32], state[16], network[64], detail[160];
@@ -165,6 +168,7 @@ struct db_modem_report {
     long sent_today, failed_today, queued;
     double balance;   /* airtime; < 0 unknown */
     char paused[120]; /* why broadcasts are paused, "" if not */
+    long maybe_twice; /* parts that may have gone out twice (db_modem_maybe_twice) */
 };
 typedef int (*db_modem_report_cb)(void *arg, const struct db_modem_report *r);
 /* Every modem that reported, with its sent and failed counts since day_start (day_start < 0:

@@ -17,7 +17,7 @@
 #include "db/db.h"
 
 /* The subcommands, by family: cli_ask.c, cli_run.c, cli_log.c, cli_broadcast.c,
- * cli_operator.c. */
+ * cli_operator.c, cli_modem.c. */
 int cmd_ask(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -32,6 +32,7 @@ int cmd_mutes(int argc, char **argv);
 int cmd_unmute(int argc, char **argv);
 int cmd_operator(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_modem(int argc, char **argv); /* cli_modem.c */
 
 /*
  * Each subcommand's options are one table: the parser reads it (cli_getopt) and the help prints
@@ -69,7 +70,7 @@ int cli_getopt(int argc, char **argv, const struct cli_opt *t, struct cli_parser
 /* The tables, in the cli_*.c file of each subcommand. */
 extern const struct cli_opt cli_opts_run[], cli_opts_phone[], cli_opts_log[], cli_opts_status[],
     cli_opts_ask[], cli_opts_import[], cli_opts_sources[], cli_opts_check[], cli_opts_broadcast[],
-    cli_opts_mutes[], cli_opts_number[], cli_opts_report[], cli_opts_update[];
+    cli_opts_mutes[], cli_opts_number[], cli_opts_report[], cli_opts_update[], cli_opts_modem[];
 
 /* Reads a whole number option between min and max, or says what it takes. 0 or -1. */
 int cli_opt_long(const char *arg, long min, long max, const char *what, long *out);

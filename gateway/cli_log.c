@@ -182,6 +182,7 @@ static int print_status(void *arg, const struct db_modem_report *r)
         if (r->balance >= 0)
             json_double_field(j, "balance", 2, r->balance);
         json_str_field(j, "broadcasts_paused", r->paused);
+        json_long_field(j, "maybe_sent_twice", r->maybe_twice);
         json_close(j);
     } else {
         if (o->n == 0)
@@ -198,6 +199,9 @@ static int print_status(void *arg, const struct db_modem_report *r)
             printf("%-10s airtime balance: %.2f\n", "", r->balance);
         if (r->paused[0])
             printf("%-10s broadcasts paused: %s\n", "", r->paused);
+        if (r->maybe_twice > 0)
+            printf("%-10s parts that may have gone twice (link lost mid-send): %ld\n", "",
+                   r->maybe_twice);
     }
     o->n++;
     return 0;

@@ -56,6 +56,7 @@ struct modem {
     time_t balance_next; /* when to check again */
     char paused[120];    /* why broadcasts are paused on this SIM, "" if they are not */
     time_t store_warned; /* when a failed store was last logged */
+    int ussd_pending;    /* a balance code was dialled; its answer has not come yet */
 };
 
 /* Sleeps ms, waking early when the daemon is told to stop. */
@@ -77,7 +78,13 @@ static void modem_state(struct modem *m, const char *state, const char *detail)
     time_t now = time(NULL);
     int changed = strcmp(m->state, state) != 0 || strcmp(m->detail, detail ? detail : "") != 0;
 
-    if (changed) {
+    if (changed && strcmp(m->state, state) == 0) {
+        /* Still down, for another reason now (unplugged, then back without its PIN): one line
+         * per state change in the log; the newest problem is in `remitline status`. */
+        log_debug("modem-state modem=%s state=%s problem=\"%s\"", m->mc.name, state,
+                  detail ? detail : "");
+        snprintf(m->detail, sizeof(m->detail), "%s", detail ? detail : "");
+    } else if (changed) {
         if (strcmp(state, "down") == 0)
             log_warnx("modem-state modem=%s state=%s problem=\"%s\"", m->mc.name, state,
                       detail ? detail : "");
@@ -167,6 +174,16 @@ static int rate_allows(struct modem *m)
     return 1;
 }
 
+/* The first part of o not yet sent (1-based): the one a failed send was on. */
+static int next_part(const struct db_outbox_row *o)
+{
+    int i = 0;
+
+    while (i < 16 && (o->parts_sent & (1u << i)))
+        i++;
+    return i + 1;
+}
+
 /* Sends the parts of o that have not gone yet. 0 all sent, -1 failed, GW_DEVICE_ERROR. */
 static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_t whysz)
 {
@@ -241,16 +258,29 @@ static int broadcasts_allowed(struct modem *m, const struct conf *s, time_t now)
     return why[0] == '\0';
 }
 
-/* Reads the airtime balance by USSD when it is due; said once when the modem cannot. */
+/* Reads the airtime balance by USSD when it is due. The code is dialled and the answer picked up
+ * on a later round (the transport bounds the wait): a network slow to answer, or one that never
+ * does, holds up no question. */
 static void check_balance(struct modem *m, time_t now)
 {
     char reply[640] = "", why[160] = "";
     double amount;
+    int rc;
 
-    if (m->mc.balance_ussd[0] == '\0' || now < m->balance_next || m->t->ops->ussd == NULL)
+    if (m->mc.balance_ussd[0] == '\0' || m->t->ops->ussd == NULL)
         return;
-    m->balance_next = now + (m->mc.balance_interval > 0 ? m->mc.balance_interval : 21600);
-    if (m->t->ops->ussd(m->t, m->mc.balance_ussd, reply, sizeof(reply), why, sizeof(why)) < 0) {
+    if (m->ussd_pending) {
+        rc = m->t->ops->ussd(m->t, NULL, reply, sizeof(reply), why, sizeof(why));
+    } else {
+        if (now < m->balance_next)
+            return;
+        m->balance_next = now + (m->mc.balance_interval > 0 ? m->mc.balance_interval : 21600);
+        rc = m->t->ops->ussd(m->t, m->mc.balance_ussd, reply, sizeof(reply), why, sizeof(why));
+    }
+    m->ussd_pending = rc == 1;
+    if (rc == 1)
+        return;
+    if (rc < 0) {
         log_warnx("balance modem=%s code=%s result=failed problem=\"%s\"", m->mc.name,
                   m->mc.balance_ussd, why);
         return;
@@ -265,9 +295,16 @@ static void check_balance(struct modem *m, time_t now)
     log_info("balance modem=%s amount=%.2f", m->mc.name, m->balance);
 }
 
-static int send_pending(struct modem *m, const struct conf *s)
+/*
+ * Sends queued messages while the rate allows, but never drains a long queue blind: after each
+ * message it looks whether an SMS came (*woken = 1, and it returns so the phone is read and the
+ * question answered before the rest of the queue), or, with a transport that cannot say, stops
+ * after a poll interval. Returns how many went, or GW_DEVICE_ERROR.
+ */
+static int send_pending(struct modem *m, const struct conf *s, int *woken)
 {
     struct db_outbox_row *o = malloc(sizeof(*o));
+    double started = mono_s();
     int n = 0, rc = 0;
 
     if (o == NULL)
@@ -303,10 +340,25 @@ static int send_pending(struct modem *m, const struct conf *s)
                      o->parts, o->attempts + 1,
                      o->received_at ? (long long)(time(NULL) - o->received_at) : 0LL);
             n++;
+            if (m->t->wakeups ? m->t->ops->wait(m->t, 0) > 0
+                              : mono_s() - started >= s->poll_ms / 1000.0) {
+                *woken = 1; /* read (and answer) before the rest of the queue */
+                break;
+            }
             continue;
         }
+        if (rc == GW_MAYBE_SENT) {
+            /* Nothing may be lost, so it goes again; the recipient may get it twice. */
+            db_modem_maybe_twice(m->d, m->mc.name);
+            log_warnx("sms-out id=%lld to=%s modem=%s result=maybe-sent part=%d problem=\"%s; "
+                      "it goes again and may arrive twice\"",
+                      (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
+                      next_part(o), why);
+            rc = GW_DEVICE_ERROR;
+        }
         if (rc == GW_DEVICE_ERROR) {
-            /* The modem failed, not the message: another modem may take it now. */
+            /* The modem failed, not the message: no attempt is spent on it, and another
+             * modem may take it now. The rest of the queue waits for a working link. */
             db_outbox_release(m->d, o->id);
             log_warnx("sms-out id=%lld to=%s modem=%s result=released problem=\"%s\"",
                       (long long)o->id, log_number(o->recipient, num, sizeof(num)), m->mc.name,
@@ -322,13 +374,29 @@ static int send_pending(struct modem *m, const struct conf *s)
     return rc == GW_DEVICE_ERROR ? GW_DEVICE_ERROR : n;
 }
 
-#define SAFETY_PASS 30 /* seconds between full reads when wake-ups are trusted */
+/*
+ * The wait after a failed connect: backoff seconds, or less: an unplugged modem is tried again
+ * as soon as its device is back (the transport can tell; a missing device costs nothing to
+ * watch). Returns the next backoff: reset when the device came back, else doubled up to 60 s.
+ */
+static int wait_down(struct modem *m, int backoff)
+{
+    int was = m->t->ops->present ? m->t->ops->present(m->t) : -1, left = backoff * 1000;
+
+    while (left > 0 && !atomic_load(&m->dm->stop)) {
+        nap(m->dm, left < 250 ? left : 250);
+        left -= 250;
+        if (was == 0 && m->t->ops->present(m->t) == 1)
+            return 1; /* plugged back in: connect now, and from a short backoff */
+    }
+    return backoff < 32 ? backoff * 2 : 60;
+}
 
 static void *modem_main(void *arg)
 {
     struct modem *m = arg;
     const struct conf *s;
-    int backoff = 1, woken = 1, unread = 0;
+    int backoff = 1, woken = 1, unread = 0, read_fails = 0;
     double last_pass = 0;
 
     s = gw_live_acquire(m->dm->live, NULL);
@@ -354,24 +422,31 @@ static void *modem_main(void *arg)
                 modem_state(m, "connecting", NULL);
             if (m->t->ops->open(m->t, why, sizeof(why)) < 0) {
                 modem_state(m, "down", why);
-                nap(m->dm, backoff * 1000);
-                backoff = backoff < 32 ? backoff * 2 : 60;
+                backoff = wait_down(m, backoff);
                 continue;
             }
             modem_state(m, "connected", NULL);
-            woken = 1; /* whatever came while the modem was away */
+            /* Whatever came while the modem was away; but a SIM that broke the link on the
+             * last two reads waits for the safety pass, so sending goes on meanwhile. */
+            woken = read_fails < 2;
         }
-        /* A full read of the phone costs time (about 0.1 s on the dummy phone, more on a SIM):
-         * with a transport whose wake-ups can be trusted, read when it says something came,
-         * and otherwise only every SAFETY_PASS seconds; else every poll interval. */
-        if (woken || !m->t->wakeups || mono_s() - last_pass >= SAFETY_PASS) {
+        /* A full read of the phone costs time (about 0.1 s on the dummy phone; on a SIM two
+         * commands, AT+CPMS and AT+CMGL): with a transport whose wake-ups can be trusted (+CMTI,
+         * the dummy's inotify), read when it says something came, and otherwise only every
+         * safety_poll seconds; else every poll interval. */
+        if (woken || !m->t->wakeups || mono_s() - last_pass >= m->mc.safety_poll) {
             last_pass = mono_s();
             rc = m->t->ops->receive(m->t, store_cb, m);
             if (rc == GW_DEVICE_ERROR) {
                 m->t->ops->close(m->t);
                 modem_state(m, "down", "the link to the modem was lost while reading");
+                if (++read_fails == 2)
+                    log_warnx("modem %s: reading the SIM failed twice in a row; the next try "
+                              "in %d s (safety_poll) or when an SMS is announced, sending goes on",
+                              m->mc.name, m->mc.safety_poll);
                 continue;
             }
+            read_fails = 0;
             /* A message that could not be stored (the database busy or full) stays on the phone,
              * and no wake-up will say so again: read once more after the next wait, not only at
              * the next safety pass. */
@@ -380,14 +455,14 @@ static void *modem_main(void *arg)
         }
         woken = 0;
         busy += answer_pending(m) > 0;
-        rc = send_pending(m, s);
+        rc = send_pending(m, s, &woken);
         if (rc == GW_DEVICE_ERROR) {
             /* Back off before the next try, so a modem that fails every send does not spin
-             * taking messages the healthy ones could send. */
+             * taking messages the healthy ones could send; an unplugged one is back as soon
+             * as its device is. */
             m->t->ops->close(m->t);
             modem_state(m, "down", "the link to the modem was lost while sending");
-            nap(m->dm, backoff * 1000);
-            backoff = backoff < 32 ? backoff * 2 : 60;
+            backoff = wait_down(m, backoff);
             continue;
         }
         if (rc > 0)
@@ -397,6 +472,8 @@ static void *modem_main(void *arg)
         check_balance(m, time(NULL));
         if (!busy)
             woken = m->t->ops->wait(m->t, s->poll_ms) > 0 || unread;
+        else if (m->t->wakeups)
+            woken = woken || unread || m->t->ops->wait(m->t, 0) > 0; /* what came meanwhile */
         else
             woken = 1; /* more may have come while we were busy */
     }

@@ -177,6 +177,17 @@ static int stat_modem(void *arg, const struct db_modem_report *r)
     return 0;
 }
 
+/* A family of its own, after the others: Prometheus wants each family's lines together. */
+static int stat_twice(void *arg, const struct db_modem_report *r)
+{
+    struct stat_arg *a = arg;
+    char m[80];
+
+    label(r->name, m, sizeof(m));
+    bprintf(a->b, "remitline_modem_maybe_sent_twice_total{modem=\"%s\"} %ld\n", m, r->maybe_twice);
+    return 0;
+}
+
 enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct request *rq)
 {
     size_t cap = 64 * 1024;
@@ -214,6 +225,10 @@ enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct
                     "reported, 0 to 1.\n# TYPE remitline_modem_signal_ratio gauge\n");
         a.metric = "signal";
         db_modem_reports(w->d, -1, stat_modem, &a);
+        bprintf(&b, "# HELP remitline_modem_maybe_sent_twice_total Parts the modem may have sent "
+                    "twice: the link died after it took them, before the network answered.\n"
+                    "# TYPE remitline_modem_maybe_sent_twice_total counter\n");
+        db_modem_reports(w->d, -1, stat_twice, &a);
         depth = db_outbox_depth(w->d);
         if (db_reply_latency(w->d, counts, &total, &sum) == 0) {
             bprintf(&b, "# HELP remitline_sms_reply_seconds From a question's arrival to its "

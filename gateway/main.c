@@ -76,6 +76,10 @@ static const struct command commands[] = {
     {"operator", cmd_operator, cli_opts_number, "unlock NUMBER",
      "lift an operator's lockout after wrong PINs or YES codes",
      "remitline operator unlock +639171230000"},
+    {"modem", cmd_modem, cli_opts_modem, "probe",
+     "open a modem without starting the gateway: what it is, and whether it can read and send "
+     "SMS (exit 0 ready, 1 cannot open, 3 not ready)",
+     "remitline modem probe --device /dev/serial/by-id/usb-HUAWEI-if00-port0"},
     {"report", cmd_report, cli_opts_report, "",
      "demand statistics as CSV (queries by week, keyword, language and corridor; no numbers), "
      "or with --html as one self-contained page of charts",

@@ -22,6 +22,9 @@
 #include "db/queue.h"
 
 #define GW_DEVICE_ERROR (-2) /* the link is gone: reconnect */
+/* send only: the link went after the modem took the part, so the network may have it. Handled as
+ * GW_DEVICE_ERROR (the message goes again), but counted and reported: it may arrive twice. */
+#define GW_MAYBE_SENT (-3)
 
 /* One SMS (or one part of a concatenated SMS) as it came from the network. */
 struct gw_in_sms {
@@ -51,6 +54,21 @@ struct gw_link_info {
     char network[64]; /* operator name or code, "" unknown */
 };
 
+/* What `remitline modem probe` reports; "" or -1 where the modem would not say. */
+struct gw_probe {
+    char manufacturer[64], model[64], firmware[64];
+    char imei[32];    /* whole: the caller masks it */
+    char network[64]; /* operator name, or its code */
+    char reg[32];     /* "home", "roaming", "searching", "denied", "not registered" */
+    int signal;       /* percent */
+    int sim_used, sim_size, phone_used, phone_size;
+    char smsc[32]; /* the SIM's SMS centre number */
+    int can_read;  /* 1 the SMS list was read, 0 not (read_why) */
+    char read_why[160];
+    int can_send; /* 1 registered and an SMS centre is known, 0 not (send_why) */
+    char send_why[160];
+};
+
 struct transport;
 
 struct transport_ops {
@@ -61,16 +79,27 @@ struct transport_ops {
     void (*close)(struct transport *t);
     /* Returns the number of SMS handed to cb, or -1 (cb failed), or GW_DEVICE_ERROR. */
     int (*receive)(struct transport *t, gw_in_cb cb, void *arg);
-    /* 0 sent, -1 this part failed (why says why; retry later), or GW_DEVICE_ERROR. */
+    /* 0 sent, -1 this part failed (why says why; retry later), GW_DEVICE_ERROR (the modem
+     * failed, not the part: nothing was spent on it), or GW_MAYBE_SENT. */
     int (*send)(struct transport *t, const struct gw_out_part *p, char *why, size_t whysz);
     /* 0 and *out, or -1 when the link cannot tell. */
     int (*info)(struct transport *t, struct gw_link_info *out);
     /* Sleeps up to ms, returning early (1) when the network announced an SMS. */
     int (*wait)(struct transport *t, int ms);
-    /* Dials a USSD code (the airtime balance, *100#) and writes the network's answer; 0, or -1
-     * (why says why; "not supported" when the link cannot). May be NULL. */
+    /* Dials a USSD code (the airtime balance, *100#) without waiting for the network: 1 when
+     * the answer will come later, 0 with the answer in reply already, -1 (why says why; "not
+     * supported" when the link cannot). Called again with code NULL while it is 1: 1 still
+     * waiting, 0 the answer in reply, -1 (why: no answer in time, or the link went). The
+     * transport bounds the wait; it never blocks the caller for it. May be NULL. */
     int (*ussd)(struct transport *t, const char *code, char *reply, size_t replysz, char *why,
                 size_t whysz);
+    /* Whether the device is there to be opened: 1 yes, 0 no (unplugged), -1 cannot tell. Lets
+     * the caller reconnect as soon as an unplugged modem is back. May be NULL. */
+    int (*present)(struct transport *t);
+    /* Opened (ops->open first): what the modem is and whether it can read and send SMS, for
+     * `remitline modem probe`. 0 (what failed is said in out), or -1 when not open. May be
+     * NULL. */
+    int (*probe)(struct transport *t, struct gw_probe *out);
 };
 
 struct transport {

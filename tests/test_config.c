@@ -77,7 +77,7 @@ static void test_modems(void **state)
     assert_int_equal(load("modems = (\n"
                           "  { name = \"sim1\"; device = \"/dev/ttyUSB0\"; pin = \"1234\"; },\n"
                           "  { name = \"sim2\"; gammurc = \"/etc/gammurc\"; section = 1;\n"
-                          "    send_rate = 30; },\n"
+                          "    send_rate = 30; timeout = 3; safety_poll = 120; },\n"
                           "  { name = \"test\"; model = \"dummy\"; connection = \"none\";\n"
                           "    device = \"phone\"; }\n"
                           ");\n",
@@ -90,6 +90,11 @@ static void test_modems(void **state)
     assert_int_equal(c.modems[1].section, 1);
     assert_int_equal(c.modems[1].send_rate, 30);
     assert_int_equal(c.modems[2].send_rate, 0); /* the dummy phone has no limit */
+    /* The watchdog's bound on one modem call, and the full read beside +CMTI notices. */
+    assert_int_equal(c.modems[0].timeout, 10);
+    assert_int_equal(c.modems[0].safety_poll, 60);
+    assert_int_equal(c.modems[1].timeout, 3);
+    assert_int_equal(c.modems[1].safety_poll, 120);
     assert_string_equal(c.modems[2].device, "/tmp/phone");
     conf_errs_free(&errs);
 
@@ -100,6 +105,12 @@ static void test_modems(void **state)
     assert_true(test_errs_have(&errs, "remitline.conf:2: modem a: give 'device'"));
     assert_true(test_errs_have(&errs, "remitline.conf:3: unknown modem setting 'speed'"));
     assert_true(test_errs_have(&errs, "remitline.conf:3: two modems are named 'a'"));
+    conf_errs_free(&errs);
+
+    assert_int_equal(
+        load("modems = ( { device = \"x\"; timeout = 1; safety_poll = 0; } );\n", &c, &errs), -1);
+    assert_true(test_errs_have(&errs, "'timeout' must be between 2 and 300"));
+    assert_true(test_errs_have(&errs, "'safety_poll' must be between 5 and 3600"));
     conf_errs_free(&errs);
 
     assert_int_equal(load("modems = ();\n", &c, &errs), -1);
