@@ -194,6 +194,23 @@ def deliver_pdus(sender, text, coding=None, ref=0, t=None, ref16=False):
     return out
 
 
+def deliver_8bit(sender, data, t=None):
+    """One SMS-DELIVER of binary data (DCS 04, e.g. a WAP push or an OTA setting)."""
+    n, toa, digits = bcd_number(sender)
+    t = time.time() if t is None else t
+    tpdu = bytes([0x04, n, toa]) + digits + bytes([0x00, 0x04]) + scts(t) + bytes([len(data)]) + data
+    return (smsc_field(SMSC) + tpdu).hex().upper(), len(tpdu)
+
+
+def status_report(recipient, mr, status=0, t=None):
+    """An SMS-STATUS-REPORT for the message with reference mr to recipient: status 0 delivered,
+    0x40-0x6F failed (permanent or temporary)."""
+    n, toa, digits = bcd_number(recipient)
+    t = time.time() if t is None else t
+    tpdu = bytes([0x06, mr & 0xFF, n, toa]) + digits + scts(t - 5) + scts(t) + bytes([status])
+    return (smsc_field(SMSC) + tpdu).hex().upper(), len(tpdu)
+
+
 def decode_submit(hexpdu):
     """Decodes an SMS-SUBMIT PDU as Gammu sends it after AT+CMGS (SMSC field first)."""
     pdu = bytes.fromhex(hexpdu)
@@ -254,6 +271,7 @@ class Modem:
         self.send_delay = args.send_delay
         self.fail_next = 0
         self.fail_code = 500
+        self.fail_cme = False
         self.mute = False
         self.ussd_answer = "Your balance is 25.00 USD. Valid until 31/12/2026."
         self.ussd_mode = "answer"  # answer | none | error
@@ -271,6 +289,7 @@ class Modem:
         self.stats = {"commands": 0, "sent": 0, "refused": 0, "dropped": 0, "deleted": 0,
                       "read": 0, "delivered": 0, "resets": 0, "ussd": 0, "plugs": 0}
         self.next_ref = 1
+        self.at_counts = {}  # commands by name ("+CSCA?", "+CMGL="), for the tests
         self.record = open(args.record, "a", buffering=1, encoding="utf-8")
         self.atlog = open(args.at_log, "a", buffering=1, encoding="utf-8") if args.at_log else None
         self.plug()
@@ -425,6 +444,12 @@ class Modem:
     def command(self, line):
         self.stats["commands"] += 1
         up = line.upper()
+        key = up[2:]
+        for i, c in enumerate(key):
+            if c in "=?":
+                key = key[:i + 1]
+                break
+        self.at_counts[key] = self.at_counts.get(key, 0) + 1
         if not up.startswith("AT"):
             return self.error()
         body = line[2:]
@@ -573,7 +598,7 @@ class Modem:
                 self.busy_until = None
                 self.stats["refused"] += 1
                 self.put(rec)
-                self.error(self.fail_code, cms=True)
+                self.error(self.fail_code, cms=not self.fail_cme)
                 self.process()
         else:
             self.mr = (self.mr + 1) % 256
@@ -677,12 +702,26 @@ put a text on the SIM (parts in the given order; --only some of them)"""
         return "parts=%d ref=%d locations=%s" % (
             len(pdus), ref, ",".join("held" if x is None else str(x) for x in locs))
 
+    def ctl_binary(self, rest):
+        """binary FROM HEX: put an 8-bit (binary) SMS on the SIM, such as a WAP push"""
+        loc = self.land(deliver_8bit(rest[0], bytes.fromhex(rest[1])))
+        return "locations=%s" % ("held" if loc is None else loc)
+
+    def ctl_report(self, rest):
+        """report TO MR [STATUS]: put a status report on the SIM for the message with reference MR
+(status 0: delivered)"""
+        loc = self.land(status_report(rest[0], int(rest[1]), int(rest[2]) if len(rest) > 2 else 0))
+        return "locations=%s" % ("held" if loc is None else loc)
+
     def ctl_delay(self, rest):
         """delay SECONDS: each send takes this long before +CMGS answers"""
         self.send_delay = float(rest[0])
 
     def ctl_fail(self, rest):
-        """fail N [CODE]: the next N sends answer +CMS ERROR: CODE (default 500)"""
+        """fail N [CODE] [--cme]: the next N sends answer +CMS ERROR: CODE (default 500), or
++CME ERROR: CODE"""
+        self.fail_cme = "--cme" in rest
+        rest = [r for r in rest if r != "--cme"]
         self.fail_next = int(rest[0])
         self.fail_code = int(rest[1]) if len(rest) > 1 else 500
 
@@ -725,7 +764,7 @@ put a text on the SIM (parts in the given order; --only some of them)"""
         """status: JSON with the SIM's use, the held deliveries and the counters"""
         st = dict(self.stats, sim=len(self.sim), slots=self.slots, pending=len(self.pending),
                   plugged=self.master >= 0, muted=self.mute, unread=sum(
-                      1 for v in self.sim.values() if v[0] == 0))
+                      1 for v in self.sim.values() if v[0] == 0), at=self.at_counts)
         return json.dumps(st)
 
     def ctl_sim(self, rest):
