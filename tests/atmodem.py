@@ -272,6 +272,7 @@ class Modem:
         self.fail_next = 0
         self.fail_code = 500
         self.fail_cme = False
+        self.fail_after = 0
         self.mute = False
         self.ussd_answer = "Your balance is 25.00 USD. Valid until 31/12/2026."
         self.ussd_mode = "answer"  # answer | none | error
@@ -590,7 +591,12 @@ class Modem:
         rec["iso"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         rec["modem"] = self.args.name
 
-        if self.fail_next > 0:
+        if self.fail_next > 0 and self.fail_after > 0:
+            self.fail_after -= 1
+            refuse = False
+        else:
+            refuse = self.fail_next > 0
+        if refuse:
             self.fail_next -= 1
             rec.update(event="refused", error=self.fail_code)
 
@@ -718,10 +724,15 @@ put a text on the SIM (parts in the given order; --only some of them)"""
         self.send_delay = float(rest[0])
 
     def ctl_fail(self, rest):
-        """fail N [CODE] [--cme]: the next N sends answer +CMS ERROR: CODE (default 500), or
-+CME ERROR: CODE"""
+        """fail N [CODE] [--cme] [--after K]: the next N sends (after K more succeed) answer
++CMS ERROR: CODE (default 500), or +CME ERROR: CODE"""
         self.fail_cme = "--cme" in rest
         rest = [r for r in rest if r != "--cme"]
+        self.fail_after = 0
+        if "--after" in rest:
+            i = rest.index("--after")
+            self.fail_after = int(rest[i + 1])
+            del rest[i:i + 2]
         self.fail_next = int(rest[0])
         self.fail_code = int(rest[1]) if len(rest) > 1 else 500
 
@@ -763,7 +774,7 @@ put a text on the SIM (parts in the given order; --only some of them)"""
     def ctl_status(self, rest):
         """status: JSON with the SIM's use, the held deliveries and the counters"""
         st = dict(self.stats, sim=len(self.sim), slots=self.slots, pending=len(self.pending),
-                  plugged=self.master >= 0, muted=self.mute, unread=sum(
+                  plugged=self.master >= 0, muted=self.mute, sending=self.busy_until is not None, unread=sum(
                       1 for v in self.sim.values() if v[0] == 0), at=self.at_counts)
         return json.dumps(st)
 
