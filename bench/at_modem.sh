@@ -3,7 +3,7 @@
 # (tests/atmodem.py) through Gammu's AT driver. Prints figures; asserts nothing, never part of
 # `make test` (timings on a shared machine are figures, not verdicts).
 #
-#   bench/at_modem.sh [REMITLINE_BINARY]        (default build-release/remitline)
+#   bench/at_modem.sh [REMITLINE_BINARY]        (default build-release/remitline; any build)
 #
 # Environment: N=20        questions answered at DELAY=3 s a send (a real modem's pace)
 #              IDLE_S=60   idle window, one modem attached
