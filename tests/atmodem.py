@@ -760,7 +760,14 @@ put a text on the SIM (parts in the given order; --only some of them)"""
             self.ussd_mode, self.ussd_answer = "answer", " ".join(rest)
 
     def ctl_unplug(self, rest):
-        """unplug [SECONDS]: close the pseudo-terminal and remove the link (replug after SECONDS)"""
+        """unplug [--taken] [SECONDS]: close the pseudo-terminal and remove the link (replug after
+SECONDS); with --taken a send in progress has left (recorded as submit) though never answered"""
+        if "--taken" in rest:
+            rest = [r for r in rest if r != "--taken"]
+            if self.busy_until is not None:
+                self.mute = True  # its +CMGS goes nowhere
+                self.busy_until[1]()
+                self.mute = False
         self.unplug()
         if rest:
             self.at(time.time() + float(rest[0]), self.plug)
