@@ -271,6 +271,8 @@ class Modem:
         self.send_delay = args.send_delay
         self.fail_next = 0
         self.fail_code = 500
+        self.fail_cme = False
+        self.fail_after = 0
         self.mute = False
         self.read_fail = False  # AT+CMGL and AT+CMGR refused: a SIM that cannot be read
         self.ussd_answer = "Your balance is 25.00 USD. Valid until 31/12/2026."
@@ -289,6 +291,7 @@ class Modem:
         self.stats = {"commands": 0, "sent": 0, "refused": 0, "dropped": 0, "deleted": 0,
                       "read": 0, "delivered": 0, "resets": 0, "ussd": 0, "plugs": 0}
         self.next_ref = 1
+        self.at_counts = {}  # commands by name ("+CSCA?", "+CMGL="), for the tests
         self.record = open(args.record, "a", buffering=1, encoding="utf-8")
         self.atlog = open(args.at_log, "a", buffering=1, encoding="utf-8") if args.at_log else None
         self.plug()
@@ -443,6 +446,12 @@ class Modem:
     def command(self, line):
         self.stats["commands"] += 1
         up = line.upper()
+        key = up[2:]
+        for i, c in enumerate(key):
+            if c in "=?":
+                key = key[:i + 1]
+                break
+        self.at_counts[key] = self.at_counts.get(key, 0) + 1
         if not up.startswith("AT"):
             return self.error()
         body = line[2:]
@@ -588,7 +597,12 @@ class Modem:
         rec["iso"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         rec["modem"] = self.args.name
 
-        if self.fail_next > 0:
+        if self.fail_next > 0 and self.fail_after > 0:
+            self.fail_after -= 1
+            refuse = False
+        else:
+            refuse = self.fail_next > 0
+        if refuse:
             self.fail_next -= 1
             rec.update(event="refused", error=self.fail_code)
 
@@ -596,7 +610,7 @@ class Modem:
                 self.busy_until = None
                 self.stats["refused"] += 1
                 self.put(rec)
-                self.error(self.fail_code, cms=True)
+                self.error(self.fail_code, cms=not self.fail_cme)
                 self.process()
         else:
             self.mr = (self.mr + 1) % 256
@@ -726,7 +740,15 @@ delivered, default; 64 failed), announced with +CDSI"""
         self.send_delay = float(rest[0])
 
     def ctl_fail(self, rest):
-        """fail N [CODE]: the next N sends answer +CMS ERROR: CODE (default 500)"""
+        """fail N [CODE] [--cme] [--after K]: the next N sends (after K more succeed) answer
++CMS ERROR: CODE (default 500), or +CME ERROR: CODE"""
+        self.fail_cme = "--cme" in rest
+        rest = [r for r in rest if r != "--cme"]
+        self.fail_after = 0
+        if "--after" in rest:
+            i = rest.index("--after")
+            self.fail_after = int(rest[i + 1])
+            del rest[i:i + 2]
         self.fail_next = int(rest[0])
         self.fail_code = int(rest[1]) if len(rest) > 1 else 500
 
@@ -754,7 +776,14 @@ delivered, default; 64 failed), announced with +CDSI"""
             self.ussd_mode, self.ussd_answer = "answer", " ".join(rest)
 
     def ctl_unplug(self, rest):
-        """unplug [SECONDS]: close the pseudo-terminal and remove the link (replug after SECONDS)"""
+        """unplug [--taken] [SECONDS]: close the pseudo-terminal and remove the link (replug after
+SECONDS); with --taken a send in progress has left (recorded as submit) though never answered"""
+        if "--taken" in rest:
+            rest = [r for r in rest if r != "--taken"]
+            if self.busy_until is not None:
+                self.mute = True  # its +CMGS goes nowhere
+                self.busy_until[1]()
+                self.mute = False
         self.unplug()
         if rest:
             self.at(time.time() + float(rest[0]), self.plug)
@@ -768,8 +797,8 @@ delivered, default; 64 failed), announced with +CDSI"""
     def ctl_status(self, rest):
         """status: JSON with the SIM's use, the held deliveries and the counters"""
         st = dict(self.stats, sim=len(self.sim), slots=self.slots, pending=len(self.pending),
-                  plugged=self.master >= 0, muted=self.mute, unread=sum(
-                      1 for v in self.sim.values() if v[0] == 0))
+                  plugged=self.master >= 0, muted=self.mute, sending=self.busy_until is not None, unread=sum(
+                      1 for v in self.sim.values() if v[0] == 0), at=self.at_counts)
         return json.dumps(st)
 
     def ctl_sim(self, rest):

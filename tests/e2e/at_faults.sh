@@ -5,16 +5,15 @@
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/atmodem.inc"
 
-start_modem sim1 --slots 5
+start_modem sim1 --slots 30
 MAX_BACKOFF=2 write_conf "$WORK/remitline.conf" sim1
-run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 
-# 1. The next three sends are refused (+CMS ERROR: 500); ten questions come in.
+# 1. Ten questions wait on the SIM; the first three sends are refused (+CMS ERROR: 500).
 modem sim1 fail 3 500 >/dev/null
 for i in $(seq 10 19); do
     modem sim1 sms "+6391700000$i" "RATE EUR PHP" >/dev/null || fail "put $i"
-    [ "$i" = 14 ] && wait_until 30 "room on the SIM" is 0 modem_stat sim1 sim
 done
+run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 wait_until 60 "ten replies" is 10 sent sim1
 [ "$(events sim1 'r["event"] == "refused" and r["error"] == 500')" = 3 ] || fail "three refused: $(event_lines sim1 True)"
 refused=$(event_lines sim1 'r["event"] == "refused"' | python3 -c 'import json,sys; print(" ".join(json.loads(l)["to"] for l in sys.stdin))')
@@ -41,10 +40,28 @@ PY
     fail "three sent at the second attempt: $(q "SELECT recipient, state, attempts FROM outbox")"
 [ "$(q "SELECT count(*) FROM outbox WHERE state = 'sent'")" = 10 ] || fail "ten sent"
 expect_contains "the refusal is logged" "result=retry" "$(cat "$WORK/run.log")"
+
+# 1b. A long alert whose second part is refused: only that part and the ones after it go
+#     again, under the same reference; the first is not sent twice.
+modem sim1 sms +639170000099 "JOIN PH" >/dev/null
+wait_until 30 "the JOIN reply" is 1 sent sim1 'r["to"] == "+639170000099"'
+modem sim1 fail 1 500 --after 1 >/dev/null
+"$RL" broadcast -c "$WORK/remitline.conf" --topic PH --id long-fail --text "$(printf 'Fee drop to the Philippines, compare before you send. %.0s' $(seq 6))" >/dev/null ||
+    fail "broadcast"
+wait_until 30 "the last part" is 1 sent sim1 'r["to"] == "+639170000099" and r["udh"] is not None and r["udh"]["part"] == r["udh"]["total"]'
+[ "$(events sim1 'r["event"] == "refused" and r["to"] == "+639170000099" and r["udh"]["part"] == 2')" = 1 ] ||
+    fail "part 2 refused once: $(event_lines sim1 'r["to"] == "+639170000099"')"
+for part in 1 2 3; do
+    [ "$(sent sim1 "r[\"to\"] == \"+639170000099\" and r[\"udh\"] is not None and r[\"udh\"][\"part\"] == $part")" = 1 ] ||
+        fail "part $part sent other than once: $(event_lines sim1 'r["to"] == "+639170000099"')"
+done
+[ "$(records sim1 'r["to"] == "+639170000099" and r["udh"] is not None' | python3 -c 'import json,sys; print(len({json.loads(l)["udh"]["ref"] for l in sys.stdin}))')" = 1 ] ||
+    fail "the resent parts under another reference"
 stop_daemon "$WORK/run.log"
 
 # 2. A full SIM: while the gateway is stopped, eight texts reach a five-slot SIM; the network holds
-#    three. On start the gateway says so in plain words, reads and deletes, and the held three
+#    three.
+modem sim1 slots 5 >/dev/null On start the gateway says so in plain words, reads and deletes, and the held three
 #    land and are answered: each of the eight once.
 for i in $(seq 20 27); do
     modem sim1 sms "+6391700000$i" "FEE USA PHL" >/dev/null || fail "put $i"
@@ -52,9 +69,9 @@ done
 [ "$(modem_stat sim1 pending)" = 3 ] || fail "three held by the network: $(modem sim1 status)"
 run_daemon "$WORK/run.log" 1 -c "$WORK/remitline.conf"
 wait_log "$WORK/run.log" "modem sim1: the SIM's message memory is full; reading and deleting now" 10
-wait_until 60 "eight answers" is 8 sent sim1 'r["to"] >= "+639170000020"'
+wait_until 60 "eight answers" is 8 sent sim1 '"+639170000020" <= r["to"] <= "+639170000027"'
 wait_until 10 "the SIM drained" is 0 modem_stat sim1 sim
 [ "$(modem_stat sim1 pending)" = 0 ] || fail "the network still holds some: $(modem sim1 status)"
-[ "$(q "SELECT count(*) FROM inbox WHERE sender >= '+639170000020'")" = 8 ] || fail "eight stored"
+[ "$(q "SELECT count(*) FROM inbox WHERE sender BETWEEN '+639170000020' AND '+639170000027'")" = 8 ] || fail "eight stored"
 stop_daemon "$WORK/run.log"
 done_ok

