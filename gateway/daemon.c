@@ -18,10 +18,12 @@
 #include "conf/import.h"
 #include "db/alerts.h"
 #include "db/conv.h"
+#include "db/delivery.h"
 #include "db/queue.h"
 #include "db/guards.h"
 #include "gateway/answer.h"
 #include "gateway/broadcast.h"
+#include "gateway/delivery.h"
 #include "gateway/figures.h"
 #include "gateway/guard.h"
 #include "gateway/http.h"
@@ -179,7 +181,7 @@ static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_
     }
     for (i = 0; i < n; i++) {
         struct gw_out_part p;
-        char part[DB_TEXT_MAX];
+        char part[DB_TEXT_MAX], ref[48] = "";
         size_t end = i + 1 < n ? starts[i + 1] : strlen(o->text);
         int rc;
 
@@ -192,8 +194,14 @@ static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_
         p.concat_ref = o->concat_ref;
         p.part = i + 1;
         p.parts = n;
+        p.id = o->id;
+        p.report = gw_delivery_wants(&m->mc, o->priority);
+        p.ref = ref;
+        p.refsz = sizeof(ref);
         if ((rc = m->t->ops->send(m->t, &p, why, whysz)) != 0)
             return rc;
+        /* Before the part's 'sent' record: a report Kannel brings back at once finds it. */
+        gw_delivery_sent(m->d, &m->mc, &p, time(NULL));
         o->parts_sent |= 1u << i;
         if (n > 1 && db_outbox_part_sent(m->d, o->id, o->parts_sent) < 0) {
             snprintf(why, whysz, "database error recording part %d", i + 1);
@@ -831,6 +839,9 @@ static void main_tick(struct daemon *dm, db *d, gw_ctx *main_ctx, struct chores 
         ch->last_purge = now;
     }
     if (now != ch->last_tick) {
+        if ((n = db_delivery_expire(d, now - dm->conf.delivery_timeout, now)) > 0)
+            log_info("delivery expired=%d (parts with no report after %d s)", n,
+                     dm->conf.delivery_timeout);
         n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
         if (n > 0)
             log_warnx("sms-in incomplete=%d (long SMS with parts missing after %d s, "

@@ -254,6 +254,10 @@ static int fake_send(struct transport *t, const struct gw_out_part *p, char *why
         s->concat_ref = p->concat_ref;
         s->part = p->part;
         s->parts = p->parts;
+        /* Like a GSM modem: the network's reference, 0..255, wrapping. */
+        if (p->report && p->ref != NULL && p->refsz > 0)
+            snprintf(p->ref, p->refsz, "%d", m->nsent % 256);
+        s->ref = p->report ? m->nsent % 256 : -1;
         m->nsent++;
     }
     pthread_mutex_unlock(&fake.lock);

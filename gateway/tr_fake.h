@@ -33,6 +33,8 @@ struct gw_fake_part {
     int ucs2;
     int concat_ref;
     int part, parts;
+    int ref; /* the reference handed out for a delivery report (the modem's parts sent so far,
+                modulo 256), -1 when none was asked */
 };
 
 enum gw_fake_fault {

@@ -16,6 +16,7 @@
 #define RL_GW_TRANSPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "conf/config.h"
@@ -44,6 +45,15 @@ struct gw_out_part {
     int ucs2;         /* 1: send as UCS-2, else GSM-7 */
     int concat_ref;   /* 0..255, the message's own */
     int part, parts;  /* 1-based; parts == 1 means no UDH */
+    int64_t id;       /* the outbox message it belongs to */
+    /* Delivery reports (#17): report is 1 when this part asks the network for one. A transport
+     * that asked writes into ref (refsz bytes, "" on entry) the reference its report will carry:
+     * a GSM modem the TP-MR the network returned, in decimal ("0".."255"); Kannel its own
+     * "ID.PART", which its dlr-url carries back. The daemon then records the part with
+     * gw_delivery_sent() (delivery.h); a transport that leaves ref "" asked for nothing. */
+    int report;
+    char *ref;
+    size_t refsz;
 };
 
 struct gw_link_info {
