@@ -137,6 +137,23 @@ expect_contains "all sent" "recipients 300: sent 300, failed 0, remaining 0" "$(
 out=$("$RL" broadcast -c "$CONF" status dlr-1 --json)
 expect_contains "json delivered" '"delivered":210' "$out"
 expect_contains "json pending" '"delivery_pending":30' "$out"
+# Shown where people look: the delivery column of `log` (and the network's reason for a phone
+# that never got it), the modem's share in `status`, the counters of /metrics.
+out=$("$RL" log -c "$CONF" --full-numbers --limit 400)
+expect_contains "log: delivered" "$(printf '%-15s %-9s %-9s %-9s' +639171000001 sent broadcast delivered)" "$out"
+expect_contains "log: failed, why" "! phone: undeliverable (network error 001)" "$(grep -- '+639171000007 ' <<<"$out")"
+expect_contains "log: pending" "$(printf '%-15s %-9s %-9s %-9s' +639171000009 sent broadcast pending)" "$out"
+out=$("$RL" log -c "$CONF" --limit 400 --json)
+expect_contains "log json" '"delivery":"failed","delivery_reason":"expired: the phone stayed off or out of reach"' "$out"
+out=$("$RL" status -c "$CONF")
+expect_contains "status: the modem's share" "phones, last 24 h: delivered 210 (70%), failed 60, expired 0, pending 30 of 300 asked" "$out"
+curl -sS -H "Authorization: Bearer dlr-test-token-0123456" "http://127.0.0.1:$P_HTTP/metrics" >"$WORK/metrics.txt"
+expect_contains "metrics delivered" 'remitline_delivery_reports_total{transport="kannel",modem="kannel1",kind="delivered"} 210' "$(cat "$WORK/metrics.txt")"
+expect_contains "metrics intermediate" 'remitline_delivery_reports_total{transport="kannel",modem="kannel1",kind="intermediate"} 300' "$(cat "$WORK/metrics.txt")"
+if command -v promtool >/dev/null; then
+    out=$(promtool check metrics <"$WORK/metrics.txt" 2>&1) || fail "promtool: $out"
+    [ -z "$out" ] || fail "promtool: $out"
+fi
 
 # 2. The gateway is down when the held reports come: smsbox keeps them and retries.
 kill -TERM "$RLPID"
