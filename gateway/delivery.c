@@ -75,7 +75,7 @@ enum db_dlr_status gw_delivery_gsm_status(int st, char *reason, size_t reasonsz)
     return DB_DLR_FAILED;
 }
 
-int gw_delivery_gsm(db *d, const char *modem, int tp_mr, int tp_st, time_t at, time_t now)
+int gw_delivery_gsm(db *d, const struct conf_modem *mc, int tp_mr, int tp_st, time_t at, time_t now)
 {
     char ref[8], reason[160];
     struct db_dlr r;
@@ -83,8 +83,8 @@ int gw_delivery_gsm(db *d, const char *modem, int tp_mr, int tp_st, time_t at, t
     if (tp_mr < 0 || tp_mr > 255)
         return -1;
     snprintf(ref, sizeof(ref), "%d", tp_mr);
-    r.transport = "gammu";
-    r.modem = modem;
+    r.transport = mc->transport;
+    r.modem = mc->name;
     r.ref = ref;
     r.status = gw_delivery_gsm_status(tp_st, reason, sizeof(reason));
     r.reason = reason;

@@ -27,13 +27,14 @@ int gw_delivery_wants(const struct conf_modem *mc, int priority);
 int gw_delivery_sent(db *d, const struct conf_modem *mc, const struct gw_out_part *p, time_t now);
 
 /*
- * A GSM SMS-STATUS-REPORT read on modem (a Gammu modem): tp_mr is its message reference (the
- * TP-MR the send returned, 0..255), tp_st its status byte (3GPP TS 23.040 9.2.3.15; Gammu's
+ * A GSM SMS-STATUS-REPORT read on modem mc (a Gammu modem: t->conf): tp_mr is its message reference
+ * (the TP-MR the send returned, 0..255), tp_st its status byte (3GPP TS 23.040 9.2.3.15; Gammu's
  * GSM_SMSMessage.DeliveryStatus), at the discharge time it carries (0: unknown). Returns
  * db_delivery_report's: 1 a part changed, 0 recorded only, -1 not recorded (keep the report on
  * the SIM and try again).
  */
-int gw_delivery_gsm(db *d, const char *modem, int tp_mr, int tp_st, time_t at, time_t now);
+int gw_delivery_gsm(db *d, const struct conf_modem *mc, int tp_mr, int tp_st, time_t at,
+                    time_t now);
 /* TP-ST in plain words into reason, and what it means: DB_DLR_*. */
 enum db_dlr_status gw_delivery_gsm_status(int tp_st, char *reason, size_t reasonsz);
 
