@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "db/delivery.h"
+#include "db/guards.h"
 
 static int64_t queue(db *d, const char *to, int parts, const char *kind)
 {
@@ -259,6 +260,37 @@ static void test_modems_and_bad_input(void **state)
     db_close(d);
 }
 
+/* The retention purge: a purged message takes its parts' records and their reports; a report
+ * that never matched goes once it is as old. */
+static void test_purge(void **state)
+{
+    db *d = db_open(":memory:");
+    int64_t a = queue(d, "+1", 1, "broadcast");
+    struct db_dlr r = rep("sim1", "3", DB_DLR_DELIVERED, NULL);
+    struct db_purge_counts pc;
+    struct db_outbox_row o;
+    struct db_delivery_counts c;
+
+    (void)state;
+    assert_int_equal(db_outbox_claim(d, "sim1", 1000, 1, &o), 1);
+    assert_int_equal(db_delivery_sent(d, o.id, 1, "gammu", "sim1", "3", 1000), 0);
+    assert_int_equal(db_outbox_done(d, o.id, NULL, 1001, 3, 60), 0);
+    assert_int_equal(db_delivery_report(d, &r, 1002), 1);
+    r.ref = "99";
+    assert_int_equal(db_delivery_report(d, &r, 1003), 0); /* unmatched */
+    assert_int_equal(db_purge(d, 5000, 5000, &pc), 0);
+    assert_int_equal(pc.outbox, 1);
+    assert_int_equal(pc.other, 1); /* the unmatched report */
+    assert_int_equal(db_delivery_alert(d, NULL, &c), 0);
+    assert_int_equal(c.asked, 0);
+    assert_int_equal(db_delivery_modems(d, 0, modem_cb, &c), 0);
+    /* The counters stay: Prometheus's totals never fall. */
+    assert_int_equal(metric(d, "sim1", "delivered"), 1);
+    assert_int_equal(metric(d, "sim1", "unmatched"), 1);
+    (void)a;
+    db_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_expiry_and_late),
         cmocka_unit_test(test_multipart),
         cmocka_unit_test(test_modems_and_bad_input),
+        cmocka_unit_test(test_purge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
