@@ -347,6 +347,10 @@ static void *modem_main(void *arg)
         nap(m->dm, 5000);
     if (m->d != NULL && (m->ctx = gw_ctx_open(m->dm->live, m->d)) == NULL)
         log_warnx("modem %s: out of memory", m->mc.name);
+    if (m->mc.reports != 0 && strcmp(m->mc.transport, "kannel") == 0 && m->mc.dlr_url[0] == '\0')
+        log_warnx("delivery modem=%s reports=off problem=\"no dlr_url: Kannel is asked for no "
+                  "delivery report (see README, Delivery reports)\"",
+                  m->mc.name);
     m->last_refill = mono_s();
     m->tokens = 1;
     while (m->ctx != NULL && !atomic_load(&m->dm->stop)) {
