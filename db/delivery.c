@@ -22,7 +22,7 @@ static const char sql_part_set[] =
     "UPDATE delivery SET state = ?2, reason = ?3, reported_at = ?4 WHERE id = ?1";
 static const char sql_orphans[] =
     "SELECT id, status, reason, at FROM delivery_report WHERE transport = ?1 AND modem = ?2 AND "
-    "ref = ?3 AND delivery_id IS NULL AND received_at >= ?4 ORDER BY id";
+    "ref = ?3 AND outcome = 'waiting' AND received_at >= ?4 ORDER BY id";
 static const char sql_report_put[] =
     "INSERT INTO delivery_report (transport, modem, ref, status, reason, at, received_at, "
     "delivery_id, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -48,6 +48,14 @@ static const char sql_expire_count[] =
 static const char sql_expire[] =
     "UPDATE delivery SET state = 'expired', reported_at = ?2, reason = 'no report within the "
     "delivery timeout' WHERE state = 'pending' AND sent_at < ?1";
+/* Reports still waiting past DB_DELIVERY_EARLY: counted unmatched, by modem, then marked. */
+static const char sql_unmatched_count[] =
+    "INSERT INTO metric (name, modem, keyword, state, n) SELECT 'delivery', modem, '', "
+    "'unmatched', count(*) FROM delivery_report WHERE outcome = 'waiting' AND received_at < ?1 "
+    "GROUP BY modem ON CONFLICT DO UPDATE SET n = n + excluded.n";
+static const char sql_unmatched[] =
+    "UPDATE delivery_report SET outcome = 'unmatched' WHERE outcome = 'waiting' AND "
+    "received_at < ?1";
 static const char sql_alert[] =
     "SELECT count(delivery), coalesce(sum(delivery = 'delivered'), 0), coalesce(sum(delivery = "
     "'failed'), 0), coalesce(sum(delivery = 'expired'), 0), coalesce(sum(delivery = 'pending'), "
@@ -180,11 +188,13 @@ static int sent_tx(db *d, void *arg)
         const char *outcome, *kind;
         int changes = decide(state, (enum db_dlr_status)status[i], &outcome, &kind);
         if (changes) {
-            if (part_set(d, id, (enum db_dlr_status)status[i], reason[i], at[i]) < 0 ||
-                count(d, a->modem, kind, 1) < 0)
+            if (part_set(d, id, (enum db_dlr_status)status[i], reason[i], at[i]) < 0)
                 return -1;
             state = kind;
         }
+        /* Counted now that it found its part, as it would have been had it come after. */
+        if (count(d, a->modem, changes ? kind : outcome, 1) < 0)
+            return -1;
         if ((s = dbi_stmt(d, sql_report_adopt)) == NULL)
             return -1;
         sqlite3_bind_int64(s, 1, orphan[i]);
@@ -239,8 +249,7 @@ static int report_tx(db *d, void *arg)
         return -1;
     }
     if (id == 0) {
-        a->outcome = "unmatched";
-        kind = "unmatched";
+        a->outcome = "waiting"; /* counted when adopted, or as unmatched by the tick */
     } else {
         changes = decide(state, r->status, &a->outcome, &kind);
         if (changes && part_set(d, id, r->status, r->reason, a->at) < 0)
@@ -250,7 +259,7 @@ static int report_tx(db *d, void *arg)
         else if (strcmp(a->outcome, "late") == 0 && count(d, r->modem, "late", 1) < 0)
             return -1;
     }
-    if (count(d, r->modem, kind, 1) < 0 || (s = dbi_stmt(d, sql_report_put)) == NULL)
+    if ((kind[0] && count(d, r->modem, kind, 1) < 0) || (s = dbi_stmt(d, sql_report_put)) == NULL)
         return -1;
     sqlite3_bind_text(s, 1, r->transport, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, r->modem, -1, SQLITE_STATIC);
@@ -281,11 +290,11 @@ int db_delivery_report(db *d, const struct db_dlr *r, int64_t now)
     rc = dbi_in_tx(d, report_tx, &a);
     if (rc >= 0) {
         const char *q = r->reason && r->reason[0] ? "\"" : "";
-        if (strcmp(a.outcome, "unmatched") == 0)
-            log_warnx("delivery-report transport=%s modem=%s ref=%s status=%s outcome=unmatched "
-                      "(no part sent with that reference; kept)%s%s%s%s",
-                      r->transport, r->modem, r->ref, status_name(r->status),
-                      q[0] ? " reason=" : "", q, q[0] ? r->reason : "", q);
+        if (strcmp(a.outcome, "waiting") == 0)
+            log_info("delivery-report transport=%s modem=%s ref=%s status=%s outcome=waiting "
+                     "(no part recorded with that reference yet; kept)%s%s%s%s",
+                     r->transport, r->modem, r->ref, status_name(r->status), q[0] ? " reason=" : "",
+                     q, q[0] ? r->reason : "", q);
         else
             log_info("delivery-report transport=%s modem=%s ref=%s status=%s outcome=%s%s%s%s%s",
                      r->transport, r->modem, r->ref, status_name(r->status), a.outcome,
@@ -296,7 +305,7 @@ int db_delivery_report(db *d, const struct db_dlr *r, int64_t now)
 
 struct expire_args {
     int64_t cutoff, now;
-    int n;
+    int n, unmatched;
 };
 
 static int expire_tx(db *d, void *arg)
@@ -314,20 +323,33 @@ static int expire_tx(db *d, void *arg)
     if (dbi_step_done(d, s) < 0)
         return -1;
     a->n = sqlite3_changes(d->conn);
-    if (a->n == 0)
-        return 0;
-    if ((s = dbi_stmt(d, sql_message_expired)) == NULL)
+    if (a->n > 0) {
+        if ((s = dbi_stmt(d, sql_message_expired)) == NULL)
+            return -1;
+        sqlite3_bind_int64(s, 1, a->now);
+        if (dbi_step_done(d, s) < 0)
+            return -1;
+    }
+    if ((s = dbi_stmt(d, sql_unmatched_count)) == NULL)
         return -1;
-    sqlite3_bind_int64(s, 1, a->now);
-    return dbi_step_done(d, s);
+    sqlite3_bind_int64(s, 1, a->now - DB_DELIVERY_EARLY);
+    if (dbi_step_done(d, s) < 0 || (s = dbi_stmt(d, sql_unmatched)) == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, a->now - DB_DELIVERY_EARLY);
+    if (dbi_step_done(d, s) < 0)
+        return -1;
+    a->unmatched = sqlite3_changes(d->conn);
+    return 0;
 }
 
-int db_delivery_expire(db *d, int64_t cutoff, int64_t now)
+int db_delivery_expire(db *d, int64_t cutoff, int64_t now, int *unmatched)
 {
-    struct expire_args a = {cutoff, now, 0};
+    struct expire_args a = {cutoff, now, 0, 0};
 
     if (dbi_in_tx(d, expire_tx, &a) < 0)
         return -1;
+    if (unmatched != NULL)
+        *unmatched = a.unmatched;
     return a.n;
 }
 

@@ -17,12 +17,14 @@
  *   another final after a final   -> "duplicate": the first word stands
  *   final report on expired part  -> "late": the part takes the network's word
  *   accepted/buffered (not final) -> "intermediate": the part stays pending
- *   no part with that key         -> "unmatched": kept; db_delivery_sent() adopts it if the
+ *   no part with that key         -> "waiting": kept; db_delivery_sent() adopts it if the
  *                                    part's send is recorded within DB_DELIVERY_EARLY seconds
  *                                    of the report (Kannel may call the dlr-url before the modem
- *                                    thread has recorded the part it just sent)
+ *                                    thread has recorded the part it just sent); one still
+ *                                    waiting after that becomes "unmatched" (db_delivery_expire)
  * Every report is a row of delivery_report whatever its outcome, and counted in the metric
- * table (name 'delivery', state = outcome or part state): nothing is dropped in silence.
+ * table (name 'delivery', state = the part's new state, or the report's outcome; a waiting
+ * report once adopted or found unmatched): nothing is dropped in silence.
  *
  * A message's delivery follows its parts: delivered once every part is, failed when one
  * failed, expired when one expired (and none failed), else pending. db_delivery_expire(), from
@@ -62,11 +64,13 @@ struct db_dlr {
     int64_t at;
 };
 /* Records report r and applies it as above. Returns 1 when it changed a part, 0 when it was
- * recorded only (duplicate, intermediate, unmatched), -1 on error (nothing recorded). */
+ * recorded only (duplicate, intermediate, waiting), -1 on error (nothing recorded). */
 int db_delivery_report(db *d, const struct db_dlr *r, int64_t now);
 
-/* Parts still pending that were sent before cutoff become expired. Returns how many. */
-int db_delivery_expire(db *d, int64_t cutoff, int64_t now);
+/* Parts still pending that were sent before cutoff become expired, and reports waiting since
+ * before now - DB_DELIVERY_EARLY become unmatched (*unmatched gets how many; NULL: not told).
+ * Returns how many parts expired. */
+int db_delivery_expire(db *d, int64_t cutoff, int64_t now, int *unmatched);
 
 /* Delivery of the messages of one alert (or of all broadcasts when alert_id is NULL): how many
  * asked for a report, and of those delivered, failed, expired, pending. */

@@ -843,9 +843,14 @@ static void main_tick(struct daemon *dm, db *d, gw_ctx *main_ctx, struct chores 
         ch->last_purge = now;
     }
     if (now != ch->last_tick) {
-        if ((n = db_delivery_expire(d, now - dm->conf.delivery_timeout, now)) > 0)
+        int unmatched = 0;
+        if ((n = db_delivery_expire(d, now - dm->conf.delivery_timeout, now, &unmatched)) > 0)
             log_info("delivery expired=%d (parts with no report after %d s)", n,
                      dm->conf.delivery_timeout);
+        if (unmatched > 0)
+            log_warnx("delivery unmatched=%d (reports that match no part sent: kept in "
+                      "delivery_report)",
+                      unmatched);
         n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
         if (n > 0)
             log_warnx("sms-in incomplete=%d (long SMS with parts missing after %d s, "

@@ -102,11 +102,23 @@ static void test_wraparound_newest(void **state)
     r.transport = "kannel";
     assert_int_equal(db_delivery_report(d, &r, 2013), 0);
     delivery_is(d, neu, "delivered");
+    /* They wait for a part; past DB_DELIVERY_EARLY the tick counts them unmatched. */
+    assert_int_equal(metric(d, "sim2", "unmatched"), 0);
+    {
+        int u = -1;
+        assert_int_equal(db_delivery_expire(d, 0, 2012 + DB_DELIVERY_EARLY, &u), 0);
+        assert_int_equal(u, 0); /* not yet */
+        assert_int_equal(db_delivery_expire(d, 0, 2014 + DB_DELIVERY_EARLY, &u), 0);
+        assert_int_equal(u, 2);
+        assert_int_equal(db_delivery_expire(d, 0, 2015 + DB_DELIVERY_EARLY, &u), 0);
+        assert_int_equal(u, 0); /* counted once */
+    }
     assert_int_equal(metric(d, "sim2", "unmatched"), 1);
     assert_int_equal(metric(d, "sim1", "unmatched"), 1);
     /* Outside the window, a reference answers nothing. */
     r = rep("sim1", "5", DB_DLR_FAILED, "x");
     assert_int_equal(db_delivery_report(d, &r, 2000 + DB_DELIVERY_WINDOW + 1), 0);
+    assert_int_equal(db_delivery_expire(d, 0, 2000 + DB_DELIVERY_WINDOW + 1000, NULL), 0);
     assert_int_equal(metric(d, "sim1", "unmatched"), 2);
     db_close(d);
 }
@@ -136,9 +148,9 @@ static void test_duplicates_and_intermediate(void **state)
     db_close(d);
 }
 
-/* A report for a message never sent is kept and counted; one that came before its send was
- * recorded (Kannel calls back at once) is adopted when the send is recorded soon after, but
- * not later than DB_DELIVERY_EARLY. */
+/* A report that came before its send was recorded (Kannel calls back at once) is adopted when
+ * the send is recorded soon after, but not later than DB_DELIVERY_EARLY; one for a message never
+ * sent is kept and counted as unmatched once that time has passed. */
 static void test_unknown_and_early(void **state)
 {
     db *d = db_open(":memory:");
@@ -147,10 +159,12 @@ static void test_unknown_and_early(void **state)
 
     (void)state;
     assert_int_equal(db_delivery_report(d, &r, 1000), 0);
-    assert_int_equal(metric(d, "sim1", "unmatched"), 1);
     assert_int_equal(db_delivery_sent(d, a, 1, "gammu", "sim1", "42", 1002), 0);
     delivery_is(d, a, "failed");
     assert_int_equal(metric(d, "sim1", "failed"), 1);
+    /* Adopted: never counted as unmatched. */
+    assert_int_equal(db_delivery_expire(d, 0, 1000 + 2 * DB_DELIVERY_EARLY, NULL), 0);
+    assert_int_equal(metric(d, "sim1", "unmatched"), 0);
     /* Adopted once: the next send with that reference starts pending. */
     assert_int_equal(db_delivery_sent(d, b, 1, "gammu", "sim1", "42", 1003), 0);
     delivery_is(d, b, "pending");
@@ -160,6 +174,8 @@ static void test_unknown_and_early(void **state)
     assert_int_equal(db_delivery_sent(d, b, 1, "gammu", "sim1", "43", 2000 + DB_DELIVERY_EARLY + 1),
                      0);
     delivery_is(d, b, "pending");
+    assert_int_equal(db_delivery_expire(d, 0, 2000 + DB_DELIVERY_EARLY + 1, NULL), 0);
+    assert_int_equal(metric(d, "sim1", "unmatched"), 1);
     db_close(d);
 }
 
@@ -174,7 +190,7 @@ static void test_expiry_and_late(void **state)
     (void)state;
     assert_int_equal(db_delivery_sent(d, a, 1, "gammu", "sim1", "7", 1000), 0);
     assert_int_equal(db_delivery_sent(d, b, 1, "gammu", "sim1", "8", 5000), 0);
-    assert_int_equal(db_delivery_expire(d, 2000, 3000), 1);
+    assert_int_equal(db_delivery_expire(d, 2000, 3000, NULL), 1);
     delivery_is(d, a, "expired");
     delivery_is(d, b, "pending");
     assert_int_equal(db_delivery_alert(d, NULL, &c), 0);
@@ -185,7 +201,7 @@ static void test_expiry_and_late(void **state)
     delivery_is(d, a, "delivered");
     assert_int_equal(metric(d, "sim1", "late"), 1);
     assert_int_equal(metric(d, "sim1", "expired"), 1);
-    assert_int_equal(db_delivery_expire(d, 2000, 3200), 0);
+    assert_int_equal(db_delivery_expire(d, 2000, 3200, NULL), 0);
     db_close(d);
 }
 
@@ -278,6 +294,7 @@ static void test_purge(void **state)
     assert_int_equal(db_delivery_report(d, &r, 1002), 1);
     r.ref = "99";
     assert_int_equal(db_delivery_report(d, &r, 1003), 0); /* unmatched */
+    assert_int_equal(db_delivery_expire(d, 0, 1003 + DB_DELIVERY_EARLY + 1, NULL), 0);
     assert_int_equal(db_purge(d, 5000, 5000, &pc), 0);
     assert_int_equal(pc.outbox, 1);
     assert_int_equal(pc.other, 1); /* the unmatched report */

@@ -23,9 +23,10 @@ CREATE INDEX delivery_modem ON delivery(modem, sent_at);
 
 -- Every report as it came, matched or not: nothing the network says is dropped. outcome:
 -- applied (it set a part's state), intermediate (accepted or buffered by the SMSC: the part
--- stays pending), duplicate (the part had that outcome already), late (it came after the part
--- had expired: the part takes it), unmatched (no part had that reference; adopted if the
--- part's send is recorded within a few minutes, see db_delivery_sent).
+-- stays pending), duplicate (the part had its final word already), late (it came after the
+-- part had expired: the part takes it), waiting (no part has that reference yet: Kannel can
+-- call back before the modem thread records the part it just sent; adopted by
+-- db_delivery_sent), unmatched (still no part five minutes on: counted then).
 CREATE TABLE delivery_report (
     id          INTEGER PRIMARY KEY,
     transport   TEXT NOT NULL,

@@ -149,7 +149,10 @@ out=$("$RL" status -c "$CONF")
 expect_contains "status: the modem's share" "phones, last 24 h: delivered 210 (70%), failed 60, expired 0, pending 30 of 300 asked" "$out"
 curl -sS -H "Authorization: Bearer dlr-test-token-0123456" "http://127.0.0.1:$P_HTTP/metrics" >"$WORK/metrics.txt"
 expect_contains "metrics delivered" 'remitline_delivery_reports_total{transport="kannel",modem="kannel1",kind="delivered"} 210' "$(cat "$WORK/metrics.txt")"
+# Kannel often calls back "taken by the SMSC" before the modem thread has recorded the part:
+# such a report waits, is adopted, and is counted like the others.
 expect_contains "metrics intermediate" 'remitline_delivery_reports_total{transport="kannel",modem="kannel1",kind="intermediate"} 300' "$(cat "$WORK/metrics.txt")"
+expect_not_contains "metrics: none unmatched" 'kind="unmatched"' "$(cat "$WORK/metrics.txt")"
 if command -v promtool >/dev/null; then
     out=$(promtool check metrics <"$WORK/metrics.txt" 2>&1) || fail "promtool: $out"
     [ -z "$out" ] || fail "promtool: $out"
@@ -179,7 +182,8 @@ expect_contains "no credentials 401" " 401" "$out"
 out=$(curl -sS -w ' %{http_code}' -u kannel:kannel-secret "$u?modem=kannel1&ref=999.1&type=1&reply=id%3A1")
 expect_contains "unknown report 200" "ok
  200" "$out"
-[ "$(q "SELECT outcome FROM delivery_report WHERE ref = '999.1'")" = unmatched ] || fail "unknown report not kept"
+# (it waits five minutes for its part to be recorded, then counts as unmatched)
+[ "$(q "SELECT outcome FROM delivery_report WHERE ref = '999.1'")" = waiting ] || fail "unknown report not kept"
 out=$(curl -sS -w ' %{http_code}' -u kannel:kannel-secret "$u?modem=kannel1&ref=1.1&type=banana")
 expect_contains "bad type 400" " 400" "$out"
 out=$(curl -sS -w ' %{http_code}' -u kannel:kannel-secret "$u?ref=1.1&type=1")
