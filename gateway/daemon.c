@@ -111,6 +111,18 @@ static int store_cb(void *arg, const struct gw_in_sms *in)
     char num[40];
     int rc;
 
+    if (in->report) {
+        /* A status report: recorded (matched or kept waiting), then the SIM may drop it. */
+        rc = gw_delivery_gsm(m->d, &m->mc, in->report_ref, in->report_status, in->smsc_time,
+                             time(NULL));
+        if (rc < 0 && in->report_ref >= 0 && in->report_ref <= 255)
+            return -1; /* the database failed: keep it on the phone, read it again */
+        if (rc < 0)
+            log_warnx("delivery-report modem=%s ref=%d result=dropped problem=\"not a message "
+                      "reference (0..255)\"",
+                      m->mc.name, in->report_ref);
+        return 0;
+    }
     s.modem = m->mc.name;
     s.sender = in->sender;
     s.text = in->text;

@@ -5,8 +5,9 @@
  *
  * The send path (daemon.c, for every transport): gw_delivery_wants() sets gw_out_part.report;
  * after a part went, gw_delivery_sent() records it under the reference the transport wrote.
- * The report paths: a Gammu modem's SMS-STATUS-REPORT goes to gw_delivery_gsm(); Kannel's
- * dlr-url (GET /kannel/dlr, http_kannel.c) to gw_delivery_kannel().
+ * The report paths: a modem's SMS-STATUS-REPORT is handed to the receive callback like an SMS,
+ * with gw_in_sms.report set (transport.h), and the daemon calls gw_delivery_gsm(); Kannel's
+ * dlr-url (GET /kannel/dlr, http_kannel.c) goes through gw_delivery_kannel_status().
  */
 #ifndef RL_GW_DELIVERY_H
 #define RL_GW_DELIVERY_H

@@ -32,6 +32,11 @@ struct gw_in_sms {
     time_t smsc_time;
     int concat_ref; /* -1 for a single SMS */
     int parts, part;
+    /* report = 1: not a message but a GSM SMS-STATUS-REPORT (#17), for the part sent under
+     * message reference report_ref (TP-MR, 0..255) with status report_status (TP-ST, 3GPP TS
+     * 23.040 9.2.3.15); smsc_time is its discharge time. The callback records it (delivery.h)
+     * and returns 0 once it is kept, so the transport may delete it from the SIM like an SMS. */
+    int report, report_ref, report_status;
 };
 
 /* Called for each SMS read: return 0 once it is safely stored (the transport may delete it),

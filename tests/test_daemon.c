@@ -433,12 +433,26 @@ static void test_broadcast_delivery_reports(void **state)
     assert_int_equal(p[0].ref, -1); /* the reply to JOIN asked for nothing */
     assert_true(p[1].ref >= 0);
     wait_sql(f, "SELECT count(*) FROM delivery WHERE state = 'pending'", 2);
+    /* The modem reads status reports from the SIM like SMS (gw_in_sms.report): recorded,
+     * then deleted; none is taken for a question. */
+    assert_int_equal(gw_fake_push_report(MODEM, p[1].ref, 0x00), 0);
+    wait_sql(f, "SELECT count(*) FROM delivery WHERE state = 'delivered'", 1);
+    assert_int_equal(sent_to("+639170000002", p, 8), 2);
+    assert_int_equal(gw_fake_push_report(MODEM, p[1].ref, 0x46), 0);
+    /* The same report read twice (the SIM was not cleared before a crash): nothing changes. */
+    assert_int_equal(gw_fake_push_report(MODEM, p[1].ref, 0x00), 0);
+    /* One for a part never sent is kept, waiting for its part. */
+    assert_int_equal(gw_fake_push_report(MODEM, (p[1].ref + 100) % 256, 0x00), 0);
+    wait_sql(f, "SELECT count(*) FROM delivery_report", 4);
+    wait_settled(f);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM inbox WHERE sender = '+10000000000'"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_report WHERE outcome = 'duplicate'"),
+                     1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_report WHERE outcome = 'waiting'"),
+                     1);
     d = db_open(f->c.database);
     assert_non_null(d);
-    assert_int_equal(gw_delivery_gsm(d, &f->c.modems[0], p[1].ref, 0x00, 0, time(NULL)), 1);
-    assert_int_equal(sent_to("+639170000002", p, 8), 2);
-    assert_int_equal(gw_delivery_gsm(d, &f->c.modems[0], p[1].ref, 0x46, 0, time(NULL)), 1);
-    /* The same report read twice (the SIM was not cleared before a crash): nothing changes. */
+    /* What the Gammu modem's read path calls, directly: the same answer. */
     assert_int_equal(gw_delivery_gsm(d, &f->c.modems[0], p[1].ref, 0x46, 0, time(NULL)), 0);
     db_close(d);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND "
