@@ -5,6 +5,7 @@
 
 #include "db/delivery.h"
 #include "db/guards.h"
+#include "gateway/delivery.h"
 
 static int64_t queue(db *d, const char *to, int parts, const char *kind)
 {
@@ -308,6 +309,36 @@ static void test_purge(void **state)
     db_close(d);
 }
 
+/* Kannel's %d and %A in plain words (gateway/delivery.c), hostile text included. */
+static void test_kannel_words(void **state)
+{
+    enum db_dlr_status st;
+    char why[160];
+
+    (void)state;
+    assert_int_equal(
+        gw_delivery_kannel_status(1, "id:9 stat:DELIVRD err:000", &st, why, sizeof(why)), 0);
+    assert_int_equal(st, DB_DLR_DELIVERED);
+    assert_string_equal(why, "");
+    assert_int_equal(gw_delivery_kannel_status(2, "id:9 sub:001 stat:REJECTD err:0b text:x", &st,
+                                               why, sizeof(why)),
+                     0);
+    assert_int_equal(st, DB_DLR_FAILED);
+    assert_string_equal(why, "rejected by the network (network error 0b)");
+    assert_int_equal(gw_delivery_kannel_status(16, "NACK/0x0000000b/Invalid Destination Address",
+                                               &st, why, sizeof(why)),
+                     0);
+    assert_string_equal(why, "the SMSC refused it: NACK/0x0000000b/Invalid Destination Address");
+    assert_int_equal(gw_delivery_kannel_status(8, NULL, &st, why, sizeof(why)), 0);
+    assert_int_equal(st, DB_DLR_ACCEPTED);
+    /* A "stat:" inside another word is not the receipt's; control bytes are not kept. */
+    assert_int_equal(gw_delivery_kannel_status(2, "xstat:EXPIRED \x1b[2J", &st, why, sizeof(why)),
+                     0);
+    assert_string_equal(why, "not delivered: xstat:EXPIRED  [2J");
+    assert_int_equal(gw_delivery_kannel_status(0, "", &st, why, sizeof(why)), -1);
+    assert_int_equal(gw_delivery_kannel_status(32, "", &st, why, sizeof(why)), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_multipart),
         cmocka_unit_test(test_modems_and_bad_input),
         cmocka_unit_test(test_purge),
+        cmocka_unit_test(test_kannel_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
