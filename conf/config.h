@@ -38,6 +38,8 @@ struct conf_modem {
     char balance_pattern[96]; /* extended regex; its first group is the amount */
     char balance_floor[16];   /* broadcasts pause below this balance */
     int balance_interval;     /* seconds between two balance checks */
+
+    /* Delivery reports (#17, README "Delivery reports"). */
     char delivery_reports[16]; /* "broadcasts" (default), "all" or "none": which messages ask
                                   the network for a delivery report */
     int reports;               /* delivery_reports as a mask: CONF_DLR_* */
