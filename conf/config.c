@@ -56,6 +56,8 @@ static const struct setting settings[] = {
      "answers to one number in an hour before one notice and silence"},
     {"max_replies_day", C_INT, offsetof(struct conf, max_replies_day), sizeof(int), 1, 10000,
      "answers to one number in a day before one notice and silence"},
+    {"delivery_timeout", C_INT, offsetof(struct conf, delivery_timeout), sizeof(int), 600, 2592000,
+     "seconds a sent part waits for its delivery report before it counts as expired"},
     {"retention_days", C_INT, offsetof(struct conf, retention_days), sizeof(int), 1, 3650,
      "days messages (texts and numbers) are kept"},
     {"max_age_rates", C_INT, offsetof(struct conf, max_age_rates), sizeof(int), 1, 3650,
@@ -93,6 +95,12 @@ static const struct setting modem_settings[] = {
      "seconds one modem command may take before the watchdog aborts it and reconnects"},
     {"safety_poll", C_INT, offsetof(struct conf_modem, safety_poll), sizeof(int), 5, 3600,
      "seconds between full reads of the SIM when the modem announces new SMS (+CMTI)"},
+    {"delivery_reports", C_STRING, offsetof(struct conf_modem, delivery_reports), 16, 3, 15,
+     "which messages ask for a delivery report: \"broadcasts\" (the default), \"all\" or "
+     "\"none\""},
+    {"dlr_url", C_STRING, offsetof(struct conf_modem, dlr_url), 256, 8, 255,
+     "kannel: the URL Kannel calls with a delivery report, the gateway's /kannel/dlr, e.g. "
+     "http://kannel:secret@127.0.0.1:8080/kannel/dlr"},
     {"transport", C_STRING, offsetof(struct conf_modem, transport), 16, 1, 15,
      "\"gammu\" (a modem through libGammu, the default) or \"kannel\" (Kannel's sendsms)"},
     {"url", C_STRING, offsetof(struct conf_modem, url), 256, 8, 255,
@@ -197,6 +205,8 @@ static void modem_dummy(struct conf_modem *m)
     snprintf(m->transport, sizeof(m->transport), "gammu");
     m->timeout = 10;
     m->safety_poll = 60;
+    snprintf(m->delivery_reports, sizeof(m->delivery_reports), "broadcasts");
+    m->reports = CONF_DLR_BROADCASTS;
 }
 
 void conf_defaults(struct conf *c)
@@ -215,6 +225,7 @@ void conf_defaults(struct conf *c)
     c->max_replies_hour = 10;
     c->max_replies_day = 50;
     c->retention_days = 90;
+    c->delivery_timeout = 172800; /* two days: a phone off for a weekend night still answers */
     snprintf(c->alerts_dir, sizeof(c->alerts_dir), "var/alerts");
     c->max_age_rates = 7;
     c->max_age_fees = 365;
@@ -485,12 +496,30 @@ static void load_modems(const config_setting_t *list, struct conf *c, struct con
         m->balance_interval = 21600;
         m->timeout = 10;
         m->safety_poll = 60;
+        snprintf(m->delivery_reports, sizeof(m->delivery_reports), "broadcasts");
         apply_group(g, modem_settings, NELEMS(modem_settings), "modem setting", c->file, (char *)m,
                     errs);
         if (m->name[0] == '\0')
             snprintf(m->name, sizeof(m->name), "modem%d", c->nmodems + 1);
         if (m->transport[0] == '\0')
             snprintf(m->transport, sizeof(m->transport), "gammu");
+        if (strcmp(m->delivery_reports, "broadcasts") == 0)
+            m->reports = CONF_DLR_BROADCASTS;
+        else if (strcmp(m->delivery_reports, "all") == 0)
+            m->reports = CONF_DLR_BROADCASTS | CONF_DLR_REPLIES;
+        else if (strcmp(m->delivery_reports, "none") == 0)
+            m->reports = 0;
+        else
+            conf_errs_add(errs, c->file, line,
+                          "modem %s: 'delivery_reports' must be \"broadcasts\", \"all\" or "
+                          "\"none\" (got '%s')",
+                          m->name, m->delivery_reports);
+        if (m->dlr_url[0] && strncmp(m->dlr_url, "http://", 7) != 0 &&
+            strncmp(m->dlr_url, "https://", 8) != 0)
+            conf_errs_add(errs, c->file, line,
+                          "modem %s: 'dlr_url' is the gateway's /kannel/dlr as Kannel reaches it: "
+                          "http://user:password@127.0.0.1:8080/kannel/dlr",
+                          m->name);
         if (strcmp(m->transport, "kannel") == 0) {
             if (strncmp(m->url, "http://", 7) != 0)
                 conf_errs_add(errs, c->file, line,

@@ -40,7 +40,16 @@ struct conf_modem {
     int balance_interval;     /* seconds between two balance checks */
     int timeout;              /* seconds one command may take before the watchdog gives up on it */
     int safety_poll;          /* seconds between full reads of the SIM when new-SMS notices work */
+
+    /* Delivery reports (#17, README "Delivery reports"). */
+    char delivery_reports[16]; /* "broadcasts" (default), "all" or "none": which messages ask
+                                  the network for a delivery report */
+    int reports;               /* delivery_reports as a mask: CONF_DLR_* */
+    char dlr_url[256];         /* kannel: where Kannel calls back with a report, the gateway's
+                                  /kannel/dlr with a client's credentials; "" asks none */
 };
+#define CONF_DLR_BROADCASTS 1
+#define CONF_DLR_REPLIES    2
 
 #define CONF_MAX_OPERATORS 16
 
@@ -111,6 +120,7 @@ struct conf {
     int loop_guard;            /* mute numbers that behave like auto-responders */
     int max_replies_hour;      /* answers to one number an hour, then one notice, then silence */
     int max_replies_day;       /* the same a day */
+    int delivery_timeout;      /* seconds a sent part waits for its report before it expires */
     int retention_days;        /* messages (texts and numbers) older than this are purged */
     int max_age_rates;         /* days an exchange rate may be old before replies say so */
     int max_age_fees;          /* days a price (from the end of its quarter) may be old */

@@ -301,6 +301,26 @@ static int db_migrate(db *d)
     return 0;
 }
 
+/* PRAGMA journal_mode = WAL takes an exclusive lock when it changes the mode (a new database),
+ * and SQLite answers SQLITE_BUSY at once there, without the busy handler: two processes that
+ * open a new database together (test_migrate's concurrent first open) saw "database is locked".
+ * Tried again every 20 ms for up to 5 s, as the busy timeout would; 0 or -1 (logged). */
+static int wal_on(db *d)
+{
+    struct timespec ts = {0, 20 * 1000000L};
+    int i, rc;
+
+    for (i = 0; i < 250; i++) {
+        rc = sqlite3_exec(d->conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if ((rc & 0xff) != SQLITE_BUSY)
+            break;
+        nanosleep(&ts, NULL);
+    }
+    return dbi_exec(d, "PRAGMA journal_mode = WAL");
+}
+
 static db *open_with(const char *path, int extra)
 {
     db *d = calloc(1, sizeof(*d));
@@ -329,8 +349,8 @@ static db *open_with(const char *path, int extra)
     if (dbi_exec(d, "PRAGMA secure_delete = FAST") < 0)
         goto fail;
     /* WAL lets `remitline ask`/`log` read while the daemon writes; an in-memory db ignores it. */
-    if (strcmp(path, ":memory:") != 0 && (dbi_exec(d, "PRAGMA journal_mode = WAL") < 0 ||
-                                          dbi_exec(d, "PRAGMA synchronous = FULL") < 0))
+    if (strcmp(path, ":memory:") != 0 &&
+        (wal_on(d) < 0 || dbi_exec(d, "PRAGMA synchronous = FULL") < 0))
         goto fail;
     /* Checkpoint every 64 pages (256 KB), not SQLite's 1000: each message writes about 50 KB of
      * WAL, and a WAL that fills a nearly full disk leaves no room for the checkpoint that would

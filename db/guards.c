@@ -87,6 +87,9 @@ static const char sql_purge_subscriber[] =
     "DELETE FROM subscriber WHERE stopped = 0 AND updated_at < ?1 AND number NOT IN "
     "(SELECT number FROM subscription)";
 static const char sql_purge_pins[] = "DELETE FROM pin_attempt WHERE at < ?1";
+/* Reports that never matched a part (a purged message's go with it: trigger delivery_purge). */
+static const char sql_purge_reports[] =
+    "DELETE FROM delivery_report WHERE delivery_id IS NULL AND received_at < ?1";
 static const char sql_purge_pending[] = "DELETE FROM alert_pending WHERE expires_at < ?2";
 /* A lifted mute is kept a day: long enough for the loop guard's windows to pass. */
 static const char sql_purge_muted[] =
@@ -441,6 +444,9 @@ static int purge_tx(db *d, void *arg)
         return -1;
     p->c->other += n;
     if ((n = purge_one(d, sql_purge_pins, p->before, p->now)) < 0)
+        return -1;
+    p->c->other += n;
+    if ((n = purge_one(d, sql_purge_reports, p->before, p->now)) < 0)
         return -1;
     p->c->other += n;
     if ((n = purge_one(d, sql_purge_pending, p->before, p->now)) < 0)

@@ -110,13 +110,14 @@ static const char sql_modem_twice[] =
 static const char sql_log[] =
     "SELECT * FROM ("
     " SELECT 'in', id, received_at, sender, state, text, coding, parts, coalesce(lang, ''), "
-    " coalesce(intent, ''), 0, '', modem, '', 0 FROM inbox WHERE id > CASE WHEN ?5 > 0 THEN "
+    " coalesce(intent, ''), 0, '', modem, '', 0, '' FROM inbox WHERE id > CASE WHEN ?5 > 0 THEN "
     " (SELECT coalesce(max(id), 0) FROM inbox) - ?5 ELSE 0 END AND (?1 IS NULL OR state = ?1) "
     " AND (?2 IS NULL OR intent = ?2) AND (?3 IS NULL OR lang = ?3) AND (?4 IS NULL OR modem = ?4)"
     " UNION ALL SELECT 'out', o.id, coalesce(o.sent_at, o.created_at), o.recipient, o.state, "
     " o.text, o.coding, o.parts, coalesce(i.lang, ''), coalesce(i.intent, "
     " CASE WHEN o.kind = 'reply' THEN '' ELSE o.kind END), o.attempts, "
-    " coalesce(o.last_error, ''), coalesce(o.modem, ''), o.kind, coalesce(o.inbox_id, 0) "
+    " coalesce(o.last_error, ''), coalesce(o.modem, ''), o.kind, coalesce(o.inbox_id, 0), "
+    " coalesce(o.delivery, '') "
     " FROM outbox o LEFT JOIN inbox i ON "
     " i.id = o.inbox_id WHERE o.id > CASE WHEN ?5 > 0 THEN (SELECT coalesce(max(id), 0) FROM "
     " outbox) - ?5 ELSE 0 END AND (?1 IS NULL OR o.state = ?1) AND (?2 IS NULL OR "
@@ -762,6 +763,7 @@ int db_log_query(db *d, const struct db_log_filter *f, int limit, db_log_cb cb, 
         log_row(s, &r);
         dbi_col_copy(s, 13, r.kind, sizeof(r.kind));
         r.answers = sqlite3_column_int64(s, 14);
+        dbi_col_copy(s, 15, r.delivery, sizeof(r.delivery));
         n++;
         if (cb(arg, &r) != 0)
             break;

@@ -188,9 +188,11 @@ struct db_log_row {
     int attempts;
     char error[160];
     char modem[32];
-    char reason[160]; /* db_reply_for only: why the message got no answer, or "" */
-    char kind[12];    /* db_log_each, out: reply, stop, broadcast or notice; in: "" */
-    int64_t answers;  /* db_log_each, out: the id of the message it answers, or 0 */
+    char reason[160];  /* db_reply_for only: why the message got no answer, or "" */
+    char kind[12];     /* db_log_each, out: reply, stop, broadcast or notice; in: "" */
+    int64_t answers;   /* db_log_each, out: the id of the message it answers, or 0 */
+    char delivery[12]; /* db_log_each, out: pending, delivered, failed, expired (delivery.h);
+                          "" when no report was asked, and for in */
 };
 typedef int (*db_log_cb)(void *arg, const struct db_log_row *r);
 /* The newest limit messages in and out, newest first. */

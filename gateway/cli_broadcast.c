@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "db/alerts.h"
+#include "db/delivery.h"
 #include "gateway/broadcast.h"
 #include "gateway/figures.h"
 #include "gateway/json.h"
@@ -30,7 +31,8 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
 {
     struct db_alert_stats st;
     struct gw_send_plan plan;
-    char until[32];
+    struct db_delivery_counts dc;
+    char until[32], dline[160];
     double minutes = 0;
     int rc, timed;
     db *d = cli_open_existing_db(c);
@@ -38,6 +40,8 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
     if (d == NULL)
         return 1;
     rc = db_alert_stats(d, id, &st);
+    if (rc == 1 && db_delivery_alert(d, st.id, &dc) < 0)
+        rc = -1;
     /* What the daemon would say: broadcasts wait out quiet hours and the modems' pauses. */
     gw_send_plan(c, d, time(NULL), &plan);
     db_close(d);
@@ -62,6 +66,12 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
         json_long_field(&j, "parts", st.parts_total);
         json_long_field(&j, "parts_left", st.parts_left);
         json_str_field(&j, "valid_until", until);
+        json_long_field(&j, "delivery_asked", dc.asked);
+        json_long_field(&j, "delivered", dc.delivered);
+        json_long_field(&j, "delivery_failed", dc.failed);
+        json_long_field(&j, "delivery_expired", dc.expired);
+        json_long_field(&j, "delivery_pending", dc.pending);
+        json_long_field(&j, "delivered_percent", gw_delivery_share(&dc));
         if (plan.held[0])
             json_str_field(&j, "held", plan.held);
         if (timed)
@@ -79,6 +89,8 @@ static int broadcast_status(const struct conf *c, const char *id, int json)
            st.failed, st.remaining);
     if (isatty(STDOUT_FILENO))
         progress_bar(st.sent + st.failed, st.recipients);
+    gw_delivery_line(&dc, dline, sizeof(dline));
+    printf("phones: %s\n", dline);
     if (plan.held[0])
         printf("%s\n", plan.held);
     if (!timed)

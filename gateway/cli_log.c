@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db/delivery.h"
 #include "db/guards.h"
 #include "db/queue.h"
 #include "gateway/answer.h"
@@ -26,6 +27,7 @@ struct log_opts {
     int json, full, n;
     struct json j;        /* with json: the array being written */
     const struct conf *c; /* log: which transport each modem name is */
+    db *d;                /* log: a failed delivery's reason; status: each modem's delivery */
 };
 
 /*
@@ -55,7 +57,7 @@ static const char *escaped(const char *s, char *out, size_t outsz)
     return out;
 }
 
-#define LOG_ROW "%-20s %-9s %-11s %-8s %-15s %-9s %-9s %s/%d %s%s%s\n"
+#define LOG_ROW "%-20s %-9s %-11s %-8s %-15s %-9s %-9s %-9s %s/%d %s%s%s\n"
 
 static int print_log_row(void *arg, const struct db_log_row *r)
 {
@@ -83,26 +85,40 @@ static int print_log_row(void *arg, const struct db_log_row *r)
         json_str_field(j, "modem", r->modem);
         json_str_field(j, "kind", r->kind);
         json_long_field(j, "answers", (long long)r->answers);
+        json_str_field(j, "delivery", r->delivery);
+        if (r->delivery[0] == 'f' || r->delivery[0] == 'e') {
+            char st[16], why[160];
+            if (db_delivery_of(o->d, r->id, st, sizeof(st), why, sizeof(why)) == 1)
+                json_str_field(j, "delivery_reason", why);
+        }
         json_str_field(j, "text", r->text);
         json_close(j);
     } else {
-        char text[64], esc_num[4 * DB_NUMBER_MAX], esc_text[4 * sizeof(text)], esc_err[4 * 160];
+        char text[64], esc_num[4 * DB_NUMBER_MAX], esc_text[4 * sizeof(text)], esc_err[4 * 200];
         /* Cut on a character boundary: never half a UTF-8 sequence. */
         size_t n = utf8_prefix(r->text, 60);
 
         memcpy(text, r->text, n);
         text[n] = '\0';
-        char id[32], kind[16], modem[4 * 32];
+        char id[32], kind[16], modem[4 * 32], err[200];
 
         /* One id column, its sequence named: in#29 and out#29 are different messages. */
         snprintf(id, sizeof(id), "%s#%lld", r->dir, (long long)r->id);
         /* In: the keyword it asked; out: a reply, a STOP confirmation, a broadcast, a notice. */
         snprintf(kind, sizeof(kind), "%s", r->dir[0] == 'o' ? r->kind : r->intent);
+        /* A phone that never got it: the network's reason, where a send error would be. */
+        snprintf(err, sizeof(err), "%s", r->error);
+        if (err[0] == '\0' && (r->delivery[0] == 'f' || r->delivery[0] == 'e')) {
+            char st[16], why[160];
+            if (db_delivery_of(o->d, r->id, st, sizeof(st), why, sizeof(why)) == 1)
+                snprintf(err, sizeof(err), "phone: %s", why);
+        }
         printf(LOG_ROW, when, id, gw_transport_of(o->c, r->modem),
                escaped(r->modem[0] ? r->modem : "-", modem, sizeof(modem)),
-               escaped(number, esc_num, sizeof(esc_num)), r->state, kind[0] ? kind : "-", r->coding,
-               r->parts, escaped(text, esc_text, sizeof(esc_text)), r->error[0] ? "  ! " : "",
-               escaped(r->error, esc_err, sizeof(esc_err)));
+               escaped(number, esc_num, sizeof(esc_num)), r->state, kind[0] ? kind : "-",
+               r->delivery[0] ? r->delivery : "-", r->coding, r->parts,
+               escaped(text, esc_text, sizeof(esc_text)), err[0] ? "  ! " : "",
+               escaped(err, esc_err, sizeof(esc_err)));
     }
     o->n++;
     return 0;
@@ -119,7 +135,7 @@ const struct cli_opt cli_opts_log[] = {
 int cmd_log(int argc, char **argv)
 {
     struct cli_parser gp = {.ready = 0};
-    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL};
+    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL, NULL};
     const char *conf_path = NULL;
     long limit = 20;
     struct conf c;
@@ -148,10 +164,11 @@ int cmd_log(int argc, char **argv)
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
     o.c = &c;
+    o.d = d;
     /* A header for people; a script reading a pipe gets the rows alone (or --json). */
     if (!o.json && isatty(STDOUT_FILENO))
-        printf("%-20s %-9s %-11s %-8s %-15s %-9s %-9s %s\n", "TIME", "ID", "TRANSPORT", "MODEM",
-               "NUMBER", "STATE", "KIND", "CODING/PARTS TEXT");
+        printf("%-20s %-9s %-11s %-8s %-15s %-9s %-9s %-9s %s\n", "TIME", "ID", "TRANSPORT",
+               "MODEM", "NUMBER", "STATE", "KIND", "DELIVERY", "CODING/PARTS TEXT");
     db_log_each(d, (int)limit, print_log_row, &o);
     if (o.json)
         json_array_end(&o.j);
@@ -159,10 +176,33 @@ int cmd_log(int argc, char **argv)
     return 0;
 }
 
+/* One modem's delivery reports of the last day (db_delivery_modems), for its status row. */
+struct modem_delivery {
+    const char *name;
+    struct db_delivery_counts c;
+};
+
+static int find_delivery(void *arg, const char *modem, const struct db_delivery_counts *c)
+{
+    struct modem_delivery *m = arg;
+
+    if (strcmp(modem, m->name) == 0) {
+        m->c = *c;
+        return 1;
+    }
+    return 0;
+}
+
 static int print_status(void *arg, const struct db_modem_report *r)
 {
     struct log_opts *o = arg;
-    char when[32];
+    char when[32], dline[160];
+    struct modem_delivery md = {r->name, {0, 0, 0, 0, 0}};
+
+    /* Parts that asked for a report in the last 24 hours: a SIM whose messages the network
+     * takes and then drops shows here. */
+    db_delivery_modems(o->d, (int64_t)time(NULL) - 86400, find_delivery, &md);
+    gw_delivery_line(&md.c, dline, sizeof(dline));
 
     cli_iso_time(r->updated_at, when, sizeof(when));
     if (o->json) {
@@ -183,6 +223,12 @@ static int print_status(void *arg, const struct db_modem_report *r)
             json_double_field(j, "balance", 2, r->balance);
         json_str_field(j, "broadcasts_paused", r->paused);
         json_long_field(j, "maybe_sent_twice", r->maybe_twice);
+        json_long_field(j, "delivery_asked_day", md.c.asked);
+        json_long_field(j, "delivered_day", md.c.delivered);
+        json_long_field(j, "delivery_failed_day", md.c.failed);
+        json_long_field(j, "delivery_expired_day", md.c.expired);
+        json_long_field(j, "delivery_pending_day", md.c.pending);
+        json_long_field(j, "delivered_percent_day", gw_delivery_share(&md.c));
         json_close(j);
     } else {
         if (o->n == 0)
@@ -202,6 +248,8 @@ static int print_status(void *arg, const struct db_modem_report *r)
         if (r->maybe_twice > 0)
             printf("%-10s parts that may have gone twice (link lost mid-send): %ld\n", "",
                    r->maybe_twice);
+        if (md.c.asked > 0)
+            printf("%-10s phones, last 24 h: %s\n", "", dline);
     }
     o->n++;
     return 0;
@@ -311,7 +359,7 @@ const struct cli_opt cli_opts_status[] = {
 int cmd_status(int argc, char **argv)
 {
     struct cli_parser gp = {.ready = 0};
-    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL};
+    struct log_opts o = {0, 0, 0, {stdout, 0, 0}, NULL, NULL};
     const char *conf_path = NULL;
     struct conf c;
     time_t now = time(NULL);
@@ -332,6 +380,7 @@ int cmd_status(int argc, char **argv)
     }
     if (cli_load_conf(conf_path, &c) < 0 || (d = cli_open_existing_db(&c)) == NULL)
         return 1;
+    o.d = d;
     /* "Today" is the gateway's local day. */
     db_modem_reports(d, (int64_t)gw_day_start(now), print_status, &o);
     if (o.json)

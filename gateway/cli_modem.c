@@ -184,7 +184,10 @@ static int probe(int argc, char **argv)
            "");
     printf("%-12s %s%s\n", "sends SMS", p.can_send ? "yes" : "no: ", p.can_send ? "" : p.send_why);
     if (p.can_send && to != NULL) {
-        struct gw_out_part part = {to, "remitline modem probe: a test message.", 0, 0, 1, 1};
+        struct gw_out_part part = {.recipient = to,
+                                   .text = "remitline modem probe: a test message.",
+                                   .part = 1,
+                                   .parts = 1};
         int s = t->ops->send(t, &part, why, sizeof(why));
         printf("%-12s %s%s\n", "test SMS", s == 0 ? "sent to " : "not sent: ", s == 0 ? to : why);
         if (s != 0) {

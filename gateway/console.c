@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "db/alerts.h"
+#include "db/delivery.h"
 #include "db/guards.h"
 #include "db/queue.h"
 #include "gateway/figures.h"
@@ -233,7 +234,25 @@ static void swatch(FILE *fp, int i)
 struct status_walk {
     FILE *fp;
     int n;
+    db *d;
+    time_t now;
 };
+
+/* One modem's delivery reports of the last day, as `remitline status` shows them. */
+struct modem_delivery {
+    const char *name;
+    struct db_delivery_counts c;
+};
+
+static int find_delivery(void *arg, const char *modem, const struct db_delivery_counts *c)
+{
+    struct modem_delivery *m = arg;
+
+    if (strcmp(modem, m->name) != 0)
+        return 0;
+    m->c = *c;
+    return 1;
+}
 
 static int status_modem(void *arg, const struct db_modem_report *r)
 {
@@ -261,6 +280,15 @@ static int status_modem(void *arg, const struct db_modem_report *r)
         fprintf(fp, "%.2f", r->balance);
     else
         fputs("not read", fp);
+    {
+        /* A SIM whose messages the network takes and then drops shows here. */
+        struct modem_delivery md = {r->name, {0, 0, 0, 0, 0}};
+        char line[160];
+        db_delivery_modems(w->d, (int64_t)w->now - 86400, find_delivery, &md);
+        gw_delivery_line(&md.c, line, sizeof(line));
+        fputs("</dd><dt>Phones, last 24 h</dt><dd class=\"delivery\">", fp);
+        html_esc(fp, line);
+    }
     fputs("</dd><dt>Broadcasts</dt><dd class=\"paused\">", fp);
     if (r->paused[0]) {
         fputs("<span class=\"warn\">paused: ", fp);
@@ -320,7 +348,7 @@ static int source_summary(const struct conf *c, db *d, time_t now, int64_t gen,
 static int page_status(FILE *fp, const struct conf *c, db *d, time_t now,
                        struct gw_console_cache *cache)
 {
-    struct status_walk w = {fp, 0};
+    struct status_walk w = {fp, 0, d, now};
     struct gw_console_cache fresh, *x = cache != NULL ? cache : &fresh;
     struct db_counts k;
     struct gw_send_plan plan;
@@ -440,7 +468,28 @@ static int alert_card(void *arg, const struct db_alert_stats *st)
         fprintf(fp, "%s <b class=\"%s\">%ld</b></span>", parts[i].label, parts[i].label,
                 parts[i].value);
     }
-    fputs("</p><p class=\"eta\">", fp);
+    fputs("</p>", fp);
+    {
+        /* What the phones said (#17): delivered, failed, expired, still waiting. */
+        struct db_delivery_counts dc;
+        char line[160];
+        if (db_delivery_alert(w->d, st->id, &dc) == 0) {
+            struct chart_bar dparts[4] = {
+                {"delivered", dc.delivered},
+                {"not delivered", dc.failed},
+                {"expired", dc.expired},
+                {"awaiting report", dc.pending},
+            };
+            const int dcolours[4] = {2, 1, 4, 6};
+            gw_delivery_line(&dc, line, sizeof(line));
+            if (dc.asked > 0)
+                chart_stack(fp, "delivery", dparts, dcolours, 4, dc.asked);
+            fputs("<p class=\"delivery\">Phones: ", fp);
+            html_esc(fp, line);
+            fputs(".</p>", fp);
+        }
+    }
+    fputs("<p class=\"eta\">", fp);
     if (st->recipients == 0) {
         fputs("Nobody followed these topics when it was queued: nothing to send.", fp);
     } else if (st->remaining == 0) {

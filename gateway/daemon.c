@@ -18,10 +18,12 @@
 #include "conf/import.h"
 #include "db/alerts.h"
 #include "db/conv.h"
+#include "db/delivery.h"
 #include "db/queue.h"
 #include "db/guards.h"
 #include "gateway/answer.h"
 #include "gateway/broadcast.h"
+#include "gateway/delivery.h"
 #include "gateway/figures.h"
 #include "gateway/guard.h"
 #include "gateway/http.h"
@@ -116,6 +118,18 @@ static int store_cb(void *arg, const struct gw_in_sms *in)
     char num[40];
     int rc;
 
+    if (in->report) {
+        /* A status report: recorded (matched or kept waiting), then the SIM may drop it. */
+        rc = gw_delivery_gsm(m->d, &m->mc, in->report_ref, in->report_status, in->smsc_time,
+                             time(NULL));
+        if (rc < 0 && in->report_ref >= 0 && in->report_ref <= 255)
+            return -1; /* the database failed: keep it on the phone, read it again */
+        if (rc < 0)
+            log_warnx("delivery-report modem=%s ref=%d result=dropped problem=\"not a message "
+                      "reference (0..255)\"",
+                      m->mc.name, in->report_ref);
+        return 0;
+    }
     s.modem = m->mc.name;
     s.sender = in->sender;
     s.text = in->text;
@@ -196,7 +210,7 @@ static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_
     }
     for (i = 0; i < n; i++) {
         struct gw_out_part p;
-        char part[DB_TEXT_MAX];
+        char part[DB_TEXT_MAX], ref[48] = "";
         size_t end = i + 1 < n ? starts[i + 1] : strlen(o->text);
         int rc;
 
@@ -209,8 +223,14 @@ static int send_parts(struct modem *m, struct db_outbox_row *o, char *why, size_
         p.concat_ref = o->concat_ref;
         p.part = i + 1;
         p.parts = n;
+        p.id = o->id;
+        p.report = gw_delivery_wants(&m->mc, o->priority);
+        p.ref = ref;
+        p.refsz = sizeof(ref);
         if ((rc = m->t->ops->send(m->t, &p, why, whysz)) != 0)
             return rc;
+        /* Before the part's 'sent' record: a report Kannel brings back at once finds it. */
+        gw_delivery_sent(m->d, &m->mc, &p, time(NULL));
         o->parts_sent |= 1u << i;
         if (n > 1 && db_outbox_part_sent(m->d, o->id, o->parts_sent) < 0) {
             snprintf(why, whysz, "database error recording part %d", i + 1);
@@ -407,6 +427,10 @@ static void *modem_main(void *arg)
         nap(m->dm, 5000);
     if (m->d != NULL && (m->ctx = gw_ctx_open(m->dm->live, m->d)) == NULL)
         log_warnx("modem %s: out of memory", m->mc.name);
+    if (m->mc.reports != 0 && strcmp(m->mc.transport, "kannel") == 0 && m->mc.dlr_url[0] == '\0')
+        log_warnx("delivery modem=%s reports=off problem=\"no dlr_url: Kannel is asked for no "
+                  "delivery report (see README, Delivery reports)\"",
+                  m->mc.name);
     m->last_refill = mono_s();
     m->tokens = 1;
     while (m->ctx != NULL && !atomic_load(&m->dm->stop)) {
@@ -908,6 +932,14 @@ static void main_tick(struct daemon *dm, db *d, gw_ctx *main_ctx, struct chores 
         ch->last_purge = now;
     }
     if (now != ch->last_tick) {
+        int unmatched = 0;
+        if ((n = db_delivery_expire(d, now - dm->conf.delivery_timeout, now, &unmatched)) > 0)
+            log_info("delivery expired=%d (parts with no report after %d s)", n,
+                     dm->conf.delivery_timeout);
+        if (unmatched > 0)
+            log_warnx("delivery unmatched=%d (reports that match no part sent: kept in "
+                      "delivery_report)",
+                      unmatched);
         n = db_inbox_expire(d, now - dm->conf.multipart_timeout, now);
         if (n > 0)
             log_warnx("sms-in incomplete=%d (long SMS with parts missing after %d s, "

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db/delivery.h"
 #include "db/queue.h"
 #include "handlers/handler.h"
 
@@ -82,4 +83,19 @@ int gw_send_minutes(const struct gw_send_plan *p, long remaining, double *minute
         return 0;
     *minutes = (double)remaining / (double)p->rate;
     return 1;
+}
+
+int gw_delivery_share(const struct db_delivery_counts *c)
+{
+    return c->asked > 0 ? (int)(c->delivered * 100 / c->asked) : 0;
+}
+
+void gw_delivery_line(const struct db_delivery_counts *c, char *out, size_t outsz)
+{
+    if (c->asked == 0)
+        snprintf(out, outsz, "no delivery report asked");
+    else
+        snprintf(out, outsz,
+                 "delivered %ld (%d%%), failed %ld, expired %ld, pending %ld of %ld asked",
+                 c->delivered, gw_delivery_share(c), c->failed, c->expired, c->pending, c->asked);
 }

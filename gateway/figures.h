@@ -38,4 +38,11 @@ void gw_send_plan(const struct conf *c, db *d, time_t now, struct gw_send_plan *
  * limit to estimate from. */
 int gw_send_minutes(const struct gw_send_plan *p, long remaining, double *minutes);
 
+/* Delivery reports (#17) in one line, the same in the terminal and the console: "delivered 210
+ * (70%), failed 60, expired 0, pending 30 of 300 asked" ("no delivery report asked" when none
+ * did). The share is of those that asked for a report; 0 when none did. */
+struct db_delivery_counts;
+void gw_delivery_line(const struct db_delivery_counts *c, char *out, size_t outsz);
+int gw_delivery_share(const struct db_delivery_counts *c);
+
 #endif

@@ -353,6 +353,8 @@ static enum endpoint endpoint_of(const char *url)
         return EP_USSD;
     if (strcmp(url, "/kannel") == 0)
         return EP_KANNEL;
+    if (strcmp(url, "/kannel/dlr") == 0)
+        return EP_KANNEL_DLR;
     if (strcmp(url, "/healthz") == 0)
         return EP_HEALTHZ;
     if (strcmp(url, "/metrics") == 0)
@@ -408,7 +410,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     rq->body[rq->len] = '\0';
     if (ep == EP_OTHER)
         return http_text(h, c, ep, &rq->t0, MHD_HTTP_NOT_FOUND,
-                         "not found: POST /ussd, GET /kannel, GET /healthz, GET /metrics\n");
+                         "not found: POST /ussd, GET /kannel, GET /kannel/dlr, GET /healthz, "
+                         "GET /metrics\n");
     if (ep == EP_HEALTHZ)
         return strcmp(method, "GET") == 0
                    ? http_healthz(h, c, rq)
@@ -435,6 +438,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
                     : http_text(h, c, ep, &rq->t0, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only\n");
     if (strcmp(method, "GET") != 0 && !post)
         return http_text(h, c, ep, &rq->t0, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only\n");
+    if (ep == EP_KANNEL_DLR)
+        return http_kannel_dlr(h, c, rq);
     return ep == EP_KANNEL ? http_kannel(h, c, rq) : http_metrics(h, c, rq);
 }
 

@@ -26,9 +26,18 @@
 #define SESSION_PROBE  16
 #define SESSION_ID_MAX 64
 
-enum endpoint { EP_USSD, EP_KANNEL, EP_HEALTHZ, EP_METRICS, EP_CONSOLE, EP_OTHER, EP_N };
-static const char *const ep_names[EP_N] = {"ussd",    "kannel",  "healthz",
-                                           "metrics", "console", "other"};
+enum endpoint {
+    EP_USSD,
+    EP_KANNEL,
+    EP_HEALTHZ,
+    EP_METRICS,
+    EP_CONSOLE,
+    EP_KANNEL_DLR,
+    EP_OTHER,
+    EP_N
+};
+static const char *const ep_names[EP_N] = {"ussd",    "kannel",     "healthz", "metrics",
+                                           "console", "kannel-dlr", "other"};
 /* Request latency histogram bounds, in microseconds. */
 #define NLAT 8
 static const long lat_bounds_us[NLAT] = {250, 500, 1000, 2500, 5000, 10000, 50000, 250000};
@@ -118,6 +127,8 @@ enum MHD_Result http_respond_full(struct gw_http *h, struct MHD_Connection *c, e
 /* The endpoints, called by the dispatcher once the body is in and the client is let in. */
 enum MHD_Result http_ussd(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result http_kannel(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
+/* Kannel's dlr-url: a delivery report (delivery.h). */
+enum MHD_Result http_kannel_dlr(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result http_healthz(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct request *rq);
 /* The console (http_console.c): whether a console client is configured (else /console is not

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "db/delivery.h"
+#include "gateway/delivery.h"
 #include "util/gsm.h"
 #include "util/hex.h"
 #include "util/log.h"
@@ -155,6 +158,60 @@ out:
     free(res);
     free(in);
     return ret;
+}
+
+/* A printable ASCII value of at most max bytes, else NULL. */
+static const char *plain_arg(struct MHD_Connection *c, const char *key, size_t max)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+    size_t i;
+
+    if (v == NULL || v[0] == '\0' || strlen(v) > max)
+        return NULL;
+    for (i = 0; v[i]; i++)
+        if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
+            return NULL;
+    return v;
+}
+
+/*
+ * Kannel's dlr-url (tr_kannel.c asks for it): modem, ref (our "ID.PART"), type (%d), reply (%A)
+ * and at (%T). Every well-formed report is recorded, matched or not (db/delivery.h), and answered
+ * 200; a malformed one gets 400 and is logged; a database that cannot take it gets 503, so that
+ * Kannel, when told to retry (smsbox's http-request-retry), brings it again.
+ */
+enum MHD_Result http_kannel_dlr(struct gw_http *h, struct MHD_Connection *c, struct request *rq)
+{
+    const char *modem = plain_arg(c, "modem", 31), *ref = plain_arg(c, "ref", 40);
+    const char *type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "type");
+    const char *reply = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "reply");
+    char reason[160], *end = NULL;
+    struct db_dlr r;
+    struct worker *w;
+    long t = type ? strtol(type, &end, 10) : -1;
+    int rc = -1;
+
+    if (modem == NULL || ref == NULL || type == NULL || end == NULL || *end != '\0' ||
+        gw_delivery_kannel_status((int)t, reply, &r.status, reason, sizeof(reason)) < 0) {
+        log_warnx("delivery-report door=kannel result=refused problem=\"modem, ref and type "
+                  "(1, 2, 4, 8 or 16) are needed\"");
+        return http_text(h, c, EP_KANNEL_DLR, &rq->t0, MHD_HTTP_BAD_REQUEST,
+                         "modem, ref (printable ASCII) and type (Kannel's %d: 1, 2, 4, 8, 16) "
+                         "are required\n");
+    }
+    r.transport = "kannel";
+    r.modem = modem;
+    r.ref = ref;
+    r.reason = reason;
+    r.at = kannel_time(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "at"));
+    w = http_worker_take(h);
+    if (w->d != NULL)
+        rc = db_delivery_report(w->d, &r, time(NULL));
+    http_worker_give(h, w);
+    if (rc < 0)
+        return http_text(h, c, EP_KANNEL_DLR, &rq->t0, MHD_HTTP_SERVICE_UNAVAILABLE,
+                         "the report could not be recorded; send it again\n");
+    return http_text(h, c, EP_KANNEL_DLR, &rq->t0, MHD_HTTP_OK, "ok\n");
 }
 
 /* A growing text buffer with a cap; writes past the cap are dropped and remembered. */

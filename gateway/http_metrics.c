@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/delivery.h"
 #include "db/updates.h"
 #include "gateway/transport.h"
 #include "util/log.h"
@@ -137,6 +138,19 @@ static int stat_out(void *arg, const char *modem, const char *keyword, const cha
     return 0;
 }
 
+/* Delivery reports (#17), by modem and kind: what parts became (delivered, failed, expired) and
+ * what reports were (duplicate, late, intermediate, unmatched). */
+static int stat_delivery(void *arg, const char *modem, const char *kind, long count)
+{
+    struct stat_arg *a = arg;
+    char m[80], k[40];
+
+    bprintf(
+        a->b, "remitline_delivery_reports_total{transport=\"%s\",modem=\"%s\",kind=\"%s\"} %ld\n",
+        transport_of(a->h, modem), label(modem, m, sizeof(m)), label(kind, k, sizeof(k)), count);
+    return 0;
+}
+
 /* `remitline update`: when each source's data was last known current, and its attempts. */
 static int stat_refresh(void *arg, const struct db_update_summary *u)
 {
@@ -217,6 +231,11 @@ enum MHD_Result http_metrics(struct gw_http *h, struct MHD_Connection *c, struct
                     "# TYPE remitline_send_failures_total counter\n");
         a.metric = "failures";
         dbok = dbok && db_stats_outbox(w->d, stat_out, &a) >= 0;
+        bprintf(&b, "# HELP remitline_delivery_reports_total Delivery reports by modem and kind: "
+                    "parts delivered, failed or expired (no report in time), and reports that "
+                    "were duplicate, late, intermediate or unmatched.\n# TYPE "
+                    "remitline_delivery_reports_total counter\n");
+        dbok = dbok && db_delivery_stats(w->d, stat_delivery, &a) >= 0;
         bprintf(&b, "# HELP remitline_modem_up Whether the modem is connected.\n"
                     "# TYPE remitline_modem_up gauge\n");
         a.metric = "up";

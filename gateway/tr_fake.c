@@ -100,6 +100,31 @@ out:
     return rc;
 }
 
+int gw_fake_push_report(const char *modem, int ref, int status)
+{
+    struct fake_in *f;
+    int rc = -1;
+
+    pthread_mutex_lock(&fake.lock);
+    if (fake.nin < GW_FAKE_MAX_IN && modem_locked(modem) != NULL) {
+        f = &fake.in[fake.nin++];
+        memset(f, 0, sizeof(*f));
+        snprintf(f->modem, sizeof(f->modem), "%s", modem);
+        snprintf(f->sms.sender, sizeof(f->sms.sender), "+10000000000"); /* the SMSC */
+        f->sms.coding = "gsm7";
+        f->sms.smsc_time = time(NULL);
+        f->sms.concat_ref = -1;
+        f->sms.part = f->sms.parts = 1;
+        f->sms.report = 1;
+        f->sms.report_ref = ref;
+        f->sms.report_status = status;
+        pthread_cond_broadcast(&fake.arrived);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&fake.lock);
+    return rc;
+}
+
 int gw_fake_push(const char *modem, const char *sender, const char *text)
 {
     return gw_fake_push_part(modem, sender, text, -1, 1, 1);
@@ -254,6 +279,10 @@ static int fake_send(struct transport *t, const struct gw_out_part *p, char *why
         s->concat_ref = p->concat_ref;
         s->part = p->part;
         s->parts = p->parts;
+        /* Like a GSM modem: the network's reference, 0..255, wrapping. */
+        if (p->report && p->ref != NULL && p->refsz > 0)
+            snprintf(p->ref, p->refsz, "%d", m->nsent % 256);
+        s->ref = p->report ? m->nsent % 256 : -1;
         m->nsent++;
     }
     pthread_mutex_unlock(&fake.lock);

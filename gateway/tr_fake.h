@@ -33,6 +33,8 @@ struct gw_fake_part {
     int ucs2;
     int concat_ref;
     int part, parts;
+    int ref; /* the reference handed out for a delivery report (the modem's parts sent so far,
+                modulo 256), -1 when none was asked */
 };
 
 enum gw_fake_fault {
@@ -46,6 +48,9 @@ void gw_fake_reset(void);
 
 /* Puts an SMS from sender on modem's phone (a single SMS, GSM-7). 0, or -1 when full. */
 int gw_fake_push(const char *modem, const char *sender, const char *text);
+/* A GSM status report for the part sent under ref, with TP-ST status, as a Gammu modem would
+ * read one from the SIM (gw_in_sms.report). */
+int gw_fake_push_report(const char *modem, int ref, int status);
 
 /* One part of a concatenated SMS: reference ref, part of parts (1-based). 0, or -1. */
 int gw_fake_push_part(const char *modem, const char *sender, const char *text, int ref, int part,

@@ -48,6 +48,7 @@ struct gammu {
     int is_dummy;
     int send_done;        /* set by the send-status callback */
     int send_status;      /* 0 = delivered to the network */
+    int send_ref;         /* the network's message reference (TP-MR) of the last part sent */
     int incoming;         /* set by the incoming-SMS callback */
     int bad_reported;     /* unreadable messages last reported, to say it once */
     char stop_said[200];  /* why the last read pass stopped early, to say it once */
@@ -308,8 +309,8 @@ static void on_send_status(GSM_StateMachine *sm, int status, int ref, void *arg)
     struct gammu *g = arg;
 
     (void)sm;
-    (void)ref;
     g->send_status = status;
+    g->send_ref = ref; /* TP-MR: what the part's status report will carry */
     g->send_done = 1;
 }
 
@@ -639,14 +640,29 @@ static const char *report_status(unsigned char st)
     return "failed";
 }
 
-/* A status report (the network saying whether a reply arrived): logged, then deleted, so the
- * SIM does not fill with them. 0, or GW_DEVICE_ERROR. */
-static int take_report(struct transport *t, struct gammu *g, GSM_SMSMessage *s)
+/* A status report (the network saying whether a reply arrived): recorded through cb as a
+ * delivery report (#17), logged, then deleted, so the SIM does not fill with them. 0, -1 when
+ * the daemon could not keep it (it stays on the SIM for the next pass), or GW_DEVICE_ERROR. */
+static int take_report(struct transport *t, struct gammu *g, GSM_SMSMessage *s, gw_in_cb cb,
+                       void *arg)
 {
     char buf[sizeof(s->Number) * 2], num[40];
+    struct gw_in_sms m;
     GSM_Error e;
 
     EncodeUTF8(buf, s->Number);
+    memset(&m, 0, sizeof(m));
+    if (strlen(buf) < sizeof(m.sender))
+        memcpy(m.sender, buf, strlen(buf) + 1);
+    m.coding = "gsm7";
+    m.concat_ref = -1;
+    m.parts = m.part = 1;
+    m.report = 1;
+    m.report_ref = s->MessageReference & 0xff;
+    m.report_status = s->DeliveryStatus;
+    m.smsc_time = Fill_Time_T(s->DateTime);
+    if (cb(arg, &m) < 0)
+        return -1;
     log_info("sms-report modem=%s to=%s ref=%d status=%s code=0x%02x", t->conf->name,
              log_number(buf, num, sizeof(num)), s->MessageReference,
              report_status(s->DeliveryStatus), s->DeliveryStatus);
@@ -725,8 +741,9 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
         for (i = 0; i < g->msms->Number; i++) {
             GSM_SMSMessage *s = &g->msms->SMS[i];
             if (s->PDU == SMS_Status_Report) {
-                if (take_report(t, g, s) == GW_DEVICE_ERROR)
-                    return GW_DEVICE_ERROR;
+                int rc = take_report(t, g, s, cb, arg);
+                if (rc != 0)
+                    return rc; /* -1: not kept; it stays on the SIM for the next pass */
                 continue;
             }
             if (!s->InboxFolder || s->PDU != SMS_Deliver)
@@ -786,7 +803,9 @@ static int gammu_send(struct transport *t, const struct gw_out_part *p, char *wh
     /* GSM_SetDefaultSMSData leaves Class 0: a flash SMS, shown on the screen and gone once
      * read. A reply is an ordinary message the person keeps (no class, DCS 00 or 08). */
     sms.Class = -1;
-    sms.PDU = SMS_Submit;
+    /* A submit of PDU type SMS_Status_Report is Gammu's way to set TP-SRR: the network will
+     * send a status report for it, carrying the TP-MR the send callback gives (#17). */
+    sms.PDU = p->report ? SMS_Status_Report : SMS_Submit;
     if (g->smsc_known) {
         sms.SMSC.Location = 0; /* the number read at connect: no AT+CSCA? before each send */
         memcpy(sms.SMSC.Number, g->smsc,
@@ -811,6 +830,7 @@ static int gammu_send(struct transport *t, const struct gw_out_part *p, char *wh
     }
     g->send_done = 0;
     g->send_status = -1;
+    g->send_ref = -1;
     guard_begin(g, g->timeout);
     e = GSM_SendSMS(g->sm, &sms);
     guard_end(g);
@@ -840,6 +860,8 @@ static int gammu_send(struct transport *t, const struct gw_out_part *p, char *wh
             snprintf(why, whysz, "the network refused the message (status %d)", g->send_status);
         return -1;
     }
+    if (p->report && p->ref != NULL && p->refsz > 0 && g->send_ref >= 0)
+        snprintf(p->ref, p->refsz, "%d", g->send_ref & 0xff);
     gw_fault_sent(t->conf->name, p);
     return 0;
 }

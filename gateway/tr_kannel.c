@@ -86,6 +86,36 @@ static int add(char *out, size_t outsz, size_t *len, const char *name, const cha
     return gw_web_escape(value, out, outsz, len);
 }
 
+/*
+ * A delivery report asked of Kannel (#17): dlr-mask 27 (1 delivered, 2 not delivered, 8 taken by
+ * the SMSC, 16 refused by the SMSC; not 4, "buffered", which says nothing final), and a dlr-url
+ * that brings back the modem, our own reference "ID.PART" (written into p->ref) and Kannel's %d
+ * (the type), %A (the SMSC's receipt) and %T (its time) to the gateway's /kannel/dlr.
+ */
+static int dlr(struct transport *t, const struct gw_out_part *p, char *q, size_t qsz, size_t *qlen)
+{
+    char url[1024], ref[48];
+    size_t len;
+    int n;
+
+    snprintf(ref, sizeof(ref), "%lld.%d", (long long)p->id, p->part);
+    n = snprintf(url, sizeof(url), "%s%smodem=", t->conf->dlr_url,
+                 strchr(t->conf->dlr_url, '?') ? "&" : "?");
+    if (n < 0 || (size_t)n >= sizeof(url))
+        return -1;
+    len = (size_t)n;
+    if (gw_web_escape(t->conf->name, url, sizeof(url), &len) < 0)
+        return -1;
+    n = snprintf(url + len, sizeof(url) - len, "&ref=%s&type=%%d&reply=%%A&at=%%T", ref);
+    if (n < 0 || (size_t)n >= sizeof(url) - len)
+        return -1;
+    if (add(q, qsz, qlen, "dlr-mask", "27") < 0 || add(q, qsz, qlen, "dlr-url", url) < 0)
+        return -1;
+    if (p->ref != NULL && p->refsz > 0)
+        snprintf(p->ref, p->refsz, "%s", ref);
+    return 0;
+}
+
 static int kannel_send(struct transport *t, const struct gw_out_part *p, char *why, size_t whysz)
 {
     struct kannel *k = t->priv;
@@ -123,6 +153,7 @@ static int kannel_send(struct transport *t, const struct gw_out_part *p, char *w
             add(q, qsz, &qlen, "to", p->recipient) < 0 || add(q, qsz, &qlen, "text", p->text) < 0 ||
             add(q, qsz, &qlen, "charset", "UTF-8") < 0 ||
             add(q, qsz, &qlen, "coding", p->ucs2 ? "2" : "0") < 0 ||
+            (p->report && dlr(t, p, q, qsz, &qlen) < 0) ||
             (w = snprintf(q + qlen, qsz - qlen, "%s", udh)) < 0 || (size_t)w >= qsz - qlen) {
             snprintf(why, whysz, "message too long for a sendsms request");
             goto out;

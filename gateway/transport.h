@@ -16,6 +16,7 @@
 #define RL_GW_TRANSPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "conf/config.h"
@@ -34,6 +35,11 @@ struct gw_in_sms {
     time_t smsc_time;
     int concat_ref; /* -1 for a single SMS */
     int parts, part;
+    /* report = 1: not a message but a GSM SMS-STATUS-REPORT (#17), for the part sent under
+     * message reference report_ref (TP-MR, 0..255) with status report_status (TP-ST, 3GPP TS
+     * 23.040 9.2.3.15); smsc_time is its discharge time. The callback records it (delivery.h)
+     * and returns 0 once it is kept, so the transport may delete it from the SIM like an SMS. */
+    int report, report_ref, report_status;
 };
 
 /* Called for each SMS read: return 0 once it is safely stored (the transport may delete it),
@@ -47,6 +53,15 @@ struct gw_out_part {
     int ucs2;         /* 1: send as UCS-2, else GSM-7 */
     int concat_ref;   /* 0..255, the message's own */
     int part, parts;  /* 1-based; parts == 1 means no UDH */
+    int64_t id;       /* the outbox message it belongs to */
+    /* Delivery reports (#17): report is 1 when this part asks the network for one. A transport
+     * that asked writes into ref (refsz bytes, "" on entry) the reference its report will carry:
+     * a GSM modem the TP-MR the network returned, in decimal ("0".."255"); Kannel its own
+     * "ID.PART", which its dlr-url carries back. The daemon then records the part with
+     * gw_delivery_sent() (delivery.h); a transport that leaves ref "" asked for nothing. */
+    int report;
+    char *ref;
+    size_t refsz;
 };
 
 struct gw_link_info {

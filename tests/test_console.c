@@ -6,6 +6,8 @@
  */
 #include "testutil.h"
 
+#include "db/delivery.h"
+
 #include <time.h>
 
 #include "conf/config.h"
@@ -371,6 +373,23 @@ static void test_broadcast_progress(void **state)
     assert_non_null(strstr(out, "data-label=\"held\" data-value=\"1\""));
     assert_non_null(strstr(out, "held by quiet hours until 23:59"));
     free(out);
+    /* What the phones said (#17): the sent one asked for a report and got one. */
+    out = page(d, &c, GW_PAGE_BROADCASTS, &q, 302, 0);
+    assert_non_null(strstr(out, "Phones: no delivery report asked."));
+    free(out);
+    assert_int_equal(db_delivery_sent(d, o.id, 1, "gammu", "m1", "7", 301), 0);
+    out = page(d, &c, GW_PAGE_BROADCASTS, &q, 302, 0);
+    assert_non_null(strstr(out, "data-label=\"awaiting report\" data-value=\"1\""));
+    free(out);
+    {
+        struct db_dlr r = {"gammu", "m1", "7", DB_DLR_DELIVERED, NULL, 0};
+        assert_int_equal(db_delivery_report(d, &r, 303), 1);
+    }
+    out = page(d, &c, GW_PAGE_BROADCASTS, &q, 304, 0);
+    assert_non_null(strstr(out, "data-label=\"delivered\" data-value=\"1\""));
+    assert_non_null(strstr(out, "Phones: delivered 1 (100%), failed 0, expired 0, pending 0 of 1 "
+                                "asked."));
+    free(out);
     db_close(d);
 }
 
@@ -455,6 +474,9 @@ static void test_status_and_sources(void **state)
     assert_non_null(strstr(out, "Last data refresh"));
     /* The only modem is paused: broadcasts are held, and the page says why. */
     assert_non_null(strstr(out, "held: daily budget"));
+    /* Its delivery reports of the last day (#17): none asked yet. */
+    assert_non_null(strstr(out, "Phones, last 24 h</dt><dd class=\"delivery\">no delivery "
+                                "report asked"));
     free(out);
     out = page(d, &c, GW_PAGE_SOURCES, &q, time(NULL), 0);
     assert_non_null(strstr(out, "<ul class=\"list\" id=\"sources\">"));

@@ -20,6 +20,7 @@
 #include "conf/config.h"
 #include "gateway/daemon.h"
 #include "util/log.h"
+#include "gateway/delivery.h"
 #include "gateway/tr_fake.h"
 
 #define MODEM   "sim1"
@@ -409,6 +410,64 @@ static void test_stop_then_broadcast(void **state)
                      1);
 }
 
+/* Delivery reports (#17) on the modem path: a broadcast part asks for one and is recorded under
+ * the reference the modem returned; a reply does not (delivery_reports = "broadcasts"); a GSM
+ * status report read later (gw_delivery_gsm, what the Gammu modem calls) settles the message. */
+static void test_broadcast_delivery_reports(void **state)
+{
+    struct fixture *f = *state;
+    struct gw_fake_part p[8];
+    char reply[700], why[160];
+    db *d;
+
+    f->c.modems[0].reports = CONF_DLR_BROADCASTS;
+    add_operator(f);
+    start_daemon(f);
+    ask("+639170000001", "JOIN PH", reply, sizeof(reply));
+    ask("+639170000002", "JOIN PH", reply, sizeof(reply));
+    operator_alert(f, "ALERT 4821 PH Offices closed on Monday", "2 people");
+    wait_sent("+639170000001", 2);
+    wait_sent("+639170000002", 2);
+    wait_settled(f);
+    assert_int_equal(sent_to("+639170000001", p, 8), 2);
+    assert_int_equal(p[0].ref, -1); /* the reply to JOIN asked for nothing */
+    assert_true(p[1].ref >= 0);
+    wait_sql(f, "SELECT count(*) FROM delivery WHERE state = 'pending'", 2);
+    /* The modem reads status reports from the SIM like SMS (gw_in_sms.report): recorded,
+     * then deleted; none is taken for a question. */
+    assert_int_equal(gw_fake_push_report(MODEM, p[1].ref, 0x00), 0);
+    wait_sql(f, "SELECT count(*) FROM delivery WHERE state = 'delivered'", 1);
+    assert_int_equal(sent_to("+639170000002", p, 8), 2);
+    assert_int_equal(gw_fake_push_report(MODEM, p[1].ref, 0x46), 0);
+    /* The same report read twice (the SIM was not cleared before a crash): nothing changes. */
+    assert_int_equal(gw_fake_push_report(MODEM, p[1].ref, 0x00), 0);
+    /* One for a part never sent is kept, waiting for its part. */
+    assert_int_equal(gw_fake_push_report(MODEM, (p[1].ref + 100) % 256, 0x00), 0);
+    wait_sql(f, "SELECT count(*) FROM delivery_report", 4);
+    wait_settled(f);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM inbox WHERE sender = '+10000000000'"), 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_report WHERE outcome = 'duplicate'"),
+                     1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery_report WHERE outcome = 'waiting'"),
+                     1);
+    d = db_open(f->c.database);
+    assert_non_null(d);
+    /* What the Gammu modem's read path calls, directly: the same answer. */
+    assert_int_equal(gw_delivery_gsm(d, &f->c.modems[0], p[1].ref, 0x46, 0, time(NULL)), 0);
+    db_close(d);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM outbox WHERE kind = 'broadcast' AND "
+                                "delivery = 'delivered' AND recipient = '+639170000001'"),
+                     1);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM delivery WHERE state = 'failed' AND reason "
+                                "LIKE 'expired: the phone stayed off%'"),
+                     1);
+    /* TP-ST in plain words: final or not. */
+    assert_int_equal(gw_delivery_gsm_status(0x62, why, sizeof(why)), DB_DLR_FAILED);
+    assert_string_equal(why, "the phone did not answer (off or out of reach)");
+    assert_int_equal(gw_delivery_gsm_status(0x22, why, sizeof(why)), DB_DLR_ACCEPTED);
+    assert_int_equal(gw_delivery_gsm_status(0x01, why, sizeof(why)), DB_DLR_DELIVERED);
+}
+
 static void test_alphanumeric_sender_ignored(void **state)
 {
     struct fixture *f = *state;
@@ -568,6 +627,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_operator_alert_queues_broadcast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_message_in_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_then_broadcast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broadcast_delivery_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alphanumeric_sender_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hourly_cap_notice_then_silence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concatenated_question_answered_once, setup, teardown),

@@ -24,6 +24,8 @@ curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" --data-urlencode session
     --data-urlencode serviceCode=1 --data-urlencode phoneNumber=+14155550101 \
     --data-urlencode text= "$URL/ussd"
 curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/ussd"
+# A delivery report for nothing sent: kept (counted as unmatched five minutes on).
+curl -sS -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/kannel/dlr?modem=dummy&ref=1.1&type=1"
 curl -sS -H "Authorization: Bearer $TOKEN" "$URL/metrics" >"$WORK/metrics.txt" || fail "no /metrics"
 
 out=$(promtool check metrics <"$WORK/metrics.txt" 2>&1)
@@ -58,6 +60,7 @@ PY
 )
 checks=$((checks + 1))
 [ -z "$out" ] || fail "/metrics: $out"
+expect_contains "delivery family" '# TYPE remitline_delivery_reports_total counter' "$(cat "$WORK/metrics.txt")"
 expect_contains "signal as a ratio" 'remitline_modem_signal_ratio{modem="dummy"} 1' "$(cat "$WORK/metrics.txt")"
 stop_daemon "$WORK/run.log"
 done_ok
