@@ -13,14 +13,7 @@ start_modem sim2 --slots 250
 MODEM_EXTRA='safety_poll = 5;' POLL_MS=200 write_conf "$WORK/remitline.conf" sim1 sim2
 CONF="$WORK/remitline.conf"
 mkdir -p "$WORK/var"
-out=$("$RL" ask -c "$CONF" --from +639172000000 --save "JOIN PH" 2>&1) || fail "join: $out"
-topic=$(q "SELECT topic FROM subscription WHERE number = '+639172000000'")
-[ -n "$topic" ] || fail "JOIN PH saved no subscription"
-q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
-   INSERT INTO subscriber(number, lang, updated_at) SELECT printf('+63917200%04d', i), 'en', 0 FROM n;
-   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
-   INSERT INTO subscription(number, topic, lang, joined_at) SELECT printf('+63917200%04d', i), '$topic', 'en', 0 FROM n;"
-[ "$(q "SELECT count(*) FROM subscription WHERE topic = '$topic'")" = 200 ] || fail "not 200 followers"
+add_followers "$CONF" "$DB" 200 PH +63917200
 
 run_daemon "$WORK/run.log" 2 -c "$CONF"
 out=$("$RL" broadcast -c "$CONF" --topic PH --id at-dlr-1 --text "Typhoon warning: offices closed today.")

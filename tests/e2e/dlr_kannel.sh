@@ -74,14 +74,7 @@ CONF
 # 300 followers of PH, 30 for each last digit: 0-6 delivered, 7 undeliverable, 8 expired in
 # the network, 9 held back by the SMSC until told.
 mkdir -p "$WORK/var"
-out=$("$RL" ask -c "$CONF" --from +639171000000 --save "JOIN PH" 2>&1) || fail "join: $out"
-topic=$(q "SELECT topic FROM subscription WHERE number = '+639171000000'")
-[ -n "$topic" ] || fail "JOIN PH saved no subscription"
-q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
-   INSERT INTO subscriber(number, lang, updated_at) SELECT printf('+63917100%04d', i), 'en', 0 FROM n;
-   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 299)
-   INSERT INTO subscription(number, topic, lang, joined_at) SELECT printf('+63917100%04d', i), '$topic', 'en', 0 FROM n;"
-[ "$(q "SELECT count(*) FROM subscription WHERE topic = '$topic'")" = 300 ] || fail "not 300 followers"
+add_followers "$CONF" "$DB" 300 PH +63917100
 
 PIDS=()
 RLPID=
