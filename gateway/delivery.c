@@ -67,9 +67,9 @@ enum db_dlr_status gw_delivery_gsm_status(int st, char *reason, size_t reasonsz)
         snprintf(reason, reasonsz, "network error 0x%02X", (unsigned)st & 0xFF);
     if ((st & 0x60) == 0x20) {
         /* Still trying: not final. */
-        char tmp[160];
-        snprintf(tmp, sizeof(tmp), "%s; the network tries again", reason);
-        snprintf(reason, reasonsz, "%s", tmp);
+        size_t l = strlen(reason);
+        if (l < reasonsz)
+            snprintf(reason + l, reasonsz - l, "; the network tries again");
         return DB_DLR_ACCEPTED;
     }
     return DB_DLR_FAILED;
