@@ -712,7 +712,7 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
      * modem's time. One unreadable message is stepped over, not a reason to stop; an error
      * that does not move on, or READ_ERRORS in a row, are. */
     for (int steps = 0; steps < READ_STEPS; steps++) {
-        int folder, loc, progressed;
+        int folder, loc, progressed, on_sim;
 
         guard_begin(g, g->timeout);
         e = GSM_GetNextSMS(g->sm, g->msms, start);
@@ -731,6 +731,9 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
         }
         folder = g->msms->SMS[0].Folder;
         loc = g->msms->SMS[0].Location;
+        /* A location of the SIM's, unless Gammu says the phone's own memory (its folders 3 and
+         * 4): a modem that lists both must not be called full for the phone's messages. */
+        on_sim = g->msms->SMS[0].Memory != MEM_ME && folder <= 2;
         progressed = folder != last_folder || loc != last_loc;
         last_folder = folder;
         last_loc = loc;
@@ -742,11 +745,11 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
             /* One unreadable message (a corrupt file on the dummy phone, a PDU Gammu cannot
              * decode) must not hide the ones after it: step past it. */
             bad++;
-            seen++;
+            seen += on_sim;
             continue;
         }
         errors = 0;
-        seen++;
+        seen += on_sim;
         for (i = 0; i < g->msms->Number; i++) {
             GSM_SMSMessage *s = &g->msms->SMS[i];
             if (s->PDU == SMS_Status_Report) {
