@@ -69,6 +69,8 @@ struct gammu {
     int dead;           /* a read failed or the node went: the link is gone (owner thread) */
     int timeout;        /* seconds one call may take */
     int pin_refused;    /* the SIM refused the configured PIN: never entered again (3 lock it) */
+    int sim_size;       /* the SIM's SMS locations, as read at connect; 0 unknown */
+    int full_said;      /* the SIM was last seen full, and said so: said again once it had room */
     /* Shared with the watchdog thread, under mu. */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -427,6 +429,23 @@ static int read_smsc(struct transport *t, struct gammu *g, char *why, size_t why
     return 0;
 }
 
+/* A full SIM, in plain words, once each time it fills: at connect, or when a read pass finds
+ * every location taken (the network holds what comes meanwhile, and it lands as the pass
+ * deletes). A SIM seen with room again is said again the next time it fills. */
+static void say_full(struct transport *t, struct gammu *g, int used)
+{
+    if (g->sim_size <= 0 || used < g->sim_size) {
+        g->full_said = 0;
+        return;
+    }
+    if (g->full_said)
+        return;
+    g->full_said = 1;
+    log_warnx("modem %s: the SIM's message memory is full; reading and deleting now "
+              "(%d of %d used)",
+              t->conf->name, used, g->sim_size);
+}
+
 /* PIN, SMS centre and SIM memory: the problems that stop a modem in the field. */
 static int check_sim(struct transport *t, struct gammu *g, char *why, size_t whysz)
 {
@@ -488,10 +507,10 @@ static int check_sim(struct transport *t, struct gammu *g, char *why, size_t why
         say_error(g, e, why, whysz);
         return -1;
     }
-    if (e == ERR_NONE && st.SIMSize > 0 && st.SIMUsed >= st.SIMSize)
-        log_warnx("modem %s: the SIM's message memory is full; reading and deleting now "
-                  "(%d of %d used)",
-                  t->conf->name, st.SIMUsed, st.SIMSize);
+    if (e == ERR_NONE) {
+        g->sim_size = st.SIMSize;
+        say_full(t, g, st.SIMUsed);
+    }
     return 0;
 }
 
@@ -692,7 +711,7 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
     gboolean start = TRUE;
     GSM_Error e;
     char why[200] = "";
-    int n = 0, i, bad = 0, last_folder = -1, last_loc = -1, errors = 0;
+    int n = 0, i, bad = 0, last_folder = -1, last_loc = -1, errors = 0, seen = 0;
 
     if (!g->connected)
         return GW_DEVICE_ERROR;
@@ -709,14 +728,18 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
      * modem's time. One unreadable message is stepped over, not a reason to stop; an error
      * that does not move on, or READ_ERRORS in a row, are. */
     for (int steps = 0; steps < READ_STEPS; steps++) {
-        int folder, loc, progressed;
+        int folder, loc, progressed, on_sim;
 
         guard_begin(g, g->timeout);
         e = GSM_GetNextSMS(g->sm, g->msms, start);
         guard_end(g);
         start = FALSE;
-        if (e == ERR_EMPTY)
+        if (e == ERR_EMPTY) {
+            /* The whole list was read: how many locations it took says whether the SIM was
+             * full (a burst faster than the reads, or a gateway that was away). */
+            say_full(t, g, seen);
             break; /* the end of the pass; the buffer still holds the last SMS: do not read it */
+        }
         if (link_lost(g, e)) {
             say_error(g, e, why, sizeof(why));
             log_warnx("modem %s: reading SMS: %s", t->conf->name, why);
@@ -724,6 +747,9 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
         }
         folder = g->msms->SMS[0].Folder;
         loc = g->msms->SMS[0].Location;
+        /* A location of the SIM's, unless Gammu says the phone's own memory (its folders 3 and
+         * 4): a modem that lists both must not be called full for the phone's messages. */
+        on_sim = g->msms->SMS[0].Memory != MEM_ME && folder <= 2;
         progressed = folder != last_folder || loc != last_loc;
         last_folder = folder;
         last_loc = loc;
@@ -735,9 +761,11 @@ static int gammu_receive(struct transport *t, gw_in_cb cb, void *arg)
             /* One unreadable message (a corrupt file on the dummy phone, a PDU Gammu cannot
              * decode) must not hide the ones after it: step past it. */
             bad++;
+            seen += on_sim;
             continue;
         }
         errors = 0;
+        seen += on_sim;
         for (i = 0; i < g->msms->Number; i++) {
             GSM_SMSMessage *s = &g->msms->SMS[i];
             if (s->PDU == SMS_Status_Report) {

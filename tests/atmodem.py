@@ -798,7 +798,8 @@ SECONDS); with --taken a send in progress has left (recorded as submit) though n
         """status: JSON with the SIM's use, the held deliveries and the counters"""
         st = dict(self.stats, sim=len(self.sim), slots=self.slots, pending=len(self.pending),
                   plugged=self.master >= 0, muted=self.mute, sending=self.busy_until is not None, unread=sum(
-                      1 for v in self.sim.values() if v[0] == 0), at=self.at_counts)
+                      1 for v in self.sim.values() if v[0] == 0), at=self.at_counts,
+                  send_left=round(max(0.0, self.busy_until[0] - time.time()), 1) if self.busy_until else 0)
         return json.dumps(st)
 
     def ctl_sim(self, rest):

@@ -3,11 +3,11 @@
 # back in: the gateway treats the dead link as a device error, says so once, reconnects within
 # seconds of the replug, loses nothing, sends nothing twice, and burns no attempt of the queued
 # replies on the missing modem.
-# DISABLED in tests/CMakeLists.txt until issue #14 item 5 (branch atfix) merges: when the unplug
-# comes while the gateway waits for +CMGS, its 60 s wait ignores the dead link, then every queued
-# reply loses an attempt ("Failed to get SMSC number from phone."), and the reconnection comes
-# about 40 s after the replug. (Pulled out a moment earlier, inside GSM_SendSMS, it works: the
-# outcome depends on the instant, so this test waits for a send in progress.)
+# (Before #14 item 5, when the unplug came while the gateway waited for +CMGS, its 60 s wait
+# ignored the dead link, then every queued reply lost an attempt ("Failed to get SMSC number from
+# phone."), and the reconnection came about 40 s after the replug. Pulled out a moment earlier,
+# inside GSM_SendSMS, it worked: the outcome depends on the instant, so this test makes the send
+# in progress last 15 s and pulls the stick out while the modem holds it.)
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/atmodem.inc"
 
@@ -19,9 +19,14 @@ for i in $(seq 10 29); do
     modem sim1 sms "+6391700000$i" "RATE EUR PHP" >/dev/null || fail "put $i"
 done
 wait_until 60 "three replies" atleast 3 sent sim1
-# Pulled out while a send is in progress (each takes 1 s): that one never leaves the modem.
-wait_until 15 "a send under way" eval "modem sim1 status | grep -q '\"sending\": true'"
+# Pulled out while a send is in progress: that one never leaves the modem. The next send takes
+# 15 s, so a busy machine cannot miss the moment (a 1 s send could end between the look and the
+# unplug, and the test would pull out an idle stick: at_unplug.sh).
+modem sim1 delay 15 >/dev/null
+wait_until 30 "a send under way" long_send
 modem sim1 unplug >/dev/null
+modem sim1 delay 1 >/dev/null
+[ "$(events sim1 'r["event"] == "dropped"')" = 1 ] || fail "the unplug did not catch a send in progress"
 unplugged=$(date +%s)
 # Texts keep reaching the SIM while it is out of the gateway's reach.
 for i in $(seq 30 34); do
