@@ -110,7 +110,8 @@ static int probe(int argc, char **argv)
             return usage();
         }
     }
-    if (optind != argc || (name != NULL && device != NULL)) {
+    if (optind != argc - 1 || strcmp(argv[optind], "probe") != 0 ||
+        (name != NULL && device != NULL)) {
         free(c);
         return usage();
     }
@@ -209,7 +210,7 @@ out:
 
 int cmd_modem(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "probe") == 0)
-        return probe(argc - 1, argv + 1);
-    return usage();
+    /* "modem probe --device X" and "modem --device X probe" alike: the options are read first
+     * (getopt moves the operand to the end), then the one operand must be "probe". */
+    return probe(argc, argv);
 }
