@@ -16,11 +16,7 @@ done
 DB="$WORK/var/remitline.db"
 CONF="$WORK/remitline.conf"
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
-read -r P_HTTP P_ADMIN P_BOX P_SMSC P_SEND < <(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(5)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
+read -r P_HTTP P_ADMIN P_BOX P_SMSC P_SEND < <(free_ports 5)
 
 . "$SRC/scripts/kannel.inc"
 # smsbox retries a dlr-url the gateway did not answer: every second, up to 120 times.

@@ -13,12 +13,7 @@ for b in /usr/sbin/bearerbox /usr/sbin/smsbox "$FAKESMSC" curl sqlite3 python3; 
 done
 DB="$WORK/var/remitline.db"
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
-# Free loopback ports, chosen by the kernel.
-read -r P_HTTP P_ADMIN P_BOX P_SMSC P_SEND < <(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(5)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
+read -r P_HTTP P_ADMIN P_BOX P_SMSC P_SEND < <(free_ports 5)
 
 . "$SRC/scripts/kannel.inc"
 kannel_boxes "$WORK/kannel.conf" "$WORK" "$P_ADMIN" "$P_BOX" "$P_SMSC" \
