@@ -14,7 +14,7 @@ DB="$WORK/var/remitline.db"
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 WD="$SRC/tests/e2e/webdriver.py"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 URL="http://127.0.0.1:$PORT"
 TOKEN="test-token-0123456789"
 OPS_PASS="console-secret-1"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.inc"
 
 command -v python3 >/dev/null || skip_all "needs python3 to hold 1100 connections open"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 printf 'fd-limit-token-0123456789\n' >"$WORK/token"
 chmod 600 "$WORK/token"
 cat >"$WORK/remitline.conf" <<CONF

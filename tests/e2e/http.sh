@@ -9,7 +9,7 @@ DB="$WORK/var/remitline.db"
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
 # A free loopback port: the kernel's choice, released just before the daemon takes it.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 URL="http://127.0.0.1:$PORT"
 TOKEN="test-token-0123456789"
 cat >"$WORK/remitline.conf" <<CONF
@@ -233,7 +233,7 @@ wait_log "$WORK/run10.log" "http listen=" 30
 out=$(curl -sS -m 3 -w '\n%{http_code}' "$URL/healthz" 2>&1)
 expect_contains "not allowed: dropped at accept" $'\n000' "$out"
 stop
-PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT2=$(free_ports 1)
 cat >"$WORK/plain.conf" <<CONF
 content = "$WORK/content";
 database = "$WORK/var/remitline.db";

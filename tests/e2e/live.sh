@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.inc"
 
 command -v curl >/dev/null || fail "curl is needed (make test installs it)"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 URL="http://127.0.0.1:$PORT"
 TOKEN="live-test-token-0123456789"
 mkdir -p "$WORK/content"

@@ -6,7 +6,7 @@
 
 command -v promtool >/dev/null || skip_all "promtool is needed (make test installs prometheus)"
 command -v curl >/dev/null || fail "curl is needed (make test installs it)"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 URL="http://127.0.0.1:$PORT"
 TOKEN="metrics-token-0123456789"
 mkdir -p "$WORK/content"

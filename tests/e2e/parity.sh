@@ -10,7 +10,7 @@ command -v sqlite3 >/dev/null || fail "sqlite3 is needed (make test installs it)
 DB="$WORK/var/remitline.db"
 q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 URL="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/content"
 cp "$SRC"/conf/content/lang-*.conf "$SRC/tests/fixtures/content/world.conf" \

@@ -4,7 +4,7 @@
 # messages go to the debug log.
 . "$(dirname "$0")/lib.inc"
 
-read -r PORT < <(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+read -r PORT < <(free_ports 1)
 python3 -c '
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()

@@ -39,7 +39,7 @@ if [ "$(id -u)" = 0 ]; then
     id nobody >/dev/null 2>&1 || fail "no user 'nobody' on this machine"
     as_user=(setpriv --reuid=nobody --regid="$(id -g nobody)" --init-groups)
 fi
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_ports 1)
 mkdir -p "$WORK/var"
 printf 'systemd-token-0123456789\n' >"$WORK/token"
 cat >"$WORK/remitline.conf" <<CONF

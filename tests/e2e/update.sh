@@ -60,7 +60,7 @@ start_server() {
     SPORT=$(cat "$WORK/port")
 }
 start_server
-HPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HPORT=$(free_ports 1)
 trap 'kill -9 $PID $SRV 2>/dev/null' EXIT
 
 # Each change of a served file moves its time forward: the server's Last-Modified has whole
